@@ -1,0 +1,30 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+
+	"titledesk/assets"
+)
+
+// mainFont is the bundled CJK font: Fyne's own fonts have no Chinese glyphs,
+// and the counter PCs cannot be relied on to have one installed.
+var mainFont = fyne.NewStaticResource("wqy-microhei.ttf", assets.MainFont)
+
+// Theme is Fyne's default theme drawn with the bundled CJK font, in the light
+// variant a counter under office lighting reads best.
+type Theme struct{}
+
+var _ fyne.Theme = Theme{}
+
+func (Theme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return theme.DefaultTheme().Color(n, theme.VariantLight)
+}
+
+func (Theme) Font(fyne.TextStyle) fyne.Resource { return mainFont }
+
+func (Theme) Icon(n fyne.ThemeIconName) fyne.Resource { return theme.DefaultTheme().Icon(n) }
+
+func (Theme) Size(n fyne.ThemeSizeName) float32 { return theme.DefaultTheme().Size(n) }
