@@ -1,0 +1,475 @@
+package forms
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jung-kurt/gofpdf"
+	"github.com/skip2/go-qrcode"
+
+	"titledesk/data"
+)
+
+// Document is one of the five printed documents: ApplicationForm, Receipt,
+// DeficiencyNotice, PaymentNotice, DailyReport.
+type Document interface {
+	sheet() sheet
+}
+
+// Sealer is the key that seals what is printed: the bureau key for
+// application forms, the workstation's device key for counter documents.
+type Sealer struct {
+	KeyID string
+	Key   ed25519.PrivateKey
+}
+
+// Unprintable names a field holding characters neither bundled font can
+// draw (or outside U+FFFF, which gofpdf cannot address). The document still
+// prints, with □ in their place, and the clerk writes them in by hand.
+type Unprintable struct {
+	Field string // stable key, e.g. "name" or "materials[2].name"
+	Label string // what the clerk sees, e.g. "姓名" or "材料清单第2行 材料名称"
+	Chars string // the characters, once each
+}
+
+// Printed is a rendered document.
+type Printed struct {
+	PDF         []byte
+	Payload     string // the QR payload; empty for the daily report
+	Unprintable []Unprintable
+}
+
+// Page geometry in millimetres; sizes in points.
+const (
+	pageW, pageH  = 210.0, 297.0
+	marginX       = 15.0
+	contentW      = pageW - 2*marginX
+	topY, bottomY = 12.0, 282.0
+	ptMM          = 25.4 / 72
+	bodySize      = 10.5 // 五号
+	titleSize     = 18.0
+	smallSize     = 8.0
+	lineGap       = 1.45 // line height as a multiple of the font size
+	cellPad       = 1.6
+	minRowH       = 8.5
+	qrSize        = 30.0
+	headGray      = 236
+	borderWidth   = 0.3
+	signOffRowH   = 13.0
+	blockGap      = 4.0
+	rendererText  = "" // text drawn by the renderer itself, never unprintable
+)
+
+// Render lays out and seals a document. at is the print time shown in the
+// footer (not part of the digest: a reprint of an unchanged record carries
+// the same seal data).
+func Render(doc Document, by Sealer, at time.Time) (Printed, error) {
+	main, fallback, err := faces()
+	if err != nil {
+		return Printed{}, err
+	}
+	s := doc.sheet()
+	var out Printed
+	if s.kind != "" {
+		out.Payload, err = Seal(s.kind, s.appNo, s.version, s.digest(), by.KeyID, by.Key)
+		if err != nil {
+			return Printed{}, err
+		}
+	}
+	d := &drawing{shaper: shaper{faces: [fontCount]*face{main, fallback}}, problem: map[string]int{}}
+	for i := range d.used {
+		d.used[i] = map[rune]bool{}
+	}
+	if err := d.sheet(s, out.Payload); err != nil {
+		return Printed{}, err
+	}
+	d.footers(at)
+	out.Unprintable = d.problems
+	out.PDF, err = d.pdf(s.title, at)
+	return out, err
+}
+
+// drawing records drawing operations while laying out, because gofpdf must
+// be given the fonts before anything is drawn and the font subsets can only
+// be built once every character on every page is known.
+type drawing struct {
+	shaper
+	ops      []func(*gofpdf.Fpdf)
+	used     [fontCount]map[rune]bool
+	y        float64
+	pages    int
+	problems []Unprintable
+	problem  map[string]int // field key → index in problems
+}
+
+func (d *drawing) pdf(title string, at time.Time) ([]byte, error) {
+	p := gofpdf.New("P", "mm", "A4", "")
+	p.SetCatalogSort(true) // byte-identical output for identical input
+	p.SetCreationDate(at)
+	p.SetModificationDate(at)
+	p.SetTitle(title, true)
+	p.SetCreator("TitleDesk", true)
+	p.SetAutoPageBreak(false, 0)
+	p.SetLineWidth(borderWidth)
+	for i, f := range d.faces {
+		if len(d.used[i]) == 0 {
+			continue
+		}
+		runes := make([]rune, 0, len(d.used[i]))
+		for r := range d.used[i] {
+			runes = append(runes, r)
+		}
+		p.AddUTF8FontFromBytes(f.family, "", f.subset(runes))
+	}
+	for _, op := range d.ops {
+		op(p)
+	}
+	var buf bytes.Buffer
+	err := p.Output(&buf)
+	return buf.Bytes(), err
+}
+
+func (d *drawing) newPage() {
+	d.pages++
+	d.y = topY
+	d.ops = append(d.ops, func(p *gofpdf.Fpdf) { p.AddPage() })
+}
+
+// lines shapes and wraps text to width (mm) at size, noting characters no
+// font draws against the field key.
+func (d *drawing) lines(text string, size, width float64, key, label string) []line {
+	gs, missing := d.shape(text)
+	if len(missing) > 0 && key != rendererText {
+		i, ok := d.problem[key]
+		if !ok {
+			i = len(d.problems)
+			d.problem[key] = i
+			d.problems = append(d.problems, Unprintable{Field: key, Label: label})
+		}
+		d.problems[i].Chars += string(missing)
+	}
+	return wrap(gs, width/(size*ptMM)*1000)
+}
+
+// mm converts a width in 1/1000 em at size to millimetres.
+func mm(w, size float64) float64 { return w / 1000 * size * ptMM }
+
+// text draws one line with its left edge at x and baseline at y, one
+// gofpdf call per run of characters in the same font.
+func (d *drawing) text(l line, x, y, size float64) {
+	for i := 0; i < len(l.glyphs); {
+		f := l.glyphs[i].font
+		var run strings.Builder
+		w := 0.0
+		for ; i < len(l.glyphs) && l.glyphs[i].font == f; i++ {
+			g := l.glyphs[i]
+			run.WriteRune(g.r)
+			d.used[f][g.r] = true
+			w += g.w
+		}
+		family, s, rx := d.faces[f].family, run.String(), x
+		d.ops = append(d.ops, func(p *gofpdf.Fpdf) {
+			p.SetFont(family, "", size)
+			p.Text(rx, y, s)
+		})
+		x += mm(w, size)
+	}
+}
+
+// label draws renderer text (titles, captions) aligned within [x, x+w].
+func (d *drawing) label(s string, x, w, baseline, size float64, align byte) {
+	for _, l := range d.lines(s, size, w, rendererText, "") {
+		d.text(l, alignX(l, x, w, size, align), baseline, size)
+		baseline += size * ptMM * lineGap
+	}
+}
+
+func alignX(l line, x, w, size float64, align byte) float64 {
+	switch align {
+	case 'C':
+		return x + (w-mm(l.width, size))/2
+	case 'R':
+		return x + w - mm(l.width, size)
+	}
+	return x
+}
+
+func (d *drawing) rect(x, y, w, h float64, fill bool) {
+	d.ops = append(d.ops, func(p *gofpdf.Fpdf) {
+		if fill {
+			p.SetFillColor(headGray, headGray, headGray)
+			p.Rect(x, y, w, h, "FD")
+		} else {
+			p.Rect(x, y, w, h, "D")
+		}
+	})
+}
+
+// sheet draws the whole document: header with seal, the field table, the
+// lists, notes and sign-off lines.
+func (d *drawing) sheet(s sheet, payload string) error {
+	d.newPage()
+	if payload != "" {
+		if err := d.qr(payload, pageW-marginX-qrSize, topY-4); err != nil {
+			return err
+		}
+	}
+	d.label(s.title, marginX, contentW, topY+12, titleSize, 'C')
+	numW := contentW - qrSize - 4
+	if s.number.value != "" {
+		base := topY + 24
+		x := marginX + d.label1(s.number.label+"：", marginX, base, bodySize)
+		for i, l := range d.lines(s.number.value, bodySize, marginX+numW-x, s.number.key, s.number.label) {
+			d.text(l, x, base+float64(i)*bodySize*ptMM*lineGap, bodySize)
+		}
+	}
+	d.y = topY + qrSize
+	d.table([]float64{0.17, 0.33, 0.17, 0.33}, nil, fieldRows(s.fields))
+	for _, l := range s.lists {
+		d.y += blockGap
+		widths, head, rows := listTable(l)
+		d.table(widths, head, rows)
+	}
+	for _, n := range s.notes {
+		d.y += 2
+		for _, l := range d.lines(n, bodySize-1, contentW, rendererText, "") {
+			d.breakIfBelow((bodySize - 1) * ptMM * lineGap)
+			d.y += (bodySize - 1) * ptMM * lineGap
+			d.text(l, marginX, d.y-1, bodySize-1)
+		}
+	}
+	d.signOff(s.signOff)
+	return nil
+}
+
+func (d *drawing) breakIfBelow(h float64) {
+	if d.y+h > bottomY {
+		d.newPage()
+	}
+}
+
+// signOff draws label + blank line pairs, two per row.
+func (d *drawing) signOff(labels []string) {
+	if len(labels) == 0 {
+		return
+	}
+	d.y += 4
+	d.breakIfBelow(signOffRowH * math.Ceil(float64(len(labels))/2))
+	half := contentW / 2
+	for i, lb := range labels {
+		x := marginX + float64(i%2)*half
+		if i%2 == 0 {
+			d.y += signOffRowH
+		}
+		lbW := d.label1(lb+"：", x, d.y, bodySize)
+		lx, ly := x+lbW, d.y+1
+		d.ops = append(d.ops, func(p *gofpdf.Fpdf) { p.Line(lx, ly, x+half-8, ly) })
+	}
+}
+
+// label1 draws one-line renderer text at x and returns its width.
+func (d *drawing) label1(s string, x, baseline, size float64) float64 {
+	l := d.lines(s, size, contentW, rendererText, "")[0]
+	d.text(l, x, baseline, size)
+	return mm(l.width, size)
+}
+
+// footers adds print time and page numbers once the page count is known.
+func (d *drawing) footers(at time.Time) {
+	n := d.pages
+	stamp := at.In(data.Shanghai).Format("2006年1月2日 15:04")
+	for i := 1; i <= n; i++ {
+		page := i
+		d.ops = append(d.ops, func(p *gofpdf.Fpdf) { p.SetPage(page) })
+		d.label(fmt.Sprintf("打印时间：%s　　第 %d 页 共 %d 页", stamp, i, n), marginX, contentW, pageH-9, smallSize, 'C')
+	}
+}
+
+// qr draws the seal as vector modules (crisp at any print resolution and a
+// few hundred bytes) with its caption. Level Q (25% recovery) survives a
+// creased or smudged paper.
+func (d *drawing) qr(payload string, x, y float64) error {
+	q, err := qrcode.New(payload, qrcode.High)
+	if err != nil {
+		return data.Errorf(data.EINVALID, "无法生成二维码：%w", err)
+	}
+	bm := q.Bitmap() // includes the 4-module quiet zone
+	m := qrSize / float64(len(bm))
+	d.ops = append(d.ops, func(p *gofpdf.Fpdf) {
+		p.SetFillColor(0, 0, 0)
+		for r, row := range bm {
+			for c := 0; c < len(row); {
+				if !row[c] {
+					c++
+					continue
+				}
+				start := c
+				for c < len(row) && row[c] {
+					c++
+				}
+				p.Rect(x+float64(start)*m, y+float64(r)*m, float64(c-start)*m, m, "F")
+			}
+		}
+	})
+	d.label("扫码核验", x, qrSize, y+qrSize+2.5, smallSize, 'C')
+	return nil
+}
+
+// cell is one table cell.
+type cell struct {
+	text       string
+	key, label string // the field it prints, for unprintable reports
+	head       bool   // shaded, centred label
+	span       int    // columns covered; 0 means 1
+	right      bool
+}
+
+// fieldRows lays key/value fields out two pairs to a row; a wide field, or a
+// field left alone before one, takes the whole row.
+func fieldRows(fs []field) [][]cell {
+	var rows [][]cell
+	for i := 0; i < len(fs); i++ {
+		f := fs[i]
+		row := []cell{{text: f.label, head: true}, {text: f.value, key: f.key, label: f.label, span: 3}}
+		if !f.wide && i+1 < len(fs) && !fs[i+1].wide {
+			g := fs[i+1]
+			row[1].span = 1
+			row = append(row, cell{text: g.label, head: true}, cell{text: g.value, key: g.key, label: g.label})
+			i++
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// listTable turns a list into a numbered column table whose two header rows
+// (the list's title, the column names) repeat after a page break.
+func listTable(l list) (widths []float64, head, rows [][]cell) {
+	widths = []float64{0.07}
+	cols := []cell{{text: "序号", head: true}}
+	for _, c := range l.cols {
+		widths = append(widths, c.width)
+		cols = append(cols, cell{text: c.label, head: true})
+	}
+	head = [][]cell{{{text: l.label, head: true, span: len(widths)}}, cols}
+	for i, r := range l.rows {
+		row := []cell{{text: fmt.Sprint(i + 1), head: true}}
+		for j, v := range r {
+			c := l.cols[j]
+			row = append(row, cell{text: v, right: c.right,
+				key:   fmt.Sprintf("%s[%d].%s", l.key, i+1, c.key),
+				label: fmt.Sprintf("%s第%d行 %s", l.label, i+1, c.label)})
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) == 0 {
+		rows = [][]cell{{{text: "（无）", span: len(widths)}}}
+	}
+	return widths, head, rows
+}
+
+// table is the one bordered-table renderer every document uses. widths are
+// shares of the content width. A row taller than the space left continues
+// on the next page, under repeated header rows.
+func (d *drawing) table(widths []float64, head, rows [][]cell) {
+	lh := bodySize * ptMM * lineGap
+	type laid struct {
+		x, w  float64
+		c     cell
+		lines []line
+	}
+	layRow := func(row []cell) []laid {
+		var out []laid
+		x, col := marginX, 0
+		for _, c := range row {
+			w := 0.0
+			for k := 0; k < max(c.span, 1); k++ {
+				w += widths[col+k] * contentW
+			}
+			col += max(c.span, 1)
+			out = append(out, laid{x, w, c, d.lines(c.text, bodySize, w-2*cellPad, c.key, c.label)})
+			x += w
+		}
+		return out
+	}
+	// drawChunk draws up to n lines of each cell, from line `from`, as one
+	// bordered band.
+	drawChunk := func(cells []laid, from, n int) {
+		h := max(float64(n)*lh+2*cellPad, minRowH)
+		for _, c := range cells {
+			d.rect(c.x, d.y, c.w, h, c.c.head)
+			ls := c.lines[min(from, len(c.lines)):min(from+n, len(c.lines))]
+			top := d.y + (h-float64(len(ls))*lh)/2
+			for i, l := range ls {
+				align := byte('L')
+				if c.c.head {
+					align = 'C'
+				} else if c.c.right {
+					align = 'R'
+				}
+				x := alignX(l, c.x+cellPad, c.w-2*cellPad, bodySize, align)
+				// Baseline about 78% down the line box suits CJK faces.
+				d.text(l, x, top+float64(i)*lh+lh*0.78, bodySize)
+			}
+		}
+		d.y += h
+	}
+	var drawRow func(row []cell, isHead bool)
+	drawRow = func(row []cell, isHead bool) {
+		cells := layRow(row)
+		n := 0
+		for _, c := range cells {
+			n = max(n, len(c.lines))
+		}
+		for from := 0; ; {
+			left := n - from
+			fit := int((bottomY - d.y - 2*cellPad) / lh)
+			if max(float64(left)*lh+2*cellPad, minRowH) <= bottomY-d.y {
+				drawChunk(cells, from, left)
+				return
+			}
+			if isHead || fit < 2 { // start afresh rather than leave a sliver
+				d.newPage()
+				if !isHead {
+					for _, h := range head {
+						drawRow(h, true)
+					}
+				}
+				continue
+			}
+			drawChunk(cells, from, fit)
+			from += fit
+		}
+	}
+	// Keep the header rows with at least one row under them.
+	d.breakIfBelow(float64(len(head)+1) * minRowH)
+	for _, h := range head {
+		drawRow(h, true)
+	}
+	for _, r := range rows {
+		drawRow(r, false)
+	}
+}
+
+// cnDate formats a date the way Chinese forms print it; zero prints blank.
+func cnDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(data.Shanghai).Format("2006年1月2日")
+}
+
+// sortedKeys returns a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
