@@ -1,0 +1,157 @@
+package data
+
+import (
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/6tail/lunar-go/HolidayUtil"
+)
+
+// Shanghai is the zone every date is shown and counted in; times are stored
+// in UTC.
+var Shanghai = mustLoadLocation("Asia/Shanghai")
+
+func mustLoadLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err) // time/tzdata is embedded, so this cannot happen
+	}
+	return loc
+}
+
+// CalendarDay is one exception to the Monday–Friday week: a public holiday
+// on a weekday (Work false) or an adjusted working day (调休) on a weekend
+// (Work true). Date is "2006-01-02".
+type CalendarDay struct {
+	Date string
+	Work bool
+	Name string
+}
+
+// Calendar answers which days are working days. It is immutable, so one
+// value can be shared by every goroutine.
+type Calendar struct {
+	days map[int]CalendarDay // keyed by yyyymmdd
+}
+
+// NewCalendar builds a calendar from its exceptions. A later entry for the
+// same date wins, which is how the bureau's overrides replace defaults.
+func NewCalendar(days []CalendarDay) (*Calendar, error) {
+	c := &Calendar{days: make(map[int]CalendarDay, len(days))}
+	for _, d := range days {
+		t, err := time.ParseInLocation(time.DateOnly, d.Date, Shanghai)
+		if err != nil {
+			return nil, Errorf(EINVALID, "节假日日期“%s”格式不正确，应为 2006-01-02", d.Date)
+		}
+		c.days[dayKey(t)] = d
+	}
+	return c, nil
+}
+
+// With returns a calendar with the given days added or replaced.
+func (c *Calendar) With(days []CalendarDay) (*Calendar, error) {
+	return NewCalendar(append(c.Days(), days...))
+}
+
+// Days lists the exceptions in date order, for storing and syncing.
+func (c *Calendar) Days() []CalendarDay {
+	out := make([]CalendarDay, 0, len(c.days))
+	for _, d := range c.days {
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Date < out[j].Date })
+	return out
+}
+
+var defaultCalendar = sync.OnceValue(func() *Calendar {
+	var days []CalendarDay
+	// lunar-go's data starts at the end of 2001; asking past its last year
+	// (2027 in v1.4.7) just returns nothing, so a newer library version
+	// extends the default without a code change.
+	for y := 2001; y <= 2100; y++ {
+		for e := HolidayUtil.GetHolidaysByYear(y).Front(); e != nil; e = e.Next() {
+			h := e.Value.(*HolidayUtil.Holiday)
+			days = append(days, CalendarDay{Date: h.GetDay(), Work: h.IsWork(), Name: h.GetName()})
+		}
+	}
+	c, err := NewCalendar(days)
+	if err != nil {
+		panic(err) // the library's data is fixed; a bad date is a programming error
+	}
+	return c
+})
+
+// DefaultCalendar is the State Council's holiday arrangement as known to
+// github.com/6tail/lunar-go. The bureau overrides it with With.
+func DefaultCalendar() *Calendar { return defaultCalendar() }
+
+// dayKey is the Shanghai calendar date of t as yyyymmdd.
+func dayKey(t time.Time) int {
+	y, m, d := t.In(Shanghai).Date()
+	return y*10000 + int(m)*100 + d
+}
+
+// midnight is the start of t's Shanghai calendar date.
+func midnight(t time.Time) time.Time {
+	y, m, d := t.In(Shanghai).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, Shanghai)
+}
+
+// IsWorkingDay reports whether d's date in Shanghai is a working day.
+func (c *Calendar) IsWorkingDay(d time.Time) bool {
+	if e, ok := c.days[dayKey(d)]; ok {
+		return e.Work
+	}
+	wd := d.In(Shanghai).Weekday()
+	return wd != time.Saturday && wd != time.Sunday
+}
+
+// HolidayName is the name of the holiday or adjusted working day on d's
+// date, or "" for an ordinary day.
+func (c *Calendar) HolidayName(d time.Time) string {
+	return c.days[dayKey(d)].Name
+}
+
+// AddWorkingDays returns the date (Shanghai midnight) that is n working
+// days after d's date, not counting d itself: with n = 5 it is the last day
+// of a "5 working days" period. Negative n counts backwards; n = 0 returns
+// d's date.
+func (c *Calendar) AddWorkingDays(d time.Time, n int) time.Time {
+	day := midnight(d)
+	step := 1
+	if n < 0 {
+		step, n = -1, -n
+	}
+	for n > 0 {
+		day = day.AddDate(0, 0, step)
+		if c.IsWorkingDay(day) {
+			n--
+		}
+	}
+	return day
+}
+
+// WorkingDaysBetween counts the working days after a's date up to and
+// including b's date, so WorkingDaysBetween(a, AddWorkingDays(a, n)) == n
+// for every n. When b is before a it counts, negated, the working days from
+// b's date up to but not including a's.
+func (c *Calendar) WorkingDaysBetween(a, b time.Time) int {
+	from, to := midnight(a), midnight(b)
+	if to.Before(from) {
+		n := 0
+		for day := to; day.Before(from); day = day.AddDate(0, 0, 1) {
+			if c.IsWorkingDay(day) {
+				n--
+			}
+		}
+		return n
+	}
+	n := 0
+	for day := from.AddDate(0, 0, 1); !day.After(to); day = day.AddDate(0, 0, 1) {
+		if c.IsWorkingDay(day) {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,100 @@
+package data
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/json"
+	"time"
+)
+
+// KeyID names a sealing key in QR payloads: the first 8 base32 characters
+// of the SHA-256 of its public half, so any holder of the public key can
+// recompute it and two keys practically never share one.
+func KeyID(publicKey []byte) string {
+	sum := sha256.Sum256(publicKey)
+	return base32.StdEncoding.EncodeToString(sum[:])[:8]
+}
+
+// Device is an enrolled workstation. Its scope is its liaison point (a
+// clerk device) or the whole city (a bureau device).
+type Device struct {
+	ID             string
+	Code           string // short, upper-case; part of the numbers it issues offline
+	Role           Role   // clerk or bureau
+	LiaisonPointID string // clerk devices only
+	PublicKey      []byte // Ed25519: verifies what the device seals
+	KeyID          string
+	Hostname       string
+	EnrolledAt     time.Time
+	AckedSeq       int64 // highest outbox seq with a permanent outcome
+}
+
+// Enrollment is a one-time code an admin hands to whoever installs a
+// workstation.
+type Enrollment struct {
+	Code           string
+	Role           Role
+	LiaisonPointID string
+	ExpiresAt      time.Time
+}
+
+// PushedCommand is one outbox row of a device: the command, the device's
+// strictly increasing sequence number and when the clerk acted.
+type PushedCommand struct {
+	Seq     int64
+	At      time.Time
+	Command Command
+}
+
+// Outcome states of a pushed command.
+const (
+	StateApplied  = "applied"
+	StateRejected = "rejected" // permission or validation: Code and Message say why
+	StateConflict = "conflict" // the version moved: someone else acted first
+)
+
+// CommandResult is the server's permanent answer for one (device, seq).
+type CommandResult struct {
+	Seq       int64
+	CommandID string
+	State     string
+	Version   int64 // the application's version after an applied command
+	Code      string
+	Message   string
+}
+
+// Change kinds: each change is a whole snapshot of one entity, so applying
+// one twice is harmless.
+const (
+	ChangeApplication = "application"
+	ChangeClerk       = "clerk"
+	ChangePoint       = "liaison_point"
+	ChangeReasons     = "reasons"
+	ChangeFees        = "fees"
+	ChangeCalendar    = "calendar"
+	ChangeDeviceKey   = "device_key"
+)
+
+// Change is one entry of the server's change log.
+type Change struct {
+	Seq  int64
+	Kind string
+	ID   string
+	Data json.RawMessage
+}
+
+// SyncService is the server side of DESIGN.md section 4.
+type SyncService interface {
+	// Enroll spends a one-time code and registers the device's public key.
+	// The token is returned only here; the server keeps its hash.
+	Enroll(ctx context.Context, code string, publicKey []byte, hostname string, now time.Time) (dev *Device, token string, err error)
+	// Authenticate finds the device a bearer token belongs to.
+	Authenticate(ctx context.Context, token string) (*Device, error)
+	// Push applies a batch in one transaction and stores each outcome under
+	// (device, seq). A replayed seq returns the stored outcome; a gap is
+	// refused.
+	Push(ctx context.Context, dev *Device, cmds []PushedCommand, now time.Time) (results []CommandResult, ackedSeq int64, err error)
+	// Pull returns up to limit changes after cursor within the device's scope.
+	Pull(ctx context.Context, dev *Device, cursor int64, limit int) (changes []Change, next int64, more bool, err error)
+}

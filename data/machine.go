@@ -1,0 +1,598 @@
+package data
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Status is where an application stands (DESIGN.md section 1).
+type Status string
+
+const (
+	StatusDraft               Status = "draft"
+	StatusUnitReview          Status = "unit_review"
+	StatusUnitRejected        Status = "unit_rejected"
+	StatusLiaisonReview       Status = "liaison_review"
+	StatusReturnedToApplicant Status = "returned_to_applicant"
+	StatusReturnedToUnit      Status = "returned_to_unit"
+	StatusBureauReview        Status = "bureau_review"
+	StatusBureauRejected      Status = "bureau_rejected"
+	StatusAwaitingPaper       Status = "awaiting_paper"
+	StatusPaperDeficient      Status = "paper_deficient"
+	StatusAwaitingPayment     Status = "awaiting_payment"
+	StatusPaid                Status = "paid"
+	StatusCertified           Status = "certified"
+	StatusWithdrawn           Status = "withdrawn"
+	StatusRejected            Status = "rejected"
+	StatusExpired             Status = "expired"
+)
+
+// Statuses lists every status in workflow order.
+var Statuses = []Status{
+	StatusDraft, StatusUnitReview, StatusUnitRejected, StatusLiaisonReview, StatusReturnedToApplicant,
+	StatusReturnedToUnit, StatusBureauReview, StatusBureauRejected, StatusAwaitingPaper, StatusPaperDeficient,
+	StatusAwaitingPayment, StatusPaid, StatusCertified, StatusWithdrawn, StatusRejected, StatusExpired,
+}
+
+var statusLabels = map[Status]string{
+	StatusDraft: "未送审", StatusUnitReview: "待单位审核", StatusUnitRejected: "单位审核不通过",
+	StatusLiaisonReview: "待联络点初审", StatusReturnedToApplicant: "退回申报人修改", StatusReturnedToUnit: "退回单位修改",
+	StatusBureauReview: "待市局复审", StatusBureauRejected: "市局复审不通过", StatusAwaitingPaper: "复审通过·待交纸质材料",
+	StatusPaperDeficient: "材料待补正", StatusAwaitingPayment: "待缴费", StatusPaid: "已缴费", StatusCertified: "已发证",
+	StatusWithdrawn: "已撤回", StatusRejected: "不予受理", StatusExpired: "逾期退件",
+}
+
+// Label is the status's Chinese name as screens show it.
+func (s Status) Label() string { return statusLabels[s] }
+
+// Terminal reports whether no command applies in s.
+func (s Status) Terminal() bool {
+	for _, t := range Transitions {
+		if t.From == s {
+			return false
+		}
+	}
+	return true
+}
+
+// Action is the verb of a command.
+type Action string
+
+const (
+	ActionSubmit         Action = "submit"
+	ActionWithdraw       Action = "withdraw"
+	ActionEdit           Action = "edit"
+	ActionUnitApprove    Action = "unit_approve"
+	ActionUnitReject     Action = "unit_reject"
+	ActionLiaisonPass    Action = "liaison_pass"
+	ActionLiaisonReturn  Action = "liaison_return"
+	ActionBureauPass     Action = "bureau_pass"
+	ActionBureauReject   Action = "bureau_reject"
+	ActionPaperAccept    Action = "paper_accept"
+	ActionPaperDeficient Action = "paper_deficient"
+	ActionPaperReject    Action = "paper_reject"
+	ActionPaperExpire    Action = "paper_expire"
+	ActionPaymentRecord  Action = "payment_record"
+	ActionCertify        Action = "certify"
+	ActionClaim          Action = "claim"
+	ActionPrint          Action = "print"
+	// ActionCreate only names the audit event of a new application; an
+	// application is created, not transitioned, so it has no row below.
+	ActionCreate Action = "create"
+)
+
+var actionLabels = map[Action]string{
+	ActionSubmit: "送审", ActionWithdraw: "撤回", ActionEdit: "修改", ActionUnitApprove: "单位审核通过",
+	ActionUnitReject: "单位审核不通过", ActionLiaisonPass: "初审通过", ActionLiaisonReturn: "退回",
+	ActionBureauPass: "复审通过", ActionBureauReject: "复审不通过", ActionPaperAccept: "材料受理",
+	ActionPaperDeficient: "一次性告知补正", ActionPaperReject: "不予受理", ActionPaperExpire: "逾期退件",
+	ActionPaymentRecord: "登记缴费", ActionCertify: "发证", ActionClaim: "认领", ActionPrint: "打印",
+	ActionCreate: "新申报",
+}
+
+// Label is the action's Chinese name, fit for a button.
+func (a Action) Label() string { return actionLabels[a] }
+
+// Transition is one row of the state machine: Role may apply Action in
+// From, given what Requires checks, and the application moves to To.
+// ReturnTo and Document select among rows of the same action (where a
+// return goes, what is printed). Claim and print keep the status and, so
+// that they never make another clerk's command stale, the version too.
+type Transition struct {
+	From     Status
+	Action   Action
+	Role     Role
+	To       Status
+	ReturnTo ReturnTo
+	Document Document
+	Requires []Requirement
+	SMS      string // message queued for the applicant; %s is the application number
+	Seal     bool   // the application form is sealed and becomes printable
+}
+
+// Requirement checks what a command must carry or what must hold before it
+// applies. It sees the application already updated by the command's data.
+type Requirement struct {
+	Name  string
+	Check func(a *Application, c *Command, env Env) error
+}
+
+// Transitions is the whole workflow law. The UI and the server derive the
+// available actions from it; Apply is its only interpreter.
+var Transitions = buildTransitions()
+
+func buildTransitions() []Transition {
+	const (
+		smsReturned  = "【职称考核认定】您的申请（编号%s）已被退回，请登录系统查看退回原因并一次性修改后重新送审。"
+		smsBureauNo  = "【职称考核认定】您的申请（编号%s）市局复审未通过，联络点将告知处理意见。"
+		smsPaper     = "【职称考核认定】您的申请（编号%s）已通过复审，请打印申报表，携带纸质材料原件及复印件到所选人才联络点递交。"
+		smsDeficient = "【职称考核认定】您的申请（编号%s）纸质材料需补正，请在一次性告知书规定的5个工作日内补齐，逾期退件。"
+		smsAccepted  = "【职称考核认定】您的申请（编号%s）纸质材料已受理，请按缴款通知书缴费并将票据交联络点。"
+		smsCertified = "【职称考核认定】您的申请（编号%s）已发证，证书信息可登录系统查看。"
+	)
+	ts := []Transition{
+		{From: StatusDraft, Action: ActionEdit, Role: RoleApplicant, To: StatusDraft, Requires: reqs(needForm)},
+		{From: StatusDraft, Action: ActionSubmit, Role: RoleApplicant, To: StatusUnitReview, Requires: reqs(needValidForm)},
+		{From: StatusDraft, Action: ActionWithdraw, Role: RoleApplicant, To: StatusWithdrawn},
+		{From: StatusUnitReview, Action: ActionUnitApprove, Role: RoleUnit, To: StatusLiaisonReview, Requires: reqs(needOpinion, needPublicity)},
+		{From: StatusUnitReview, Action: ActionUnitReject, Role: RoleUnit, To: StatusUnitRejected, Requires: reqs(needReasonsOrNote)},
+		{From: StatusUnitRejected, Action: ActionEdit, Role: RoleApplicant, To: StatusUnitRejected, Requires: reqs(needForm)},
+		{From: StatusUnitRejected, Action: ActionSubmit, Role: RoleApplicant, To: StatusUnitReview, Requires: reqs(needValidForm)},
+		{From: StatusUnitRejected, Action: ActionWithdraw, Role: RoleApplicant, To: StatusWithdrawn},
+		{From: StatusLiaisonReview, Action: ActionLiaisonPass, Role: RoleClerk, To: StatusBureauReview},
+		{From: StatusLiaisonReview, Action: ActionLiaisonReturn, Role: RoleClerk, ReturnTo: ReturnToApplicant, To: StatusReturnedToApplicant, Requires: reqs(needReasons), SMS: smsReturned},
+		{From: StatusLiaisonReview, Action: ActionLiaisonReturn, Role: RoleClerk, ReturnTo: ReturnToUnit, To: StatusReturnedToUnit, Requires: reqs(needReasons), SMS: smsReturned},
+		{From: StatusReturnedToApplicant, Action: ActionEdit, Role: RoleApplicant, To: StatusReturnedToApplicant, Requires: reqs(needForm)},
+		{From: StatusReturnedToApplicant, Action: ActionSubmit, Role: RoleApplicant, To: StatusUnitReview, Requires: reqs(needValidForm)},
+		{From: StatusReturnedToApplicant, Action: ActionWithdraw, Role: RoleApplicant, To: StatusWithdrawn},
+		{From: StatusReturnedToUnit, Action: ActionUnitApprove, Role: RoleUnit, To: StatusLiaisonReview, Requires: reqs(needOpinion, needPublicity)},
+		{From: StatusReturnedToUnit, Action: ActionUnitReject, Role: RoleUnit, To: StatusUnitRejected, Requires: reqs(needReasonsOrNote)},
+		{From: StatusBureauReview, Action: ActionBureauPass, Role: RoleBureau, To: StatusAwaitingPaper, SMS: smsPaper, Seal: true},
+		{From: StatusBureauReview, Action: ActionBureauReject, Role: RoleBureau, To: StatusBureauRejected, Requires: reqs(needReasons), SMS: smsBureauNo},
+		{From: StatusBureauRejected, Action: ActionLiaisonReturn, Role: RoleClerk, ReturnTo: ReturnToApplicant, To: StatusReturnedToApplicant, Requires: reqs(needReasons), SMS: smsReturned},
+		{From: StatusBureauRejected, Action: ActionLiaisonReturn, Role: RoleClerk, ReturnTo: ReturnToUnit, To: StatusReturnedToUnit, Requires: reqs(needReasons), SMS: smsReturned},
+		{From: StatusAwaitingPaper, Action: ActionPaperAccept, Role: RoleClerk, To: StatusAwaitingPayment, Requires: reqs(needAllMatch, needNotice), SMS: smsAccepted},
+		{From: StatusAwaitingPaper, Action: ActionPaperDeficient, Role: RoleClerk, To: StatusPaperDeficient, Requires: reqs(needAllChecked, needReasons), SMS: smsDeficient},
+		{From: StatusAwaitingPaper, Action: ActionPaperReject, Role: RoleClerk, To: StatusRejected, Requires: reqs(needReasons)},
+		{From: StatusPaperDeficient, Action: ActionPaperAccept, Role: RoleClerk, To: StatusAwaitingPayment, Requires: reqs(needAllMatch, needNotice), SMS: smsAccepted},
+		{From: StatusPaperDeficient, Action: ActionPaperReject, Role: RoleClerk, To: StatusRejected, Requires: reqs(needReasons)},
+		{From: StatusPaperDeficient, Action: ActionPaperExpire, Role: RoleClerk, To: StatusExpired, Requires: reqs(needDeadlinePassed)},
+		{From: StatusAwaitingPayment, Action: ActionPaymentRecord, Role: RoleClerk, To: StatusPaid, Requires: reqs(needPayment)},
+		{From: StatusPaid, Action: ActionCertify, Role: RoleBureau, To: StatusCertified, Requires: reqs(needCertificate), SMS: smsCertified},
+	}
+	// Claim: the reviewer or clerk whose turn it is takes the application.
+	for _, s := range Statuses {
+		for _, r := range []Role{RoleClerk, RoleBureau} {
+			if slices.ContainsFunc(ts, func(t Transition) bool { return t.From == s && t.Role == r }) {
+				ts = append(ts, Transition{From: s, Action: ActionClaim, Role: r, To: s})
+			}
+		}
+	}
+	// Print: which document may be printed by whom in which status.
+	prints := []struct {
+		doc      Document
+		roles    []Role
+		statuses []Status
+	}{
+		{DocForm, []Role{RoleApplicant, RoleClerk, RoleBureau}, []Status{StatusAwaitingPaper, StatusPaperDeficient, StatusAwaitingPayment, StatusPaid}},
+		{DocNotice, []Role{RoleClerk}, []Status{StatusPaperDeficient}},
+		{DocReceipt, []Role{RoleClerk}, []Status{StatusAwaitingPayment, StatusPaid}},
+		{DocPayment, []Role{RoleClerk}, []Status{StatusAwaitingPayment}},
+	}
+	for _, p := range prints {
+		for _, s := range p.statuses {
+			for _, r := range p.roles {
+				ts = append(ts, Transition{From: s, Action: ActionPrint, Role: r, To: s, Document: p.doc})
+			}
+		}
+	}
+	return ts
+}
+
+func reqs(rs ...Requirement) []Requirement { return rs }
+
+// changesRecord tells the commands that raise the version and therefore
+// check ExpectedVersion.
+func (t *Transition) changesRecord() bool {
+	return t.Action != ActionClaim && t.Action != ActionPrint
+}
+
+// Command is a request to change an application. Only the fields its action
+// needs are read.
+type Command struct {
+	ID              string // command_id: a UUID chosen where the clerk acted
+	Action          Action
+	ApplicationID   string
+	ExpectedVersion int64
+	Actor           Actor
+
+	Reasons  []string // 常用原因 picked from the catalogue, all at once
+	Note     string
+	ReturnTo ReturnTo // liaison_return
+	Document Document // print
+
+	Form        *Form             // edit
+	Opinion     string            // unit_approve
+	Publicity   Publicity         // unit_approve
+	Checks      []AttachmentCheck // paper_accept, paper_deficient
+	Notice      *PaymentNotice    // paper_accept
+	Payment     *Payment          // payment_record
+	Certificate *Certificate      // certify
+}
+
+// Env is what Apply needs from outside: the time and the bureau's calendar.
+type Env struct {
+	Now      time.Time
+	Calendar *Calendar
+}
+
+// EffectKind is a side effect of an applied command.
+type EffectKind string
+
+const (
+	EffectSMS  EffectKind = "sms"  // queue Text to Mobile
+	EffectSeal EffectKind = "seal" // seal the application form at the new version
+)
+
+// Effect is to be carried out where the command is applied, in the same
+// transaction when it can be.
+type Effect struct {
+	Kind          EffectKind
+	ApplicationID string
+	Version       int64
+	Mobile        string
+	Text          string
+	DedupeKey     string // command ID and kind, so delivery retries stay single
+}
+
+// Outcome is an applied command: the new application, its audit event and
+// the side effects.
+type Outcome struct {
+	Application Application
+	Event       AuditEvent
+	Effects     []Effect
+}
+
+// Actions lists the commands actor may apply to app now, for buttons. Rows
+// that only differ by ReturnTo or Document appear once per variant.
+func Actions(app *Application, actor Actor) []Transition {
+	if app == nil || !inScope(app, actor) {
+		return nil
+	}
+	var out []Transition
+	for _, t := range Transitions {
+		if t.From == app.Status && t.Role == actor.Role {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// inScope reports whether actor may act on app at all.
+func inScope(app *Application, actor Actor) bool {
+	switch actor.Role {
+	case RoleApplicant:
+		return actor.ID != "" && app.ApplicantID == actor.ID
+	case RoleUnit:
+		return actor.UnitID != "" && app.UnitID == actor.UnitID
+	case RoleClerk:
+		return actor.LiaisonPointID != "" && app.LiaisonPointID == actor.LiaisonPointID
+	case RoleBureau:
+		return true
+	}
+	return false
+}
+
+// rolesFor is the set of roles that appear with action anywhere in the
+// table.
+func rolesFor(action Action) map[Role]bool {
+	roles := map[Role]bool{}
+	for _, t := range Transitions {
+		if t.Action == action {
+			roles[t.Role] = true
+		}
+	}
+	return roles
+}
+
+// Apply applies cmd to app under env and returns the outcome, or an *Error:
+// ENOTFOUND for a missing application, EFORBIDDEN when the actor's role
+// never issues the action or the application is outside the actor's scope,
+// ECONFLICT when ExpectedVersion is stale, EINVALID when the action does not
+// apply in the current status or the command lacks what it requires. app is
+// not modified.
+func Apply(app *Application, cmd Command, env Env) (Outcome, error) {
+	if app == nil || (cmd.ApplicationID != "" && cmd.ApplicationID != app.ID) {
+		return Outcome{}, Errorf(ENOTFOUND, "找不到该申请")
+	}
+	roles := rolesFor(cmd.Action)
+	if len(roles) == 0 {
+		return Outcome{}, Errorf(EINVALID, "未知的操作“%s”", cmd.Action)
+	}
+	if !roles[cmd.Actor.Role] {
+		return Outcome{}, Errorf(EFORBIDDEN, "%s无权执行“%s”", roleOrUnknown(cmd.Actor.Role), cmd.Action.Label())
+	}
+	if !inScope(app, cmd.Actor) {
+		return Outcome{}, Errorf(EFORBIDDEN, "申请 %s 不在您的办理范围内", app.No)
+	}
+	if cmd.Action != ActionClaim && cmd.Action != ActionPrint && cmd.ExpectedVersion != app.Version {
+		return Outcome{}, Errorf(ECONFLICT, "申请 %s 已被他人处理（当前为“%s”），请刷新后重新操作", app.No, app.Status.Label())
+	}
+	t, err := findTransition(app, &cmd)
+	if err != nil {
+		return Outcome{}, err
+	}
+
+	next := app.clone()
+	updateRecord(&next, &cmd)
+	for _, r := range t.Requires {
+		if err := r.Check(&next, &cmd, env); err != nil {
+			return Outcome{}, err
+		}
+	}
+	now := env.Now.UTC()
+	if t.changesRecord() {
+		next.Version++
+		next.UpdatedAt = now
+		next.Decisions = append(next.Decisions, Decision{
+			Action: t.Action, From: t.From, To: t.To, ActorID: cmd.Actor.ID, ActorName: cmd.Actor.Name,
+			Role: cmd.Actor.Role, Reasons: slices.Clone(cmd.Reasons), Note: cmd.Note, At: now,
+		})
+	}
+	switch {
+	case t.Action == ActionClaim:
+		next.AssigneeID, next.AssigneeName = cmd.Actor.ID, cmd.Actor.Name
+	case t.To != t.From:
+		next.Status = t.To
+		// The holder keeps the application only while it is still his turn.
+		if !slices.ContainsFunc(Transitions, func(x Transition) bool {
+			return x.From == t.To && x.Role == cmd.Actor.Role && x.Action == ActionClaim
+		}) {
+			next.AssigneeID, next.AssigneeName = "", ""
+		}
+	}
+	stamp(&next, t, &cmd, env)
+
+	out := Outcome{Application: next, Event: newEvent(&next, app.Status, &cmd, now)}
+	if t.SMS != "" {
+		out.Effects = append(out.Effects, Effect{
+			Kind: EffectSMS, ApplicationID: next.ID, Version: next.Version, Mobile: next.Mobile,
+			Text: fmt.Sprintf(t.SMS, next.No), DedupeKey: cmd.ID + "/sms",
+		})
+	}
+	if t.Seal {
+		out.Effects = append(out.Effects, Effect{Kind: EffectSeal, ApplicationID: next.ID, Version: next.Version, DedupeKey: cmd.ID + "/seal"})
+	}
+	return out, nil
+}
+
+func roleOrUnknown(r Role) string {
+	if l := r.Label(); l != "" {
+		return l
+	}
+	return "未知角色"
+}
+
+// findTransition picks the row for the application's status, or explains
+// why there is none.
+func findTransition(app *Application, cmd *Command) (*Transition, error) {
+	found := false
+	for i := range Transitions {
+		t := &Transitions[i]
+		if t.From != app.Status || t.Action != cmd.Action || t.Role != cmd.Actor.Role {
+			continue
+		}
+		found = true
+		if t.ReturnTo == cmd.ReturnTo && t.Document == cmd.Document {
+			return t, nil
+		}
+	}
+	switch {
+	case !found:
+		return nil, Errorf(EINVALID, "申请 %s 当前状态为“%s”，不能%s", app.No, app.Status.Label(), cmd.Action.Label())
+	case cmd.Action == ActionLiaisonReturn:
+		return nil, Errorf(EINVALID, "请选择退回给申报人还是用人单位")
+	default:
+		return nil, Errorf(EINVALID, "当前状态下不能打印%s", orDefault(cmd.Document.Label(), "该文书"))
+	}
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// updateRecord copies the command's data into the application before the
+// requirements look at it.
+func updateRecord(a *Application, c *Command) {
+	switch c.Action {
+	case ActionEdit:
+		if c.Form != nil {
+			f := *c.Form
+			// The applicant and scope cannot be moved by an edit.
+			f.ApplicantID, f.UnitID = a.ApplicantID, a.UnitID
+			f.Attachments = slices.Clone(f.Attachments)
+			a.Form = f
+		}
+	case ActionUnitApprove:
+		a.UnitOpinion, a.Publicity = c.Opinion, c.Publicity
+	case ActionUnitReject:
+		a.UnitOpinion = c.Note
+	case ActionPaperAccept, ActionPaperDeficient:
+		for _, ch := range c.Checks {
+			for i := range a.Attachments {
+				if a.Attachments[i].ID == ch.AttachmentID {
+					a.Attachments[i].Check, a.Attachments[i].CheckNote = ch.Check, ch.Note
+				}
+			}
+		}
+		if c.Action == ActionPaperAccept && c.Notice != nil {
+			n := *c.Notice
+			a.Notice = &n
+		}
+	case ActionPaymentRecord:
+		if c.Payment != nil {
+			p := *c.Payment
+			a.Payment = &p
+		}
+	case ActionCertify:
+		if c.Certificate != nil {
+			cert := *c.Certificate
+			a.Certificate = &cert
+		}
+	}
+}
+
+// stamp sets the times and deadlines that follow from the transition.
+func stamp(a *Application, t *Transition, c *Command, env Env) {
+	now := env.Now.UTC()
+	if t.From == StatusPaperDeficient && t.To != t.From {
+		a.SupplementDeadline = time.Time{}
+	}
+	switch t.Action {
+	case ActionSubmit:
+		a.SubmittedAt = now
+	case ActionUnitApprove, ActionUnitReject, ActionLiaisonPass, ActionLiaisonReturn, ActionBureauPass, ActionBureauReject:
+		a.ReviewedAt = now
+	case ActionPaperDeficient:
+		a.SupplementDeadline = env.Calendar.AddWorkingDays(env.Now, SupplementWorkingDays).UTC()
+	case ActionPaperAccept:
+		if a.Notice.IssuedAt.IsZero() {
+			a.Notice.IssuedAt = now
+		}
+		if a.Notice.IssuedBy == "" {
+			a.Notice.IssuedBy = c.Actor.Name
+		}
+	case ActionPaymentRecord:
+		a.Payment.RecordedAt, a.Payment.RecordedBy = now, c.Actor.Name
+	case ActionCertify:
+		if a.Certificate.IssuedAt.IsZero() {
+			a.Certificate.IssuedAt = now
+		}
+	}
+}
+
+// SupplementWorkingDays is the time an applicant has to supplement paper
+// materials after the one-time notice (一次性告知).
+const SupplementWorkingDays = 5
+
+// PublicityWorkingDays is the minimum length of the unit's publicity (公示).
+const PublicityWorkingDays = 5
+
+// clone copies the application deeply enough that Apply never aliases the
+// caller's slices or pointers.
+func (a *Application) clone() Application {
+	c := *a
+	c.Attachments = slices.Clone(a.Attachments)
+	c.Decisions = slices.Clone(a.Decisions)
+	if a.Notice != nil {
+		n := *a.Notice
+		c.Notice = &n
+	}
+	if a.Payment != nil {
+		p := *a.Payment
+		c.Payment = &p
+	}
+	if a.Certificate != nil {
+		cert := *a.Certificate
+		c.Certificate = &cert
+	}
+	return c
+}
+
+var (
+	needForm = Requirement{"form", func(a *Application, c *Command, _ Env) error {
+		if c.Form == nil {
+			return Errorf(EINVALID, "修改内容为空")
+		}
+		return nil
+	}}
+	needValidForm = Requirement{"valid form", func(a *Application, _ *Command, _ Env) error {
+		if err := a.Form.Validate(); err != nil {
+			return err
+		}
+		if len(a.Attachments) == 0 {
+			return Errorf(EINVALID, "请先上传申报材料再送审")
+		}
+		return nil
+	}}
+	needReasons = Requirement{"reasons", func(_ *Application, c *Command, _ Env) error {
+		if len(c.Reasons) == 0 {
+			return Errorf(EINVALID, "请选择至少一条原因，并一次性列出全部原因")
+		}
+		return nil
+	}}
+	needReasonsOrNote = Requirement{"reasons or note", func(_ *Application, c *Command, _ Env) error {
+		if len(c.Reasons) == 0 && c.Note == "" {
+			return Errorf(EINVALID, "请填写审核不通过的原因")
+		}
+		return nil
+	}}
+	needOpinion = Requirement{"opinion", func(a *Application, _ *Command, _ Env) error {
+		if a.UnitOpinion == "" {
+			return Errorf(EINVALID, "请填写单位审核意见")
+		}
+		return nil
+	}}
+	needPublicity = Requirement{"publicity", func(a *Application, _ *Command, env Env) error {
+		p := a.Publicity
+		if p.Start.IsZero() || p.End.IsZero() || p.End.Before(p.Start) {
+			return Errorf(EINVALID, "请填写公示起止日期")
+		}
+		if n := env.Calendar.WorkingDaysBetween(p.Start.AddDate(0, 0, -1), p.End); n < PublicityWorkingDays {
+			return Errorf(EINVALID, "公示期只有%d个工作日，应不少于%d个工作日", n, PublicityWorkingDays)
+		}
+		if dayKey(p.End) >= dayKey(env.Now) {
+			return Errorf(EINVALID, "公示期到 %s 才结束，请公示期满后再审核通过", p.End.In(Shanghai).Format(time.DateOnly))
+		}
+		return nil
+	}}
+	needAllChecked = Requirement{"all checked", func(a *Application, _ *Command, _ Env) error {
+		for _, at := range a.Attachments {
+			if at.Check == CheckNone {
+				return Errorf(EINVALID, "还有材料“%s”未核验，请逐项核验后一次性告知", at.Kind)
+			}
+		}
+		return nil
+	}}
+	needAllMatch = Requirement{"all match", func(a *Application, _ *Command, _ Env) error {
+		for _, at := range a.Attachments {
+			if at.Check != CheckMatch {
+				return Errorf(EINVALID, "材料“%s”核验结果为“%s”，全部一致才能受理", at.Kind, at.Check.Label())
+			}
+		}
+		return nil
+	}}
+	needNotice = Requirement{"payment notice", func(a *Application, c *Command, _ Env) error {
+		if c.Notice == nil || c.Notice.No == "" || c.Notice.Amount <= 0 {
+			return Errorf(EINVALID, "受理时须开具缴款通知书（编号和金额）")
+		}
+		return nil
+	}}
+	needDeadlinePassed = Requirement{"deadline passed", func(a *Application, _ *Command, env Env) error {
+		if a.SupplementDeadline.IsZero() || dayKey(env.Now) <= dayKey(a.SupplementDeadline) {
+			return Errorf(EINVALID, "补正期限到 %s 为止，期满后才能逾期退件", a.SupplementDeadline.In(Shanghai).Format(time.DateOnly))
+		}
+		return nil
+	}}
+	needPayment = Requirement{"payment", func(a *Application, c *Command, _ Env) error {
+		switch {
+		case c.Payment == nil || c.Payment.Amount <= 0:
+			return Errorf(EINVALID, "请填写缴费金额")
+		case c.Payment.ReceiptNo == "":
+			return Errorf(EINVALID, "请填写票据号码")
+		case a.Notice != nil && c.Payment.Amount != a.Notice.Amount:
+			return Errorf(EINVALID, "缴费金额 %s 元与缴款通知书金额 %s 元不一致", c.Payment.Amount, a.Notice.Amount)
+		}
+		return nil
+	}}
+	needCertificate = Requirement{"certificate", func(_ *Application, c *Command, _ Env) error {
+		if c.Certificate == nil || c.Certificate.No == "" {
+			return Errorf(EINVALID, "请填写证书编号")
+		}
+		return nil
+	}}
+)

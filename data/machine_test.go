@@ -1,0 +1,437 @@
+package data
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+)
+
+var (
+	applicant  = Actor{ID: "ap1", Name: "张伟", Role: RoleApplicant}
+	unitUser   = Actor{ID: "uu1", Name: "人事部李敏", Role: RoleUnit, UnitID: "u1"}
+	clerk      = Actor{ID: "c1", Name: "王芳", Role: RoleClerk, LiaisonPointID: "lp1"}
+	reviewer   = Actor{ID: "b1", Name: "陈静", Role: RoleBureau}
+	otherClerk = Actor{ID: "c2", Name: "刘洋", Role: RoleClerk, LiaisonPointID: "lp2"}
+	// actorPool mixes actors of every role, in and out of scope.
+	actorPool = []Actor{
+		applicant, unitUser, clerk, reviewer, otherClerk,
+		{ID: "ap2", Name: "李娜", Role: RoleApplicant},
+		{ID: "uu2", Name: "别的单位", Role: RoleUnit, UnitID: "u2"},
+		{ID: "a1", Name: "管理员", Role: RoleAdmin},
+		{ID: "x", Name: "无角色"},
+	}
+	allActions = []Action{
+		ActionSubmit, ActionWithdraw, ActionEdit, ActionUnitApprove, ActionUnitReject, ActionLiaisonPass,
+		ActionLiaisonReturn, ActionBureauPass, ActionBureauReject, ActionPaperAccept, ActionPaperDeficient,
+		ActionPaperReject, ActionPaperExpire, ActionPaymentRecord, ActionCertify, ActionClaim, ActionPrint,
+		ActionCreate, "nonsense",
+	}
+	t0 = time.Date(2026, 9, 14, 10, 0, 0, 0, Shanghai) // a Monday
+)
+
+func testForm() Form {
+	birth := time.Date(1990, 3, 7, 0, 0, 0, 0, Shanghai)
+	f := Form{
+		Series: "工程技术人员", Qualification: "电力工程电气助理工程师", Level: "助理级", Method: MethodAssessment,
+		LiaisonPointID: "lp1", ApplicantID: "ap1", Name: "张伟", IDNumber: MakeIDNumber("441900", birth, 21),
+		Mobile: "13800138000", Education: "本科", Major: "电气工程及其自动化",
+		UnitID: "u1", UnitName: "东莞市某电力工程有限公司", UnitCreditCode: MakeCreditCode("91441900MA4UAB12C"),
+	}
+	for i, kind := range MaterialKinds[:3] {
+		f.Attachments = append(f.Attachments, Attachment{
+			ID: fmt.Sprintf("att%d", i), Kind: kind, FileName: kind + ".jpg",
+			SHA256: strings.Repeat(fmt.Sprint(i), 64), Size: 1000, ContentType: "image/jpeg",
+		})
+	}
+	return f
+}
+
+func testApplication() *Application {
+	return &Application{ID: "app1", No: "2026000001", Version: 1, Status: StatusDraft, Form: testForm(), CreatedAt: t0.UTC()}
+}
+
+// goodCommand fills in everything the action requires, so the state
+// machine can only refuse it for who, when or in which status.
+func goodCommand(app *Application, t Transition, actor Actor, now time.Time) Command {
+	c := Command{
+		ID: fmt.Sprintf("cmd-%d-%s", app.Version, t.Action), Action: t.Action, ApplicationID: app.ID,
+		ExpectedVersion: app.Version, Actor: actor, ReturnTo: t.ReturnTo, Document: t.Document,
+	}
+	switch t.Action {
+	case ActionEdit:
+		f := app.Form
+		f.Major = "电气工程"
+		c.Form = &f
+	case ActionUnitApprove:
+		c.Opinion = "同意推荐"
+		end := DefaultCalendar().AddWorkingDays(now, -1)
+		c.Publicity = Publicity{Start: DefaultCalendar().AddWorkingDays(end, -(PublicityWorkingDays - 1)), End: end}
+	case ActionUnitReject:
+		c.Note = "业绩材料不足"
+	case ActionLiaisonReturn, ActionBureauReject, ActionPaperReject:
+		c.Reasons = []string{"扫描件不清晰或不完整", "公示期不足5个工作日"}
+	case ActionPaperDeficient:
+		c.Reasons = []string{"未提供原件"}
+		for i, a := range app.Attachments {
+			c.Checks = append(c.Checks, AttachmentCheck{AttachmentID: a.ID, Check: []Check{CheckMissing, CheckMatch}[min(i, 1)]})
+		}
+	case ActionPaperAccept:
+		for _, a := range app.Attachments {
+			c.Checks = append(c.Checks, AttachmentCheck{AttachmentID: a.ID, Check: CheckMatch})
+		}
+		c.Notice = &PaymentNotice{No: "N-LP1-A7-20261012-0001", Amount: 15000}
+	case ActionPaymentRecord:
+		c.Payment = &Payment{Amount: 15000, ReceiptNo: "4400123456", Channel: "微信"}
+	case ActionCertify:
+		c.Certificate = &Certificate{No: "2026-441900-000123"}
+	}
+	return c
+}
+
+// actorFor returns the in-scope actor of a role.
+func actorFor(r Role) Actor {
+	for _, a := range actorPool {
+		if a.Role == r {
+			return a
+		}
+	}
+	panic(r)
+}
+
+func TestEveryStatusReachableFromDraft(t *testing.T) {
+	// Breadth-first over the table, then replay each path through Apply so
+	// the requirements are shown to be satisfiable too.
+	paths := map[Status][]Transition{StatusDraft: nil}
+	queue := []Status{StatusDraft}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		for _, tr := range Transitions {
+			if _, seen := paths[tr.To]; tr.From == s && !seen {
+				paths[tr.To] = append(slices.Clone(paths[s]), tr)
+				queue = append(queue, tr.To)
+			}
+		}
+	}
+	for _, want := range Statuses {
+		path, ok := paths[want]
+		if !ok {
+			t.Errorf("%s is not reachable from draft in the table", want)
+			continue
+		}
+		app, now := testApplication(), t0
+		for _, tr := range path {
+			if tr.Action == ActionPaperExpire {
+				now = DefaultCalendar().AddWorkingDays(now, SupplementWorkingDays+1)
+			}
+			out, err := Apply(app, goodCommand(app, tr, actorFor(tr.Role), now), Env{Now: now, Calendar: DefaultCalendar()})
+			if err != nil {
+				t.Fatalf("path to %s: %s from %s: %v", want, tr.Action, tr.From, err)
+			}
+			app = &out.Application
+			now = now.Add(time.Hour)
+		}
+		if app.Status != want {
+			t.Errorf("path ended in %s, want %s", app.Status, want)
+		}
+	}
+}
+
+func TestStateMachineProperties(t *testing.T) {
+	cal := DefaultCalendar()
+	visited := map[Status]bool{}
+	defer func() {
+		for _, s := range Statuses {
+			if !visited[s] && !s.Terminal() {
+				t.Errorf("random runs never visited %s", s)
+			}
+		}
+	}()
+	rapid.Check(t, func(rt *rapid.T) {
+		app := testApplication()
+		now := t0
+		inRun := map[Status]bool{}
+		for step := range rapid.IntRange(30, 80).Draw(rt, "steps") {
+			// After a terminal status has been tried a little, start over
+			// so that one run covers several paths.
+			if app.Status.Terminal() && rapid.Bool().Draw(rt, "restart") {
+				app, inRun = testApplication(), map[Status]bool{}
+			}
+			actor := rapid.SampledFrom(actorPool).Draw(rt, "actor")
+			action := rapid.SampledFrom(allActions).Draw(rt, "action")
+			row := Transition{Action: action}
+			// Mostly pick an available row for whoever may act, so that
+			// runs go deep enough to reach the terminal statuses.
+			var avail []Transition
+			for _, a := range actorPool {
+				avail = append(avail, Actions(app, a)...)
+			}
+			// Half of those go to a status this run has not been in yet.
+			fresh := slices.DeleteFunc(slices.Clone(avail), func(tr Transition) bool { return inRun[tr.To] })
+			if len(fresh) > 0 && rapid.Bool().Draw(rt, "fresh") {
+				avail = fresh
+			}
+			if len(avail) > 0 && rapid.IntRange(0, 9).Draw(rt, "guided") > 0 {
+				row = rapid.SampledFrom(avail).Draw(rt, "row")
+				action, actor = row.Action, actorFor(row.Role)
+			}
+			visited[app.Status], inRun[app.Status] = true, true
+			cmd := goodCommand(app, row, actor, now)
+			if rapid.IntRange(0, 9).Draw(rt, "stale") == 0 {
+				cmd.ExpectedVersion = app.Version - int64(rapid.IntRange(1, 3).Draw(rt, "behind"))
+			}
+			now = now.Add(time.Duration(rapid.IntRange(0, 72).Draw(rt, "hours")) * time.Hour)
+			before := app.clone()
+
+			out, err := Apply(app, cmd, Env{Now: now, Calendar: cal})
+
+			if !reflect.DeepEqual(before, *app) {
+				rt.Fatalf("step %d: Apply modified its input", step)
+			}
+			changes := action != ActionClaim && action != ActionPrint
+			roles := rolesFor(action)
+			switch {
+			case len(roles) > 0 && !roles[actor.Role]:
+				if ErrorCode(err) != EFORBIDDEN {
+					rt.Fatalf("step %d: %s by role %q: got %v, want forbidden", step, action, actor.Role, err)
+				}
+			case len(roles) > 0 && !inScope(app, actor):
+				if ErrorCode(err) != EFORBIDDEN {
+					rt.Fatalf("step %d: %s by out-of-scope %s: got %v, want forbidden", step, action, actor.ID, err)
+				}
+			case len(roles) > 0 && changes && cmd.ExpectedVersion != app.Version:
+				if ErrorCode(err) != ECONFLICT {
+					rt.Fatalf("step %d: stale %s: got %v, want conflict", step, action, err)
+				}
+			}
+			if err == nil {
+				visited[out.Application.Status] = true
+			}
+			if app.Status.Terminal() && err == nil {
+				rt.Fatalf("step %d: terminal %s accepted %s", step, app.Status, action)
+			}
+			if err != nil {
+				if code := ErrorCode(err); !slices.Contains([]string{EINVALID, EFORBIDDEN, ECONFLICT, ENOTFOUND}, code) || ErrorMessage(err) == "" {
+					rt.Fatalf("step %d: bad error %v", step, err)
+				}
+				continue
+			}
+			next := out.Application
+			if !slices.Contains(Statuses, next.Status) {
+				rt.Fatalf("step %d: left the table's statuses: %q", step, next.Status)
+			}
+			want := app.Version
+			if changes {
+				want++
+			}
+			if next.Version != want || out.Event.Version != next.Version {
+				rt.Fatalf("step %d: %s: version %d → %d (event %d), want %d", step, action, app.Version, next.Version, out.Event.Version, want)
+			}
+			if !slices.ContainsFunc(Transitions, func(tr Transition) bool {
+				return tr.From == app.Status && tr.Action == action && tr.Role == actor.Role && tr.To == next.Status
+			}) {
+				rt.Fatalf("step %d: %s → %s by %s is not in the table", step, app.Status, next.Status, actor.Role)
+			}
+			app = &next
+		}
+	})
+}
+
+func TestApplyRequirements(t *testing.T) {
+	cal := DefaultCalendar()
+	at := func(s Status) *Application {
+		a := testApplication()
+		a.Status = s
+		return a
+	}
+	row := func(from Status, action Action, rt ReturnTo) Transition {
+		for _, tr := range Transitions {
+			if tr.From == from && tr.Action == action && tr.ReturnTo == rt {
+				return tr
+			}
+		}
+		t.Fatalf("no row %s %s", from, action)
+		return Transition{}
+	}
+	env := Env{Now: t0, Calendar: cal}
+
+	// A return without reasons is refused; with them it goes where asked.
+	a := at(StatusLiaisonReview)
+	c := goodCommand(a, row(StatusLiaisonReview, ActionLiaisonReturn, ReturnToUnit), clerk, t0)
+	c.Reasons = nil
+	if _, err := Apply(a, c, env); ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "一次性") {
+		t.Errorf("return without reasons: %v", err)
+	}
+	c.ReturnTo = ""
+	c.Reasons = []string{"扫描件不清晰或不完整"}
+	if _, err := Apply(a, c, env); ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "退回给申报人还是用人单位") {
+		t.Errorf("return without target: %v", err)
+	}
+
+	// Acceptance needs every original checked and matching.
+	a = at(StatusAwaitingPaper)
+	c = goodCommand(a, row(StatusAwaitingPaper, ActionPaperAccept, ""), clerk, t0)
+	c.Checks = c.Checks[:2]
+	if _, err := Apply(a, c, env); ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "未核验") {
+		t.Errorf("accept with an unchecked attachment: %v", err)
+	}
+	c.Checks = append(c.Checks, AttachmentCheck{AttachmentID: "att2", Check: CheckMismatch})
+	if _, err := Apply(a, c, env); ErrorCode(err) != EINVALID {
+		t.Errorf("accept with a mismatch: %v", err)
+	}
+
+	// The one-time notice sets the supplement deadline five working days
+	// later by the calendar: from Tuesday 29 September 2026 over National
+	// Day to Monday 12 October; expiry is refused until that day is over.
+	now := time.Date(2026, 9, 29, 15, 0, 0, 0, Shanghai)
+	a = at(StatusAwaitingPaper)
+	out, err := Apply(a, goodCommand(a, row(StatusAwaitingPaper, ActionPaperDeficient, ""), clerk, now), Env{Now: now, Calendar: cal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := out.Application.SupplementDeadline.In(Shanghai).Format(time.DateOnly); got != "2026-10-12" {
+		t.Errorf("supplement deadline %s, want 2026-10-12", got)
+	}
+	a = &out.Application
+	expire := goodCommand(a, row(StatusPaperDeficient, ActionPaperExpire, ""), clerk, now)
+	for _, tc := range []struct {
+		now time.Time
+		ok  bool
+	}{
+		{time.Date(2026, 10, 12, 23, 59, 0, 0, Shanghai), false},
+		{time.Date(2026, 10, 13, 0, 1, 0, 0, Shanghai), true},
+	} {
+		_, err := Apply(a, expire, Env{Now: tc.now, Calendar: cal})
+		if (err == nil) != tc.ok {
+			t.Errorf("paper_expire at %s: %v", tc.now, err)
+		}
+	}
+
+	// Payment must match the notice.
+	a = at(StatusAwaitingPayment)
+	a.Notice = &PaymentNotice{No: "N1", Amount: 20000}
+	c = goodCommand(a, row(StatusAwaitingPayment, ActionPaymentRecord, ""), clerk, t0)
+	if _, err := Apply(a, c, env); ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "150.00 元与缴款通知书金额 200.00 元不一致") {
+		t.Errorf("payment mismatch: %v", err)
+	}
+
+	// Publicity shorter than five working days is refused.
+	a = at(StatusUnitReview)
+	c = goodCommand(a, row(StatusUnitReview, ActionUnitApprove, ""), unitUser, t0)
+	c.Publicity.Start = c.Publicity.End.AddDate(0, 0, -2)
+	if _, err := Apply(a, c, env); ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "公示期只有") {
+		t.Errorf("short publicity: %v", err)
+	}
+
+	// Submitting an invalid form names the problem.
+	a = at(StatusDraft)
+	a.IDNumber = a.IDNumber[:17] + "0"
+	if a.IDNumber == testForm().IDNumber {
+		a.IDNumber = a.IDNumber[:17] + "1"
+	}
+	if _, err := Apply(a, goodCommand(a, row(StatusDraft, ActionSubmit, ""), applicant, t0), env); ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "校验位") {
+		t.Errorf("submit with a bad identity number: %v", err)
+	}
+}
+
+func TestApplyEffectsClaimAndScope(t *testing.T) {
+	env := Env{Now: t0, Calendar: DefaultCalendar()}
+	a := testApplication()
+	a.Status = StatusBureauReview
+	out, err := Apply(a, Command{ID: "k1", Action: ActionClaim, Actor: reviewer, ExpectedVersion: 0}, env)
+	if err != nil || out.Application.Version != a.Version || out.Application.AssigneeID != reviewer.ID {
+		t.Fatalf("claim: %v, %+v", err, out.Application)
+	}
+	a = &out.Application
+	out, err = Apply(a, Command{ID: "k2", Action: ActionBureauPass, Actor: reviewer, ExpectedVersion: a.Version}, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Application.AssigneeID != "" {
+		t.Error("assignee kept after the application left the reviewer")
+	}
+	kinds := []EffectKind{}
+	for _, e := range out.Effects {
+		kinds = append(kinds, e.Kind)
+		if e.Kind == EffectSMS && (e.Mobile != a.Mobile || !strings.Contains(e.Text, a.No) || e.DedupeKey != "k2/sms") {
+			t.Errorf("sms effect %+v", e)
+		}
+	}
+	if !slices.Equal(kinds, []EffectKind{EffectSMS, EffectSeal}) {
+		t.Errorf("effects %v", kinds)
+	}
+	if ev := out.Event; ev.Action != ActionBureauPass || ev.FromStatus != StatusBureauReview || ev.ToStatus != StatusAwaitingPaper || ev.ActorID != reviewer.ID {
+		t.Errorf("event %+v", ev)
+	}
+
+	a = &out.Application
+	if _, err := Apply(a, Command{Action: ActionPrint, Document: DocForm, Actor: otherClerk}, env); ErrorCode(err) != EFORBIDDEN {
+		t.Errorf("clerk of another liaison point: %v", err)
+	}
+	if _, err := Apply(a, Command{Action: ActionPrint, Document: DocReceipt, Actor: clerk}, env); ErrorCode(err) != EINVALID {
+		t.Errorf("receipt before acceptance: %v", err)
+	}
+	if _, err := Apply(nil, Command{Action: ActionPrint, Actor: clerk}, env); ErrorCode(err) != ENOTFOUND {
+		t.Errorf("nil application: %v", err)
+	}
+
+	var labels []string
+	for _, tr := range Actions(a, clerk) {
+		labels = append(labels, tr.Action.Label()+tr.Document.Label())
+	}
+	want := []string{"材料受理", "一次性告知补正", "不予受理", "认领", "打印申报表"}
+	if !slices.Equal(labels, want) {
+		t.Errorf("Actions for the clerk in awaiting_paper = %v, want %v", labels, want)
+	}
+}
+
+func TestLabels(t *testing.T) {
+	for _, s := range Statuses {
+		if s.Label() == "" {
+			t.Errorf("status %s has no label", s)
+		}
+	}
+	for _, tr := range Transitions {
+		if tr.Action.Label() == "" || tr.Role.Label() == "" {
+			t.Errorf("row %+v lacks a label", tr)
+		}
+	}
+	if StatusLiaisonReview.Label() != "待联络点初审" {
+		t.Error(StatusLiaisonReview.Label())
+	}
+	var terminal []Status
+	for _, s := range Statuses {
+		if s.Terminal() {
+			terminal = append(terminal, s)
+		}
+	}
+	if !slices.Equal(terminal, []Status{StatusCertified, StatusWithdrawn, StatusRejected, StatusExpired}) {
+		t.Errorf("terminal statuses %v", terminal)
+	}
+}
+
+func TestTerminalStatusesAcceptNothing(t *testing.T) {
+	env := Env{Now: t0.AddDate(1, 0, 0), Calendar: DefaultCalendar()}
+	for _, s := range Statuses {
+		if !s.Terminal() {
+			continue
+		}
+		a := testApplication()
+		a.Status = s
+		for _, actor := range actorPool {
+			for _, action := range allActions {
+				for _, doc := range []Document{"", DocForm, DocReceipt} {
+					c := goodCommand(a, Transition{Action: action, Document: doc}, actor, env.Now)
+					if _, err := Apply(a, c, env); err == nil {
+						t.Errorf("%s accepted %s %s by %s", s, action, doc, actor.ID)
+					}
+				}
+			}
+		}
+	}
+}

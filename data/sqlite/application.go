@@ -1,0 +1,332 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"titledesk/data"
+)
+
+// applicationColumns lists the applications table once for INSERT and
+// SELECT; appValues and scanApplication follow the same order.
+const applicationColumns = `id, no, version, status, series, qualification, level, method, liaison_point_id,
+	applicant_id, name, id_number, mobile, education, major, unit_id, unit_name, unit_credit_code,
+	unit_opinion, publicity_start, publicity_end, assignee_id, assignee_name, supplement_deadline,
+	notice_no, notice_pay_code, notice_amount, notice_issued_at, notice_issued_by,
+	payment_receipt_no, payment_amount, payment_channel, payment_proof, payment_paid_at, payment_recorded_at, payment_recorded_by,
+	certificate_no, certificate_at, created_at, updated_at, submitted_at, reviewed_at`
+
+var upsertApplication = func() string {
+	cols := strings.Split(applicationColumns, ",")
+	var set []string
+	for _, c := range cols[1:] {
+		c = strings.TrimSpace(c)
+		set = append(set, c+" = excluded."+c)
+	}
+	return `INSERT INTO applications (` + applicationColumns + `) VALUES (` + placeholders(len(cols)) +
+		`) ON CONFLICT (id) DO UPDATE SET ` + strings.Join(set, ", ")
+}()
+
+func appValues(a *data.Application) []any {
+	var (
+		noticeNo, receiptNo, certNo  any
+		noticePayCode, noticeBy      string
+		noticeAmount, paymentAmount  data.Fen
+		noticeAt, paidAt, recordedAt any
+		channel, proof, recordedBy   string
+		certAt                       any
+	)
+	if n := a.Notice; n != nil {
+		noticeNo, noticePayCode, noticeAmount, noticeAt, noticeBy = n.No, n.PayCode, n.Amount, ts(n.IssuedAt), n.IssuedBy
+	}
+	if p := a.Payment; p != nil {
+		receiptNo, paymentAmount, channel, proof = p.ReceiptNo, p.Amount, p.Channel, p.ProofSHA256
+		paidAt, recordedAt, recordedBy = ts(p.PaidAt), ts(p.RecordedAt), p.RecordedBy
+	}
+	if c := a.Certificate; c != nil {
+		certNo, certAt = c.No, ts(c.IssuedAt)
+	}
+	return []any{
+		a.ID, a.No, a.Version, string(a.Status), a.Series, a.Qualification, a.Level, string(a.Method), a.LiaisonPointID,
+		a.ApplicantID, a.Name, a.IDNumber, a.Mobile, a.Education, a.Major, a.UnitID, a.UnitName, a.UnitCreditCode,
+		a.UnitOpinion, ts(a.Publicity.Start), ts(a.Publicity.End), a.AssigneeID, a.AssigneeName, ts(a.SupplementDeadline),
+		noticeNo, noticePayCode, int64(noticeAmount), noticeAt, noticeBy,
+		receiptNo, int64(paymentAmount), channel, proof, paidAt, recordedAt, recordedBy,
+		certNo, certAt, ts(a.CreatedAt), ts(a.UpdatedAt), ts(a.SubmittedAt), ts(a.ReviewedAt),
+	}
+}
+
+func scanApplication(row interface{ Scan(...any) error }) (*data.Application, error) {
+	var (
+		a                           data.Application
+		noticeNo, receiptNo, certNo sql.NullString
+		notice                      data.PaymentNotice
+		payment                     data.Payment
+		cert                        data.Certificate
+	)
+	err := row.Scan(
+		&a.ID, &a.No, &a.Version, &a.Status, &a.Series, &a.Qualification, &a.Level, &a.Method, &a.LiaisonPointID,
+		&a.ApplicantID, &a.Name, &a.IDNumber, &a.Mobile, &a.Education, &a.Major, &a.UnitID, &a.UnitName, &a.UnitCreditCode,
+		&a.UnitOpinion, nullTime{&a.Publicity.Start}, nullTime{&a.Publicity.End}, &a.AssigneeID, &a.AssigneeName, nullTime{&a.SupplementDeadline},
+		&noticeNo, &notice.PayCode, &notice.Amount, nullTime{&notice.IssuedAt}, &notice.IssuedBy,
+		&receiptNo, &payment.Amount, &payment.Channel, &payment.ProofSHA256, nullTime{&payment.PaidAt}, nullTime{&payment.RecordedAt}, &payment.RecordedBy,
+		&certNo, nullTime{&cert.IssuedAt}, nullTime{&a.CreatedAt}, nullTime{&a.UpdatedAt}, nullTime{&a.SubmittedAt}, nullTime{&a.ReviewedAt},
+	)
+	if err != nil {
+		return nil, err
+	}
+	if noticeNo.Valid {
+		notice.No = noticeNo.String
+		a.Notice = &notice
+	}
+	if receiptNo.Valid {
+		payment.ReceiptNo = receiptNo.String
+		a.Payment = &payment
+	}
+	if certNo.Valid {
+		cert.No = certNo.String
+		a.Certificate = &cert
+	}
+	return &a, nil
+}
+
+// appStatements are the statements that save an application, prepared once
+// per transaction so bulk saves stay fast.
+type appStatements struct {
+	app, delAttachments, attachment, delDecisions, decision *sql.Stmt
+}
+
+func prepareApp(ctx context.Context, tx *sql.Tx) (*appStatements, error) {
+	var st appStatements
+	for _, p := range []struct {
+		stmt **sql.Stmt
+		sql  string
+	}{
+		{&st.app, upsertApplication},
+		{&st.delAttachments, `DELETE FROM attachments WHERE application_id = ?`},
+		{&st.attachment, `INSERT INTO attachments (application_id, id, ord, kind, file_name, sha256, size, content_type, check_result, check_note)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&st.delDecisions, `DELETE FROM decisions WHERE application_id = ?`},
+		{&st.decision, `INSERT INTO decisions (application_id, ord, action, from_status, to_status, actor_id, actor_name, role, reasons, note, at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+	} {
+		s, err := tx.PrepareContext(ctx, p.sql)
+		if err != nil {
+			return nil, err
+		}
+		*p.stmt = s
+	}
+	return &st, nil
+}
+
+// save writes the whole application, replacing its attachments and
+// decisions. fresh skips the deletes for rows known to be new.
+func (st *appStatements) save(ctx context.Context, a *data.Application, fresh bool) error {
+	if _, err := st.app.ExecContext(ctx, appValues(a)...); err != nil {
+		return err
+	}
+	if !fresh {
+		if _, err := st.delAttachments.ExecContext(ctx, a.ID); err != nil {
+			return err
+		}
+		if _, err := st.delDecisions.ExecContext(ctx, a.ID); err != nil {
+			return err
+		}
+	}
+	for i, at := range a.Attachments {
+		if _, err := st.attachment.ExecContext(ctx, a.ID, at.ID, i, at.Kind, at.FileName, at.SHA256, at.Size, at.ContentType, string(at.Check), at.CheckNote); err != nil {
+			return err
+		}
+	}
+	for i, d := range a.Decisions {
+		reasons, err := json.Marshal(nonNil(d.Reasons))
+		if err != nil {
+			return err
+		}
+		if _, err := st.decision.ExecContext(ctx, a.ID, i, string(d.Action), string(d.From), string(d.To), d.ActorID, d.ActorName, string(d.Role), string(reasons), d.Note, d.At.UnixNano()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// SaveApplications writes whole application snapshots (as sync pulls them)
+// in one transaction, replacing what was stored under the same IDs.
+func (s *Store) SaveApplications(ctx context.Context, apps []*data.Application) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		st, err := prepareApp(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, a := range apps {
+			if err := st.save(ctx, a, false); err != nil {
+				return fmt.Errorf("save application %s: %w", a.No, err)
+			}
+		}
+		return nil
+	})
+}
+
+// CreateApplication stores a new draft for actor: it sets the status,
+// version 1 and the times, gives it the next number of the year when No
+// is empty (e.g. 2026000123), and records a create event in the audit
+// chain. The form may be incomplete; it is validated on submit.
+func (s *Store) CreateApplication(ctx context.Context, a *data.Application, actor data.Actor, now time.Time) error {
+	if a.ID == "" || a.ApplicantID == "" {
+		return data.Errorf(data.EINVALID, "新申报缺少编号或申报人")
+	}
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		if a.No == "" {
+			year := now.In(data.Shanghai).Year()
+			n, err := nextCounter(ctx, tx, fmt.Sprintf("application_no/%d", year))
+			if err != nil {
+				return err
+			}
+			a.No = fmt.Sprintf("%d%06d", year, n)
+		}
+		a.Status, a.Version = data.StatusDraft, 1
+		a.CreatedAt, a.UpdatedAt = now.UTC(), now.UTC()
+		st, err := prepareApp(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := st.save(ctx, a, true); err != nil {
+			if strings.Contains(err.Error(), "UNIQUE") {
+				return data.Errorf(data.ECONFLICT, "申请编号 %s 或申请 ID 已存在", a.No)
+			}
+			return err
+		}
+		return appendAudit(ctx, tx, &data.AuditEvent{
+			ApplicationID: a.ID, ApplicationNo: a.No, Action: data.ActionCreate, ToStatus: data.StatusDraft,
+			Version: 1, ActorID: actor.ID, ActorName: actor.Name, Role: actor.Role, At: now.UTC(),
+		})
+	})
+}
+
+// Apply applies a command where the record lives: in one transaction it
+// loads the application, runs data.Apply, saves the result, appends the
+// audit event and queues the SMS effects. Seal effects are returned for the
+// caller, which signs the form at the returned version. A command ID seen
+// before is refused as a conflict.
+func (s *Store) Apply(ctx context.Context, cmd data.Command, env data.Env) (data.Outcome, error) {
+	var out data.Outcome
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		app, err := findApplication(ctx, tx, `id = ?`, cmd.ApplicationID)
+		if err != nil {
+			return err
+		}
+		if out, err = data.Apply(app, cmd, env); err != nil {
+			return err
+		}
+		if out.Application.Version != app.Version || out.Application.AssigneeID != app.AssigneeID {
+			st, err := prepareApp(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if err := st.save(ctx, &out.Application, false); err != nil {
+				return err
+			}
+		}
+		if err := appendAudit(ctx, tx, &out.Event); err != nil {
+			if strings.Contains(err.Error(), "UNIQUE") {
+				return data.Errorf(data.ECONFLICT, "该操作（%s）已经执行过", cmd.ID)
+			}
+			return err
+		}
+		for _, e := range out.Effects {
+			if e.Kind == data.EffectSMS {
+				if err := queueSMS(ctx, tx, e, env.Now); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Application returns the application with that ID.
+func (s *Store) Application(ctx context.Context, id string) (*data.Application, error) {
+	var a *data.Application
+	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+		a, err = findApplication(ctx, tx, `id = ?`, id)
+		return err
+	})
+	return a, err
+}
+
+// ApplicationByNo returns the application with that number (申请编号), as
+// the scan box finds it.
+func (s *Store) ApplicationByNo(ctx context.Context, no string) (*data.Application, error) {
+	var a *data.Application
+	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+		a, err = findApplication(ctx, tx, `no = ?`, no)
+		return err
+	})
+	return a, err
+}
+
+// findApplication loads one application with its attachments and
+// decisions.
+func findApplication(ctx context.Context, tx *sql.Tx, where string, arg any) (*data.Application, error) {
+	a, err := scanApplication(tx.QueryRowContext(ctx, `SELECT `+applicationColumns+` FROM applications WHERE `+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, data.Errorf(data.ENOTFOUND, "找不到申请 %v", arg)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, kind, file_name, sha256, size, content_type, check_result, check_note
+		FROM attachments WHERE application_id = ? ORDER BY ord`, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var at data.Attachment
+		if err := rows.Scan(&at.ID, &at.Kind, &at.FileName, &at.SHA256, &at.Size, &at.ContentType, &at.Check, &at.CheckNote); err != nil {
+			return nil, err
+		}
+		a.Attachments = append(a.Attachments, at)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	drows, err := tx.QueryContext(ctx, `SELECT action, from_status, to_status, actor_id, actor_name, role, reasons, note, at
+		FROM decisions WHERE application_id = ? ORDER BY ord`, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer drows.Close()
+	for drows.Next() {
+		var (
+			d       data.Decision
+			reasons string
+			at      int64
+		)
+		if err := drows.Scan(&d.Action, &d.From, &d.To, &d.ActorID, &d.ActorName, &d.Role, &reasons, &d.Note, &at); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(reasons), &d.Reasons); err != nil {
+			return nil, err
+		}
+		if len(d.Reasons) == 0 {
+			d.Reasons = nil
+		}
+		d.At = time.Unix(0, at).UTC()
+		a.Decisions = append(a.Decisions, d)
+	}
+	return a, drows.Err()
+}

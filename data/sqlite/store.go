@@ -1,0 +1,183 @@
+// Package sqlite is TitleDesk's store on SQLite: the workstation's local
+// database and the server's embedded one. Exported methods each run in one
+// transaction; unexported helpers take the *sql.Tx.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3"
+
+	"titledesk/data"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is an open database. Writes go through a single connection that
+// begins transactions IMMEDIATE, so concurrent writers queue on
+// busy_timeout instead of failing when a read lock would have to be
+// upgraded; reads use a pool and, thanks to WAL, never wait for writers.
+type Store struct {
+	write *sql.DB
+	read  *sql.DB
+}
+
+// Open opens or creates the database file at path and migrates it.
+func Open(path string) (*Store, error) {
+	dsn := func(txlock string) string {
+		q := url.Values{}
+		q.Set("_journal_mode", "WAL")
+		q.Set("_foreign_keys", "on")
+		q.Set("_busy_timeout", "10000")
+		q.Set("_synchronous", "NORMAL") // safe with WAL; only the last commits may be lost on power loss
+		q.Set("_txlock", txlock)
+		return "file:" + path + "?" + q.Encode()
+	}
+	w, err := sql.Open("sqlite3", dsn("immediate"))
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	s := &Store{write: w}
+	if err := s.migrate(context.Background()); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	if s.read, err = sql.Open("sqlite3", dsn("deferred")); err != nil {
+		w.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	rerr := s.read.Close()
+	if err := s.write.Close(); err != nil {
+		return err
+	}
+	return rerr
+}
+
+// migrate runs every embedded migration not yet applied, each in its own
+// transaction, in file-name order.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := s.migrateOne(ctx, name); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) migrateOne(ctx context.Context, name string) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	body, err := migrations.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name) VALUES (?)`, name); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// inWrite runs fn in a write transaction and commits if it succeeds.
+func (s *Store) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return internal(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return internal(err)
+	}
+	return internal(tx.Commit())
+}
+
+// inRead runs fn in a read transaction, so that a page and its count see
+// the same snapshot.
+func (s *Store) inRead(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.read.BeginTx(ctx, nil)
+	if err != nil {
+		return internal(err)
+	}
+	defer tx.Rollback()
+	return internal(fn(tx))
+}
+
+// internal marks database failures as EINTERNAL and lets domain errors
+// through unchanged.
+func internal(err error) error {
+	if err == nil || data.ErrorCode(err) != data.EINTERNAL {
+		return err
+	}
+	if e, ok := err.(*data.Error); ok {
+		return e
+	}
+	return &data.Error{Code: data.EINTERNAL, Message: "数据库操作失败，请稍后重试或联系管理员。", Err: err}
+}
+
+// ts stores a time as UTC Unix nanoseconds, the zero time as NULL.
+func ts(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixNano()
+}
+
+// nullTime reads what ts stored.
+type nullTime struct{ t *time.Time }
+
+func (n nullTime) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		*n.t = time.Time{}
+	case int64:
+		*n.t = time.Unix(0, v).UTC()
+	default:
+		return fmt.Errorf("time column holds %T", v)
+	}
+	return nil
+}
+
+// placeholders returns "?, ?, …" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// nextCounter raises a named counter and returns its new value.
+func nextCounter(ctx context.Context, tx *sql.Tx, name string) (int64, error) {
+	var v int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO counters (name, value) VALUES (?, 1)
+		ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`, name).Scan(&v)
+	return v, err
+}

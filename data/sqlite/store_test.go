@@ -1,0 +1,421 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"math/rand/v2"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"titledesk/data"
+)
+
+func openTest(t testing.TB) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "titledesk.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+var (
+	ctx       = context.Background()
+	applicant = data.Actor{ID: "ap1", Name: "张伟", Role: data.RoleApplicant}
+	unitUser  = data.Actor{ID: "uu1", Name: "李敏", Role: data.RoleUnit, UnitID: "u1"}
+	clerk     = data.Actor{ID: "c1", Name: "王芳", Role: data.RoleClerk, LiaisonPointID: "lp1"}
+	reviewer  = data.Actor{ID: "b1", Name: "陈静", Role: data.RoleBureau}
+)
+
+func newDraft(t *testing.T, s *Store) *data.Application {
+	t.Helper()
+	a := genApplication(rand.New(rand.NewPCG(1, 2)), 0)
+	a.ID, a.No, a.ApplicantID, a.UnitID, a.LiaisonPointID, a.Name = "app1", "", "ap1", "u1", "lp1", "欧阳娜娜"
+	a.SubmittedAt, a.SupplementDeadline = time.Time{}, time.Time{}
+	if err := s.CreateApplication(ctx, a, applicant, t0); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// workflow drives an application from draft to certified through the store
+// and returns the command IDs used.
+func workflow(t *testing.T, s *Store, id string) {
+	t.Helper()
+	cal := data.DefaultCalendar()
+	now := t0
+	step := func(actor data.Actor, c data.Command) data.Outcome {
+		t.Helper()
+		a, err := s.Application(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.ID, c.ApplicationID, c.ExpectedVersion, c.Actor = string(c.Action)+"-"+now.Format("150405"), id, a.Version, actor
+		out, err := s.Apply(ctx, c, data.Env{Now: now, Calendar: cal})
+		if err != nil {
+			t.Fatalf("%s: %v", c.Action, err)
+		}
+		now = now.Add(time.Hour)
+		return out
+	}
+	step(applicant, data.Command{Action: data.ActionSubmit})
+	end := cal.AddWorkingDays(now, -1)
+	step(unitUser, data.Command{Action: data.ActionUnitApprove, Opinion: "同意", Publicity: data.Publicity{Start: cal.AddWorkingDays(end, -4), End: end}})
+	step(clerk, data.Command{Action: data.ActionLiaisonReturn, ReturnTo: data.ReturnToApplicant, Reasons: []string{"扫描件不清晰或不完整"}, Note: "请重新扫描身份证"})
+	step(applicant, data.Command{Action: data.ActionSubmit})
+	step(unitUser, data.Command{Action: data.ActionUnitApprove, Opinion: "同意", Publicity: data.Publicity{Start: cal.AddWorkingDays(end, -4), End: end}})
+	step(clerk, data.Command{Action: data.ActionClaim})
+	step(clerk, data.Command{Action: data.ActionLiaisonPass})
+	out := step(reviewer, data.Command{Action: data.ActionBureauPass})
+	if len(out.Effects) != 2 {
+		t.Errorf("bureau_pass effects %+v", out.Effects)
+	}
+	step(clerk, data.Command{Action: data.ActionPrint, Document: data.DocForm})
+	a, _ := s.Application(ctx, id)
+	var checks []data.AttachmentCheck
+	for _, at := range a.Attachments {
+		checks = append(checks, data.AttachmentCheck{AttachmentID: at.ID, Check: data.CheckMatch})
+	}
+	fee, err := s.Fee(ctx, a.Level)
+	if err != nil {
+		t.Fatal(err)
+	}
+	step(clerk, data.Command{Action: data.ActionPaperAccept, Checks: checks, Notice: &data.PaymentNotice{No: "N-LP1-A7-20260914-0001", Amount: fee}})
+	step(clerk, data.Command{Action: data.ActionPaymentRecord, Payment: &data.Payment{Amount: fee, ReceiptNo: "4400123456", Channel: "微信"}})
+	step(reviewer, data.Command{Action: data.ActionCertify, Certificate: &data.Certificate{No: "2026-4419-000001"}})
+}
+
+func TestWorkflowThroughStore(t *testing.T) {
+	s, _ := openTest(t)
+	a := newDraft(t, s)
+	if a.No != "2026000001" || a.Version != 1 || a.Status != data.StatusDraft {
+		t.Fatalf("created %s v%d %s", a.No, a.Version, a.Status)
+	}
+	workflow(t, s, a.ID)
+	got, err := s.Application(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 10 record-changing commands; claim and print keep the version.
+	if got.Status != data.StatusCertified || got.Version != 11 || got.Certificate.No != "2026-4419-000001" || got.Payment.Amount != 15000 {
+		t.Errorf("after workflow: %s v%d %+v %+v", got.Status, got.Version, got.Certificate, got.Payment)
+	}
+	if len(got.Decisions) != 10 || !slices.Equal(got.Decisions[2].Reasons, []string{"扫描件不清晰或不完整"}) {
+		t.Errorf("decisions %+v", got.Decisions)
+	}
+	events, err := s.AuditEvents(ctx, a.ID)
+	if err != nil || len(events) != 13 || events[0].Action != data.ActionCreate || events[9].Document != data.DocForm {
+		t.Fatalf("audit events %d %v", len(events), err)
+	}
+	sms, err := s.PendingSMS(ctx, 10)
+	if err != nil || len(sms) != 4 { // return, bureau pass, accept, certify
+		t.Fatalf("pending sms %d %v", len(sms), err)
+	}
+	if err := s.MarkSMS(ctx, sms[0].ID, nil, t0); err != nil {
+		t.Fatal(err)
+	}
+	if sms, _ = s.PendingSMS(ctx, 10); len(sms) != 3 {
+		t.Errorf("after one sent: %d pending", len(sms))
+	}
+	if brk, err := s.VerifyAudit(ctx); brk != nil || err != nil {
+		t.Errorf("fresh chain: %v %v", brk, err)
+	}
+}
+
+func TestApplyConflicts(t *testing.T) {
+	s, _ := openTest(t)
+	a := newDraft(t, s)
+	env := data.Env{Now: t0, Calendar: data.DefaultCalendar()}
+	submit := data.Command{ID: "c1", Action: data.ActionSubmit, ApplicationID: a.ID, ExpectedVersion: 1, Actor: applicant}
+	if _, err := s.Apply(ctx, submit, env); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply(ctx, submit, env); data.ErrorCode(err) != data.ECONFLICT {
+		t.Errorf("stale version: %v", err)
+	}
+	withdraw := data.Command{ID: "c1", Action: data.ActionWithdraw, ApplicationID: a.ID, ExpectedVersion: 2, Actor: applicant}
+	if _, err := s.Apply(ctx, withdraw, env); data.ErrorCode(err) != data.EINVALID {
+		t.Errorf("withdraw in unit_review: %v", err)
+	}
+	claim := data.Command{ID: "c1", Action: data.ActionPrint, ApplicationID: a.ID, Actor: reviewer}
+	if _, err := s.Apply(ctx, claim, env); data.ErrorCode(err) != data.EINVALID {
+		t.Errorf("print before bureau_pass: %v", err)
+	}
+	if _, err := s.Apply(ctx, data.Command{ID: "x", Action: data.ActionSubmit, ApplicationID: "nope", Actor: applicant}, env); data.ErrorCode(err) != data.ENOTFOUND {
+		t.Errorf("unknown application: %v", err)
+	}
+	// A replayed command ID is refused even when its version is current.
+	a, _ = s.Application(ctx, a.ID)
+	a.Status = data.StatusDraft
+	if err := s.SaveApplications(ctx, []*data.Application{a}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply(ctx, data.Command{ID: "c1", Action: data.ActionSubmit, ApplicationID: a.ID, ExpectedVersion: a.Version, Actor: applicant}, env); data.ErrorCode(err) != data.ECONFLICT {
+		t.Errorf("replayed command: %v", err)
+	}
+	if got, _ := s.Application(ctx, a.ID); got.Status != data.StatusDraft {
+		t.Errorf("replay changed the record: %s", got.Status)
+	}
+}
+
+func TestSaveAndLoadEveryField(t *testing.T) {
+	s, path := openTest(t)
+	a := genApplication(rand.New(rand.NewPCG(3, 4)), 7)
+	at := func(h int) time.Time { return t0.Add(time.Duration(h)*time.Hour + 123456789).UTC() }
+	a.UnitOpinion, a.Publicity = "同意推荐", data.Publicity{Start: at(-200), End: at(-100)}
+	a.AssigneeID, a.AssigneeName, a.SupplementDeadline = "c1", "王芳", at(100)
+	a.Attachments[1].Check, a.Attachments[1].CheckNote = data.CheckMismatch, "印章模糊"
+	a.Decisions = []data.Decision{
+		{Action: data.ActionSubmit, From: data.StatusDraft, To: data.StatusUnitReview, ActorID: "ap1", ActorName: "张伟", Role: data.RoleApplicant, At: at(1)},
+		{Action: data.ActionLiaisonReturn, From: data.StatusLiaisonReview, To: data.StatusReturnedToUnit, ActorID: "c1", ActorName: "王芳", Role: data.RoleClerk, Reasons: []string{"甲", "乙"}, Note: "注", At: at(2)},
+	}
+	a.Notice = &data.PaymentNotice{No: "N1", PayCode: "4419001", Amount: 30000, IssuedAt: at(3), IssuedBy: "王芳"}
+	a.Payment = &data.Payment{Amount: 30000, ReceiptNo: "R1", Channel: "银行", ProofSHA256: "ab", PaidAt: at(4), RecordedAt: at(5), RecordedBy: "王芳"}
+	a.Certificate = &data.Certificate{No: "C1", IssuedAt: at(6)}
+	a.ReviewedAt = at(7)
+	if err := s.SaveApplications(ctx, []*data.Application{a}); err != nil {
+		t.Fatal(err)
+	}
+	// Saving again replaces, it does not duplicate.
+	if err := s.SaveApplications(ctx, []*data.Application{a}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err := Open(path) // migrations are not run twice
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := s.Application(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, a) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", got, a)
+	}
+	if byNo, err := s.ApplicationByNo(ctx, a.No); err != nil || byNo.ID != a.ID {
+		t.Errorf("by number: %v", err)
+	}
+	if _, err := s.ApplicationByNo(ctx, "x"); data.ErrorCode(err) != data.ENOTFOUND {
+		t.Errorf("missing number: %v", err)
+	}
+}
+
+func TestReferenceData(t *testing.T) {
+	s, _ := openTest(t)
+	review, _ := s.Reasons(ctx, data.StepReview)
+	counter, _ := s.Reasons(ctx, data.StepCounter)
+	if len(review) != 9 || len(counter) != 5 || review[0].Text != "扫描件不清晰或不完整" {
+		t.Errorf("seeded reasons %d %d", len(review), len(counter))
+	}
+	r := review[0]
+	r.Active = false
+	if err := s.SaveReason(ctx, &r); err != nil {
+		t.Fatal(err)
+	}
+	if review, _ = s.Reasons(ctx, data.StepReview); len(review) != 8 {
+		t.Errorf("retired reason still listed")
+	}
+	if err := s.SaveFee(ctx, data.Fee{Level: "中级", Amount: 35000}); err != nil {
+		t.Fatal(err)
+	}
+	if fee, err := s.Fee(ctx, "中级"); err != nil || fee != 35000 {
+		t.Errorf("fee %v %v", fee, err)
+	}
+	if _, err := s.Fee(ctx, "正高级"); data.ErrorCode(err) != data.ENOTFOUND {
+		t.Errorf("unknown level: %v", err)
+	}
+	if err := s.SaveCalendarDays(ctx, []data.CalendarDay{{Date: "2026-10-10", Work: false, Name: "市局调整"}}); err != nil {
+		t.Fatal(err)
+	}
+	cal, err := s.Calendar(ctx)
+	if err != nil || cal.IsWorkingDay(time.Date(2026, 10, 10, 9, 0, 0, 0, data.Shanghai)) || !cal.IsWorkingDay(time.Date(2026, 9, 20, 9, 0, 0, 0, data.Shanghai)) {
+		t.Errorf("calendar override: %v", err)
+	}
+	lp := &data.LiaisonPoint{ID: "lp1", Code: "dlxh", Name: "东莞市电力行业协会", Active: true}
+	if err := s.SaveLiaisonPoint(ctx, lp); err != nil {
+		t.Fatal(err)
+	}
+	if pts, _ := s.LiaisonPoints(ctx); len(pts) != 1 || pts[0].Code != "DLXH" {
+		t.Errorf("liaison points %+v", pts)
+	}
+	c := &data.Clerk{ID: "c1", Login: "wangf", Name: "王芳", Role: data.RoleClerk, LiaisonPointID: "lp1", PasswordHash: "h", Active: true}
+	if err := s.SaveClerk(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.ClerkByLogin(ctx, "wangf"); err != nil || !reflect.DeepEqual(got, c) {
+		t.Errorf("clerk %+v %v", got, err)
+	}
+	u := &data.Unit{ID: "u1", Name: "东莞市某电力工程有限公司", CreditCode: data.MakeCreditCode("91441900MA4UAB12C"), ContactName: "李敏", ContactMobile: "13800138000", CreatedAt: t0.UTC()}
+	if err := s.SaveUnit(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Unit(ctx, "u1"); err != nil || !reflect.DeepEqual(got, u) {
+		t.Errorf("unit %+v %v", got, err)
+	}
+	bad := *u
+	bad.CreditCode = bad.CreditCode[:17] + "0"
+	if bad.CreditCode == u.CreditCode {
+		bad.CreditCode = bad.CreditCode[:17] + "1"
+	}
+	if err := s.SaveUnit(ctx, &bad); data.ErrorCode(err) != data.EINVALID {
+		t.Errorf("bad credit code saved: %v", err)
+	}
+}
+
+func TestQueuesAndSearch(t *testing.T) {
+	s, _ := openTest(t)
+	r := rand.New(rand.NewPCG(5, 6))
+	var apps []*data.Application
+	for i := range 2000 {
+		apps = append(apps, genApplication(r, i))
+	}
+	apps[10].Name, apps[11].Name, apps[12].Name = "张伟", "张伟强", "欧阳张伟"
+	apps[13].Name = "100%_名"
+	if err := s.SaveApplications(ctx, apps); err != nil {
+		t.Fatal(err)
+	}
+	countWhere := func(keep func(a *data.Application) bool) int {
+		n := 0
+		for _, a := range apps {
+			if keep(a) {
+				n++
+			}
+		}
+		return n
+	}
+
+	counts, err := s.CountByStatus(ctx, "lp03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range data.Statuses {
+		if want := countWhere(func(a *data.Application) bool { return a.LiaisonPointID == "lp03" && a.Status == st }); counts[st] != want {
+			t.Errorf("count %s = %d, want %d", st, counts[st], want)
+		}
+	}
+	all, _ := s.CountByStatus(ctx, "")
+	if all[data.StatusDraft] != countWhere(func(a *data.Application) bool { return a.Status == data.StatusDraft }) {
+		t.Error("count over all points")
+	}
+
+	queue := data.ApplicationFilter{LiaisonPointID: "lp03", Statuses: []data.Status{data.StatusLiaisonReview, data.StatusBureauRejected}, Limit: 5}
+	want := countWhere(func(a *data.Application) bool {
+		return a.LiaisonPointID == "lp03" && (a.Status == data.StatusLiaisonReview || a.Status == data.StatusBureauRejected)
+	})
+	var seen []string
+	for queue.Offset = 0; ; queue.Offset += 5 {
+		page, total, err := s.FindApplications(ctx, queue)
+		if err != nil || total != want {
+			t.Fatalf("queue total %d, want %d (%v)", total, want, err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, a := range page {
+			seen = append(seen, a.SubmittedAt.Format(time.RFC3339Nano)+a.ID)
+		}
+	}
+	if len(seen) != want || !slices.IsSorted(seen) {
+		t.Errorf("paging returned %d rows, sorted %v", len(seen), slices.IsSorted(seen))
+	}
+
+	for _, tc := range []struct {
+		search string
+		want   []string
+	}{
+		{"张伟", []string{apps[10].ID, apps[11].ID, apps[12].ID}},
+		{"100%", []string{apps[13].ID}},
+		{apps[42].IDNumber, []string{apps[42].ID}},
+		{" " + apps[43].No + " ", []string{apps[43].ID}},
+		{apps[44].IDNumber[:17] + "x", nil}, // lower-case x is normalised; only found when that is the real check
+	} {
+		page, total, err := s.FindApplications(ctx, data.ApplicationFilter{Search: tc.search, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, a := range page {
+			ids = append(ids, a.ID)
+		}
+		if tc.want == nil {
+			if apps[44].IDNumber[17] == 'X' && total != 1 {
+				t.Errorf("search %q: %v", tc.search, ids)
+			}
+			continue
+		}
+		slices.Sort(ids)
+		if total != len(tc.want) || !slices.Equal(ids, tc.want) {
+			t.Errorf("search %q = %v (total %d), want %v", tc.search, ids, total, tc.want)
+		}
+	}
+	prefix, total, _ := s.FindApplications(ctx, data.ApplicationFilter{Search: "202600001"})
+	if total != 10 || len(prefix) != 10 {
+		t.Errorf("number prefix found %d", total)
+	}
+
+	limit := t0.AddDate(0, 0, -100)
+	page, total, err := s.FindApplications(ctx, data.ApplicationFilter{DeadlineBefore: limit, Limit: 1000})
+	wantDue := countWhere(func(a *data.Application) bool {
+		return !a.SupplementDeadline.IsZero() && a.SupplementDeadline.Before(limit)
+	})
+	if err != nil || total != wantDue || wantDue == 0 || !slices.IsSortedFunc(page, func(x, y data.ApplicationSummary) int { return x.SupplementDeadline.Compare(y.SupplementDeadline) }) {
+		t.Errorf("deadlines: %d of %d (%v)", total, wantDue, err)
+	}
+}
+
+// TestVerifyPinpointsTampering changes one byte of each column of a stored
+// event in turn, as someone with the database file could, and expects
+// Verify to name that event.
+func TestVerifyPinpointsTampering(t *testing.T) {
+	s, path := openTest(t)
+	a := newDraft(t, s)
+	workflow(t, s, a.ID)
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, col := range []string{"command_id", "application_no", "action", "to_status", "actor_name", "reasons", "note", "prev_hash", "hash"} {
+		const target = 4 // the return, which has reasons and a note
+		var before string
+		if err := raw.QueryRow(`SELECT `+col+` FROM audit_events WHERE seq = ?`, target).Scan(&before); err != nil {
+			t.Fatal(err)
+		}
+		b := []byte(before)
+		b[len(b)-1] ^= 0x01 // one bit of the last byte
+		if _, err := raw.Exec(`UPDATE audit_events SET `+col+` = ? WHERE seq = ?`, string(b), target); err != nil {
+			t.Fatal(err)
+		}
+		brk, err := s.VerifyAudit(ctx)
+		if err != nil || brk == nil || brk.Seq != target {
+			t.Errorf("altered %s: Verify = %v, %v; want event %d", col, brk, err, target)
+		}
+		if _, err := raw.Exec(`UPDATE audit_events SET `+col+` = ? WHERE seq = ?`, before, target); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, col := range []string{"version", "at"} {
+		if _, err := raw.Exec(`UPDATE audit_events SET ` + col + ` = ` + col + ` + 1 WHERE seq = 7`); err != nil {
+			t.Fatal(err)
+		}
+		if brk, _ := s.VerifyAudit(ctx); brk == nil || brk.Seq != 7 {
+			t.Errorf("altered %s: Verify = %v", col, brk)
+		}
+		raw.Exec(`UPDATE audit_events SET ` + col + ` = ` + col + ` - 1 WHERE seq = 7`)
+	}
+	if brk, _ := s.VerifyAudit(ctx); brk != nil {
+		t.Fatalf("restored chain: %v", brk)
+	}
+	if _, err := raw.Exec(`DELETE FROM audit_events WHERE seq = 5`); err != nil {
+		t.Fatal(err)
+	}
+	if brk, _ := s.VerifyAudit(ctx); brk == nil || brk.Seq != 5 {
+		t.Errorf("deleted event: Verify = %v", brk)
+	}
+}
