@@ -92,8 +92,8 @@ func dayKey(t time.Time) int {
 	return y*10000 + int(m)*100 + d
 }
 
-// midnight is the start of t's Shanghai calendar date.
-func midnight(t time.Time) time.Time {
+// Midnight is the start of t's Shanghai calendar date.
+func Midnight(t time.Time) time.Time {
 	y, m, d := t.In(Shanghai).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, Shanghai)
 }
@@ -118,7 +118,7 @@ func (c *Calendar) HolidayName(d time.Time) string {
 // of a "5 working days" period. Negative n counts backwards; n = 0 returns
 // d's date.
 func (c *Calendar) AddWorkingDays(d time.Time, n int) time.Time {
-	day := midnight(d)
+	day := Midnight(d)
 	step := 1
 	if n < 0 {
 		step, n = -1, -n
@@ -137,7 +137,7 @@ func (c *Calendar) AddWorkingDays(d time.Time, n int) time.Time {
 // for every n. When b is before a it counts, negated, the working days from
 // b's date up to but not including a's.
 func (c *Calendar) WorkingDaysBetween(a, b time.Time) int {
-	from, to := midnight(a), midnight(b)
+	from, to := Midnight(a), Midnight(b)
 	if to.Before(from) {
 		n := 0
 		for day := to; day.Before(from); day = day.AddDate(0, 0, 1) {

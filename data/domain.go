@@ -233,6 +233,9 @@ type Application struct {
 	Notice             *PaymentNotice
 	Payment            *Payment
 	Certificate        *Certificate
+	// FormSeal is the QR payload of the 申报表 the bureau sealed at
+	// bureau_pass; the form is printable from then on.
+	FormSeal string
 
 	CreatedAt   time.Time
 	UpdatedAt   time.Time

@@ -243,6 +243,7 @@ type Effect struct {
 	Version       int64
 	Mobile        string
 	Text          string
+	Template      string // the action that queued an SMS; gateways map it to a registered template
 	DedupeKey     string // command ID and kind, so delivery retries stay single
 }
 
@@ -358,7 +359,7 @@ func Apply(app *Application, cmd Command, env Env) (Outcome, error) {
 	if t.SMS != "" {
 		out.Effects = append(out.Effects, Effect{
 			Kind: EffectSMS, ApplicationID: next.ID, Version: next.Version, Mobile: next.Mobile,
-			Text: fmt.Sprintf(t.SMS, next.No), DedupeKey: cmd.ID + "/sms",
+			Text: fmt.Sprintf(t.SMS, next.No), Template: string(t.Action), DedupeKey: cmd.ID + "/sms",
 		})
 	}
 	if t.Seal {

@@ -3,20 +3,13 @@ package forms
 import (
 	"crypto/ed25519"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
-)
 
-// KeyID names a sealing key in QR payloads: the first 8 base32 characters
-// of the SHA-256 of its public half, so any holder of the public key can
-// recompute it and two keys practically never share one.
-func KeyID(pub ed25519.PublicKey) string {
-	sum := sha256.Sum256(pub)
-	return b32.EncodeToString(sum[:])[:8]
-}
+	"titledesk/data"
+)
 
 // NewKey makes a sealing key and returns it as PKCS#8 PEM with its key id.
 func NewKey() (keyPEM []byte, id string, err error) {
@@ -28,7 +21,7 @@ func NewKey() (keyPEM []byte, id string, err error) {
 	if err != nil {
 		return nil, "", err
 	}
-	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), KeyID(pub), nil
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), data.KeyID(pub), nil
 }
 
 // ParseKey reads a sealing key written by NewKey.

@@ -19,7 +19,7 @@ const applicationColumns = `id, no, version, status, series, qualification, leve
 	unit_opinion, publicity_start, publicity_end, assignee_id, assignee_name, supplement_deadline,
 	notice_no, notice_pay_code, notice_amount, notice_issued_at, notice_issued_by,
 	payment_receipt_no, payment_amount, payment_channel, payment_proof, payment_paid_at, payment_recorded_at, payment_recorded_by,
-	certificate_no, certificate_at, created_at, updated_at, submitted_at, reviewed_at`
+	certificate_no, certificate_at, created_at, updated_at, submitted_at, reviewed_at, form_seal`
 
 var upsertApplication = func() string {
 	cols := strings.Split(applicationColumns, ",")
@@ -57,7 +57,7 @@ func appValues(a *data.Application) []any {
 		a.UnitOpinion, ts(a.Publicity.Start), ts(a.Publicity.End), a.AssigneeID, a.AssigneeName, ts(a.SupplementDeadline),
 		noticeNo, noticePayCode, int64(noticeAmount), noticeAt, noticeBy,
 		receiptNo, int64(paymentAmount), channel, proof, paidAt, recordedAt, recordedBy,
-		certNo, certAt, ts(a.CreatedAt), ts(a.UpdatedAt), ts(a.SubmittedAt), ts(a.ReviewedAt),
+		certNo, certAt, ts(a.CreatedAt), ts(a.UpdatedAt), ts(a.SubmittedAt), ts(a.ReviewedAt), a.FormSeal,
 	}
 }
 
@@ -75,7 +75,7 @@ func scanApplication(row interface{ Scan(...any) error }) (*data.Application, er
 		&a.UnitOpinion, nullTime{&a.Publicity.Start}, nullTime{&a.Publicity.End}, &a.AssigneeID, &a.AssigneeName, nullTime{&a.SupplementDeadline},
 		&noticeNo, &notice.PayCode, &notice.Amount, nullTime{&notice.IssuedAt}, &notice.IssuedBy,
 		&receiptNo, &payment.Amount, &payment.Channel, &payment.ProofSHA256, nullTime{&payment.PaidAt}, nullTime{&payment.RecordedAt}, &payment.RecordedBy,
-		&certNo, nullTime{&cert.IssuedAt}, nullTime{&a.CreatedAt}, nullTime{&a.UpdatedAt}, nullTime{&a.SubmittedAt}, nullTime{&a.ReviewedAt},
+		&certNo, nullTime{&cert.IssuedAt}, nullTime{&a.CreatedAt}, nullTime{&a.UpdatedAt}, nullTime{&a.SubmittedAt}, nullTime{&a.ReviewedAt}, &a.FormSeal,
 	)
 	if err != nil {
 		return nil, err
@@ -208,6 +208,9 @@ func (s *Store) CreateApplication(ctx context.Context, a *data.Application, acto
 			}
 			return err
 		}
+		if err := s.logChange(ctx, tx, data.ChangeApplication, a.ID, scopePoint(a.LiaisonPointID)); err != nil {
+			return err
+		}
 		return appendAudit(ctx, tx, &data.AuditEvent{
 			ApplicationID: a.ID, ApplicationNo: a.No, Action: data.ActionCreate, ToStatus: data.StatusDraft,
 			Version: 1, ActorID: actor.ID, ActorName: actor.Name, Role: actor.Role, At: now.UTC(),
@@ -217,44 +220,64 @@ func (s *Store) CreateApplication(ctx context.Context, a *data.Application, acto
 
 // Apply applies a command where the record lives: in one transaction it
 // loads the application, runs data.Apply, saves the result, appends the
-// audit event and queues the SMS effects. Seal effects are returned for the
-// caller, which signs the form at the returned version. A command ID seen
-// before is refused as a conflict.
+// audit event, queues the SMS effects and, on the server, seals the form and
+// logs the change for sync. A command ID seen before is refused as a
+// conflict.
 func (s *Store) Apply(ctx context.Context, cmd data.Command, env data.Env) (data.Outcome, error) {
 	var out data.Outcome
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
-		app, err := findApplication(ctx, tx, `id = ?`, cmd.ApplicationID)
-		if err != nil {
-			return err
-		}
-		if out, err = data.Apply(app, cmd, env); err != nil {
-			return err
-		}
-		if out.Application.Version != app.Version || out.Application.AssigneeID != app.AssigneeID {
-			st, err := prepareApp(ctx, tx)
-			if err != nil {
-				return err
-			}
-			if err := st.save(ctx, &out.Application, false); err != nil {
-				return err
-			}
-		}
-		if err := appendAudit(ctx, tx, &out.Event); err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
-				return data.Errorf(data.ECONFLICT, "该操作（%s）已经执行过", cmd.ID)
-			}
-			return err
-		}
-		for _, e := range out.Effects {
-			if e.Kind == data.EffectSMS {
-				if err := queueSMS(ctx, tx, e, env.Now); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+	err := s.inWrite(ctx, func(tx *sql.Tx) (err error) {
+		out, err = s.applyTx(ctx, tx, cmd, env)
+		return err
 	})
 	return out, err
+}
+
+func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, cmd data.Command, env data.Env) (data.Outcome, error) {
+	app, err := findApplication(ctx, tx, `id = ?`, cmd.ApplicationID)
+	if err != nil {
+		return data.Outcome{}, err
+	}
+	out, err := data.Apply(app, cmd, env)
+	if err != nil {
+		return data.Outcome{}, err
+	}
+	for _, e := range out.Effects {
+		if e.Kind == data.EffectSeal && s.SealForm != nil {
+			p, err := pointTx(ctx, tx, out.Application.LiaisonPointID)
+			if err != nil {
+				return data.Outcome{}, err
+			}
+			if out.Application.FormSeal, err = s.SealForm(&out.Application, p.Name); err != nil {
+				return data.Outcome{}, fmt.Errorf("seal form: %w", err)
+			}
+		}
+	}
+	if out.Application.Version != app.Version || out.Application.AssigneeID != app.AssigneeID {
+		st, err := prepareApp(ctx, tx)
+		if err != nil {
+			return data.Outcome{}, err
+		}
+		if err := st.save(ctx, &out.Application, false); err != nil {
+			return data.Outcome{}, err
+		}
+		if err := s.logChange(ctx, tx, data.ChangeApplication, app.ID, scopePoint(app.LiaisonPointID)); err != nil {
+			return data.Outcome{}, err
+		}
+	}
+	if err := appendAudit(ctx, tx, &out.Event); err != nil {
+		if strings.Contains(err.Error(), "UNIQUE") {
+			return data.Outcome{}, data.Errorf(data.ECONFLICT, "该操作（%s）已经执行过", cmd.ID)
+		}
+		return data.Outcome{}, err
+	}
+	for _, e := range out.Effects {
+		if e.Kind == data.EffectSMS {
+			if err := queueSMS(ctx, tx, e, env.Now); err != nil {
+				return data.Outcome{}, err
+			}
+		}
+	}
+	return out, nil
 }
 
 // Application returns the application with that ID.

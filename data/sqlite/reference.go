@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"titledesk/data"
 )
@@ -16,35 +17,80 @@ func notFound(err error, what string, key any) error {
 	return err
 }
 
+// Reference data is written the same way by an admin command on the server
+// and by a pull on a workstation: the save*Tx helpers serve both, and on
+// the server each save is logged for sync.
+
 // SaveLiaisonPoint inserts or replaces a liaison point.
 func (s *Store) SaveLiaisonPoint(ctx context.Context, p *data.LiaisonPoint) error {
 	if p.ID == "" || p.Code == "" || p.Name == "" {
 		return data.Errorf(data.EINVALID, "人才联络点须有编号、代码和名称")
 	}
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO liaison_points (id, code, name, place, address, phone, active) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, place = excluded.place,
-			address = excluded.address, phone = excluded.phone, active = excluded.active`,
-			p.ID, data.Normalize(p.Code), p.Name, p.Place, p.Address, p.Phone, p.Active)
+		if err := savePointTx(ctx, tx, p); err != nil {
+			if strings.Contains(err.Error(), "UNIQUE") {
+				return data.Errorf(data.ECONFLICT, "联络点代码 %s 已被其他联络点使用", p.Code)
+			}
+			return err
+		}
+		return s.logChange(ctx, tx, data.ChangePoint, p.ID, scopeAll)
+	})
+}
+
+func savePointTx(ctx context.Context, tx *sql.Tx, p *data.LiaisonPoint) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO liaison_points (id, code, name, place, address, phone, active) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, place = excluded.place,
+		address = excluded.address, phone = excluded.phone, active = excluded.active`,
+		p.ID, data.Normalize(p.Code), p.Name, p.Place, p.Address, p.Phone, p.Active)
+	return err
+}
+
+const pointColumns = `id, code, name, place, address, phone, active`
+
+func scanPoint(row interface{ Scan(...any) error }) (*data.LiaisonPoint, error) {
+	var p data.LiaisonPoint
+	err := row.Scan(&p.ID, &p.Code, &p.Name, &p.Place, &p.Address, &p.Phone, &p.Active)
+	return &p, err
+}
+
+func pointTx(ctx context.Context, tx *sql.Tx, id string) (*data.LiaisonPoint, error) {
+	p, err := scanPoint(tx.QueryRowContext(ctx, `SELECT `+pointColumns+` FROM liaison_points WHERE id = ?`, id))
+	return p, notFound(err, "人才联络点", id)
+}
+
+// LiaisonPoint returns the liaison point with that ID.
+func (s *Store) LiaisonPoint(ctx context.Context, id string) (p *data.LiaisonPoint, err error) {
+	err = s.inRead(ctx, func(tx *sql.Tx) error {
+		p, err = pointTx(ctx, tx, id)
 		return err
 	})
+	return p, err
+}
+
+// LiaisonPointByCode returns the liaison point with that code.
+func (s *Store) LiaisonPointByCode(ctx context.Context, code string) (p *data.LiaisonPoint, err error) {
+	err = s.inRead(ctx, func(tx *sql.Tx) error {
+		p, err = scanPoint(tx.QueryRowContext(ctx, `SELECT `+pointColumns+` FROM liaison_points WHERE code = ?`, data.Normalize(code)))
+		return notFound(err, "人才联络点", code)
+	})
+	return p, err
 }
 
 // LiaisonPoints lists all liaison points by name.
 func (s *Store) LiaisonPoints(ctx context.Context) ([]data.LiaisonPoint, error) {
 	var out []data.LiaisonPoint
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, code, name, place, address, phone, active FROM liaison_points ORDER BY name`)
+		rows, err := tx.QueryContext(ctx, `SELECT `+pointColumns+` FROM liaison_points ORDER BY name`)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var p data.LiaisonPoint
-			if err := rows.Scan(&p.ID, &p.Code, &p.Name, &p.Place, &p.Address, &p.Phone, &p.Active); err != nil {
+			p, err := scanPoint(rows)
+			if err != nil {
 				return err
 			}
-			out = append(out, p)
+			out = append(out, *p)
 		}
 		return rows.Err()
 	})
@@ -61,22 +107,58 @@ func (s *Store) SaveUnit(ctx context.Context, u *data.Unit) error {
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, credit_code = excluded.credit_code, contact_name = excluded.contact_name,
 			contact_mobile = excluded.contact_mobile, approved = excluded.approved`,
 			u.ID, u.Name, u.CreditCode, u.ContactName, u.ContactMobile, u.Approved, ts(u.CreatedAt))
+		if err != nil && strings.Contains(err.Error(), "UNIQUE") {
+			return data.Errorf(data.ECONFLICT, "统一社会信用代码 %s 已注册", u.CreditCode)
+		}
 		return err
 	})
 }
 
-// Unit returns the unit with that ID.
-func (s *Store) Unit(ctx context.Context, id string) (*data.Unit, error) {
+const unitColumns = `id, name, credit_code, contact_name, contact_mobile, approved, created_at`
+
+func scanUnit(row interface{ Scan(...any) error }) (*data.Unit, error) {
 	var u data.Unit
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT id, name, credit_code, contact_name, contact_mobile, approved, created_at FROM units WHERE id = ?`, id).
-			Scan(&u.ID, &u.Name, &u.CreditCode, &u.ContactName, &u.ContactMobile, &u.Approved, nullTime{&u.CreatedAt})
+	err := row.Scan(&u.ID, &u.Name, &u.CreditCode, &u.ContactName, &u.ContactMobile, &u.Approved, nullTime{&u.CreatedAt})
+	return &u, err
+}
+
+// Unit returns the unit with that ID.
+func (s *Store) Unit(ctx context.Context, id string) (u *data.Unit, err error) {
+	err = s.inRead(ctx, func(tx *sql.Tx) error {
+		u, err = scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE id = ?`, id))
 		return notFound(err, "单位", id)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &u, nil
+	return u, err
+}
+
+// UnitByCreditCode returns the unit registered with that code.
+func (s *Store) UnitByCreditCode(ctx context.Context, code string) (u *data.Unit, err error) {
+	err = s.inRead(ctx, func(tx *sql.Tx) error {
+		u, err = scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE credit_code = ?`, data.Normalize(code)))
+		return notFound(err, "统一社会信用代码为该值的单位", code)
+	})
+	return u, err
+}
+
+// Units lists units, those waiting for approval first.
+func (s *Store) Units(ctx context.Context) ([]data.Unit, error) {
+	var out []data.Unit
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+unitColumns+` FROM units ORDER BY approved, created_at`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			u, err := scanUnit(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, *u)
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // SaveClerk inserts or replaces a clerk or reviewer.
@@ -88,49 +170,101 @@ func (s *Store) SaveClerk(ctx context.Context, c *data.Clerk) error {
 		return data.Errorf(data.EINVALID, "联络点经办人须属于一个人才联络点")
 	}
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO clerks (id, login, name, role, liaison_point_id, password_hash, active) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET login = excluded.login, name = excluded.name, role = excluded.role,
-			liaison_point_id = excluded.liaison_point_id, password_hash = excluded.password_hash, active = excluded.active`,
-			c.ID, c.Login, c.Name, string(c.Role), sql.NullString{String: c.LiaisonPointID, Valid: c.LiaisonPointID != ""}, c.PasswordHash, c.Active)
-		return err
+		if err := saveClerkTx(ctx, tx, c); err != nil {
+			if strings.Contains(err.Error(), "UNIQUE") {
+				return data.Errorf(data.ECONFLICT, "登录名 %s 已被使用", c.Login)
+			}
+			return err
+		}
+		// Password hashes go only to the devices the person may log in at.
+		scope := scopeBureau
+		if c.Role == data.RoleClerk {
+			scope = scopePoint(c.LiaisonPointID)
+		}
+		return s.logChange(ctx, tx, data.ChangeClerk, c.ID, scope)
 	})
 }
 
-// ClerkByLogin returns the clerk who logs in with that name.
-func (s *Store) ClerkByLogin(ctx context.Context, login string) (*data.Clerk, error) {
+func saveClerkTx(ctx context.Context, tx *sql.Tx, c *data.Clerk) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO clerks (id, login, name, role, liaison_point_id, password_hash, active) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET login = excluded.login, name = excluded.name, role = excluded.role,
+		liaison_point_id = excluded.liaison_point_id, password_hash = excluded.password_hash, active = excluded.active`,
+		c.ID, c.Login, c.Name, string(c.Role), sql.NullString{String: c.LiaisonPointID, Valid: c.LiaisonPointID != ""}, c.PasswordHash, c.Active)
+	return err
+}
+
+const clerkColumns = `id, login, name, role, liaison_point_id, password_hash, active`
+
+func scanClerk(row interface{ Scan(...any) error }) (*data.Clerk, error) {
 	var (
 		c  data.Clerk
 		lp sql.NullString
 	)
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT id, login, name, role, liaison_point_id, password_hash, active FROM clerks WHERE login = ?`, login).
-			Scan(&c.ID, &c.Login, &c.Name, &c.Role, &lp, &c.PasswordHash, &c.Active)
-		return notFound(err, "工作人员", login)
-	})
-	if err != nil {
-		return nil, err
-	}
+	err := row.Scan(&c.ID, &c.Login, &c.Name, &c.Role, &lp, &c.PasswordHash, &c.Active)
 	c.LiaisonPointID = lp.String
-	return &c, nil
+	return &c, err
 }
 
-// Reasons lists the active common reasons of a step in display order.
-func (s *Store) Reasons(ctx context.Context, step data.ReasonStep) ([]data.Reason, error) {
-	var out []data.Reason
+// clerkTx finds one clerk by a condition on the clerks table.
+func clerkTx(ctx context.Context, tx *sql.Tx, where string, arg any) (*data.Clerk, error) {
+	c, err := scanClerk(tx.QueryRowContext(ctx, `SELECT `+clerkColumns+` FROM clerks WHERE `+where, arg))
+	return c, notFound(err, "工作人员", arg)
+}
+
+// ClerkByLogin returns the clerk who logs in with that name.
+func (s *Store) ClerkByLogin(ctx context.Context, login string) (c *data.Clerk, err error) {
+	err = s.inRead(ctx, func(tx *sql.Tx) error {
+		c, err = clerkTx(ctx, tx, `login = ?`, login)
+		return err
+	})
+	return c, err
+}
+
+// Clerks lists clerks and reviewers by login.
+func (s *Store) Clerks(ctx context.Context) ([]data.Clerk, error) {
+	var out []data.Clerk
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, step, text, ord, active FROM reasons WHERE step = ? AND active ORDER BY ord, id`, string(step))
+		rows, err := tx.QueryContext(ctx, `SELECT `+clerkColumns+` FROM clerks ORDER BY login`)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var r data.Reason
-			if err := rows.Scan(&r.ID, &r.Step, &r.Text, &r.Order, &r.Active); err != nil {
+			c, err := scanClerk(rows)
+			if err != nil {
 				return err
 			}
-			out = append(out, r)
+			out = append(out, *c)
 		}
 		return rows.Err()
+	})
+	return out, err
+}
+
+// reasonsTx lists reasons matching where (a condition on reasons), in
+// display order.
+func reasonsTx(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]data.Reason, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, step, text, ord, active FROM reasons WHERE `+where+` ORDER BY step, ord, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []data.Reason
+	for rows.Next() {
+		var r data.Reason
+		if err := rows.Scan(&r.ID, &r.Step, &r.Text, &r.Order, &r.Active); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Reasons lists the active common reasons of a step in display order.
+func (s *Store) Reasons(ctx context.Context, step data.ReasonStep) (out []data.Reason, err error) {
+	err = s.inRead(ctx, func(tx *sql.Tx) error {
+		out, err = reasonsTx(ctx, tx, `step = ? AND active`, string(step))
+		return err
 	})
 	return out, err
 }
@@ -142,32 +276,56 @@ func (s *Store) SaveReason(ctx context.Context, r *data.Reason) error {
 		return data.Errorf(data.EINVALID, "原因须有文字和所属环节")
 	}
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		var err error
 		if r.ID == 0 {
-			return tx.QueryRowContext(ctx, `INSERT INTO reasons (step, text, ord, active) VALUES (?, ?, ?, ?) RETURNING id`,
+			err = tx.QueryRowContext(ctx, `INSERT INTO reasons (step, text, ord, active) VALUES (?, ?, ?, ?) RETURNING id`,
 				string(r.Step), r.Text, r.Order, r.Active).Scan(&r.ID)
+		} else {
+			_, err = tx.ExecContext(ctx, `UPDATE reasons SET step = ?, text = ?, ord = ?, active = ? WHERE id = ?`, string(r.Step), r.Text, r.Order, r.Active, r.ID)
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE reasons SET step = ?, text = ?, ord = ?, active = ? WHERE id = ?`, string(r.Step), r.Text, r.Order, r.Active, r.ID)
-		return err
-	})
-}
-
-// Fees returns the fee schedule by level.
-func (s *Store) Fees(ctx context.Context) ([]data.Fee, error) {
-	var out []data.Fee
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT level, amount FROM fees ORDER BY amount, level`)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var f data.Fee
-			if err := rows.Scan(&f.Level, &f.Amount); err != nil {
-				return err
-			}
-			out = append(out, f)
+		return s.logChange(ctx, tx, data.ChangeReasons, "all", scopeAll)
+	})
+}
+
+// replaceReasonsTx replaces the whole catalogue with a pulled one.
+func replaceReasonsTx(ctx context.Context, tx *sql.Tx, rs []data.Reason) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM reasons`); err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO reasons (id, step, text, ord, active) VALUES (?, ?, ?, ?, ?)`,
+			r.ID, string(r.Step), r.Text, r.Order, r.Active); err != nil {
+			return err
 		}
-		return rows.Err()
+	}
+	return nil
+}
+
+func feesTx(ctx context.Context, tx *sql.Tx) ([]data.Fee, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT level, amount FROM fees ORDER BY amount, level`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []data.Fee
+	for rows.Next() {
+		var f data.Fee
+		if err := rows.Scan(&f.Level, &f.Amount); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// Fees returns the fee schedule by level.
+func (s *Store) Fees(ctx context.Context) (out []data.Fee, err error) {
+	err = s.inRead(ctx, func(tx *sql.Tx) error {
+		out, err = feesTx(ctx, tx)
+		return err
 	})
 	return out, err
 }
@@ -187,33 +345,59 @@ func (s *Store) SaveFee(ctx context.Context, f data.Fee) error {
 		return data.Errorf(data.EINVALID, "收费标准须有申报级别和不小于零的金额")
 	}
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO fees (level, amount) VALUES (?, ?) ON CONFLICT (level) DO UPDATE SET amount = excluded.amount`, f.Level, int64(f.Amount))
-		return err
+		if _, err := tx.ExecContext(ctx, `INSERT INTO fees (level, amount) VALUES (?, ?) ON CONFLICT (level) DO UPDATE SET amount = excluded.amount`,
+			f.Level, int64(f.Amount)); err != nil {
+			return err
+		}
+		return s.logChange(ctx, tx, data.ChangeFees, "all", scopeAll)
 	})
 }
 
-// Calendar is data.DefaultCalendar with the bureau's stored days on top.
-func (s *Store) Calendar(ctx context.Context) (*data.Calendar, error) {
-	var days []data.CalendarDay
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT date, work, name FROM calendar_days ORDER BY date`)
-		if err != nil {
+// replaceFeesTx replaces the fee schedule with a pulled one.
+func replaceFeesTx(ctx context.Context, tx *sql.Tx, fees []data.Fee) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM fees`); err != nil {
+		return err
+	}
+	for _, f := range fees {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO fees (level, amount) VALUES (?, ?)`, f.Level, int64(f.Amount)); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var d data.CalendarDay
-			if err := rows.Scan(&d.Date, &d.Work, &d.Name); err != nil {
-				return err
-			}
-			days = append(days, d)
+	}
+	return nil
+}
+
+func calendarDaysTx(ctx context.Context, tx *sql.Tx) ([]data.CalendarDay, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT date, work, name FROM calendar_days ORDER BY date`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var days []data.CalendarDay
+	for rows.Next() {
+		var d data.CalendarDay
+		if err := rows.Scan(&d.Date, &d.Work, &d.Name); err != nil {
+			return nil, err
 		}
-		return rows.Err()
-	})
+		days = append(days, d)
+	}
+	return days, rows.Err()
+}
+
+func (s *Store) calendarTx(ctx context.Context, tx *sql.Tx) (*data.Calendar, error) {
+	days, err := calendarDaysTx(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
 	return data.DefaultCalendar().With(days)
+}
+
+// Calendar is data.DefaultCalendar with the bureau's stored days on top.
+func (s *Store) Calendar(ctx context.Context) (c *data.Calendar, err error) {
+	err = s.inRead(ctx, func(tx *sql.Tx) error {
+		c, err = s.calendarTx(ctx, tx)
+		return err
+	})
+	return c, err
 }
 
 // SaveCalendarDays stores the bureau's holidays and adjusted working days,
@@ -229,6 +413,19 @@ func (s *Store) SaveCalendarDays(ctx context.Context, days []data.CalendarDay) e
 				return err
 			}
 		}
-		return nil
+		return s.logChange(ctx, tx, data.ChangeCalendar, "all", scopeAll)
 	})
+}
+
+// replaceCalendarTx replaces the stored days with a pulled set.
+func replaceCalendarTx(ctx context.Context, tx *sql.Tx, days []data.CalendarDay) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_days`); err != nil {
+		return err
+	}
+	for _, d := range days {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_days (date, work, name) VALUES (?, ?, ?)`, d.Date, d.Work, d.Name); err != nil {
+			return err
+		}
+	}
+	return nil
 }

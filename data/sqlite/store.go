@@ -29,6 +29,39 @@ var migrations embed.FS
 type Store struct {
 	write *sql.DB
 	read  *sql.DB
+	// server marks the bureau's authoritative store, which keeps the change
+	// log devices pull from.
+	server bool
+
+	// SealForm, set on the server, seals the application form at
+	// bureau_pass (data/sqlite cannot import forms).
+	SealForm func(app *data.Application, pointName string) (string, error)
+	// BlobExists, set on the server, tells whether an uploaded blob is
+	// there; a command naming a missing one waits (DESIGN.md section 4).
+	BlobExists func(sha256 string) bool
+}
+
+// OpenServer opens the bureau server's database: Open plus the change log.
+func OpenServer(path string) (*Store, error) {
+	s, err := Open(path)
+	if err != nil {
+		return nil, err
+	}
+	s.server = true
+	// The reference data seeded by migrations must reach devices too.
+	err = s.inWrite(context.Background(), func(tx *sql.Tx) error {
+		for _, kind := range []string{data.ChangeReasons, data.ChangeFees, data.ChangeCalendar} {
+			if _, err := tx.Exec(`INSERT OR IGNORE INTO changes (kind, entity_id, scope) VALUES (?, 'all', '')`, kind); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // Open opens or creates the database file at path and migrates it.
@@ -172,6 +205,23 @@ func (n nullTime) Scan(v any) error {
 // placeholders returns "?, ?, …" for n values.
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// NextCounter raises a named counter and returns its new value: the
+// per-device sequences of document numbers issued offline.
+func (s *Store) NextCounter(ctx context.Context, name string) (n int64, err error) {
+	err = s.inWrite(ctx, func(tx *sql.Tx) error {
+		n, err = nextCounter(ctx, tx, name)
+		return err
+	})
+	return n, err
+}
+
+// Backup writes a consistent copy of the database to path while it is in
+// use (VACUUM INTO reads one snapshot; writers carry on under WAL).
+func (s *Store) Backup(ctx context.Context, path string) error {
+	_, err := s.read.ExecContext(ctx, `VACUUM INTO ?`, path)
+	return internal(err)
 }
 
 // nextCounter raises a named counter and returns its new value.

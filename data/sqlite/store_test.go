@@ -112,14 +112,14 @@ func TestWorkflowThroughStore(t *testing.T) {
 	if err != nil || len(events) != 13 || events[0].Action != data.ActionCreate || events[9].Document != data.DocForm {
 		t.Fatalf("audit events %d %v", len(events), err)
 	}
-	sms, err := s.PendingSMS(ctx, 10)
+	sms, err := s.PendingSMS(ctx, t0, 10)
 	if err != nil || len(sms) != 4 { // return, bureau pass, accept, certify
 		t.Fatalf("pending sms %d %v", len(sms), err)
 	}
-	if err := s.MarkSMS(ctx, sms[0].ID, nil, t0); err != nil {
+	if err := s.MarkSMS(ctx, sms[0].ID, nil, t0, t0); err != nil {
 		t.Fatal(err)
 	}
-	if sms, _ = s.PendingSMS(ctx, 10); len(sms) != 3 {
+	if sms, _ = s.PendingSMS(ctx, t0, 10); len(sms) != 3 {
 		t.Errorf("after one sent: %d pending", len(sms))
 	}
 	if brk, err := s.VerifyAudit(ctx); brk != nil || err != nil {

@@ -1,0 +1,190 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"image"
+	_ "image/jpeg" // payment proofs are photos
+	_ "image/png"  // or screenshots
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"titledesk/data"
+)
+
+// NoticeNumbers issues the number and payment code (缴款码) of a payment
+// notice. In production they come from the finance bureau's non-tax revenue
+// system; the default numbers them on the device, unique without a server.
+type NoticeNumbers interface {
+	Next(ctx context.Context, a *data.Application, at time.Time) (no, payCode string, err error)
+}
+
+// DeviceNumbers is the default NoticeNumbers.
+type DeviceNumbers struct{ Desk *Desk }
+
+func (n DeviceNumbers) Next(ctx context.Context, a *data.Application, at time.Time) (string, string, error) {
+	dev := n.Desk.Device()
+	if dev == nil {
+		return "", "", data.Errorf(data.EUNAUTHORIZED, "本工作站尚未注册")
+	}
+	p, err := n.Desk.Store.LiaisonPoint(ctx, dev.LiaisonPointID)
+	if err != nil {
+		return "", "", err
+	}
+	day := at.In(data.Shanghai).Format("20060102")
+	seq, err := n.Desk.Store.NextCounter(ctx, "notice/"+day)
+	if err != nil {
+		return "", "", err
+	}
+	digits := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, dev.Code)
+	return data.DocumentNo(data.DocPayment, p.Code, dev.Code, at, seq), fmt.Sprintf("4419%s%s%04d", day, digits, seq), nil
+}
+
+// Accept takes the paper materials: every attachment checked, a payment
+// notice issued for the level's fee. It prints the 受理回执 and the 缴款通知书.
+func (d *Desk) Accept(ctx context.Context, applicationID string, checks []data.AttachmentCheck, numbers NoticeNumbers) (*View, []*Printout, error) {
+	v, err := d.View(ctx, applicationID)
+	if err != nil {
+		return nil, nil, err
+	}
+	amount, err := d.Store.Fee(ctx, v.Level)
+	if err != nil {
+		return nil, nil, err
+	}
+	if numbers == nil {
+		numbers = DeviceNumbers{d}
+	}
+	now := d.Now()
+	no, code, err := numbers.Next(ctx, &v.Application, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	clerk := d.Clerk()
+	if clerk == nil {
+		return nil, nil, data.Errorf(data.EUNAUTHORIZED, "请先登录")
+	}
+	v, err = d.Do(ctx, data.Command{Action: data.ActionPaperAccept, ApplicationID: applicationID, Checks: checks,
+		Notice: &data.PaymentNotice{No: no, PayCode: code, Amount: amount, IssuedAt: now, IssuedBy: clerk.Name}})
+	if err != nil {
+		return nil, nil, err
+	}
+	var prints []*Printout
+	for _, kind := range []data.Document{data.DocReceipt, data.DocPayment} {
+		p, err := d.Print(ctx, applicationID, kind)
+		if err != nil {
+			return v, prints, err
+		}
+		prints = append(prints, p)
+	}
+	v, err = d.View(ctx, applicationID)
+	return v, prints, err
+}
+
+// Deficient lists every deficiency at once and prints the 一次性告知书 with
+// its deadline in working days.
+func (d *Desk) Deficient(ctx context.Context, applicationID string, checks []data.AttachmentCheck, reasons []string, note string) (*View, *Printout, error) {
+	if _, err := d.Do(ctx, data.Command{Action: data.ActionPaperDeficient, ApplicationID: applicationID, Checks: checks, Reasons: reasons, Note: note}); err != nil {
+		return nil, nil, err
+	}
+	p, err := d.Print(ctx, applicationID, data.DocNotice)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := d.View(ctx, applicationID)
+	return v, p, err
+}
+
+// PaymentInput is what the clerk types from the receipt (票据第三联) or
+// the payment screenshot.
+type PaymentInput struct {
+	Channel   string // 银行 or 微信
+	Amount    data.Fen
+	Reason    string // required when Amount differs from the notice
+	ReceiptNo string // 票据号
+	PaidAt    time.Time
+	ProofFile string // photo or screenshot, optional
+}
+
+// Channels are the ways to pay the guide names.
+var Channels = []string{"银行", "微信"}
+
+// RecordPayment validates and records a payment.
+func (d *Desk) RecordPayment(ctx context.Context, applicationID string, in PaymentInput) (*View, error) {
+	v, err := d.View(ctx, applicationID)
+	if err != nil {
+		return nil, err
+	}
+	if v.Notice == nil {
+		return nil, data.Errorf(data.EINVALID, "该申请尚未开具缴款通知书")
+	}
+	switch {
+	case !slices.Contains(Channels, in.Channel):
+		return nil, data.Errorf(data.EINVALID, "请选择缴费方式（银行或微信）")
+	case strings.TrimSpace(in.ReceiptNo) == "":
+		return nil, data.Errorf(data.EINVALID, "请填写票据号")
+	case in.Amount <= 0:
+		return nil, data.Errorf(data.EINVALID, "缴费金额须大于零")
+	case in.Amount != v.Notice.Amount && strings.TrimSpace(in.Reason) == "":
+		return nil, data.Errorf(data.EINVALID, "缴费金额 %s 元与通知书金额 %s 元不同，请填写原因", in.Amount, v.Notice.Amount)
+	case in.PaidAt.IsZero() || in.PaidAt.After(d.Now()):
+		return nil, data.Errorf(data.EINVALID, "缴费日期不能为空或晚于今天")
+	case data.Midnight(in.PaidAt).Before(data.Midnight(v.Notice.IssuedAt)):
+		return nil, data.Errorf(data.EINVALID, "缴费日期早于缴款通知书开具日期，请核对")
+	}
+	proof := ""
+	if in.ProofFile != "" {
+		if proof, err = d.importProof(in.ProofFile); err != nil {
+			return nil, err
+		}
+	}
+	clerk := d.Clerk()
+	if clerk == nil {
+		return nil, data.Errorf(data.EUNAUTHORIZED, "请先登录")
+	}
+	return d.Do(ctx, data.Command{Action: data.ActionPaymentRecord, ApplicationID: applicationID, Note: strings.TrimSpace(in.Reason),
+		Payment: &data.Payment{Amount: in.Amount, ReceiptNo: strings.TrimSpace(in.ReceiptNo), Channel: in.Channel, ProofSHA256: proof,
+			PaidAt: in.PaidAt, RecordedAt: d.Now(), RecordedBy: clerk.Name}})
+}
+
+// Proof images: JPEG or PNG only, up to 10 MB and 40 megapixels.
+const (
+	maxProofBytes  = 10 << 20
+	maxProofPixels = 40_000_000
+)
+
+// importProof checks a proof image by decoding its header and keeps it
+// content-addressed under blobs/, returning its SHA-256.
+func (d *Desk) importProof(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", data.Errorf(data.EINVALID, "无法读取文件 %s：%w", filepath.Base(path), err)
+	}
+	if len(b) > maxProofBytes {
+		return "", data.Errorf(data.EINVALID, "文件过大（%.1f MB），上限 10 MB", float64(len(b))/(1<<20))
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
+	if err != nil || (format != "jpeg" && format != "png") {
+		return "", data.Errorf(data.EINVALID, "%s 不是有效的 JPEG 或 PNG 图片，请重新拍照或截图", filepath.Base(path))
+	}
+	if cfg.Width*cfg.Height > maxProofPixels {
+		return "", data.Errorf(data.EINVALID, "图片像素过多（%d×%d），请缩小后再导入", cfg.Width, cfg.Height)
+	}
+	sum := sha256.Sum256(b)
+	name := hex.EncodeToString(sum[:])
+	dir := filepath.Join(d.Dir, "blobs")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	return name, os.WriteFile(filepath.Join(dir, name), b, 0o600)
+}

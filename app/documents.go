@@ -1,0 +1,212 @@
+package app
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"titledesk/data"
+	"titledesk/forms"
+)
+
+// Printed payment notices name the bureau as payee; the account is on the
+// payment code the finance bureau's system issues.
+const (
+	payee       = "东莞市人力资源局"
+	payeeDetail = "以缴款码为准"
+	feeItem     = "专业技术资格考核认定费"
+)
+
+// deficiencyDays is the 5 working days an applicant has to supplement papers.
+const deficiencyDays = 5
+
+// versionAfter is the application's version right after the last decision
+// with action, 0 if there is none: versions start at 1 and every decision
+// raises them by one.
+func versionAfter(a *data.Application, action data.Action) (int, *data.Decision) {
+	for i := len(a.Decisions) - 1; i >= 0; i-- {
+		if a.Decisions[i].Action == action {
+			return i + 2, &a.Decisions[i]
+		}
+	}
+	return 0, nil
+}
+
+// pointName is the name of the application's liaison point.
+func (d *Desk) pointName(ctx context.Context, id string) string {
+	p, err := d.Store.LiaisonPoint(ctx, id)
+	if err != nil {
+		return ""
+	}
+	return p.Name
+}
+
+// document builds a printed document of kind from the application as it
+// stands; the same mapping serves printing and checking a scanned seal.
+// ok is false when the application has no such document (yet).
+func (d *Desk) document(ctx context.Context, a *data.Application, kind data.Document) (doc forms.Document, sealedBy string, ok bool) {
+	point := d.pointName(ctx, a.LiaisonPointID)
+	switch kind {
+	case data.DocForm:
+		p, err := forms.ParsePayload(a.FormSeal)
+		if err != nil {
+			return nil, "", false
+		}
+		return forms.FormOf(a, point, int64(p.Version)), a.FormSeal, true
+	case data.DocReceipt:
+		v, dec := versionAfter(a, data.ActionPaperAccept)
+		if dec == nil {
+			return nil, "", false
+		}
+		r := forms.Receipt{ReceiptNo: fmt.Sprintf("R-%s-%d", a.No, v), AppNo: a.No, Version: v, Name: a.Name, IDNumber: a.IDNumber,
+			Qualification: a.Qualification, Level: a.Level, LiaisonPoint: point, Clerk: dec.ActorName, Date: dec.At}
+		for _, at := range a.Attachments {
+			r.Materials = append(r.Materials, forms.ReceivedMaterial{Name: at.Kind, Originals: 1, Copies: 1, Note: at.CheckNote})
+		}
+		return r, "", true
+	case data.DocNotice:
+		v, dec := versionAfter(a, data.ActionPaperDeficient)
+		if dec == nil {
+			return nil, "", false
+		}
+		n := forms.DeficiencyNotice{NoticeNo: fmt.Sprintf("D-%s-%d", a.No, v), AppNo: a.No, Version: v, Name: a.Name, IDNumber: a.IDNumber,
+			Qualification: a.Qualification, Level: a.Level, LiaisonPoint: point, WorkingDays: deficiencyDays,
+			Deadline: a.SupplementDeadline, Clerk: dec.ActorName, Date: dec.At}
+		for _, at := range a.Attachments {
+			if at.Check == data.CheckMismatch || at.Check == data.CheckMissing {
+				n.Deficiencies = append(n.Deficiencies, forms.Deficiency{Material: at.Kind, Reason: at.Check.Label(), Note: at.CheckNote})
+			}
+		}
+		for _, r := range dec.Reasons {
+			n.Deficiencies = append(n.Deficiencies, forms.Deficiency{Reason: r, Note: dec.Note})
+		}
+		return n, "", true
+	case data.DocPayment:
+		v, dec := versionAfter(a, data.ActionPaperAccept)
+		if dec == nil || a.Notice == nil {
+			return nil, "", false
+		}
+		return forms.PaymentNotice{NoticeNo: a.Notice.No, PaymentCode: a.Notice.PayCode, AppNo: a.No, Version: v,
+			Payer: a.Name, PayerID: a.IDNumber, Item: feeItem, Amount: a.Notice.Amount, Payee: payee,
+			Account: payeeDetail, Bank: payeeDetail, Issuer: point, Clerk: a.Notice.IssuedBy, Date: a.Notice.IssuedAt}, "", true
+	}
+	return nil, "", false
+}
+
+// Printout is a document written to the data folder for the system viewer.
+type Printout struct {
+	Path        string
+	Payload     string
+	Unprintable []forms.Unprintable // fields the clerk must complete by hand
+}
+
+// Print renders a document of the application, writes it under
+// printed/ and records the print as an audit event.
+func (d *Desk) Print(ctx context.Context, applicationID string, kind data.Document) (*Printout, error) {
+	v, err := d.View(ctx, applicationID)
+	if err != nil {
+		return nil, err
+	}
+	doc, payload, ok := d.document(ctx, &v.Application, kind)
+	if !ok {
+		return nil, data.Errorf(data.EINVALID, "申请 %s 目前没有%s可打印", v.No, kind.Label())
+	}
+	d.mu.Lock()
+	sealer := forms.Sealer{Payload: payload, Key: d.key}
+	if d.key != nil {
+		sealer.KeyID = data.KeyID(d.key.Public().(ed25519.PublicKey))
+	}
+	d.mu.Unlock()
+	now := d.Now()
+	p, err := forms.Render(doc, sealer, now)
+	if err != nil {
+		return nil, err
+	}
+	name := fmt.Sprintf("%s-%s-%s.pdf", v.No, kind.Label(), now.In(data.Shanghai).Format("20060102-150405"))
+	path := filepath.Join(d.Dir, "printed", name)
+	if err := os.WriteFile(path, p.PDF, 0o600); err != nil {
+		return nil, err
+	}
+	if _, err := d.Do(ctx, data.Command{Action: data.ActionPrint, ApplicationID: applicationID, Document: kind}); err != nil {
+		return nil, err
+	}
+	return &Printout{Path: path, Payload: p.Payload, Unprintable: p.Unprintable}, nil
+}
+
+// ScanResult is what the scan box found.
+type ScanResult struct {
+	// Verdict is set when a QR payload was scanned.
+	Verdict *forms.Verdict
+	// View is the application, when one was found (never for a forged code).
+	View *View
+}
+
+// Scan takes what the scan box received: an application number or a QR
+// payload. A payload is verified offline before anything else is shown.
+func (d *Desk) Scan(ctx context.Context, text string) (*ScanResult, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil, data.Errorf(data.EINVALID, "请扫描二维码或输入申请编号")
+	}
+	if !strings.HasPrefix(strings.ToUpper(text), "TD1.") {
+		a, err := d.Store.ApplicationByNo(ctx, strings.ToUpper(text))
+		if err != nil {
+			return nil, err
+		}
+		v, err := d.View(ctx, a.ID)
+		return &ScanResult{View: v}, err
+	}
+	ring, err := d.keyRing(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var found *View
+	verdict := forms.Verify(text, ring, func(kind data.Document, appNo string) (forms.CurrentRecord, bool) {
+		a, err := d.Store.ApplicationByNo(ctx, appNo)
+		if err != nil {
+			return forms.CurrentRecord{}, false
+		}
+		v, err := d.View(ctx, a.ID)
+		if err != nil {
+			return forms.CurrentRecord{}, false
+		}
+		found = v
+		doc, _, ok := d.document(ctx, &v.Application, kind)
+		if !ok {
+			return forms.CurrentRecord{}, false
+		}
+		return forms.CurrentRecord{Version: forms.VersionOf(doc), Digest: forms.Digest(doc)}, true
+	})
+	res := &ScanResult{Verdict: &verdict}
+	if verdict.Status != forms.Forged {
+		res.View = found
+	}
+	return res, nil
+}
+
+// keyRing holds the bureau key and every device key synced here.
+func (d *Desk) keyRing(ctx context.Context) (forms.KeyRing, error) {
+	d.mu.Lock()
+	id := d.id
+	d.mu.Unlock()
+	ring := forms.KeyRing{Bureau: map[string]ed25519.PublicKey{}, Devices: map[string]ed25519.PublicKey{}}
+	if id == nil {
+		return ring, data.Errorf(data.EUNAUTHORIZED, "本工作站尚未注册，无法核验二维码")
+	}
+	ring.Bureau[id.BureauKeyID] = id.BureauPublicKey
+	keys, err := d.Store.DeviceKeys(ctx)
+	if err != nil {
+		return ring, err
+	}
+	for kid, k := range keys {
+		ring.Devices[kid] = k
+	}
+	if d.key != nil {
+		pub := d.key.Public().(ed25519.PublicKey)
+		ring.Devices[data.KeyID(pub)] = pub
+	}
+	return ring, nil
+}

@@ -1,0 +1,129 @@
+package app
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"titledesk/data"
+	"titledesk/data/sqlite"
+)
+
+// View is an application as the clerk sees it: the last server snapshot
+// with this desk's unsynced commands laid on top.
+type View struct {
+	data.Application
+	// Base is the last snapshot from the server.
+	Base *data.Application
+	// Pending are this desk's commands on it not yet confirmed (待同步);
+	// Refused are those the server rejected or found in conflict.
+	Pending, Refused []sqlite.OutboxEntry
+	// Actions are the commands the logged-in clerk may issue now.
+	Actions []data.Transition
+}
+
+// env is what the state machine needs here: the clock and the bureau's
+// calendar as last synced.
+func (d *Desk) env(ctx context.Context) (data.Env, error) {
+	cal, err := d.Store.Calendar(ctx)
+	if err != nil {
+		return data.Env{}, err
+	}
+	return data.Env{Now: d.Now(), Calendar: cal}, nil
+}
+
+// View loads one application with the overlay of pending commands.
+func (d *Desk) View(ctx context.Context, id string) (*View, error) {
+	base, err := d.Store.Application(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := d.Store.OutboxFor(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	env, err := d.env(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v := &View{Application: *base, Base: base}
+	for _, e := range entries {
+		switch e.State {
+		case data.StateRejected, data.StateConflict:
+			v.Refused = append(v.Refused, e)
+			continue
+		case sqlite.StatePending:
+			v.Pending = append(v.Pending, e)
+		}
+		// Pending commands, and applied ones the snapshot does not show yet.
+		env.Now = e.At
+		if out, err := data.Apply(&v.Application, e.Command, env); err == nil {
+			v.Application = out.Application
+		}
+	}
+	if a, err := d.actor(); err == nil {
+		v.Actions = data.Actions(&v.Application, a)
+	}
+	return v, nil
+}
+
+// Do applies a command the clerk issued: it is checked against the view at
+// once (so mistakes are told now, not after a sync), kept in the outbox,
+// and the sync loop is woken. It returns the view after the command.
+func (d *Desk) Do(ctx context.Context, cmd data.Command) (*View, error) {
+	actor, err := d.actor()
+	if err != nil {
+		return nil, err
+	}
+	v, err := d.View(ctx, cmd.ApplicationID)
+	if err != nil {
+		return nil, err
+	}
+	env, err := d.env(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cmd.ID, cmd.Actor, cmd.ExpectedVersion = uuid.NewString(), actor, v.Version
+	if _, err := data.Apply(&v.Application, cmd, env); err != nil {
+		return nil, err
+	}
+	if _, err := d.Store.Enqueue(ctx, cmd, env.Now); err != nil {
+		return nil, err
+	}
+	if s := d.Syncer(); s != nil {
+		s.Kick()
+	}
+	return d.View(ctx, cmd.ApplicationID)
+}
+
+// Redo issues a refused command again against the current state: the clerk
+// has looked at the server's state and still wants it. The refused entry is
+// set aside.
+func (d *Desk) Redo(ctx context.Context, seq int64) (*View, error) {
+	entries, err := d.Store.Outbox(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if e.Seq != seq {
+			continue
+		}
+		v, err := d.Do(ctx, e.Command)
+		if err != nil {
+			return nil, err
+		}
+		return v, d.Store.Discard(ctx, seq)
+	}
+	return nil, data.Errorf(data.ENOTFOUND, "找不到该操作")
+}
+
+// Discard lets a refused command go; it stays on record as discarded.
+func (d *Desk) Discard(ctx context.Context, seq int64) error { return d.Store.Discard(ctx, seq) }
+
+// Queue lists applications for a task, scoped to this desk.
+func (d *Desk) Queue(ctx context.Context, f data.ApplicationFilter) ([]data.ApplicationSummary, int, error) {
+	if dev := d.Device(); dev != nil && dev.Role == data.RoleClerk {
+		f.LiaisonPointID = dev.LiaisonPointID
+	}
+	return d.Store.FindApplications(ctx, f)
+}

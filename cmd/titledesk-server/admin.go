@@ -1,0 +1,451 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/google/uuid"
+
+	"titledesk/data"
+	"titledesk/data/sqlite"
+)
+
+// adminCommand is one `admin <name>` command; run gets the open store.
+type adminCommand struct {
+	name, about string
+	flags       func(fs *flag.FlagSet) func(ctx context.Context, e *env, db *sqlite.Store) error
+}
+
+var adminCommands []adminCommand
+
+func init() {
+	adminCommands = []adminCommand{
+		{"point-add", "add or change a liaison point (人才联络点)", pointAdd},
+		{"point-list", "list liaison points", pointList},
+		{"user-add", "add a clerk or bureau reviewer; the password is read from standard input", userAdd},
+		{"user-list", "list clerks and reviewers", userList},
+		{"enroll", "make a one-time enrollment code for a workstation", enroll},
+		{"device-list", "list enrolled workstations", deviceList},
+		{"unit-list", "list units (用人单位), pending ones first", unitList},
+		{"unit-approve", "approve a unit's registration by its credit code", unitApprove},
+		{"fee-set", "set the fee of a level (申报级别)", feeSet},
+		{"fee-list", "list the fee schedule", feeList},
+		{"calendar-import", "import holidays and adjusted working days from CSV (date,work,name)", calendarImport},
+		{"calendar-list", "list the working-day exceptions of a year", calendarList},
+		{"reason-add", "add a common reason (常用原因)", reasonAdd},
+		{"reason-list", "list common reasons", reasonList},
+		{"sms-list", "list queued and sent SMS", smsList},
+		{"verify-audit", "verify the audit hash chain", verifyAudit},
+		{"backup", "write a consistent copy of the database while serving", backup},
+	}
+}
+
+func runAdmin(e *env, args []string) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" {
+		fmt.Fprintln(e.stderr, "usage: titledesk-server admin <command> -data DIR [flags]   (each command takes -h)")
+		for _, c := range adminCommands {
+			fmt.Fprintf(e.stderr, "  %-16s %s\n", c.name, c.about)
+		}
+		return nil
+	}
+	for _, c := range adminCommands {
+		if c.name != args[0] {
+			continue
+		}
+		fs := flag.NewFlagSet("admin "+c.name, flag.ContinueOnError)
+		dir := dataFlag(fs)
+		do := c.flags(fs)
+		if err := parse(fs, e, args[1:]); err != nil {
+			return err
+		}
+		f := folder(*dir)
+		if _, err := os.Stat(f.db()); err != nil {
+			return data.Errorf(data.ENOTFOUND, "数据目录 %s 尚未初始化：请先运行 titledesk-server init -data %s", *dir, *dir)
+		}
+		db, err := openStore(f)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return do(context.Background(), e, db)
+	}
+	fmt.Fprintf(e.stderr, "unknown admin command %q; see `titledesk-server admin help`\n", args[0])
+	return errUsage
+}
+
+// required reports a missing flag as a usage error.
+func required(e *env, pairs ...string) error {
+	for i := 0; i < len(pairs); i += 2 {
+		if pairs[i+1] == "" {
+			fmt.Fprintf(e.stderr, "flag -%s is required\n", pairs[i])
+			return errUsage
+		}
+	}
+	return nil
+}
+
+func table(w io.Writer, header string, rows [][]string) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, header)
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	tw.Flush()
+}
+
+func pointAdd(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	code := fs.String("code", "", "short code, part of document numbers (e.g. DLXH)")
+	name := fs.String("name", "", "name, e.g. 东莞市电力行业协会")
+	place := fs.String("place", "", "town or subdistrict")
+	address := fs.String("address", "", "counter address shown to applicants")
+	phone := fs.String("phone", "", "counter phone")
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		if err := required(e, "code", *code, "name", *name); err != nil {
+			return err
+		}
+		p := &data.LiaisonPoint{ID: uuid.NewString(), Code: *code, Name: *name, Place: *place, Address: *address, Phone: *phone, Active: true}
+		if old, err := db.LiaisonPointByCode(ctx, *code); err == nil {
+			p.ID = old.ID
+		} else if data.ErrorCode(err) != data.ENOTFOUND {
+			return err
+		}
+		if err := db.SaveLiaisonPoint(ctx, p); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "liaison point %s %s saved\n", data.Normalize(*code), *name)
+		return nil
+	}
+}
+
+func pointList(*flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		points, err := db.LiaisonPoints(ctx)
+		if err != nil {
+			return err
+		}
+		var rows [][]string
+		for _, p := range points {
+			rows = append(rows, []string{p.Code, p.Name, p.Place, strconv.FormatBool(p.Active)})
+		}
+		table(e.stdout, "CODE\tNAME\tPLACE\tACTIVE", rows)
+		return nil
+	}
+}
+
+func userAdd(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	login := fs.String("login", "", "login name")
+	name := fs.String("name", "", "full name")
+	role := fs.String("role", "clerk", "clerk (liaison point) or bureau (reviewer)")
+	point := fs.String("point", "", "liaison point code (clerks)")
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		if err := required(e, "login", *login, "name", *name); err != nil {
+			return err
+		}
+		pw, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		hash, err := data.HashPassword(strings.TrimRight(pw, "\r\n"))
+		if err != nil {
+			return err
+		}
+		c := &data.Clerk{ID: uuid.NewString(), Login: *login, Name: *name, Role: data.Role(*role), PasswordHash: hash, Active: true}
+		if *point != "" {
+			p, err := db.LiaisonPointByCode(ctx, *point)
+			if err != nil {
+				return err
+			}
+			c.LiaisonPointID = p.ID
+		}
+		if old, err := db.ClerkByLogin(ctx, *login); err == nil {
+			c.ID = old.ID
+		}
+		if err := db.SaveClerk(ctx, c); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s %s (%s) saved\n", c.Role.Label(), *name, *login)
+		return nil
+	}
+}
+
+func userList(*flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		clerks, err := db.Clerks(ctx)
+		if err != nil {
+			return err
+		}
+		var rows [][]string
+		for _, c := range clerks {
+			rows = append(rows, []string{c.Login, c.Name, string(c.Role), c.LiaisonPointID, strconv.FormatBool(c.Active)})
+		}
+		table(e.stdout, "LOGIN\tNAME\tROLE\tPOINT\tACTIVE", rows)
+		return nil
+	}
+}
+
+func enroll(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	role := fs.String("role", "clerk", "clerk (liaison point workstation) or bureau")
+	point := fs.String("point", "", "liaison point code (clerk workstations)")
+	ttl := fs.Duration("ttl", 72*time.Hour, "how long the code is valid")
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		pointID := ""
+		if *point != "" {
+			p, err := db.LiaisonPointByCode(ctx, *point)
+			if err != nil {
+				return err
+			}
+			pointID = p.ID
+		}
+		code, err := db.CreateEnrollment(ctx, data.Role(*role), pointID, *ttl, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stdout, code)
+		return nil
+	}
+}
+
+func deviceList(*flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		devs, err := db.Devices(ctx)
+		if err != nil {
+			return err
+		}
+		var rows [][]string
+		for _, d := range devs {
+			rows = append(rows, []string{d.Code, string(d.Role), d.LiaisonPointID, d.Hostname, d.KeyID,
+				d.EnrolledAt.In(data.Shanghai).Format("2006-01-02 15:04"), strconv.FormatInt(d.AckedSeq, 10)})
+		}
+		table(e.stdout, "CODE\tROLE\tPOINT\tHOST\tKEY\tENROLLED\tACKED", rows)
+		return nil
+	}
+}
+
+func unitList(*flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		units, err := db.Units(ctx)
+		if err != nil {
+			return err
+		}
+		var rows [][]string
+		for _, u := range units {
+			state := "待审核"
+			if u.Approved {
+				state = "已通过"
+			}
+			rows = append(rows, []string{u.CreditCode, u.Name, u.ContactName, u.ContactMobile, state})
+		}
+		table(e.stdout, "CREDIT CODE\tNAME\tCONTACT\tMOBILE\tSTATE", rows)
+		return nil
+	}
+}
+
+func unitApprove(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	code := fs.String("credit-code", "", "统一社会信用代码 of the unit")
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		if err := required(e, "credit-code", *code); err != nil {
+			return err
+		}
+		u, err := db.UnitByCreditCode(ctx, strings.ToUpper(strings.TrimSpace(*code)))
+		if err != nil {
+			return err
+		}
+		u.Approved = true
+		if err := db.SaveUnit(ctx, u); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "unit %s approved\n", u.Name)
+		return nil
+	}
+}
+
+func feeSet(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	level := fs.String("level", "", "申报级别, e.g. 中级")
+	amount := fs.String("amount", "", "amount in yuan, e.g. 200.00")
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		if err := required(e, "level", *level, "amount", *amount); err != nil {
+			return err
+		}
+		fen, err := data.ParseYuan(*amount)
+		if err != nil {
+			return err
+		}
+		if err := db.SaveFee(ctx, data.Fee{Level: *level, Amount: fen}); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s: %s 元\n", *level, fen)
+		return nil
+	}
+}
+
+func feeList(*flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		fees, err := db.Fees(ctx)
+		if err != nil {
+			return err
+		}
+		var rows [][]string
+		for _, f := range fees {
+			rows = append(rows, []string{f.Level, f.Amount.String(), f.Amount.Capital()})
+		}
+		table(e.stdout, "LEVEL\tYUAN\tCAPITAL", rows)
+		return nil
+	}
+}
+
+func calendarImport(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	file := fs.String("file", "", "CSV with lines date,work,name: 2026-10-01,0,国庆节 / 2026-10-10,1,国庆节调休")
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		if err := required(e, "file", *file); err != nil {
+			return err
+		}
+		f, err := os.Open(*file)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r := csv.NewReader(f)
+		r.FieldsPerRecord = -1
+		var days []data.CalendarDay
+		for line := 1; ; line++ {
+			rec, err := r.Read()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return data.Errorf(data.EINVALID, "日历文件第 %d 行无法读取：%w", line, err)
+			}
+			if len(rec) < 2 || (rec[1] != "0" && rec[1] != "1") {
+				return data.Errorf(data.EINVALID, "日历文件第 %d 行应为“日期,0或1,名称”", line)
+			}
+			d := data.CalendarDay{Date: strings.TrimSpace(rec[0]), Work: rec[1] == "1"}
+			if len(rec) > 2 {
+				d.Name = rec[2]
+			}
+			days = append(days, d)
+		}
+		if err := db.SaveCalendarDays(ctx, days); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%d days imported\n", len(days))
+		return nil
+	}
+}
+
+func calendarList(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	year := fs.Int("year", time.Now().In(data.Shanghai).Year(), "year")
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		cal, err := db.Calendar(ctx)
+		if err != nil {
+			return err
+		}
+		var rows [][]string
+		for _, d := range cal.Days() {
+			if !strings.HasPrefix(d.Date, strconv.Itoa(*year)) {
+				continue
+			}
+			kind := "休"
+			if d.Work {
+				kind = "班"
+			}
+			rows = append(rows, []string{d.Date, kind, d.Name})
+		}
+		table(e.stdout, "DATE\t\tNAME", rows)
+		return nil
+	}
+}
+
+func reasonAdd(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	step := fs.String("step", "review", "review (初审、复审) or counter (现场核验)")
+	text := fs.String("text", "", "the reason as applicants will read it")
+	order := fs.Int("order", 100, "position in the list")
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		if err := required(e, "text", *text); err != nil {
+			return err
+		}
+		r := &data.Reason{Step: data.ReasonStep(*step), Text: *text, Order: *order, Active: true}
+		if err := db.SaveReason(ctx, r); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "reason %d saved\n", r.ID)
+		return nil
+	}
+}
+
+func reasonList(*flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		var rows [][]string
+		for _, step := range []data.ReasonStep{data.StepReview, data.StepCounter} {
+			rs, err := db.Reasons(ctx, step)
+			if err != nil {
+				return err
+			}
+			for _, r := range rs {
+				rows = append(rows, []string{strconv.FormatInt(r.ID, 10), string(r.Step), r.Text})
+			}
+		}
+		table(e.stdout, "ID\tSTEP\tTEXT", rows)
+		return nil
+	}
+}
+
+func smsList(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	limit := fs.Int("n", 50, "how many, newest first")
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		msgs, err := db.SMSLog(ctx, *limit)
+		if err != nil {
+			return err
+		}
+		var rows [][]string
+		for _, m := range msgs {
+			state := "待发送"
+			if !m.SentAt.IsZero() {
+				state = "已发送 " + m.SentAt.In(data.Shanghai).Format("01-02 15:04")
+			}
+			rows = append(rows, []string{strconv.FormatInt(m.ID, 10), m.Mobile, state, strconv.Itoa(m.Attempts), m.Text})
+		}
+		table(e.stdout, "ID\tMOBILE\tSTATE\tTRIES\tTEXT", rows)
+		return nil
+	}
+}
+
+func verifyAudit(*flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		brk, err := db.VerifyAudit(ctx)
+		if err != nil {
+			return err
+		}
+		if brk != nil {
+			return data.Errorf(data.ECONFLICT, "审计链在第 %d 条事件处断开：%s", brk.Seq, brk.Reason)
+		}
+		fmt.Fprintln(e.stdout, "audit chain intact")
+		return nil
+	}
+}
+
+func backup(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	out := fs.String("out", "", "file to write the copy to (must not exist)")
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		if err := required(e, "out", *out); err != nil {
+			return err
+		}
+		if _, err := os.Stat(*out); err == nil {
+			return data.Errorf(data.ECONFLICT, "备份文件 %s 已存在，未覆盖", *out)
+		}
+		if err := db.Backup(ctx, *out); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "backup written to %s\n", *out)
+		return nil
+	}
+}

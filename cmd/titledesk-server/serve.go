@@ -1,0 +1,236 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/tls"
+	"encoding/pem"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"titledesk/data"
+	"titledesk/data/sqlite"
+	"titledesk/forms"
+	"titledesk/notify"
+	tdsync "titledesk/sync"
+)
+
+// folder is the server's data folder and the files it holds.
+type folder string
+
+func (f folder) db() string      { return filepath.Join(string(f), "titledesk.db") }
+func (f folder) cert() string    { return filepath.Join(string(f), "tls", "cert.pem") }
+func (f folder) tlsKey() string  { return filepath.Join(string(f), "tls", "key.pem") }
+func (f folder) sealKey() string { return filepath.Join(string(f), "keys", "bureau-seal.pem") }
+func (f folder) blobs() string   { return filepath.Join(string(f), "blobs") }
+
+// dataFlag is the -data flag every command that touches the server takes.
+func dataFlag(fs *flag.FlagSet) *string {
+	return fs.String("data", "titledesk-data", "server data folder")
+}
+
+func runInit(e *env, args []string) error {
+	fs := flag.NewFlagSet("init", flag.ContinueOnError)
+	dir := dataFlag(fs)
+	hosts := fs.String("hosts", "127.0.0.1,localhost", "comma-separated host names and IPs for the self-signed certificate")
+	certFile := fs.String("cert", "", "use this PEM certificate instead of a self-signed one (with -key)")
+	keyFile := fs.String("key", "", "PEM private key of -cert")
+	if err := parse(fs, e, args); err != nil {
+		return err
+	}
+	f := folder(*dir)
+	if _, err := os.Stat(f.db()); err == nil {
+		return data.Errorf(data.ECONFLICT, "数据目录 %s 已初始化，未做任何更改", *dir)
+	}
+	for _, d := range []string{filepath.Dir(f.cert()), filepath.Dir(f.sealKey()), f.blobs()} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return err
+		}
+	}
+	certPEM, keyPEM, err := loadOrMakeCert(*certFile, *keyFile, strings.Split(*hosts, ","))
+	if err != nil {
+		return err
+	}
+	sealPEM, keyID, err := forms.NewKey()
+	if err != nil {
+		return err
+	}
+	for _, w := range []struct {
+		path string
+		b    []byte
+	}{{f.cert(), certPEM}, {f.tlsKey(), keyPEM}, {f.sealKey(), sealPEM}} {
+		if err := os.WriteFile(w.path, w.b, 0o600); err != nil {
+			return err
+		}
+	}
+	db, err := openStore(f)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fp, err := certFingerprint(certPEM)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "initialised %s\nbureau sealing key id: %s\ncertificate SHA-256 fingerprint:\n%s\n", *dir, keyID, fp)
+	return nil
+}
+
+func loadOrMakeCert(certFile, keyFile string, hosts []string) (certPEM, keyPEM []byte, err error) {
+	if certFile == "" && keyFile == "" {
+		return tdsync.SelfSignedCert(hosts, time.Now())
+	}
+	if certFile == "" || keyFile == "" {
+		return nil, nil, data.Errorf(data.EINVALID, "-cert 与 -key 必须同时给出")
+	}
+	if certPEM, err = os.ReadFile(certFile); err != nil {
+		return nil, nil, err
+	}
+	if keyPEM, err = os.ReadFile(keyFile); err != nil {
+		return nil, nil, err
+	}
+	if _, err := tls.X509KeyPair(certPEM, keyPEM); err != nil {
+		return nil, nil, data.Errorf(data.EINVALID, "证书与私钥不匹配或格式错误：%w", err)
+	}
+	return certPEM, keyPEM, nil
+}
+
+func certFingerprint(certPEM []byte) (string, error) {
+	block, _ := pem.Decode(certPEM)
+	if block == nil {
+		return "", errors.New("certificate: no PEM block")
+	}
+	return tdsync.Fingerprint(block.Bytes), nil
+}
+
+// sealKey loads the bureau's sealing key.
+func sealKey(f folder) (ed25519.PrivateKey, error) {
+	b, err := os.ReadFile(f.sealKey())
+	if err != nil {
+		return nil, err
+	}
+	return forms.ParseKey(b)
+}
+
+func runServe(e *env, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	dir := dataFlag(fs)
+	addr := fs.String("addr", "127.0.0.1:8443", "HTTPS listen address")
+	gateway := fs.String("sms-gateway", "", "URL of an HTTP SMS gateway; without it messages are only recorded (admin sms-list)")
+	retry := fs.Duration("sms-retry", 5*time.Second, "first wait after a failed SMS delivery; doubles up to an hour")
+	if err := parse(fs, e, args); err != nil {
+		return err
+	}
+	f := folder(*dir)
+	if _, err := os.Stat(f.db()); err != nil {
+		return data.Errorf(data.ENOTFOUND, "数据目录 %s 尚未初始化：请先运行 titledesk-server init -data %s", *dir, *dir)
+	}
+	pair, err := tls.LoadX509KeyPair(f.cert(), f.tlsKey())
+	if err != nil {
+		return fmt.Errorf("load certificate: %w", err)
+	}
+	db, err := openStore(f)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	mux, err := newMux(db, f)
+	if err != nil {
+		return err
+	}
+	ctx := e.ctx
+	srv := &http.Server{
+		Addr:              *addr,
+		Handler:           logRequests(e.log, mux),
+		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12},
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return data.Errorf(data.EINVALID, "无法监听 %s：%w", *addr, err)
+	}
+	var provider notify.Provider = notify.Record{}
+	if *gateway != "" {
+		provider = &notify.Gateway{URL: *gateway, APIKey: os.Getenv("TITLEDESK_SMS_KEY")}
+	}
+	go (&notify.Deliverer{Queue: db, Provider: provider, Log: e.log, Poll: time.Second, RetryBase: *retry}).Run(ctx)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ServeTLS(ln, "", "") }()
+	e.log.Info("serving", "addr", ln.Addr().String(), "data", *dir, "sms", provider.Name())
+	fmt.Fprintf(e.stdout, "serving on https://%s\n", ln.Addr())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// In-flight requests finish; new ones are refused.
+	e.log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}
+
+// statusWriter remembers the status a handler wrote, for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(s int) { w.status = s; w.ResponseWriter.WriteHeader(s) }
+
+// logRequests writes one line per request. It logs the path, never the query
+// or body, which may hold passwords, tokens or identity numbers; the device
+// or user is added by the handlers through the request context.
+func logRequests(log *slog.Logger, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		who := &tdsync.Who{}
+		h.ServeHTTP(sw, r.WithContext(tdsync.WithWho(r.Context(), who)))
+		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"ms", time.Since(start).Milliseconds(), "who", who.String(), "remote", r.RemoteAddr)
+	})
+}
+
+// openStore opens the server database with everything only the server
+// does: the change log for sync and the bureau's seal on application forms.
+func openStore(f folder) (*sqlite.Store, error) {
+	db, err := sqlite.OpenServer(f.db())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(f.sealKey()); err == nil {
+		key, err := sealKey(f)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		keyID := data.KeyID(key.Public().(ed25519.PublicKey))
+		db.SealForm = func(app *data.Application, pointName string) (string, error) {
+			return forms.SealForm(app, pointName, keyID, key)
+		}
+	}
+	return db, nil
+}
+
+// newMux assembles the server's routes.
+func newMux(db *sqlite.Store, f folder) (http.Handler, error) {
+	key, err := sealKey(f)
+	if err != nil {
+		return nil, err
+	}
+	pub := key.Public().(ed25519.PublicKey)
+	mux := http.NewServeMux()
+	(&tdsync.Server{Sync: db, BureauKeyID: data.KeyID(pub), BureauPublicKey: pub}).Register(mux)
+	return mux, nil
+}

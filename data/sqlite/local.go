@@ -1,0 +1,303 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"titledesk/data"
+)
+
+// Identity is who an enrolled workstation is.
+type Identity struct {
+	ServerURL       string
+	Fingerprint     string
+	Device          data.Device
+	Token           string
+	PrivateKey      []byte // PEM
+	BureauKeyID     string
+	BureauPublicKey []byte
+}
+
+// SaveIdentity stores the workstation's enrollment, replacing any earlier
+// one and starting sync from the beginning.
+func (s *Store) SaveIdentity(ctx context.Context, id *Identity) error {
+	dev, err := json.Marshal(id.Device)
+	if err != nil {
+		return err
+	}
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO identity (only, server_url, fingerprint, device, token, private_key, bureau_key_id, bureau_public_key)
+			VALUES (1, ?, ?, ?, ?, ?, ?, ?)`, id.ServerURL, id.Fingerprint, string(dev), id.Token, id.PrivateKey, id.BureauKeyID, id.BureauPublicKey)
+		return err
+	})
+}
+
+// Identity returns the workstation's enrollment, ENOTFOUND before it has one.
+func (s *Store) Identity(ctx context.Context) (*Identity, error) {
+	var (
+		id  Identity
+		dev string
+	)
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT server_url, fingerprint, device, token, private_key, bureau_key_id, bureau_public_key FROM identity`).
+			Scan(&id.ServerURL, &id.Fingerprint, &dev, &id.Token, &id.PrivateKey, &id.BureauKeyID, &id.BureauPublicKey)
+		if errors.Is(err, sql.ErrNoRows) {
+			return data.Errorf(data.ENOTFOUND, "本工作站尚未注册")
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &id, json.Unmarshal([]byte(dev), &id.Device)
+}
+
+// OutboxEntry is one clerk action as the workstation keeps it.
+type OutboxEntry struct {
+	Seq     int64
+	At      time.Time
+	Command data.Command
+	State   string // pending, applied, rejected, conflict, discarded
+	Code    string
+	Message string
+	Version int64 // the application's version after an applied command
+}
+
+// Outbox states beyond the server's outcome states.
+const (
+	StatePending   = "pending"
+	StateDiscarded = "discarded"
+)
+
+// Enqueue keeps a clerk's command with the next seq of this device.
+func (s *Store) Enqueue(ctx context.Context, cmd data.Command, at time.Time) (int64, error) {
+	body, err := json.Marshal(cmd)
+	if err != nil {
+		return 0, err
+	}
+	var seq int64
+	err = s.inWrite(ctx, func(tx *sql.Tx) error {
+		if seq, err = nextCounter(ctx, tx, "outbox_seq"); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO outbox (seq, command_id, application_id, at, command) VALUES (?, ?, ?, ?, ?)`,
+			seq, cmd.ID, cmd.ApplicationID, at.UnixNano(), string(body))
+		return err
+	})
+	return seq, err
+}
+
+const outboxColumns = `seq, at, command, state, code, message, version`
+
+func scanOutbox(rows *sql.Rows) ([]OutboxEntry, error) {
+	defer rows.Close()
+	var out []OutboxEntry
+	for rows.Next() {
+		var (
+			e   OutboxEntry
+			cmd string
+		)
+		if err := rows.Scan(&e.Seq, nullTime{&e.At}, &cmd, &e.State, &e.Code, &e.Message, &e.Version); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(cmd), &e.Command); err != nil {
+			return nil, fmt.Errorf("outbox %d: %w", e.Seq, err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// outbox lists entries not discarded that match where, oldest first.
+func (s *Store) outbox(ctx context.Context, where string, limit int, args ...any) ([]OutboxEntry, error) {
+	var out []OutboxEntry
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE state <> 'discarded' AND `+where+
+			` ORDER BY seq LIMIT ?`, append(args, limit)...)
+		if err != nil {
+			return err
+		}
+		out, err = scanOutbox(rows)
+		return err
+	})
+	return out, err
+}
+
+// Outbox lists every entry not yet trimmed or discarded: pending ones and
+// those the server refused, which wait for a clerk.
+func (s *Store) Outbox(ctx context.Context) ([]OutboxEntry, error) { return s.outbox(ctx, `1`, -1) }
+
+// OutboxFor lists the entries of one application, to lay over its snapshot.
+func (s *Store) OutboxFor(ctx context.Context, applicationID string) ([]OutboxEntry, error) {
+	return s.outbox(ctx, `application_id = ?`, -1, applicationID)
+}
+
+// ToPush returns up to limit pending commands in seq order.
+func (s *Store) ToPush(ctx context.Context, limit int) ([]data.PushedCommand, error) {
+	entries, err := s.outbox(ctx, `state = 'pending'`, limit)
+	out := make([]data.PushedCommand, len(entries))
+	for i, e := range entries {
+		out[i] = data.PushedCommand{Seq: e.Seq, At: e.At, Command: e.Command}
+	}
+	return out, err
+}
+
+// RecordResults stores the server's outcomes and its acknowledged seq.
+// Applied entries stay (laid over the snapshot) until a pulled snapshot
+// reaches their version; see trimApplied.
+func (s *Store) RecordResults(ctx context.Context, results []data.CommandResult, acked int64) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		for _, r := range results {
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, code = ?, message = ?, version = ? WHERE seq = ? AND state = 'pending'`,
+				r.State, r.Code, r.Message, r.Version, r.Seq); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE identity SET acked_seq = max(acked_seq, ?)`, acked); err != nil {
+			return err
+		}
+		return trimApplied(ctx, tx)
+	})
+}
+
+// trimApplied drops applied entries whose effect the local snapshot
+// already shows.
+func trimApplied(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE state = 'applied'
+		AND version <= coalesce((SELECT version FROM applications WHERE applications.id = outbox.application_id), 0)`)
+	return err
+}
+
+// Discard sets a refused entry aside once a clerk has seen it; it is kept,
+// marked discarded, as the record that the clerk let it go.
+func (s *Store) Discard(ctx context.Context, seq int64) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'discarded' WHERE seq = ? AND state IN ('rejected', 'conflict')`, seq)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return data.Errorf(data.ECONFLICT, "只能放弃被服务器拒绝或冲突的操作")
+		}
+		return nil
+	})
+}
+
+// SyncCursor returns where the next pull starts.
+func (s *Store) SyncCursor(ctx context.Context) (int64, error) {
+	var c int64
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT coalesce((SELECT cursor FROM identity), 0)`).Scan(&c)
+	})
+	return c, err
+}
+
+// ApplyChanges stores a pulled page and its cursor in one transaction, so a
+// crash leaves either both or neither.
+func (s *Store) ApplyChanges(ctx context.Context, changes []data.Change, cursor int64) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		st, err := prepareApp(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, c := range changes {
+			if err := applyChange(ctx, tx, st, c); err != nil {
+				return fmt.Errorf("change %d (%s %s): %w", c.Seq, c.Kind, c.ID, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE identity SET cursor = ?`, cursor); err != nil {
+			return err
+		}
+		return trimApplied(ctx, tx)
+	})
+}
+
+func applyChange(ctx context.Context, tx *sql.Tx, st *appStatements, c data.Change) error {
+	switch c.Kind {
+	case data.ChangeApplication:
+		var a data.Application
+		if err := json.Unmarshal(c.Data, &a); err != nil {
+			return err
+		}
+		return st.save(ctx, &a, false)
+	case data.ChangeClerk:
+		var v data.Clerk
+		if err := json.Unmarshal(c.Data, &v); err != nil {
+			return err
+		}
+		return saveClerkTx(ctx, tx, &v)
+	case data.ChangePoint:
+		var v data.LiaisonPoint
+		if err := json.Unmarshal(c.Data, &v); err != nil {
+			return err
+		}
+		return savePointTx(ctx, tx, &v)
+	case data.ChangeReasons:
+		var v []data.Reason
+		if err := json.Unmarshal(c.Data, &v); err != nil {
+			return err
+		}
+		return replaceReasonsTx(ctx, tx, v)
+	case data.ChangeFees:
+		var v []data.Fee
+		if err := json.Unmarshal(c.Data, &v); err != nil {
+			return err
+		}
+		return replaceFeesTx(ctx, tx, v)
+	case data.ChangeCalendar:
+		var v []data.CalendarDay
+		if err := json.Unmarshal(c.Data, &v); err != nil {
+			return err
+		}
+		return replaceCalendarTx(ctx, tx, v)
+	case data.ChangeDeviceKey:
+		var k DeviceKey
+		if err := json.Unmarshal(c.Data, &k); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO device_keys (id, code, key_id, liaison_point_id, public_key) VALUES (?, ?, ?, ?, ?)`,
+			k.ID, k.Code, k.KeyID, k.LiaisonPointID, k.PublicKey)
+		return err
+	}
+	// A newer server may send kinds this workstation does not know; skipping
+	// them keeps the rest flowing.
+	return nil
+}
+
+// DeviceKeys returns the synced public keys of all devices by key id.
+func (s *Store) DeviceKeys(ctx context.Context) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT key_id, public_key FROM device_keys`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				id  string
+				key []byte
+			)
+			if err := rows.Scan(&id, &key); err != nil {
+				return err
+			}
+			out[id] = key
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// OutboxCounts returns how many commands wait to be pushed and how many
+// the server refused and wait for a clerk.
+func (s *Store) OutboxCounts(ctx context.Context) (pending, refused int, err error) {
+	err = s.inRead(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state IN ('rejected', 'conflict')) FROM outbox`).
+			Scan(&pending, &refused)
+	})
+	return pending, refused, err
+}

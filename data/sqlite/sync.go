@@ -1,0 +1,251 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"titledesk/data"
+)
+
+// Change scopes: which devices receive a change.
+const (
+	scopeAll    = ""  // every device: reference data, device keys
+	scopeBureau = "B" // bureau devices only: the reviewers' password hashes
+)
+
+// scopePoint is the scope of a liaison point's applications and clerks;
+// bureau devices receive every scope.
+func scopePoint(pointID string) string { return "P:" + pointID }
+
+// logChange moves an entity to the head of the change log. The log holds one
+// row per entity and no data: a pull reads the entity as it is then, so a
+// device that was away for a month gets each record once, whole.
+// Only a server store keeps a log (see OpenServer).
+func (s *Store) logChange(ctx context.Context, tx *sql.Tx, kind, id, scope string) error {
+	if !s.server {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE kind = ? AND entity_id = ?`, kind, id); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO changes (kind, entity_id, scope) VALUES (?, ?, ?)`, kind, id, scope)
+	return err
+}
+
+// Push applies a device's batch in one transaction (DESIGN.md section 4).
+// Seqs must be contiguous and start at most one past the device's
+// acknowledged seq; seqs already answered get their stored outcome again.
+// A transient failure (a payment proof not uploaded yet) stops the batch
+// there without an outcome, so that command and the ones after it are
+// pushed again later, in order.
+func (s *Store) Push(ctx context.Context, dev *data.Device, cmds []data.PushedCommand, now time.Time) ([]data.CommandResult, int64, error) {
+	var (
+		results []data.CommandResult
+		acked   int64
+	)
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		results = results[:0]
+		if err := tx.QueryRowContext(ctx, `SELECT acked_seq FROM devices WHERE id = ?`, dev.ID).Scan(&acked); err != nil {
+			return notFound(err, "设备", dev.Code)
+		}
+		for i, c := range cmds {
+			switch {
+			case i > 0 && c.Seq != cmds[i-1].Seq+1:
+				return data.Errorf(data.EINVALID, "操作序号不连续：%d 之后是 %d", cmds[i-1].Seq, c.Seq)
+			case i == 0 && (c.Seq < 1 || c.Seq > acked+1):
+				return data.Errorf(data.EINVALID, "操作序号不连续：服务器已确认到 %d，收到 %d", acked, c.Seq)
+			}
+		}
+		cal, err := s.calendarTx(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, c := range cmds {
+			if c.Seq <= acked {
+				r, err := storedResult(ctx, tx, dev.ID, c.Seq)
+				if err != nil {
+					return err
+				}
+				results = append(results, r)
+				continue
+			}
+			r, transient, err := s.pushOne(ctx, tx, dev, c, data.Env{Now: commandTime(c.At, now), Calendar: cal})
+			if err != nil {
+				return err
+			}
+			if transient {
+				break
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO command_results (device_id, seq, command_id, state, version, code, message, at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, dev.ID, r.Seq, r.CommandID, r.State, r.Version, r.Code, r.Message, now.UnixNano()); err != nil {
+				return err
+			}
+			results = append(results, r)
+			acked = c.Seq
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE devices SET acked_seq = ? WHERE id = ?`, acked, dev.ID)
+		return err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return results, acked, nil
+}
+
+// commandTime is when the clerk acted, as the device says, but never in the
+// future of the server: deadlines count from it.
+func commandTime(at, now time.Time) time.Time {
+	if at.IsZero() || at.After(now) {
+		return now
+	}
+	return at
+}
+
+func storedResult(ctx context.Context, tx *sql.Tx, deviceID string, seq int64) (data.CommandResult, error) {
+	r := data.CommandResult{Seq: seq}
+	err := tx.QueryRowContext(ctx, `SELECT command_id, state, version, code, message FROM command_results WHERE device_id = ? AND seq = ?`, deviceID, seq).
+		Scan(&r.CommandID, &r.State, &r.Version, &r.Code, &r.Message)
+	return r, notFound(err, "操作结果", seq)
+}
+
+// pushOne applies one command inside a savepoint, so a refused command
+// leaves no trace but its outcome. It trusts nothing the device says about
+// the actor: the clerk is looked up here and must belong to the device.
+func (s *Store) pushOne(ctx context.Context, tx *sql.Tx, dev *data.Device, c data.PushedCommand, env data.Env) (r data.CommandResult, transient bool, err error) {
+	r = data.CommandResult{Seq: c.Seq, CommandID: c.Command.ID}
+	cmd := c.Command
+	refuse := func(err error) (data.CommandResult, bool, error) {
+		r.State, r.Code, r.Message = data.StateRejected, data.ErrorCode(err), data.ErrorMessage(err)
+		if r.Code == data.ECONFLICT {
+			r.State = data.StateConflict
+		}
+		return r, false, nil
+	}
+	clerk, err := clerkTx(ctx, tx, `id = ?`, cmd.Actor.ID)
+	switch {
+	case data.ErrorCode(err) == data.ENOTFOUND:
+		return refuse(data.Errorf(data.EFORBIDDEN, "经办人 %s 不在服务器的人员名单中", cmd.Actor.ID))
+	case err != nil:
+		return r, false, err
+	case !clerk.Active:
+		return refuse(data.Errorf(data.EFORBIDDEN, "经办人 %s 已停用", clerk.Name))
+	case clerk.Role != dev.Role || (dev.Role == data.RoleClerk && clerk.LiaisonPointID != dev.LiaisonPointID):
+		return refuse(data.Errorf(data.EFORBIDDEN, "经办人 %s 不属于本工作站所在的%s", clerk.Name, scopeName(dev)))
+	}
+	cmd.Actor = clerk.Actor()
+	if p := cmd.Payment; p != nil && p.ProofSHA256 != "" && s.BlobExists != nil && !s.BlobExists(p.ProofSHA256) {
+		return r, true, nil
+	}
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT push_one`); err != nil {
+		return r, false, err
+	}
+	out, err := s.applyTx(ctx, tx, cmd, env)
+	if err != nil {
+		if _, rbErr := tx.ExecContext(ctx, `ROLLBACK TO push_one`); rbErr != nil {
+			return r, false, rbErr
+		}
+		if data.ErrorCode(err) == data.EINTERNAL {
+			return r, false, err
+		}
+		return refuse(err)
+	}
+	if _, err := tx.ExecContext(ctx, `RELEASE push_one`); err != nil {
+		return r, false, err
+	}
+	r.State, r.Version = data.StateApplied, out.Application.Version
+	return r, false, nil
+}
+
+func scopeName(dev *data.Device) string {
+	if dev.Role == data.RoleBureau {
+		return "市局"
+	}
+	return "人才联络点"
+}
+
+// Pull returns up to limit changes after cursor that the device may see,
+// each with the entity's current snapshot.
+func (s *Store) Pull(ctx context.Context, dev *data.Device, cursor int64, limit int) ([]data.Change, int64, bool, error) {
+	var (
+		out  []data.Change
+		more bool
+		next = cursor
+	)
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		q := `SELECT seq, kind, entity_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?`
+		args := []any{cursor, limit + 1}
+		if dev.Role != data.RoleBureau {
+			q = `SELECT seq, kind, entity_id FROM changes WHERE seq > ? AND scope IN ('', ?) ORDER BY seq LIMIT ?`
+			args = []any{cursor, scopePoint(dev.LiaisonPointID), limit + 1}
+		}
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var c data.Change
+			if err := rows.Scan(&c.Seq, &c.Kind, &c.ID); err != nil {
+				rows.Close()
+				return err
+			}
+			out = append(out, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(out) > limit {
+			out, more = out[:limit], true
+		}
+		for i := range out {
+			v, err := s.snapshotTx(ctx, tx, out[i].Kind, out[i].ID)
+			if err != nil {
+				return fmt.Errorf("snapshot %s %s: %w", out[i].Kind, out[i].ID, err)
+			}
+			if out[i].Data, err = json.Marshal(v); err != nil {
+				return err
+			}
+			next = out[i].Seq
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, cursor, false, err
+	}
+	return out, next, more, nil
+}
+
+// DeviceKey is the public part of a device as other devices receive it, to
+// verify what it sealed.
+type DeviceKey struct {
+	ID, Code, KeyID, LiaisonPointID string
+	PublicKey                       []byte
+}
+
+// snapshotTx reads the current state of one logged entity.
+func (s *Store) snapshotTx(ctx context.Context, tx *sql.Tx, kind, id string) (any, error) {
+	switch kind {
+	case data.ChangeApplication:
+		return findApplication(ctx, tx, `id = ?`, id)
+	case data.ChangeClerk:
+		return clerkTx(ctx, tx, `id = ?`, id)
+	case data.ChangePoint:
+		return pointTx(ctx, tx, id)
+	case data.ChangeReasons:
+		return reasonsTx(ctx, tx, `1`)
+	case data.ChangeFees:
+		return feesTx(ctx, tx)
+	case data.ChangeCalendar:
+		return calendarDaysTx(ctx, tx)
+	case data.ChangeDeviceKey:
+		var k DeviceKey
+		err := tx.QueryRowContext(ctx, `SELECT id, code, key_id, liaison_point_id, public_key FROM devices WHERE id = ?`, id).
+			Scan(&k.ID, &k.Code, &k.KeyID, &k.LiaisonPointID, &k.PublicKey)
+		return k, err
+	}
+	return nil, errors.New("unknown change kind " + kind)
+}

@@ -1,0 +1,53 @@
+package forms
+
+import (
+	"crypto/ed25519"
+
+	"titledesk/data"
+)
+
+// FormOf is the 申报表 of an application as sealed at version: one mapping
+// for the server that seals it, the portal that prints it and the
+// workstation that checks a scanned one against its record.
+func FormOf(app *data.Application, pointName string, version int64) ApplicationForm {
+	f := ApplicationForm{
+		AppNo: app.No, Version: int(version),
+		Name: app.Name, Gender: genderOf(app.IDNumber), IDNumber: app.IDNumber, Mobile: app.Mobile,
+		Unit: app.UnitName, UnitCode: app.UnitCreditCode,
+		Series: app.Series, Qualification: app.Qualification, Level: app.Level, LiaisonPoint: pointName,
+		Education: app.Education, Major: app.Major,
+		UnitOpinion: app.UnitOpinion, PublicityFrom: app.Publicity.Start, PublicityTo: app.Publicity.End,
+		SubmittedAt: app.SubmittedAt,
+	}
+	for _, d := range app.Decisions {
+		if d.Action == data.ActionBureauPass {
+			f.ApprovedAt = d.At
+		}
+	}
+	for _, a := range app.Attachments {
+		f.Materials = append(f.Materials, a.Kind)
+	}
+	return f
+}
+
+// genderOf reads the sex from an identity number: its 17th digit is odd
+// for men.
+func genderOf(id string) string {
+	if len(id) != 18 || id[16] < '0' || id[16] > '9' {
+		return ""
+	}
+	if (id[16]-'0')%2 == 1 {
+		return "男"
+	}
+	return "女"
+}
+
+// SealForm seals the application form at the application's current
+// version and returns the QR payload, as the server does at bureau_pass.
+func SealForm(app *data.Application, pointName, keyID string, key ed25519.PrivateKey) (string, error) {
+	return Seal(data.DocForm, app.No, int(app.Version), Digest(FormOf(app, pointName, app.Version)), keyID, key)
+}
+
+// VersionOf is the application version a document is issued at, as its
+// seal carries it.
+func VersionOf(doc Document) int { return doc.sheet().version }

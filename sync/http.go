@@ -1,0 +1,113 @@
+package sync
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"titledesk/data"
+)
+
+// ProtocolVersion is the wire version every request carries in
+// ProtocolHeader. A server that no longer speaks it answers 426 so the
+// workstation can tell the clerk to update rather than fail obscurely.
+const (
+	ProtocolVersion = 1
+	ProtocolHeader  = "X-TitleDesk-Protocol"
+)
+
+// EUPGRADE is the error code of a request in a protocol version the server
+// does not speak.
+const EUPGRADE = "upgrade"
+
+// maxBody bounds a JSON request; a push batch of 500 commands fits easily.
+const maxBody = 4 << 20
+
+// ErrorBody is the JSON body of every error response.
+type ErrorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// statusOf maps an error code to its HTTP status.
+var statusOf = map[string]int{
+	data.EINVALID:      http.StatusBadRequest,
+	data.ENOTFOUND:     http.StatusNotFound,
+	data.ECONFLICT:     http.StatusConflict,
+	data.EUNAUTHORIZED: http.StatusUnauthorized,
+	data.EFORBIDDEN:    http.StatusForbidden,
+	data.EINTERNAL:     http.StatusInternalServerError,
+	EUPGRADE:           http.StatusUpgradeRequired,
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, err error) {
+	code := data.ErrorCode(err)
+	status, ok := statusOf[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	writeJSON(w, status, ErrorBody{Code: code, Message: data.ErrorMessage(err)})
+}
+
+// decodeJSON reads exactly one JSON value into v, refusing bodies over
+// maxBody, unknown fields and trailing data, so a confused or hostile client
+// gets a 4xx and nothing is half-applied.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return data.Errorf(data.EINVALID, "请求过大（上限 %d 字节）：%w", maxBody, err)
+		}
+		return data.Errorf(data.EINVALID, "请求格式不正确：%w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return data.Errorf(data.EINVALID, "请求格式不正确：JSON 之后还有多余内容")
+	}
+	return nil
+}
+
+// checkProtocol refuses requests of another protocol version.
+func checkProtocol(r *http.Request) error {
+	v := r.Header.Get(ProtocolHeader)
+	if v != fmt.Sprint(ProtocolVersion) {
+		return data.Errorf(EUPGRADE, "工作站版本与服务器不兼容（协议 %q，服务器为 %d），请升级工作站软件。", v, ProtocolVersion)
+	}
+	return nil
+}
+
+// Who records, for the request log, which device or user a request came
+// from once a handler has authenticated it.
+type Who struct{ Device, User string }
+
+func (w *Who) String() string {
+	switch {
+	case w.Device != "" && w.User != "":
+		return w.Device + "/" + w.User
+	case w.Device != "":
+		return w.Device
+	}
+	return w.User
+}
+
+type whoKey struct{}
+
+// WithWho gives handlers down the chain a Who to fill in.
+func WithWho(ctx context.Context, w *Who) context.Context { return context.WithValue(ctx, whoKey{}, w) }
+
+// noteWho records the device or user of an authenticated request.
+func noteWho(ctx context.Context, device, user string) {
+	if w, ok := ctx.Value(whoKey{}).(*Who); ok {
+		w.Device, w.User = device, user
+	}
+}

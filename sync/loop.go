@@ -1,0 +1,190 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	stdsync "sync"
+	"time"
+
+	"titledesk/data"
+)
+
+// Local is the workstation's store as the sync loop uses it.
+type Local interface {
+	ToPush(ctx context.Context, limit int) ([]data.PushedCommand, error)
+	RecordResults(ctx context.Context, results []data.CommandResult, acked int64) error
+	SyncCursor(ctx context.Context) (int64, error)
+	ApplyChanges(ctx context.Context, changes []data.Change, cursor int64) error
+	OutboxCounts(ctx context.Context) (pending, refused int, err error)
+}
+
+// Status is what the window shows about sync.
+type Status struct {
+	Online      bool
+	Syncing     bool
+	Pending     int // commands not yet answered by the server
+	Refused     int // rejected or conflicting commands waiting for a clerk
+	LastSuccess time.Time
+	LastError   string  // Chinese, for the clerk
+	Progress    float64 // 0..1 of the current sync
+	// Upgrade is set when the server no longer speaks this workstation's
+	// protocol: sync stops until the software is updated.
+	Upgrade bool
+}
+
+// Batch sizes: a push of 500 commands and a page of 500 changes each fit
+// one request comfortably.
+const (
+	pushBatch = 500
+	pullPage  = 500
+)
+
+// Syncer runs push and pull between a Local store and the server.
+type Syncer struct {
+	Local    Local
+	Client   *Client
+	OnChange func(Status) // called after every status change, from the loop's goroutine
+	// Interval between syncs when idle (DESIGN: 30 s).
+	Interval time.Duration
+
+	mu     stdsync.Mutex
+	status Status
+	kick   chan struct{}
+	once   stdsync.Once
+}
+
+// Status returns the current status.
+func (s *Syncer) Status() Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.status
+}
+
+func (s *Syncer) update(fn func(*Status)) {
+	s.mu.Lock()
+	fn(&s.status)
+	st := s.status
+	s.mu.Unlock()
+	if s.OnChange != nil {
+		s.OnChange(st)
+	}
+}
+
+func (s *Syncer) kicker() chan struct{} {
+	s.once.Do(func() { s.kick = make(chan struct{}, 1) })
+	return s.kick
+}
+
+// Kick asks the loop to sync now (after a local command, or 立即同步).
+func (s *Syncer) Kick() {
+	select {
+	case s.kicker() <- struct{}{}:
+	default:
+	}
+}
+
+// SyncOnce pushes every pending command, then pulls every new change.
+func (s *Syncer) SyncOnce(ctx context.Context) error {
+	s.update(func(st *Status) { st.Syncing, st.Progress = true, 0 })
+	err := s.syncOnce(ctx)
+	pending, refused, cerr := s.Local.OutboxCounts(ctx)
+	s.update(func(st *Status) {
+		st.Syncing, st.Progress = false, 1
+		if cerr == nil {
+			st.Pending, st.Refused = pending, refused
+		}
+		switch {
+		case err == nil:
+			st.Online, st.LastSuccess, st.LastError = true, time.Now(), ""
+		case errors.Is(err, ErrUnreachable):
+			st.Online, st.LastError = false, "无法连接市局服务器，操作已保存在本机，恢复连接后自动同步"
+		default:
+			st.Online, st.LastError = true, data.ErrorMessage(err)
+			st.Upgrade = data.ErrorCode(err) == EUPGRADE
+		}
+	})
+	return err
+}
+
+func (s *Syncer) syncOnce(ctx context.Context) error {
+	for {
+		cmds, err := s.Local.ToPush(ctx, pushBatch)
+		if err != nil || len(cmds) == 0 {
+			if err != nil {
+				return err
+			}
+			break
+		}
+		resp, err := s.Client.Push(ctx, cmds)
+		if err != nil {
+			return err
+		}
+		if err := s.Local.RecordResults(ctx, resp.Results, resp.AckedSeq); err != nil {
+			return err
+		}
+		if len(resp.Results) < len(cmds) {
+			// The server stopped at a command it cannot take yet; the rest
+			// wait for the next round, in order.
+			break
+		}
+	}
+	s.update(func(st *Status) { st.Progress = 0.3 })
+	for pages := 0; ; pages++ {
+		cursor, err := s.Local.SyncCursor(ctx)
+		if err != nil {
+			return err
+		}
+		resp, err := s.Client.Pull(ctx, cursor, pullPage)
+		if err != nil {
+			return err
+		}
+		if err := s.Local.ApplyChanges(ctx, resp.Changes, resp.Cursor); err != nil {
+			return err
+		}
+		if !resp.More {
+			return nil
+		}
+		// The total is unknown: creep towards the end page by page.
+		s.update(func(st *Status) { st.Progress = 0.3 + 0.7*(1-1/float64(pages+2)) })
+	}
+}
+
+// Run syncs after every Kick and every Interval until ctx ends. While the
+// server is unreachable it backs off exponentially with jitter, from 2 s to
+// 2 min, so a counter full of offline workstations does not hammer it when
+// it returns; a Kick still tries at once.
+func (s *Syncer) Run(ctx context.Context) {
+	interval := s.Interval
+	if interval <= 0 {
+		interval = 30 * time.Second
+	}
+	wait, failures := time.Duration(0), 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.kicker():
+		case <-time.After(wait):
+		}
+		if s.Status().Upgrade {
+			wait = interval
+			continue
+		}
+		err := s.SyncOnce(ctx)
+		switch {
+		case err == nil:
+			failures, wait = 0, interval
+		case errors.Is(err, ErrUnreachable):
+			failures++
+			wait = backoff(failures)
+		default:
+			wait = interval
+		}
+	}
+}
+
+func backoff(failures int) time.Duration {
+	d := min(2*time.Second<<min(failures-1, 6), 2*time.Minute)
+	return time.Duration(float64(d) * (0.5 + rand.Float64()/2))
+}

@@ -1,0 +1,132 @@
+package sync
+
+import (
+	"crypto/ed25519"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"titledesk/data"
+)
+
+// maxBatch bounds one push; a workstation sends larger outboxes in turns.
+const maxBatch = 500
+
+// Server serves the sync API of DESIGN.md section 4.
+type Server struct {
+	Sync            data.SyncService
+	BureauKeyID     string
+	BureauPublicKey ed25519.PublicKey
+	Now             func() time.Time
+}
+
+// Register adds the API's routes to mux.
+func (s *Server) Register(mux *http.ServeMux) {
+	mux.HandleFunc("POST /api/v1/enroll", s.handle(false, s.enroll))
+	mux.HandleFunc("POST /api/v1/sync/push", s.handle(true, s.push))
+	mux.HandleFunc("GET /api/v1/sync/pull", s.handle(true, s.pull))
+}
+
+// handler is an endpoint after the protocol check and, for authenticated
+// endpoints, with the calling device.
+type handler func(w http.ResponseWriter, r *http.Request, dev *data.Device) error
+
+func (s *Server) handle(auth bool, h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		err := checkProtocol(r)
+		var dev *data.Device
+		if err == nil && auth {
+			dev, err = s.authenticate(r)
+		}
+		if err == nil {
+			err = h(w, r, dev)
+		}
+		if err != nil {
+			writeError(w, err)
+		}
+	}
+}
+
+func (s *Server) authenticate(r *http.Request) (*data.Device, error) {
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || token == "" {
+		return nil, data.Errorf(data.EUNAUTHORIZED, "缺少设备令牌，请重新注册本工作站")
+	}
+	dev, err := s.Sync.Authenticate(r.Context(), token)
+	if err != nil {
+		return nil, err
+	}
+	noteWho(r.Context(), dev.Code, "")
+	return dev, nil
+}
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Server) enroll(w http.ResponseWriter, r *http.Request, _ *data.Device) error {
+	var req EnrollRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if len(req.PublicKey) != ed25519.PublicKeySize {
+		return data.Errorf(data.EINVALID, "设备公钥长度不正确")
+	}
+	dev, token, err := s.Sync.Enroll(r.Context(), strings.TrimSpace(req.Code), req.PublicKey, req.Hostname, s.now())
+	if err != nil {
+		return err
+	}
+	noteWho(r.Context(), dev.Code, "")
+	writeJSON(w, http.StatusOK, EnrollResponse{Device: *dev, Token: token, BureauKeyID: s.BureauKeyID, BureauPublicKey: s.BureauPublicKey})
+	return nil
+}
+
+func (s *Server) push(w http.ResponseWriter, r *http.Request, dev *data.Device) error {
+	var req PushRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if len(req.Commands) > maxBatch {
+		return data.Errorf(data.EINVALID, "一批最多 %d 条操作", maxBatch)
+	}
+	results, acked, err := s.Sync.Push(r.Context(), dev, req.Commands, s.now())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, PushResponse{Results: results, AckedSeq: acked})
+	return nil
+}
+
+func (s *Server) pull(w http.ResponseWriter, r *http.Request, dev *data.Device) error {
+	q := r.URL.Query()
+	cursor, err := queryInt(q.Get("cursor"), 0)
+	if err != nil {
+		return err
+	}
+	limit, err := queryInt(q.Get("limit"), 500)
+	if err != nil {
+		return err
+	}
+	limit = min(max(limit, 1), 2000)
+	changes, next, more, err := s.Sync.Pull(r.Context(), dev, cursor, int(limit))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, PullResponse{Changes: changes, Cursor: next, More: more, AckedSeq: dev.AckedSeq})
+	return nil
+}
+
+func queryInt(s string, def int64) (int64, error) {
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, data.Errorf(data.EINVALID, "参数“%s”不是有效的非负整数", s)
+	}
+	return n, nil
+}
