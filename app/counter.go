@@ -1,14 +1,8 @@
 package app
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"image"
-	_ "image/jpeg" // payment proofs are photos
-	_ "image/png"  // or screenshots
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +10,7 @@ import (
 	"time"
 
 	"titledesk/data"
+	"titledesk/data/blobstore"
 )
 
 // NoticeNumbers issues the number and payment code (缴款码) of a payment
@@ -157,34 +152,20 @@ func (d *Desk) RecordPayment(ctx context.Context, applicationID string, in Payme
 			PaidAt: in.PaidAt, RecordedAt: d.Now(), RecordedBy: clerk.Name}})
 }
 
-// Proof images: JPEG or PNG only, up to 10 MB and 40 megapixels.
-const (
-	maxProofBytes  = 10 << 20
-	maxProofPixels = 40_000_000
-)
-
-// importProof checks a proof image by decoding its header and keeps it
-// content-addressed under blobs/, returning its SHA-256.
+// importProof checks a proof image and keeps it in the desk's blob store,
+// returning its SHA-256; sync uploads it before the command that names it.
 func (d *Desk) importProof(path string) (string, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return "", data.Errorf(data.EINVALID, "无法读取文件 %s：%w", filepath.Base(path), err)
 	}
-	if len(b) > maxProofBytes {
-		return "", data.Errorf(data.EINVALID, "文件过大（%.1f MB），上限 10 MB", float64(len(b))/(1<<20))
-	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
-	if err != nil || (format != "jpeg" && format != "png") {
-		return "", data.Errorf(data.EINVALID, "%s 不是有效的 JPEG 或 PNG 图片，请重新拍照或截图", filepath.Base(path))
-	}
-	if cfg.Width*cfg.Height > maxProofPixels {
-		return "", data.Errorf(data.EINVALID, "图片像素过多（%d×%d），请缩小后再导入", cfg.Width, cfg.Height)
-	}
-	sum := sha256.Sum256(b)
-	name := hex.EncodeToString(sum[:])
-	dir := filepath.Join(d.Dir, "blobs")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	defer f.Close()
+	b, err := blobstore.ReadLimited(f)
+	if err != nil {
 		return "", err
 	}
-	return name, os.WriteFile(filepath.Join(dir, name), b, 0o600)
+	if _, err := blobstore.CheckImage(b, filepath.Base(path)); err != nil {
+		return "", err
+	}
+	return d.Blobs().Put(b)
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"titledesk/data"
+	"titledesk/data/blobstore"
 	"titledesk/data/sqlite"
 	"titledesk/forms"
 	tdsync "titledesk/sync"
@@ -84,8 +85,19 @@ func (d *Desk) adopt(id *sqlite.Identity) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.id, d.key = id, key
-	d.syncer = &tdsync.Syncer{Local: d.Store, Client: &tdsync.Client{BaseURL: id.ServerURL, HTTP: httpc, Token: id.Token}}
+	d.syncer = &tdsync.Syncer{Local: d.Store, Client: &tdsync.Client{BaseURL: id.ServerURL, HTTP: httpc, Token: id.Token},
+		Blobs: d.Blobs(), Prefetch: prefetch[id.Device.Role]}
 	return nil
+}
+
+// Blobs is the desk's store of scans and proof photos.
+func (d *Desk) Blobs() blobstore.Dir { return blobstore.Dir(filepath.Join(d.Dir, "blobs")) }
+
+// prefetch names, per device role, the statuses whose scans the device
+// downloads ahead: those its people act on.
+var prefetch = map[data.Role][]data.Status{
+	data.RoleClerk:  {data.StatusLiaisonReview, data.StatusBureauRejected, data.StatusAwaitingPaper, data.StatusPaperDeficient},
+	data.RoleBureau: {data.StatusBureauReview},
 }
 
 // Enrolled reports whether this workstation has been enrolled.

@@ -97,4 +97,7 @@ type SyncService interface {
 	Push(ctx context.Context, dev *Device, cmds []PushedCommand, now time.Time) (results []CommandResult, ackedSeq int64, err error)
 	// Pull returns up to limit changes after cursor within the device's scope.
 	Pull(ctx context.Context, dev *Device, cursor int64, limit int) (changes []Change, next int64, more bool, err error)
+	// BlobVisible tells whether a blob belongs to an application in the
+	// device's scope.
+	BlobVisible(ctx context.Context, dev *Device, sha256 string) (bool, error)
 }

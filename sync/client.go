@@ -53,49 +53,82 @@ func (c *Client) Pull(ctx context.Context, cursor int64, limit int) (*PullRespon
 	return &resp, nil
 }
 
-// do sends body as JSON and decodes a 200 answer into out. An error answer
-// becomes a *data.Error with the server's code and Chinese message.
-func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
+// request builds a request with the protocol header and the token. body
+// is sent as JSON, or as it is when it is a rawBody.
+func (c *Client) request(ctx context.Context, method, path string, body any) (*http.Request, error) {
 	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return err
-		}
+	switch b := body.(type) {
+	case nil:
+	case rawBody:
 		rd = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		rd = bytes.NewReader(j)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.BaseURL, "/")+path, rd)
 	if err != nil {
-		return data.Errorf(data.EINVALID, "服务器地址不正确：%w", err)
+		return nil, data.Errorf(data.EINVALID, "服务器地址不正确：%w", err)
 	}
 	req.Header.Set(ProtocolHeader, fmt.Sprint(ProtocolVersion))
-	req.Header.Set("Content-Type", "application/json")
+	if _, raw := body.(rawBody); !raw && body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
+	return req, nil
+}
+
+// send sends a request, telling a pinning failure (a person must act) from
+// an unreachable server (try again later).
+func (c *Client) send(req *http.Request) (*http.Response, error) {
 	resp, err := c.HTTP.Do(req)
+	if err == nil {
+		return resp, nil
+	}
+	if errors.Is(err, ErrPinMismatch) {
+		return nil, data.Errorf(data.EUNAUTHORIZED, "服务器证书与登记的指纹不符：请核对服务器地址，或联系市局信息科（%w）", err)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) && req.Context().Err() == nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
+	}
+	return nil, err
+}
+
+// errorFrom turns an error answer into a *data.Error with the server's code
+// and Chinese message; answers that are not ours, and 5xx, are transient.
+func errorFrom(resp *http.Response) error {
+	var eb ErrorBody
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if json.Unmarshal(raw, &eb) != nil || eb.Code == "" {
+		return fmt.Errorf("%w: %s answered %s", ErrUnreachable, resp.Request.URL.Path, resp.Status)
+	}
+	if resp.StatusCode >= 500 {
+		return fmt.Errorf("%w: %w", ErrUnreachable, &data.Error{Code: eb.Code, Message: eb.Message})
+	}
+	return &data.Error{Code: eb.Code, Message: eb.Message}
+}
+
+// do sends body and decodes a 200 answer into out (nil for none).
+func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
+	req, err := c.request(ctx, method, path, body)
 	if err != nil {
-		if errors.Is(err, ErrPinMismatch) {
-			return data.Errorf(data.EUNAUTHORIZED, "服务器证书与登记的指纹不符：请核对服务器地址，或联系市局信息科（%w）", err)
-		}
-		var ue *url.Error
-		if errors.As(err, &ue) && ctx.Err() == nil {
-			return fmt.Errorf("%w: %w", ErrUnreachable, err)
-		}
+		return err
+	}
+	resp, err := c.send(req)
+	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		var eb ErrorBody
-		raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-		if json.Unmarshal(raw, &eb) != nil || eb.Code == "" {
-			// Not our server's JSON (a proxy page, a crash): treat as transient.
-			return fmt.Errorf("%w: %s answered %s", ErrUnreachable, path, resp.Status)
-		}
-		if resp.StatusCode >= 500 {
-			return fmt.Errorf("%w: %w", ErrUnreachable, &data.Error{Code: eb.Code, Message: eb.Message})
-		}
-		return &data.Error{Code: eb.Code, Message: eb.Message}
+	if resp.StatusCode/100 != 2 {
+		return errorFrom(resp)
+	}
+	if out == nil {
+		return nil
 	}
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
 		return fmt.Errorf("%w: decode %s: %w", ErrUnreachable, path, err)

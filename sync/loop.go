@@ -3,11 +3,14 @@ package sync
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
+	"os"
 	stdsync "sync"
 	"time"
 
 	"titledesk/data"
+	"titledesk/data/blobstore"
 )
 
 // Local is the workstation's store as the sync loop uses it.
@@ -17,6 +20,7 @@ type Local interface {
 	SyncCursor(ctx context.Context) (int64, error)
 	ApplyChanges(ctx context.Context, changes []data.Change, cursor int64) error
 	OutboxCounts(ctx context.Context) (pending, refused int, err error)
+	BlobsToFetch(ctx context.Context, statuses []data.Status) ([]string, error)
 }
 
 // Status is what the window shows about sync.
@@ -42,8 +46,13 @@ const (
 
 // Syncer runs push and pull between a Local store and the server.
 type Syncer struct {
-	Local    Local
-	Client   *Client
+	Local  Local
+	Client *Client
+	// Blobs is the local blob store: proofs to upload, scans to prefetch.
+	Blobs blobstore.Dir
+	// Prefetch names the statuses whose scans are downloaded after a pull:
+	// those the device acts on, so the counter works offline.
+	Prefetch []data.Status
 	OnChange func(Status) // called after every status change, from the loop's goroutine
 	// Interval between syncs when idle (DESIGN: 30 s).
 	Interval time.Duration
@@ -116,6 +125,9 @@ func (s *Syncer) syncOnce(ctx context.Context) error {
 			}
 			break
 		}
+		if err := s.uploadProofs(ctx, cmds); err != nil {
+			return err
+		}
 		resp, err := s.Client.Push(ctx, cmds)
 		if err != nil {
 			return err
@@ -143,11 +155,47 @@ func (s *Syncer) syncOnce(ctx context.Context) error {
 			return err
 		}
 		if !resp.More {
-			return nil
+			return s.prefetch(ctx)
 		}
 		// The total is unknown: creep towards the end page by page.
 		s.update(func(st *Status) { st.Progress = 0.3 + 0.7*(1-1/float64(pages+2)) })
 	}
+}
+
+// uploadProofs sends the payment proofs the commands name before the
+// commands themselves, as the server waits for them.
+func (s *Syncer) uploadProofs(ctx context.Context, cmds []data.PushedCommand) error {
+	for _, c := range cmds {
+		p := c.Command.Payment
+		if p == nil || p.ProofSHA256 == "" {
+			continue
+		}
+		b, err := os.ReadFile(s.Blobs.Path(p.ProofSHA256))
+		if err != nil {
+			return fmt.Errorf("proof of command %d: %w", c.Seq, err)
+		}
+		if err := s.Client.UploadBlob(ctx, p.ProofSHA256, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prefetch downloads the scans of the applications this device acts on.
+func (s *Syncer) prefetch(ctx context.Context) error {
+	if len(s.Prefetch) == 0 {
+		return nil
+	}
+	sums, err := s.Local.BlobsToFetch(ctx, s.Prefetch)
+	if err != nil {
+		return err
+	}
+	for _, sum := range sums {
+		if err := s.Client.DownloadBlob(ctx, s.Blobs, sum); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Run syncs after every Kick and every Interval until ctx ends. While the

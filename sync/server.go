@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"titledesk/data"
+	"titledesk/data/blobstore"
 )
 
 // maxBatch bounds one push; a workstation sends larger outboxes in turns.
@@ -16,6 +17,7 @@ const maxBatch = 500
 // Server serves the sync API of DESIGN.md section 4.
 type Server struct {
 	Sync            data.SyncService
+	Blobs           blobstore.Dir
 	BureauKeyID     string
 	BureauPublicKey ed25519.PublicKey
 	Now             func() time.Time
@@ -26,6 +28,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/enroll", s.handle(false, s.enroll))
 	mux.HandleFunc("POST /api/v1/sync/push", s.handle(true, s.push))
 	mux.HandleFunc("GET /api/v1/sync/pull", s.handle(true, s.pull))
+	mux.HandleFunc("GET /api/v1/blobs/{sha256}", s.handle(true, s.getBlob))
+	mux.HandleFunc("PUT /api/v1/blobs/{sha256}", s.handle(true, s.putBlob))
 }
 
 // handler is an endpoint after the protocol check and, for authenticated

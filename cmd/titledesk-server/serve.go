@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"titledesk/data"
+	"titledesk/data/blobstore"
 	"titledesk/data/sqlite"
 	"titledesk/forms"
 	"titledesk/notify"
@@ -209,6 +210,7 @@ func openStore(f folder) (*sqlite.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.BlobExists = blobstore.Dir(f.blobs()).Has
 	if _, err := os.Stat(f.sealKey()); err == nil {
 		key, err := sealKey(f)
 		if err != nil {
@@ -231,6 +233,6 @@ func newMux(db *sqlite.Store, f folder) (http.Handler, error) {
 	}
 	pub := key.Public().(ed25519.PublicKey)
 	mux := http.NewServeMux()
-	(&tdsync.Server{Sync: db, BureauKeyID: data.KeyID(pub), BureauPublicKey: pub}).Register(mux)
+	(&tdsync.Server{Sync: db, Blobs: blobstore.Dir(f.blobs()), BureauKeyID: data.KeyID(pub), BureauPublicKey: pub}).Register(mux)
 	return mux, nil
 }

@@ -8,7 +8,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -23,6 +22,7 @@ import (
 
 	"titledesk/data"
 	"titledesk/data/sqlite"
+	"titledesk/demo"
 	tdsync "titledesk/sync"
 )
 
@@ -209,7 +209,7 @@ var (
 	applicantN   int
 )
 
-// submitted creates an application through the applicant's and the unit's
+// submitted makes an application through the applicant's and the unit's
 // commands, up to liaison_review at the point with that code.
 func submitted(t *testing.T, db *sqlite.Store, pointCode string) *data.Application {
 	t.Helper()
@@ -222,37 +222,16 @@ func submitted(t *testing.T, db *sqlite.Store, pointCode string) *data.Applicati
 	applicantN++
 	n := applicantN
 	applicantSeq.Unlock()
-	cal, _ := db.Calendar(ctx)
-	now := time.Now()
-	env := data.Env{Now: now, Calendar: cal}
-	applicant := data.Actor{ID: fmt.Sprintf("applicant-%d", n), Name: "张伟", Role: data.RoleApplicant}
-	unit := data.Actor{ID: "unit-1", Name: "东莞市明辉电力工程有限公司", Role: data.RoleUnit, UnitID: "unit-1"}
-	a := &data.Application{ID: uuid.NewString(), Form: data.Form{
-		Series: "工程技术人员", Qualification: "电力工程电气助理工程师", Level: "助理级", Method: data.MethodAssessment,
-		LiaisonPointID: p.ID, ApplicantID: applicant.ID, Name: "张伟",
-		IDNumber: data.MakeIDNumber("441900", time.Date(1990, 3, 7, 0, 0, 0, 0, data.Shanghai), n%999+1),
-		Mobile:   "13800138000", Education: "本科", Major: "电气工程及其自动化",
-		UnitID: unit.UnitID, UnitName: unit.Name, UnitCreditCode: data.MakeCreditCode("91441900MA4UABCD1"),
-		Attachments: []data.Attachment{{ID: "a1", Kind: "居民身份证", FileName: "id.jpg", SHA256: strings.Repeat("ab", 32), Size: 1000, ContentType: "image/jpeg"}},
-	}}
-	if err := db.CreateApplication(ctx, a, applicant, now); err != nil {
+	scans := []data.Attachment{{ID: "a1", Kind: "居民身份证", FileName: "id.jpg", SHA256: strings.Repeat("ab", 32), Size: 1000, ContentType: "image/jpeg"}}
+	a := demo.Application(n, p, demo.Unit(n), scans)
+	if err := demo.Create(ctx, db, a, time.Now().AddDate(0, 0, -60)); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []data.Command{
-		{Action: data.ActionSubmit, Actor: applicant, ExpectedVersion: 1},
-		{Action: data.ActionUnitApprove, Actor: unit, ExpectedVersion: 2, Opinion: "经审核，情况属实，同意申报。",
-			Publicity: data.Publicity{Start: now.AddDate(0, 0, -20), End: now.AddDate(0, 0, -10)}},
-	} {
-		c.ID, c.ApplicationID = uuid.NewString(), a.ID
-		if _, err := db.Apply(ctx, c, env); err != nil {
-			t.Fatalf("%s: %v", c.Action, err)
-		}
-	}
-	got, err := db.Application(ctx, a.ID)
+	a, err = demo.Drive(ctx, db, a, data.StatusLiaisonReview, demo.Cast{}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return got
+	return a
 }
 
 func clerkActor(t *testing.T, db *sqlite.Store, login string) data.Actor {

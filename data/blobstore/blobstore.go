@@ -1,0 +1,133 @@
+// Package blobstore keeps scans and photos as content-addressed files: the
+// name is the SHA-256 of the bytes, so a file is written once, verified by
+// its name and never changed.
+package blobstore
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"image"
+	_ "image/jpeg" // scans and photos
+	_ "image/png"  // screenshots
+	"io"
+	"os"
+	"path/filepath"
+
+	"titledesk/data"
+)
+
+// Image limits: a clear A4 colour scan at 300 dpi is about 9 megapixels and
+// a few MB; a phone photo up to 50 megapixels.
+const (
+	MaxImageBytes  = 10 << 20
+	MaxImagePixels = 50_000_000
+)
+
+// Dir is a folder of blobs.
+type Dir string
+
+// ValidSum reports whether s looks like a blob name: 64 lower-case hex digits.
+func ValidSum(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil && s == string(bytes.ToLower([]byte(s)))
+}
+
+// Path is where the blob named sum lives.
+func (d Dir) Path(sum string) string { return filepath.Join(string(d), sum[:2], sum) }
+
+// Has reports whether the blob is stored.
+func (d Dir) Has(sum string) bool {
+	if !ValidSum(sum) {
+		return false
+	}
+	_, err := os.Stat(d.Path(sum))
+	return err == nil
+}
+
+// Put stores b and returns its name. Writing to a temporary file and
+// renaming makes a crash leave either the whole blob or none.
+func (d Dir) Put(b []byte) (string, error) {
+	h := sha256.Sum256(b)
+	sum := hex.EncodeToString(h[:])
+	if d.Has(sum) {
+		return sum, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(d.Path(sum)), 0o700); err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp(filepath.Dir(d.Path(sum)), "put-*")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return "", err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		return "", err
+	}
+	return sum, os.Rename(f.Name(), d.Path(sum))
+}
+
+// PutVerified stores b only if it hashes to sum, as a download or upload
+// must; a mismatch stores nothing.
+func (d Dir) PutVerified(sum string, b []byte) error {
+	h := sha256.Sum256(b)
+	if got := hex.EncodeToString(h[:]); got != sum {
+		return data.Errorf(data.EINVALID, "文件内容与其校验值不符（%s…），已丢弃", got[:12])
+	}
+	_, err := d.Put(b)
+	return err
+}
+
+// Open opens a stored blob.
+func (d Dir) Open(sum string) (*os.File, error) {
+	if !ValidSum(sum) {
+		return nil, data.Errorf(data.EINVALID, "文件编号格式不正确")
+	}
+	f, err := os.Open(d.Path(sum))
+	if os.IsNotExist(err) {
+		return nil, data.Errorf(data.ENOTFOUND, "文件 %s… 不存在", sum[:12])
+	}
+	return f, err
+}
+
+// CheckImage accepts only JPEG and PNG within the limits, judged by decoding
+// the header rather than trusting a file name or a declared type. It returns
+// the MIME type.
+func CheckImage(b []byte, name string) (string, error) {
+	if len(b) > MaxImageBytes {
+		return "", data.Errorf(data.EINVALID, "“%s”过大（%.1f MB），请压缩到 10 MB 以内", name, float64(len(b))/(1<<20))
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
+	if err != nil || (format != "jpeg" && format != "png") {
+		return "", data.Errorf(data.EINVALID, "“%s”不是有效的 JPEG 或 PNG 图片，请上传清晰的彩色扫描件或照片", name)
+	}
+	if cfg.Width < 200 || cfg.Height < 200 {
+		return "", data.Errorf(data.EINVALID, "“%s”太小（%d×%d 像素），无法看清，请重新扫描", name, cfg.Width, cfg.Height)
+	}
+	if cfg.Width*cfg.Height > MaxImagePixels {
+		return "", data.Errorf(data.EINVALID, "“%s”像素过多（%d×%d），请缩小后再上传", name, cfg.Width, cfg.Height)
+	}
+	return "image/" + format, nil
+}
+
+// ReadLimited reads at most MaxImageBytes+1 bytes, so an oversized upload
+// is refused without holding all of it.
+func ReadLimited(r io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxImageBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read upload: %w", err)
+	}
+	return b, nil
+}

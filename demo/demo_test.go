@@ -1,0 +1,51 @@
+package demo
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"titledesk/data"
+	"titledesk/data/sqlite"
+)
+
+// TestDriveReachesEveryStatus drives one application to each status through
+// the real store: the demo's paths satisfy every requirement of the table.
+func TestDriveReachesEveryStatus(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.OpenServer(filepath.Join(t.TempDir(), "demo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p := &data.LiaisonPoint{ID: uuid.NewString(), Code: "DLXH", Name: "东莞市电力行业协会", Active: true}
+	if err := db.SaveLiaisonPoint(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	cast := Cast{
+		Clerk:    data.Actor{ID: "c1", Name: "陈晓敏", Role: data.RoleClerk, LiaisonPointID: p.ID},
+		Reviewer: data.Actor{ID: "r1", Name: "王立新", Role: data.RoleBureau},
+	}
+	scans := []data.Attachment{{ID: "s1", Kind: "居民身份证", FileName: "id.jpg", SHA256: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", ContentType: "image/jpeg"}}
+	now := time.Now()
+	for i, to := range data.Statuses {
+		a := Application(i, p, Unit(i), scans)
+		if err := Create(ctx, db, a, now.AddDate(0, 0, -60)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := Drive(ctx, db, a, to, cast, now)
+		if err != nil {
+			t.Errorf("%s: %v", to, err)
+			continue
+		}
+		if got.Status != to {
+			t.Errorf("drove to %s, got %s", to, got.Status)
+		}
+		if err := data.ValidateIDNumber(got.IDNumber); err != nil {
+			t.Errorf("demo identity number %s: %v", got.IDNumber, err)
+		}
+	}
+}
