@@ -38,6 +38,7 @@ func init() {
 		{"device-list", "list enrolled workstations", deviceList},
 		{"unit-list", "list units (用人单位), pending ones first", unitList},
 		{"unit-approve", "approve a unit's registration by its credit code", unitApprove},
+		{"unit-reject", "refuse a unit's registration, with the reason the unit will read", unitReject},
 		{"fee-set", "set the fee of a level (申报级别)", feeSet},
 		{"fee-list", "list the fee schedule", feeList},
 		{"calendar-import", "import holidays and adjusted working days from CSV (date,work,name)", calendarImport},
@@ -239,13 +240,9 @@ func unitList(*flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
 		}
 		var rows [][]string
 		for _, u := range units {
-			state := "待审核"
-			if u.Approved {
-				state = "已通过"
-			}
-			rows = append(rows, []string{u.CreditCode, u.Name, u.ContactName, u.ContactMobile, state})
+			rows = append(rows, []string{u.CreditCode, u.Name, u.ContactName, u.ContactMobile, u.StatusLabel(), u.RejectReason})
 		}
-		table(e.stdout, "CREDIT CODE\tNAME\tCONTACT\tMOBILE\tSTATE", rows)
+		table(e.stdout, "CREDIT CODE\tNAME\tCONTACT\tMOBILE\tSTATE\tREASON", rows)
 		return nil
 	}
 }
@@ -260,11 +257,36 @@ func unitApprove(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) er
 		if err != nil {
 			return err
 		}
-		u.Approved = true
+		u.Approved, u.RejectReason = true, ""
 		if err := db.SaveUnit(ctx, u); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "unit %s approved\n", u.Name)
+		return nil
+	}
+}
+
+// unitReject refuses a registration with a reason the unit reads when it
+// logs in; it may correct its details and send them again.
+func unitReject(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	code := fs.String("credit-code", "", "统一社会信用代码 of the unit")
+	reason := fs.String("reason", "", "why, as the unit will read it, e.g. 单位名称与营业执照不一致")
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		if err := required(e, "credit-code", *code, "reason", *reason); err != nil {
+			return err
+		}
+		u, err := db.UnitByCreditCode(ctx, *code)
+		if err != nil {
+			return err
+		}
+		if u.Approved {
+			return data.Errorf(data.ECONFLICT, "单位 %s 已通过审核，不能再驳回", u.Name)
+		}
+		u.RejectReason = strings.TrimSpace(*reason)
+		if err := db.SaveUnit(ctx, u); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "unit %s rejected\n", u.Name)
 		return nil
 	}
 }

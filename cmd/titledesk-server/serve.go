@@ -21,6 +21,7 @@ import (
 	"titledesk/data/sqlite"
 	"titledesk/forms"
 	"titledesk/notify"
+	"titledesk/portal"
 	tdsync "titledesk/sync"
 )
 
@@ -144,7 +145,7 @@ func runServe(e *env, args []string) error {
 	}
 	defer db.Close()
 
-	mux, err := newMux(db, f)
+	mux, err := newMux(e, db, f)
 	if err != nil {
 		return err
 	}
@@ -226,7 +227,7 @@ func openStore(f folder) (*sqlite.Store, error) {
 }
 
 // newMux assembles the server's routes.
-func newMux(db *sqlite.Store, f folder) (http.Handler, error) {
+func newMux(e *env, db *sqlite.Store, f folder) (http.Handler, error) {
 	key, err := sealKey(f)
 	if err != nil {
 		return nil, err
@@ -234,5 +235,10 @@ func newMux(db *sqlite.Store, f folder) (http.Handler, error) {
 	pub := key.Public().(ed25519.PublicKey)
 	mux := http.NewServeMux()
 	(&tdsync.Server{Sync: db, Blobs: blobstore.Dir(f.blobs()), BureauKeyID: data.KeyID(pub), BureauPublicKey: pub}).Register(mux)
+	web, err := portal.New(e.ctx, db, blobstore.Dir(f.blobs()), e.log)
+	if err != nil {
+		return nil, err
+	}
+	web.Register(mux)
 	return mux, nil
 }

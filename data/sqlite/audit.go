@@ -18,7 +18,7 @@ func appendAudit(ctx context.Context, tx *sql.Tx, e *data.AuditEvent) error {
 		seq  int64
 		prev string
 	)
-	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`).Scan(&seq, &prev)
+	err := queryRow(ctx, tx, `SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`).Scan(&seq, &prev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
@@ -27,7 +27,7 @@ func appendAudit(ctx context.Context, tx *sql.Tx, e *data.AuditEvent) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_events (`+auditColumns+`) VALUES (`+placeholders(17)+`)`,
+	_, err = exec(ctx, tx, `INSERT INTO audit_events (`+auditColumns+`) VALUES (`+placeholders(17)+`)`,
 		e.Seq, e.CommandID, e.ApplicationID, e.ApplicationNo, string(e.Action), string(e.FromStatus), string(e.ToStatus), e.Version,
 		e.ActorID, e.ActorName, string(e.Role), string(reasons), e.Note, string(e.Document), e.At.UnixNano(), e.PrevHash, e.Hash)
 	return err
@@ -58,7 +58,7 @@ func scanAudit(rows *sql.Rows) (data.AuditEvent, error) {
 func (s *Store) AuditEvents(ctx context.Context, applicationID string) ([]data.AuditEvent, error) {
 	var events []data.AuditEvent
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_events WHERE application_id = ? ORDER BY seq`, applicationID)
+		rows, err := query(ctx, tx, `SELECT `+auditColumns+` FROM audit_events WHERE application_id = ? ORDER BY seq`, applicationID)
 		if err != nil {
 			return err
 		}
@@ -81,7 +81,7 @@ func (s *Store) AuditEvents(ctx context.Context, applicationID string) ([]data.A
 func (s *Store) VerifyAudit(ctx context.Context) (*data.ChainBreak, error) {
 	var brk *data.ChainBreak
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_events ORDER BY seq`)
+		rows, err := query(ctx, tx, `SELECT `+auditColumns+` FROM audit_events ORDER BY seq`)
 		if err != nil {
 			return err
 		}
@@ -101,4 +101,14 @@ func (s *Store) VerifyAudit(ctx context.Context) (*data.ChainBreak, error) {
 		return rows.Err()
 	})
 	return brk, err
+}
+
+// AuditCount counts the audit events of one command: 1 once it is applied,
+// never more.
+func (s *Store) AuditCount(ctx context.Context, commandID string) (int, error) {
+	var n int
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		return queryRow(ctx, tx, `SELECT count(*) FROM audit_events WHERE command_id = ?`, commandID).Scan(&n)
+	})
+	return n, err
 }

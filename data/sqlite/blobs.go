@@ -19,7 +19,7 @@ func (s *Store) BlobVisible(ctx context.Context, dev *data.Device, sum string) (
 			q += ` AND a.liaison_point_id = ?2`
 			args = append(args, dev.LiaisonPointID)
 		}
-		return tx.QueryRowContext(ctx, q, args...).Scan(&n)
+		return queryRow(ctx, tx, q, args...).Scan(&n)
 	})
 	return n > 0, err
 }
@@ -33,7 +33,7 @@ func (s *Store) BlobsToFetch(ctx context.Context, statuses []data.Status) ([]str
 		for i, st := range statuses {
 			args[i] = string(st)
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT t.sha256 FROM attachments t JOIN applications a ON a.id = t.application_id
+		rows, err := query(ctx, tx, `SELECT DISTINCT t.sha256 FROM attachments t JOIN applications a ON a.id = t.application_id
 			WHERE a.status IN (`+placeholders(len(args))+`) ORDER BY t.sha256`, args...)
 		if err != nil {
 			return err

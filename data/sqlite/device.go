@@ -55,11 +55,11 @@ func (s *Store) CreateEnrollment(ctx context.Context, role data.Role, pointID st
 	code := c[:4] + "-" + c[4:8] + "-" + c[8:]
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
 		if pointID != "" {
-			if err := tx.QueryRowContext(ctx, `SELECT 1 FROM liaison_points WHERE id = ?`, pointID).Scan(new(int)); err != nil {
+			if err := queryRow(ctx, tx, `SELECT 1 FROM liaison_points WHERE id = ?`, pointID).Scan(new(int)); err != nil {
 				return notFound(err, "人才联络点", pointID)
 			}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO enrollments (code_hash, role, liaison_point_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?)`,
+		_, err := exec(ctx, tx, `INSERT INTO enrollments (code_hash, role, liaison_point_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?)`,
 			secretHash(normalizeCode(code)), string(role), pointID, now.Add(ttl).UnixNano(), now.UnixNano())
 		return err
 	})
@@ -81,7 +81,7 @@ func (s *Store) Enroll(ctx context.Context, code string, publicKey []byte, hostn
 			used    sql.NullInt64
 		)
 		h := secretHash(normalizeCode(code))
-		err := tx.QueryRowContext(ctx, `SELECT role, liaison_point_id, expires_at, used_at FROM enrollments WHERE code_hash = ?`, h).
+		err := queryRow(ctx, tx, `SELECT role, liaison_point_id, expires_at, used_at FROM enrollments WHERE code_hash = ?`, h).
 			Scan(&dev.Role, &dev.LiaisonPointID, &expires, &used)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
@@ -98,12 +98,12 @@ func (s *Store) Enroll(ctx context.Context, code string, publicKey []byte, hostn
 			return err
 		}
 		dev.Code = fmt.Sprintf("D%03d", n)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO devices (id, code, role, liaison_point_id, public_key, key_id, hostname, token_hash, enrolled_at)
+		if _, err := exec(ctx, tx, `INSERT INTO devices (id, code, role, liaison_point_id, public_key, key_id, hostname, token_hash, enrolled_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, dev.ID, dev.Code, string(dev.Role), dev.LiaisonPointID, dev.PublicKey, dev.KeyID,
 			dev.Hostname, secretHash(token), now.UnixNano()); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE enrollments SET used_at = ?, device_id = ? WHERE code_hash = ?`, now.UnixNano(), dev.ID, h); err != nil {
+		if _, err := exec(ctx, tx, `UPDATE enrollments SET used_at = ?, device_id = ? WHERE code_hash = ?`, now.UnixNano(), dev.ID, h); err != nil {
 			return err
 		}
 		return s.logChange(ctx, tx, data.ChangeDeviceKey, dev.ID, scopeAll)
@@ -126,7 +126,7 @@ func scanDevice(row interface{ Scan(...any) error }) (*data.Device, error) {
 func (s *Store) Authenticate(ctx context.Context, token string) (*data.Device, error) {
 	var dev *data.Device
 	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
-		dev, err = scanDevice(tx.QueryRowContext(ctx, `SELECT `+deviceColumns+` FROM devices WHERE token_hash = ? AND NOT revoked`, secretHash(token)))
+		dev, err = scanDevice(queryRow(ctx, tx, `SELECT `+deviceColumns+` FROM devices WHERE token_hash = ? AND NOT revoked`, secretHash(token)))
 		if errors.Is(err, sql.ErrNoRows) {
 			return data.Errorf(data.EUNAUTHORIZED, "设备令牌无效或已吊销：请重新注册本工作站")
 		}
@@ -139,7 +139,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*data.Device, e
 func (s *Store) Devices(ctx context.Context) ([]data.Device, error) {
 	var out []data.Device
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+deviceColumns+` FROM devices ORDER BY code`)
+		rows, err := query(ctx, tx, `SELECT `+deviceColumns+` FROM devices ORDER BY code`)
 		if err != nil {
 			return err
 		}

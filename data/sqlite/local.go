@@ -30,7 +30,7 @@ func (s *Store) SaveIdentity(ctx context.Context, id *Identity) error {
 		return err
 	}
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO identity (only, server_url, fingerprint, device, token, private_key, bureau_key_id, bureau_public_key)
+		_, err := exec(ctx, tx, `INSERT OR REPLACE INTO identity (only, server_url, fingerprint, device, token, private_key, bureau_key_id, bureau_public_key)
 			VALUES (1, ?, ?, ?, ?, ?, ?, ?)`, id.ServerURL, id.Fingerprint, string(dev), id.Token, id.PrivateKey, id.BureauKeyID, id.BureauPublicKey)
 		return err
 	})
@@ -43,7 +43,7 @@ func (s *Store) Identity(ctx context.Context) (*Identity, error) {
 		dev string
 	)
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT server_url, fingerprint, device, token, private_key, bureau_key_id, bureau_public_key FROM identity`).
+		err := queryRow(ctx, tx, `SELECT server_url, fingerprint, device, token, private_key, bureau_key_id, bureau_public_key FROM identity`).
 			Scan(&id.ServerURL, &id.Fingerprint, &dev, &id.Token, &id.PrivateKey, &id.BureauKeyID, &id.BureauPublicKey)
 		if errors.Is(err, sql.ErrNoRows) {
 			return data.Errorf(data.ENOTFOUND, "本工作站尚未注册")
@@ -84,7 +84,7 @@ func (s *Store) Enqueue(ctx context.Context, cmd data.Command, at time.Time) (in
 		if seq, err = nextCounter(ctx, tx, "outbox_seq"); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO outbox (seq, command_id, application_id, at, command) VALUES (?, ?, ?, ?, ?)`,
+		_, err := exec(ctx, tx, `INSERT INTO outbox (seq, command_id, application_id, at, command) VALUES (?, ?, ?, ?, ?)`,
 			seq, cmd.ID, cmd.ApplicationID, at.UnixNano(), string(body))
 		return err
 	})
@@ -116,7 +116,7 @@ func scanOutbox(rows *sql.Rows) ([]OutboxEntry, error) {
 func (s *Store) outbox(ctx context.Context, where string, limit int, args ...any) ([]OutboxEntry, error) {
 	var out []OutboxEntry
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE state <> 'discarded' AND `+where+
+		rows, err := query(ctx, tx, `SELECT `+outboxColumns+` FROM outbox WHERE state <> 'discarded' AND `+where+
 			` ORDER BY seq LIMIT ?`, append(args, limit)...)
 		if err != nil {
 			return err
@@ -152,12 +152,12 @@ func (s *Store) ToPush(ctx context.Context, limit int) ([]data.PushedCommand, er
 func (s *Store) RecordResults(ctx context.Context, results []data.CommandResult, acked int64) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
 		for _, r := range results {
-			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, code = ?, message = ?, version = ? WHERE seq = ? AND state = 'pending'`,
+			if _, err := exec(ctx, tx, `UPDATE outbox SET state = ?, code = ?, message = ?, version = ? WHERE seq = ? AND state = 'pending'`,
 				r.State, r.Code, r.Message, r.Version, r.Seq); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE identity SET acked_seq = max(acked_seq, ?)`, acked); err != nil {
+		if _, err := exec(ctx, tx, `UPDATE identity SET acked_seq = max(acked_seq, ?)`, acked); err != nil {
 			return err
 		}
 		return trimApplied(ctx, tx)
@@ -167,7 +167,7 @@ func (s *Store) RecordResults(ctx context.Context, results []data.CommandResult,
 // trimApplied drops applied entries whose effect the local snapshot
 // already shows.
 func trimApplied(ctx context.Context, tx *sql.Tx) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE state = 'applied'
+	_, err := exec(ctx, tx, `DELETE FROM outbox WHERE state = 'applied'
 		AND version <= coalesce((SELECT version FROM applications WHERE applications.id = outbox.application_id), 0)`)
 	return err
 }
@@ -176,7 +176,7 @@ func trimApplied(ctx context.Context, tx *sql.Tx) error {
 // marked discarded, as the record that the clerk let it go.
 func (s *Store) Discard(ctx context.Context, seq int64) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'discarded' WHERE seq = ? AND state IN ('rejected', 'conflict')`, seq)
+		res, err := exec(ctx, tx, `UPDATE outbox SET state = 'discarded' WHERE seq = ? AND state IN ('rejected', 'conflict')`, seq)
 		if err != nil {
 			return err
 		}
@@ -191,7 +191,7 @@ func (s *Store) Discard(ctx context.Context, seq int64) error {
 func (s *Store) SyncCursor(ctx context.Context) (int64, error) {
 	var c int64
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `SELECT coalesce((SELECT cursor FROM identity), 0)`).Scan(&c)
+		return queryRow(ctx, tx, `SELECT coalesce((SELECT cursor FROM identity), 0)`).Scan(&c)
 	})
 	return c, err
 }
@@ -209,7 +209,7 @@ func (s *Store) ApplyChanges(ctx context.Context, changes []data.Change, cursor 
 				return fmt.Errorf("change %d (%s %s): %w", c.Seq, c.Kind, c.ID, err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE identity SET cursor = ?`, cursor); err != nil {
+		if _, err := exec(ctx, tx, `UPDATE identity SET cursor = ?`, cursor); err != nil {
 			return err
 		}
 		return trimApplied(ctx, tx)
@@ -223,7 +223,7 @@ func applyChange(ctx context.Context, tx *sql.Tx, st *appStatements, c data.Chan
 		if err := json.Unmarshal(c.Data, &a); err != nil {
 			return err
 		}
-		return st.save(ctx, &a, false)
+		return st.save(ctx, &a, nil)
 	case data.ChangeClerk:
 		var v data.Clerk
 		if err := json.Unmarshal(c.Data, &v); err != nil {
@@ -259,7 +259,7 @@ func applyChange(ctx context.Context, tx *sql.Tx, st *appStatements, c data.Chan
 		if err := json.Unmarshal(c.Data, &k); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO device_keys (id, code, key_id, liaison_point_id, public_key) VALUES (?, ?, ?, ?, ?)`,
+		_, err := exec(ctx, tx, `INSERT OR REPLACE INTO device_keys (id, code, key_id, liaison_point_id, public_key) VALUES (?, ?, ?, ?, ?)`,
 			k.ID, k.Code, k.KeyID, k.LiaisonPointID, k.PublicKey)
 		return err
 	}
@@ -272,7 +272,7 @@ func applyChange(ctx context.Context, tx *sql.Tx, st *appStatements, c data.Chan
 func (s *Store) DeviceKeys(ctx context.Context) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT key_id, public_key FROM device_keys`)
+		rows, err := query(ctx, tx, `SELECT key_id, public_key FROM device_keys`)
 		if err != nil {
 			return err
 		}
@@ -296,7 +296,7 @@ func (s *Store) DeviceKeys(ctx context.Context) (map[string][]byte, error) {
 // the server refused and wait for a clerk.
 func (s *Store) OutboxCounts(ctx context.Context) (pending, refused int, err error) {
 	err = s.inRead(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state IN ('rejected', 'conflict')) FROM outbox`).
+		return queryRow(ctx, tx, `SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state IN ('rejected', 'conflict')) FROM outbox`).
 			Scan(&pending, &refused)
 	})
 	return pending, refused, err

@@ -34,11 +34,11 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 		if scan {
 			window = "COUNT(*) OVER ()"
 		} else {
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications WHERE `+where, args...).Scan(&total); err != nil || total <= f.Offset {
+			if err := queryRow(ctx, tx, `SELECT COUNT(*) FROM applications WHERE `+where, args...).Scan(&total); err != nil || total <= f.Offset {
 				return err
 			}
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id, no, version, status, series, qualification, level, method,
+		rows, err := query(ctx, tx, `SELECT id, no, version, status, series, qualification, level, method,
 			liaison_point_id, name, id_number, unit_name, assignee_name, submitted_at, reviewed_at, supplement_deadline, `+window+`
 			FROM applications WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
 		if err != nil {
@@ -64,7 +64,7 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 			return err
 		}
 		// A name search paged past the end: the window saw no rows.
-		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications WHERE `+where, args...).Scan(&total)
+		return queryRow(ctx, tx, `SELECT COUNT(*) FROM applications WHERE `+where, args...).Scan(&total)
 	})
 	return page, total, err
 }
@@ -140,7 +140,7 @@ func (s *Store) CountByStatus(ctx context.Context, liaisonPointID string) (map[d
 		if liaisonPointID != "" {
 			q, args = `SELECT status, COUNT(*) FROM applications WHERE liaison_point_id = ? GROUP BY status`, []any{liaisonPointID}
 		}
-		rows, err := tx.QueryContext(ctx, q, args...)
+		rows, err := query(ctx, tx, q, args...)
 		if err != nil {
 			return err
 		}

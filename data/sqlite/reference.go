@@ -38,7 +38,7 @@ func (s *Store) SaveLiaisonPoint(ctx context.Context, p *data.LiaisonPoint) erro
 }
 
 func savePointTx(ctx context.Context, tx *sql.Tx, p *data.LiaisonPoint) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO liaison_points (id, code, name, place, address, phone, active) VALUES (?, ?, ?, ?, ?, ?, ?)
+	_, err := exec(ctx, tx, `INSERT INTO liaison_points (id, code, name, place, address, phone, active) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, place = excluded.place,
 		address = excluded.address, phone = excluded.phone, active = excluded.active`,
 		p.ID, data.Normalize(p.Code), p.Name, p.Place, p.Address, p.Phone, p.Active)
@@ -54,7 +54,7 @@ func scanPoint(row interface{ Scan(...any) error }) (*data.LiaisonPoint, error) 
 }
 
 func pointTx(ctx context.Context, tx *sql.Tx, id string) (*data.LiaisonPoint, error) {
-	p, err := scanPoint(tx.QueryRowContext(ctx, `SELECT `+pointColumns+` FROM liaison_points WHERE id = ?`, id))
+	p, err := scanPoint(queryRow(ctx, tx, `SELECT `+pointColumns+` FROM liaison_points WHERE id = ?`, id))
 	return p, notFound(err, "人才联络点", id)
 }
 
@@ -70,7 +70,7 @@ func (s *Store) LiaisonPoint(ctx context.Context, id string) (p *data.LiaisonPoi
 // LiaisonPointByCode returns the liaison point with that code.
 func (s *Store) LiaisonPointByCode(ctx context.Context, code string) (p *data.LiaisonPoint, err error) {
 	err = s.inRead(ctx, func(tx *sql.Tx) error {
-		p, err = scanPoint(tx.QueryRowContext(ctx, `SELECT `+pointColumns+` FROM liaison_points WHERE code = ?`, data.Normalize(code)))
+		p, err = scanPoint(queryRow(ctx, tx, `SELECT `+pointColumns+` FROM liaison_points WHERE code = ?`, data.Normalize(code)))
 		return notFound(err, "人才联络点", code)
 	})
 	return p, err
@@ -80,7 +80,7 @@ func (s *Store) LiaisonPointByCode(ctx context.Context, code string) (p *data.Li
 func (s *Store) LiaisonPoints(ctx context.Context) ([]data.LiaisonPoint, error) {
 	var out []data.LiaisonPoint
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+pointColumns+` FROM liaison_points ORDER BY name`)
+		rows, err := query(ctx, tx, `SELECT `+pointColumns+` FROM liaison_points ORDER BY name`)
 		if err != nil {
 			return err
 		}
@@ -103,29 +103,33 @@ func (s *Store) SaveUnit(ctx context.Context, u *data.Unit) error {
 		return err
 	}
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO units (id, name, credit_code, contact_name, contact_mobile, approved, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET name = excluded.name, credit_code = excluded.credit_code, contact_name = excluded.contact_name,
-			contact_mobile = excluded.contact_mobile, approved = excluded.approved`,
-			u.ID, u.Name, u.CreditCode, u.ContactName, u.ContactMobile, u.Approved, ts(u.CreatedAt))
-		if err != nil && strings.Contains(err.Error(), "UNIQUE") {
-			return data.Errorf(data.ECONFLICT, "统一社会信用代码 %s 已注册", u.CreditCode)
-		}
-		return err
+		return saveUnitTx(ctx, tx, u)
 	})
 }
 
-const unitColumns = `id, name, credit_code, contact_name, contact_mobile, approved, created_at`
+func saveUnitTx(ctx context.Context, tx *sql.Tx, u *data.Unit) error {
+	_, err := exec(ctx, tx, `INSERT INTO units (`+unitColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, credit_code = excluded.credit_code, contact_name = excluded.contact_name,
+		contact_mobile = excluded.contact_mobile, approved = excluded.approved, reject_reason = excluded.reject_reason`,
+		u.ID, u.Name, u.CreditCode, u.ContactName, u.ContactMobile, u.Approved, u.RejectReason, ts(u.CreatedAt))
+	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
+		return data.Errorf(data.ECONFLICT, "统一社会信用代码 %s 已注册", u.CreditCode)
+	}
+	return err
+}
+
+const unitColumns = `id, name, credit_code, contact_name, contact_mobile, approved, reject_reason, created_at`
 
 func scanUnit(row interface{ Scan(...any) error }) (*data.Unit, error) {
 	var u data.Unit
-	err := row.Scan(&u.ID, &u.Name, &u.CreditCode, &u.ContactName, &u.ContactMobile, &u.Approved, nullTime{&u.CreatedAt})
+	err := row.Scan(&u.ID, &u.Name, &u.CreditCode, &u.ContactName, &u.ContactMobile, &u.Approved, &u.RejectReason, nullTime{&u.CreatedAt})
 	return &u, err
 }
 
 // Unit returns the unit with that ID.
 func (s *Store) Unit(ctx context.Context, id string) (u *data.Unit, err error) {
 	err = s.inRead(ctx, func(tx *sql.Tx) error {
-		u, err = scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE id = ?`, id))
+		u, err = scanUnit(queryRow(ctx, tx, `SELECT `+unitColumns+` FROM units WHERE id = ?`, id))
 		return notFound(err, "单位", id)
 	})
 	return u, err
@@ -134,7 +138,7 @@ func (s *Store) Unit(ctx context.Context, id string) (u *data.Unit, err error) {
 // UnitByCreditCode returns the unit registered with that code.
 func (s *Store) UnitByCreditCode(ctx context.Context, code string) (u *data.Unit, err error) {
 	err = s.inRead(ctx, func(tx *sql.Tx) error {
-		u, err = scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE credit_code = ?`, data.Normalize(code)))
+		u, err = scanUnit(queryRow(ctx, tx, `SELECT `+unitColumns+` FROM units WHERE credit_code = ?`, data.Normalize(code)))
 		return notFound(err, "统一社会信用代码为该值的单位", code)
 	})
 	return u, err
@@ -144,7 +148,7 @@ func (s *Store) UnitByCreditCode(ctx context.Context, code string) (u *data.Unit
 func (s *Store) Units(ctx context.Context) ([]data.Unit, error) {
 	var out []data.Unit
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+unitColumns+` FROM units ORDER BY approved, created_at`)
+		rows, err := query(ctx, tx, `SELECT `+unitColumns+` FROM units ORDER BY approved, created_at`)
 		if err != nil {
 			return err
 		}
@@ -186,7 +190,7 @@ func (s *Store) SaveClerk(ctx context.Context, c *data.Clerk) error {
 }
 
 func saveClerkTx(ctx context.Context, tx *sql.Tx, c *data.Clerk) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO clerks (id, login, name, role, liaison_point_id, password_hash, active) VALUES (?, ?, ?, ?, ?, ?, ?)
+	_, err := exec(ctx, tx, `INSERT INTO clerks (id, login, name, role, liaison_point_id, password_hash, active) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET login = excluded.login, name = excluded.name, role = excluded.role,
 		liaison_point_id = excluded.liaison_point_id, password_hash = excluded.password_hash, active = excluded.active`,
 		c.ID, c.Login, c.Name, string(c.Role), sql.NullString{String: c.LiaisonPointID, Valid: c.LiaisonPointID != ""}, c.PasswordHash, c.Active)
@@ -207,7 +211,7 @@ func scanClerk(row interface{ Scan(...any) error }) (*data.Clerk, error) {
 
 // clerkTx finds one clerk by a condition on the clerks table.
 func clerkTx(ctx context.Context, tx *sql.Tx, where string, arg any) (*data.Clerk, error) {
-	c, err := scanClerk(tx.QueryRowContext(ctx, `SELECT `+clerkColumns+` FROM clerks WHERE `+where, arg))
+	c, err := scanClerk(queryRow(ctx, tx, `SELECT `+clerkColumns+` FROM clerks WHERE `+where, arg))
 	return c, notFound(err, "工作人员", arg)
 }
 
@@ -224,7 +228,7 @@ func (s *Store) ClerkByLogin(ctx context.Context, login string) (c *data.Clerk, 
 func (s *Store) Clerks(ctx context.Context) ([]data.Clerk, error) {
 	var out []data.Clerk
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+clerkColumns+` FROM clerks ORDER BY login`)
+		rows, err := query(ctx, tx, `SELECT `+clerkColumns+` FROM clerks ORDER BY login`)
 		if err != nil {
 			return err
 		}
@@ -244,7 +248,7 @@ func (s *Store) Clerks(ctx context.Context) ([]data.Clerk, error) {
 // reasonsTx lists reasons matching where (a condition on reasons), in
 // display order.
 func reasonsTx(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]data.Reason, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, step, text, ord, active FROM reasons WHERE `+where+` ORDER BY step, ord, id`, args...)
+	rows, err := query(ctx, tx, `SELECT id, step, text, ord, active FROM reasons WHERE `+where+` ORDER BY step, ord, id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -278,10 +282,10 @@ func (s *Store) SaveReason(ctx context.Context, r *data.Reason) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
 		var err error
 		if r.ID == 0 {
-			err = tx.QueryRowContext(ctx, `INSERT INTO reasons (step, text, ord, active) VALUES (?, ?, ?, ?) RETURNING id`,
+			err = queryRow(ctx, tx, `INSERT INTO reasons (step, text, ord, active) VALUES (?, ?, ?, ?) RETURNING id`,
 				string(r.Step), r.Text, r.Order, r.Active).Scan(&r.ID)
 		} else {
-			_, err = tx.ExecContext(ctx, `UPDATE reasons SET step = ?, text = ?, ord = ?, active = ? WHERE id = ?`, string(r.Step), r.Text, r.Order, r.Active, r.ID)
+			_, err = exec(ctx, tx, `UPDATE reasons SET step = ?, text = ?, ord = ?, active = ? WHERE id = ?`, string(r.Step), r.Text, r.Order, r.Active, r.ID)
 		}
 		if err != nil {
 			return err
@@ -292,11 +296,11 @@ func (s *Store) SaveReason(ctx context.Context, r *data.Reason) error {
 
 // replaceReasonsTx replaces the whole catalogue with a pulled one.
 func replaceReasonsTx(ctx context.Context, tx *sql.Tx, rs []data.Reason) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM reasons`); err != nil {
+	if _, err := exec(ctx, tx, `DELETE FROM reasons`); err != nil {
 		return err
 	}
 	for _, r := range rs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO reasons (id, step, text, ord, active) VALUES (?, ?, ?, ?, ?)`,
+		if _, err := exec(ctx, tx, `INSERT INTO reasons (id, step, text, ord, active) VALUES (?, ?, ?, ?, ?)`,
 			r.ID, string(r.Step), r.Text, r.Order, r.Active); err != nil {
 			return err
 		}
@@ -305,7 +309,7 @@ func replaceReasonsTx(ctx context.Context, tx *sql.Tx, rs []data.Reason) error {
 }
 
 func feesTx(ctx context.Context, tx *sql.Tx) ([]data.Fee, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT level, amount FROM fees ORDER BY amount, level`)
+	rows, err := query(ctx, tx, `SELECT level, amount FROM fees ORDER BY amount, level`)
 	if err != nil {
 		return nil, err
 	}
@@ -334,7 +338,7 @@ func (s *Store) Fees(ctx context.Context) (out []data.Fee, err error) {
 func (s *Store) Fee(ctx context.Context, level string) (data.Fen, error) {
 	var amount data.Fen
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		return notFound(tx.QueryRowContext(ctx, `SELECT amount FROM fees WHERE level = ?`, level).Scan(&amount), "该申报级别的收费标准", level)
+		return notFound(queryRow(ctx, tx, `SELECT amount FROM fees WHERE level = ?`, level).Scan(&amount), "该申报级别的收费标准", level)
 	})
 	return amount, err
 }
@@ -345,7 +349,7 @@ func (s *Store) SaveFee(ctx context.Context, f data.Fee) error {
 		return data.Errorf(data.EINVALID, "收费标准须有申报级别和不小于零的金额")
 	}
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO fees (level, amount) VALUES (?, ?) ON CONFLICT (level) DO UPDATE SET amount = excluded.amount`,
+		if _, err := exec(ctx, tx, `INSERT INTO fees (level, amount) VALUES (?, ?) ON CONFLICT (level) DO UPDATE SET amount = excluded.amount`,
 			f.Level, int64(f.Amount)); err != nil {
 			return err
 		}
@@ -355,11 +359,11 @@ func (s *Store) SaveFee(ctx context.Context, f data.Fee) error {
 
 // replaceFeesTx replaces the fee schedule with a pulled one.
 func replaceFeesTx(ctx context.Context, tx *sql.Tx, fees []data.Fee) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM fees`); err != nil {
+	if _, err := exec(ctx, tx, `DELETE FROM fees`); err != nil {
 		return err
 	}
 	for _, f := range fees {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO fees (level, amount) VALUES (?, ?)`, f.Level, int64(f.Amount)); err != nil {
+		if _, err := exec(ctx, tx, `INSERT INTO fees (level, amount) VALUES (?, ?)`, f.Level, int64(f.Amount)); err != nil {
 			return err
 		}
 	}
@@ -367,7 +371,7 @@ func replaceFeesTx(ctx context.Context, tx *sql.Tx, fees []data.Fee) error {
 }
 
 func calendarDaysTx(ctx context.Context, tx *sql.Tx) ([]data.CalendarDay, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT date, work, name FROM calendar_days ORDER BY date`)
+	rows, err := query(ctx, tx, `SELECT date, work, name FROM calendar_days ORDER BY date`)
 	if err != nil {
 		return nil, err
 	}
@@ -408,7 +412,7 @@ func (s *Store) SaveCalendarDays(ctx context.Context, days []data.CalendarDay) e
 	}
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
 		for _, d := range days {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_days (date, work, name) VALUES (?, ?, ?)
+			if _, err := exec(ctx, tx, `INSERT INTO calendar_days (date, work, name) VALUES (?, ?, ?)
 				ON CONFLICT (date) DO UPDATE SET work = excluded.work, name = excluded.name`, d.Date, d.Work, d.Name); err != nil {
 				return err
 			}
@@ -419,11 +423,11 @@ func (s *Store) SaveCalendarDays(ctx context.Context, days []data.CalendarDay) e
 
 // replaceCalendarTx replaces the stored days with a pulled set.
 func replaceCalendarTx(ctx context.Context, tx *sql.Tx, days []data.CalendarDay) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_days`); err != nil {
+	if _, err := exec(ctx, tx, `DELETE FROM calendar_days`); err != nil {
 		return err
 	}
 	for _, d := range days {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_days (date, work, name) VALUES (?, ?, ?)`, d.Date, d.Work, d.Name); err != nil {
+		if _, err := exec(ctx, tx, `INSERT INTO calendar_days (date, work, name) VALUES (?, ?, ?)`, d.Date, d.Work, d.Name); err != nil {
 			return err
 		}
 	}

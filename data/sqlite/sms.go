@@ -10,7 +10,7 @@ import (
 
 // queueSMS queues an SMS effect; a dedupe key already queued is ignored.
 func queueSMS(ctx context.Context, tx *sql.Tx, e data.Effect, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO sms_outbox (dedupe_key, template, application_id, mobile, text, created_at)
+	_, err := exec(ctx, tx, `INSERT INTO sms_outbox (dedupe_key, template, application_id, mobile, text, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`, e.DedupeKey, e.Template, e.ApplicationID, e.Mobile, e.Text, now.UnixNano())
 	return err
 }
@@ -20,7 +20,7 @@ const smsColumns = `id, dedupe_key, template, application_id, mobile, text, crea
 func (s *Store) listSMS(ctx context.Context, where string, args ...any) ([]data.SMS, error) {
 	var out []data.SMS
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+smsColumns+` FROM sms_outbox WHERE `+where, args...)
+		rows, err := query(ctx, tx, `SELECT `+smsColumns+` FROM sms_outbox WHERE `+where, args...)
 		if err != nil {
 			return err
 		}
@@ -54,9 +54,9 @@ func (s *Store) MarkSMS(ctx context.Context, id int64, sendErr error, now, next 
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
 		var err error
 		if sendErr == nil {
-			_, err = tx.ExecContext(ctx, `UPDATE sms_outbox SET attempts = attempts + 1, sent_at = ?, last_error = '' WHERE id = ?`, now.UnixNano(), id)
+			_, err = exec(ctx, tx, `UPDATE sms_outbox SET attempts = attempts + 1, sent_at = ?, last_error = '' WHERE id = ?`, now.UnixNano(), id)
 		} else {
-			_, err = tx.ExecContext(ctx, `UPDATE sms_outbox SET attempts = attempts + 1, last_error = ?, next_at = ? WHERE id = ?`,
+			_, err = exec(ctx, tx, `UPDATE sms_outbox SET attempts = attempts + 1, last_error = ?, next_at = ? WHERE id = ?`,
 				sendErr.Error(), next.UnixNano(), id)
 		}
 		return err

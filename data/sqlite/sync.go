@@ -29,10 +29,10 @@ func (s *Store) logChange(ctx context.Context, tx *sql.Tx, kind, id, scope strin
 	if !s.server {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE kind = ? AND entity_id = ?`, kind, id); err != nil {
+	if _, err := exec(ctx, tx, `DELETE FROM changes WHERE kind = ? AND entity_id = ?`, kind, id); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO changes (kind, entity_id, scope) VALUES (?, ?, ?)`, kind, id, scope)
+	_, err := exec(ctx, tx, `INSERT INTO changes (kind, entity_id, scope) VALUES (?, ?, ?)`, kind, id, scope)
 	return err
 }
 
@@ -49,7 +49,7 @@ func (s *Store) Push(ctx context.Context, dev *data.Device, cmds []data.PushedCo
 	)
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
 		results = results[:0]
-		if err := tx.QueryRowContext(ctx, `SELECT acked_seq FROM devices WHERE id = ?`, dev.ID).Scan(&acked); err != nil {
+		if err := queryRow(ctx, tx, `SELECT acked_seq FROM devices WHERE id = ?`, dev.ID).Scan(&acked); err != nil {
 			return notFound(err, "设备", dev.Code)
 		}
 		for i, c := range cmds {
@@ -80,14 +80,14 @@ func (s *Store) Push(ctx context.Context, dev *data.Device, cmds []data.PushedCo
 			if transient {
 				break
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO command_results (device_id, seq, command_id, state, version, code, message, at)
+			if _, err := exec(ctx, tx, `INSERT INTO command_results (device_id, seq, command_id, state, version, code, message, at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, dev.ID, r.Seq, r.CommandID, r.State, r.Version, r.Code, r.Message, now.UnixNano()); err != nil {
 				return err
 			}
 			results = append(results, r)
 			acked = c.Seq
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE devices SET acked_seq = ? WHERE id = ?`, acked, dev.ID)
+		_, err = exec(ctx, tx, `UPDATE devices SET acked_seq = ? WHERE id = ?`, acked, dev.ID)
 		return err
 	})
 	if err != nil {
@@ -107,7 +107,7 @@ func commandTime(at, now time.Time) time.Time {
 
 func storedResult(ctx context.Context, tx *sql.Tx, deviceID string, seq int64) (data.CommandResult, error) {
 	r := data.CommandResult{Seq: seq}
-	err := tx.QueryRowContext(ctx, `SELECT command_id, state, version, code, message FROM command_results WHERE device_id = ? AND seq = ?`, deviceID, seq).
+	err := queryRow(ctx, tx, `SELECT command_id, state, version, code, message FROM command_results WHERE device_id = ? AND seq = ?`, deviceID, seq).
 		Scan(&r.CommandID, &r.State, &r.Version, &r.Code, &r.Message)
 	return r, notFound(err, "操作结果", seq)
 }
@@ -140,12 +140,12 @@ func (s *Store) pushOne(ctx context.Context, tx *sql.Tx, dev *data.Device, c dat
 	if p := cmd.Payment; p != nil && p.ProofSHA256 != "" && s.BlobExists != nil && !s.BlobExists(p.ProofSHA256) {
 		return r, true, nil
 	}
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT push_one`); err != nil {
+	if _, err := exec(ctx, tx, `SAVEPOINT push_one`); err != nil {
 		return r, false, err
 	}
 	out, err := s.applyTx(ctx, tx, cmd, env)
 	if err != nil {
-		if _, rbErr := tx.ExecContext(ctx, `ROLLBACK TO push_one`); rbErr != nil {
+		if _, rbErr := exec(ctx, tx, `ROLLBACK TO push_one`); rbErr != nil {
 			return r, false, rbErr
 		}
 		if data.ErrorCode(err) == data.EINTERNAL {
@@ -153,7 +153,7 @@ func (s *Store) pushOne(ctx context.Context, tx *sql.Tx, dev *data.Device, c dat
 		}
 		return refuse(err)
 	}
-	if _, err := tx.ExecContext(ctx, `RELEASE push_one`); err != nil {
+	if _, err := exec(ctx, tx, `RELEASE push_one`); err != nil {
 		return r, false, err
 	}
 	r.State, r.Version = data.StateApplied, out.Application.Version
@@ -182,7 +182,7 @@ func (s *Store) Pull(ctx context.Context, dev *data.Device, cursor int64, limit 
 			q = `SELECT seq, kind, entity_id FROM changes WHERE seq > ? AND scope IN ('', ?) ORDER BY seq LIMIT ?`
 			args = []any{cursor, scopePoint(dev.LiaisonPointID), limit + 1}
 		}
-		rows, err := tx.QueryContext(ctx, q, args...)
+		rows, err := query(ctx, tx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -243,9 +243,31 @@ func (s *Store) snapshotTx(ctx context.Context, tx *sql.Tx, kind, id string) (an
 		return calendarDaysTx(ctx, tx)
 	case data.ChangeDeviceKey:
 		var k DeviceKey
-		err := tx.QueryRowContext(ctx, `SELECT id, code, key_id, liaison_point_id, public_key FROM devices WHERE id = ?`, id).
+		err := queryRow(ctx, tx, `SELECT id, code, key_id, liaison_point_id, public_key FROM devices WHERE id = ?`, id).
 			Scan(&k.ID, &k.Code, &k.KeyID, &k.LiaisonPointID, &k.PublicKey)
 		return k, err
 	}
 	return nil, errors.New("unknown change kind " + kind)
+}
+
+// CommandResults lists a device's stored outcomes in seq order, for admins
+// looking into a workstation's history.
+func (s *Store) CommandResults(ctx context.Context, deviceID string) ([]data.CommandResult, error) {
+	var out []data.CommandResult
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		rows, err := query(ctx, tx, `SELECT seq, command_id, state, version, code, message FROM command_results WHERE device_id = ? ORDER BY seq`, deviceID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r data.CommandResult
+			if err := rows.Scan(&r.Seq, &r.CommandID, &r.State, &r.Version, &r.Code, &r.Message); err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	return out, err
 }

@@ -1,0 +1,151 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"titledesk/data"
+)
+
+// pulledChanges is what a workstation receives for n applications.
+func pulledChanges(b *testing.B, n int) ([]*data.Application, []data.Change) {
+	r := rand.New(rand.NewPCG(3, 4))
+	apps := make([]*data.Application, n)
+	changes := make([]data.Change, n)
+	for i := range apps {
+		apps[i] = genApplication(r, i)
+		raw, err := json.Marshal(apps[i])
+		if err != nil {
+			b.Fatal(err)
+		}
+		changes[i] = data.Change{Seq: int64(i + 1), Kind: data.ChangeApplication, ID: apps[i].ID, Data: raw}
+	}
+	return apps, changes
+}
+
+// BenchmarkApplyPulled compares applying 100,000 pulled application
+// changes (JSON decode, upsert, replace attachments, cursor, trim) with
+// plain prepared INSERTs of the same rows, both in pages of 500 per
+// transaction, each into a fresh database. Budget: pulled ≥ half the speed.
+func BenchmarkApplyPulled(b *testing.B) {
+	const n, page = benchApplications, 500
+	apps, changes := pulledChanges(b, n)
+	fresh := func(b *testing.B) *Store {
+		s, err := Open(filepath.Join(b.TempDir(), "ws.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		return s
+	}
+	b.Run("pulled", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			s := fresh(b)
+			b.StartTimer()
+			for i := 0; i < n; i += page {
+				if err := s.ApplyChanges(context.Background(), changes[i:i+page], int64(i+page)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "apps/s")
+	})
+	b.Run("plain-insert", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			s := fresh(b)
+			b.StartTimer()
+			for i := 0; i < n; i += page {
+				err := s.inWrite(context.Background(), func(tx *sql.Tx) error {
+					app, err := tx.Prepare(`INSERT INTO applications (` + applicationColumns + `) VALUES (` + placeholders(len(appValues(apps[0]))) + `)`)
+					if err != nil {
+						return err
+					}
+					att, err := tx.Prepare(`INSERT INTO attachments (application_id, id, ord, kind, file_name, sha256, size, content_type, check_result, check_note)
+						VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+					if err != nil {
+						return err
+					}
+					for _, a := range apps[i : i+page] {
+						if _, err := app.Exec(appValues(a)...); err != nil {
+							return err
+						}
+						for k, at := range a.Attachments {
+							if _, err := att.Exec(a.ID, at.ID, k, at.Kind, at.FileName, at.SHA256, at.Size, at.ContentType, string(at.Check), at.CheckNote); err != nil {
+								return err
+							}
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "apps/s")
+	})
+}
+
+// BenchmarkServerPush measures the server applying pushed batches of 500
+// liaison_pass commands, each on its own application, through the state
+// machine, audit chain, change log and outcome table. Budget: 5,000/s.
+func BenchmarkServerPush(b *testing.B) {
+	ctx := context.Background()
+	s, err := OpenServer(filepath.Join(b.TempDir(), "server.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	point := &data.LiaisonPoint{ID: "lp00", Code: "DLXH", Name: "东莞市电力行业协会", Active: true}
+	clerk := &data.Clerk{ID: "clerk-1", Login: "chen", Name: "陈晓敏", Role: data.RoleClerk, LiaisonPointID: point.ID, Active: true}
+	if err := s.SaveLiaisonPoint(ctx, point); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.SaveClerk(ctx, clerk); err != nil {
+		b.Fatal(err)
+	}
+	code, _ := s.CreateEnrollment(ctx, data.RoleClerk, point.ID, time.Hour, time.Now())
+	dev, _, err := s.Enroll(ctx, code, make([]byte, 32), "bench", time.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	const batch = 500
+	r := rand.New(rand.NewPCG(5, 6))
+	seq, made := int64(0), 0
+	for b.Loop() {
+		b.StopTimer()
+		apps := make([]*data.Application, batch)
+		for i := range apps {
+			apps[i] = genApplication(r, made)
+			apps[i].ID, apps[i].No = fmt.Sprintf("push-%07d", made), fmt.Sprintf("P%07d", made)
+			apps[i].Status, apps[i].LiaisonPointID = data.StatusLiaisonReview, point.ID
+			made++
+		}
+		if err := s.SaveApplications(ctx, apps); err != nil {
+			b.Fatal(err)
+		}
+		cmds := make([]data.PushedCommand, batch)
+		for i, a := range apps {
+			seq++
+			cmds[i] = data.PushedCommand{Seq: seq, At: time.Now(), Command: data.Command{ID: fmt.Sprintf("cmd-%d", seq),
+				Action: data.ActionLiaisonPass, ApplicationID: a.ID, ExpectedVersion: a.Version, Actor: clerk.Actor()}}
+		}
+		b.StartTimer()
+		results, _, err := s.Push(ctx, dev, cmds, time.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if results[batch-1].State != data.StateApplied {
+			b.Fatalf("push result %+v", results[batch-1])
+		}
+	}
+	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "cmds/s")
+}
