@@ -378,4 +378,3 @@ func TestProtocolVersionMismatchTellsClerkToUpdate(t *testing.T) {
 		t.Fatalf("old protocol: %v, status %+v", err, st)
 	}
 }
-
