@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"titledesk/data"
+	"titledesk/data/blobstore"
 	"titledesk/data/sqlite"
 )
 
@@ -47,5 +48,34 @@ func TestDriveReachesEveryStatus(t *testing.T) {
 		if err := data.ValidateIDNumber(got.IDNumber); err != nil {
 			t.Errorf("demo identity number %s: %v", got.IDNumber, err)
 		}
+	}
+}
+
+func TestSeed(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sqlite.OpenServer(filepath.Join(dir, "demo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	accounts, err := Seed(ctx, db, blobstore.Dir(filepath.Join(dir, "blobs")), 100, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(accounts) != len(Points())+1 {
+		t.Errorf("%d accounts", len(accounts))
+	}
+	counts, err := db.CountByStatus(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range data.Statuses {
+		if counts[s] == 0 {
+			t.Errorf("no demo application is %s", s)
+		}
+	}
+	if brk, err := db.VerifyAudit(ctx); brk != nil || err != nil {
+		t.Errorf("demo audit chain: %v %v", brk, err)
 	}
 }

@@ -17,7 +17,9 @@ import (
 	"github.com/google/uuid"
 
 	"titledesk/data"
+	"titledesk/data/blobstore"
 	"titledesk/data/sqlite"
+	"titledesk/demo"
 )
 
 // adminCommand is one `admin <name>` command; run gets the open store.
@@ -48,6 +50,7 @@ func init() {
 		{"sms-list", "list queued and sent SMS", smsList},
 		{"verify-audit", "verify the audit hash chain", verifyAudit},
 		{"backup", "write a consistent copy of the database while serving", backup},
+		{"demo-seed", "fill a fresh server with realistic demo data (never on a real bureau server)", demoSeed},
 	}
 }
 
@@ -468,6 +471,29 @@ func backup(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "backup written to %s\n", *out)
+		return nil
+	}
+}
+
+func demoSeed(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	n := fs.Int("n", 300, "how many applications")
+	dir := fs.Lookup("data")
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		if points, err := db.LiaisonPoints(ctx); err != nil || len(points) > 0 {
+			if err == nil {
+				err = data.Errorf(data.ECONFLICT, "该服务器已有联络点数据：演示数据只能写入新初始化的服务器")
+			}
+			return err
+		}
+		accounts, err := demo.Seed(ctx, db, blobstore.Dir(folder(dir.Value.String()).blobs()), *n, time.Now())
+		if err != nil {
+			return err
+		}
+		var rows [][]string
+		for _, a := range accounts {
+			rows = append(rows, []string{a.Login, demo.Password, a.Name, a.Role.Label(), a.Point})
+		}
+		table(e.stdout, "LOGIN\tPASSWORD\tNAME\tROLE\tPOINT", rows)
 		return nil
 	}
 }

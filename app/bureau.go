@@ -1,0 +1,235 @@
+package app
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"titledesk/data"
+	"titledesk/forms"
+)
+
+// PointStats is one liaison point's line of the 统计 table.
+type PointStats struct {
+	Point   data.LiaisonPoint
+	Counts  map[data.Status]int
+	Total   int
+	Overdue int // supplement deadline passed, not yet expired
+}
+
+// ChannelTotal is the payments of one channel in a period.
+type ChannelTotal struct {
+	Channel string
+	Count   int
+	Amount  data.Fen
+}
+
+// Stats is the city-wide view a bureau reviewer sees.
+type Stats struct {
+	Day          time.Time
+	Points       []PointStats
+	Today, Month []ChannelTotal
+}
+
+// Statistics counts applications per point and status, the overdue ones,
+// and the payments of the day and the month of day.
+func (d *Desk) Statistics(ctx context.Context, day time.Time) (*Stats, error) {
+	points, err := d.Store.LiaisonPoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := d.Store.CountsByPoint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	overdue, err := d.Store.OverdueByPoint(ctx, day)
+	if err != nil {
+		return nil, err
+	}
+	st := &Stats{Day: data.Midnight(day)}
+	for _, p := range points {
+		ps := PointStats{Point: p, Counts: counts[p.ID], Overdue: overdue[p.ID]}
+		for _, n := range ps.Counts {
+			ps.Total += n
+		}
+		st.Points = append(st.Points, ps)
+	}
+	monthStart := time.Date(st.Day.Year(), st.Day.Month(), 1, 0, 0, 0, 0, data.Shanghai)
+	if st.Today, err = d.paymentTotals(ctx, "", st.Day, st.Day.AddDate(0, 0, 1)); err != nil {
+		return nil, err
+	}
+	if st.Month, err = d.paymentTotals(ctx, "", monthStart, monthStart.AddDate(0, 1, 0)); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+func (d *Desk) paymentTotals(ctx context.Context, pointID string, from, to time.Time) ([]ChannelTotal, error) {
+	rows, err := d.Store.Payments(ctx, pointID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	by := map[string]*ChannelTotal{}
+	for _, p := range rows {
+		t := by[p.Channel]
+		if t == nil {
+			t = &ChannelTotal{Channel: p.Channel}
+			by[p.Channel] = t
+		}
+		t.Count++
+		t.Amount += p.Amount
+	}
+	out := make([]ChannelTotal, 0, len(by))
+	for _, t := range by {
+		out = append(out, *t)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Channel < out[j].Channel })
+	return out, nil
+}
+
+// StatsColumns are the statuses the 统计 table shows, in workflow order.
+var StatsColumns = []data.Status{
+	data.StatusLiaisonReview, data.StatusBureauReview, data.StatusBureauRejected, data.StatusAwaitingPaper,
+	data.StatusPaperDeficient, data.StatusAwaitingPayment, data.StatusPaid, data.StatusCertified,
+}
+
+// Table is the statistics as rows of text, header first: one shape for the
+// screen, the workbook and the CSV file.
+func (s *Stats) Table() [][]string {
+	head := []string{"人才联络点"}
+	for _, st := range StatsColumns {
+		head = append(head, st.Label())
+	}
+	head = append(head, "逾期未补正", "合计")
+	rows := [][]string{head}
+	for _, p := range s.Points {
+		r := []string{p.Point.Name}
+		for _, st := range StatsColumns {
+			r = append(r, strconv.Itoa(p.Counts[st]))
+		}
+		rows = append(rows, append(r, strconv.Itoa(p.Overdue), strconv.Itoa(p.Total)))
+	}
+	return rows
+}
+
+// Export writes the statistics to path: an Excel workbook (.xlsx) with a
+// sheet per table, or CSV (.csv) with the counts.
+func (s *Stats) Export(path string) error {
+	counts := s.Table()
+	payments := [][]string{{"期间", "缴费方式", "笔数", "金额（元）"}}
+	for _, period := range []struct {
+		name   string
+		totals []ChannelTotal
+	}{{"当日", s.Today}, {"当月", s.Month}} {
+		for _, t := range period.totals {
+			payments = append(payments, []string{period.name, t.Channel, strconv.Itoa(t.Count), t.Amount.String()})
+		}
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		// A BOM makes Excel on Windows read the CSV as UTF-8.
+		if _, err := f.WriteString("\uFEFF"); err != nil {
+			f.Close()
+			return err
+		}
+		w := csv.NewWriter(f)
+		if err := w.WriteAll(counts); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	case ".xlsx":
+		x := excelize.NewFile()
+		defer x.Close()
+		for i, sheet := range []struct {
+			name string
+			rows [][]string
+		}{{"各联络点统计", counts}, {"缴费统计", payments}} {
+			if i == 0 {
+				if err := x.SetSheetName("Sheet1", sheet.name); err != nil {
+					return err
+				}
+			} else if _, err := x.NewSheet(sheet.name); err != nil {
+				return err
+			}
+			for r, row := range sheet.rows {
+				for c, v := range row {
+					cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+					var val any = v
+					if n, err := strconv.ParseFloat(v, 64); err == nil && r > 0 {
+						val = n
+					}
+					if err := x.SetCellValue(sheet.name, cell, val); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return x.SaveAs(path)
+	}
+	return data.Errorf(data.EINVALID, "只能导出为 .xlsx 或 .csv 文件")
+}
+
+// NextCertificateNo proposes the number of a certificate issued here:
+// device-coded like every number made offline (DESIGN.md section 4).
+func (d *Desk) NextCertificateNo(ctx context.Context, at time.Time) (string, error) {
+	dev := d.Device()
+	if dev == nil {
+		return "", data.Errorf(data.EUNAUTHORIZED, "本工作站尚未注册")
+	}
+	day := at.In(data.Shanghai).Format("20060102")
+	seq, err := d.Store.NextCounter(ctx, "certificate/"+day)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("ZC-%s-%s-%04d", dev.Code, day, seq), nil
+}
+
+// Certify issues the certificate of a paid application.
+func (d *Desk) Certify(ctx context.Context, applicationID, no string, issuedAt time.Time) (*View, error) {
+	if strings.TrimSpace(no) == "" {
+		return nil, data.Errorf(data.EINVALID, "请填写证书编号")
+	}
+	return d.Do(ctx, data.Command{Action: data.ActionCertify, ApplicationID: applicationID,
+		Certificate: &data.Certificate{No: strings.TrimSpace(no), IssuedAt: issuedAt}})
+}
+
+// DailyReport prints the 日结报表 of this desk's liaison point for day.
+func (d *Desk) DailyReport(ctx context.Context, day time.Time) (*Printout, error) {
+	dev, clerk := d.Device(), d.Clerk()
+	if dev == nil || clerk == nil {
+		return nil, data.Errorf(data.EUNAUTHORIZED, "请先登录")
+	}
+	from := data.Midnight(day)
+	rows, err := d.Store.Payments(ctx, dev.LiaisonPointID, from, from.AddDate(0, 0, 1))
+	if err != nil {
+		return nil, err
+	}
+	r := forms.DailyReport{Date: from, LiaisonPoint: d.pointName(ctx, dev.LiaisonPointID), Device: dev.Code, Clerk: clerk.Name}
+	for _, p := range rows {
+		r.Payments = append(r.Payments, forms.Payment{NoticeNo: p.NoticeNo, AppNo: p.ApplicationNo, Payer: p.Name, Item: feeItem,
+			Method: p.Channel, Amount: p.Amount, At: p.PaidAt})
+	}
+	now := d.Now()
+	printed, err := forms.Render(r, forms.Sealer{}, now)
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(d.Dir, "printed", fmt.Sprintf("日结报表-%s-%s.pdf", from.Format("20060102"), now.In(data.Shanghai).Format("150405")))
+	if err := os.WriteFile(path, printed.PDF, 0o600); err != nil {
+		return nil, err
+	}
+	return &Printout{Path: path, Unprintable: printed.Unprintable}, nil
+}

@@ -1,0 +1,179 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"titledesk/data"
+)
+
+// Queue is one task's list: the statuses it holds, per role. Screens are
+// built from this table, not from branches.
+type Queue struct {
+	Task     string // navigation label
+	Role     data.Role
+	Statuses []data.Status
+}
+
+// Queues are the worklists of DESIGN.md section 6.
+var Queues = []Queue{
+	{"初审", data.RoleClerk, []data.Status{data.StatusLiaisonReview}},
+	{"市局退回", data.RoleClerk, []data.Status{data.StatusBureauRejected}},
+	{"现场核验", data.RoleClerk, []data.Status{data.StatusAwaitingPaper, data.StatusPaperDeficient}},
+	{"待缴费", data.RoleClerk, []data.Status{data.StatusAwaitingPayment}},
+	{"复审", data.RoleBureau, []data.Status{data.StatusBureauReview}},
+	{"发证", data.RoleBureau, []data.Status{data.StatusPaid}},
+}
+
+// QueueOf is the queue named task for role, nil if there is none.
+func QueueOf(role data.Role, task string) *Queue {
+	for i := range Queues {
+		if Queues[i].Role == role && Queues[i].Task == task {
+			return &Queues[i]
+		}
+	}
+	return nil
+}
+
+// ActWithin is how many working days the liaison point or bureau has to act
+// on an application in its queue, counted from the decision that put it
+// there. The guide sets 5 working days for the one-time notice; the same
+// span is used for first review and a bureau return (an assumption until
+// the bureau publishes its own).
+const ActWithin = 5
+
+// deadlines says, per status, when the deadline falls. Statuses not listed
+// have none.
+var deadlines = map[data.Status]func(s *data.ApplicationSummary, cal *data.Calendar) time.Time{
+	data.StatusLiaisonReview:  reviewDeadline,
+	data.StatusBureauRejected: reviewDeadline,
+	data.StatusBureauReview:   reviewDeadline,
+	data.StatusPaperDeficient: func(s *data.ApplicationSummary, _ *data.Calendar) time.Time { return s.SupplementDeadline },
+}
+
+func reviewDeadline(s *data.ApplicationSummary, cal *data.Calendar) time.Time {
+	if s.ReviewedAt.IsZero() {
+		return time.Time{}
+	}
+	return cal.AddWorkingDays(s.ReviewedAt, ActWithin)
+}
+
+// Deadline is an application's next deadline and the working days left
+// before it (0 on the day, negative once past). ok is false when its status
+// has no deadline.
+func Deadline(s *data.ApplicationSummary, cal *data.Calendar, now time.Time) (at time.Time, left int, ok bool) {
+	f := deadlines[s.Status]
+	if f == nil {
+		return time.Time{}, 0, false
+	}
+	if at = f(s, cal); at.IsZero() {
+		return at, 0, false
+	}
+	return at, cal.WorkingDaysBetween(now, at), true
+}
+
+// QueueFilter is what a clerk narrows a queue by.
+type QueueFilter struct {
+	Statuses []data.Status
+	Series   string
+	Level    string
+	// From and To bound the 送审时间 (submitted) date, inclusive; zero is open.
+	From, To time.Time
+	Search   string
+	Offset   int
+	Limit    int
+}
+
+// narrows reports whether the filter needs the rows checked here: the
+// store indexes status and search but not series, level or date.
+func (f QueueFilter) narrows() bool {
+	return f.Series != "" || f.Level != "" || !f.From.IsZero() || !f.To.IsZero()
+}
+
+func (f QueueFilter) keeps(s *data.ApplicationSummary) bool {
+	day := data.Midnight(s.SubmittedAt)
+	return (f.Series == "" || s.Series == f.Series) && (f.Level == "" || s.Level == f.Level) &&
+		(f.From.IsZero() || !day.Before(data.Midnight(f.From))) && (f.To.IsZero() || !day.After(data.Midnight(f.To)))
+}
+
+// List returns one page of a queue and the number of all matches.
+func (d *Desk) List(ctx context.Context, f QueueFilter) ([]data.ApplicationSummary, int, error) {
+	sf := data.ApplicationFilter{Statuses: f.Statuses, Search: strings.TrimSpace(f.Search), Offset: f.Offset, Limit: f.Limit}
+	if !f.narrows() {
+		return d.Queue(ctx, sf)
+	}
+	// One queue of one liaison point is a few thousand rows at most:
+	// filtering them here is cheaper than a schema change.
+	sf.Offset, sf.Limit = 0, 1<<30
+	rows, _, err := d.Queue(ctx, sf)
+	if err != nil {
+		return nil, 0, err
+	}
+	rows = slices.DeleteFunc(rows, func(s data.ApplicationSummary) bool { return !f.keeps(&s) })
+	total := len(rows)
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	lo := min(max(f.Offset, 0), total)
+	return rows[lo:min(lo+limit, total)], total, nil
+}
+
+// Urgent is one application the 工作台 warns about.
+type Urgent struct {
+	data.ApplicationSummary
+	Deadline time.Time
+	Left     int // working days; negative when past
+}
+
+// Workbench is what the 工作台 shows: the size of each of the role's
+// queues and the applications whose deadline is within days working days
+// or past, most urgent first.
+func (d *Desk) Workbench(ctx context.Context, role data.Role, days int) (counts map[string]int, urgent []Urgent, err error) {
+	cal, err := d.Store.Calendar(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	point := ""
+	if dev := d.Device(); dev != nil && dev.Role == data.RoleClerk {
+		point = dev.LiaisonPointID
+	}
+	byStatus, err := d.Store.CountByStatus(ctx, point)
+	if err != nil {
+		return nil, nil, err
+	}
+	counts = map[string]int{}
+	now := d.Now()
+	for _, q := range Queues {
+		if q.Role != role {
+			continue
+		}
+		for _, s := range q.Statuses {
+			counts[q.Task] += byStatus[s]
+		}
+		// The oldest rows hold the review deadlines; supplement deadlines
+		// have their own index, soonest first.
+		f := data.ApplicationFilter{Statuses: q.Statuses, Limit: 200}
+		rows, _, err := d.Queue(ctx, f)
+		if err != nil {
+			return nil, nil, err
+		}
+		f.DeadlineBefore = cal.AddWorkingDays(now, days+1)
+		soon, _, err := d.Queue(ctx, f)
+		if err != nil {
+			return nil, nil, err
+		}
+		seen := map[string]bool{}
+		for _, r := range append(rows, soon...) {
+			at, left, ok := Deadline(&r, cal, now)
+			if ok && left <= days && !seen[r.ID] {
+				seen[r.ID] = true
+				urgent = append(urgent, Urgent{r, at, left})
+			}
+		}
+	}
+	slices.SortStableFunc(urgent, func(a, b Urgent) int { return a.Deadline.Compare(b.Deadline) })
+	return counts, urgent, nil
+}

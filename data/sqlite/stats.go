@@ -1,0 +1,94 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"titledesk/data"
+)
+
+// CountsByPoint counts applications per liaison point and status.
+func (s *Store) CountsByPoint(ctx context.Context) (map[string]map[data.Status]int, error) {
+	out := map[string]map[data.Status]int{}
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		rows, err := query(ctx, tx, `SELECT liaison_point_id, status, count(*) FROM applications GROUP BY liaison_point_id, status`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				point string
+				st    data.Status
+				n     int
+			)
+			if err := rows.Scan(&point, &st, &n); err != nil {
+				return err
+			}
+			if out[point] == nil {
+				out[point] = map[data.Status]int{}
+			}
+			out[point][st] = n
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// OverdueByPoint counts, per liaison point, applications whose supplement
+// deadline is before day and that still wait in paper_deficient.
+func (s *Store) OverdueByPoint(ctx context.Context, day time.Time) (map[string]int, error) {
+	out := map[string]int{}
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		rows, err := query(ctx, tx, `SELECT liaison_point_id, count(*) FROM applications
+			WHERE status = ? AND supplement_deadline < ? GROUP BY liaison_point_id`, string(data.StatusPaperDeficient), data.Midnight(day).UnixNano())
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				point string
+				n     int
+			)
+			if err := rows.Scan(&point, &n); err != nil {
+				return err
+			}
+			out[point] = n
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// PaymentRow is one recorded payment.
+type PaymentRow struct {
+	ApplicationNo, Name, LiaisonPointID, NoticeNo, Channel, ReceiptNo string
+	Amount                                                            data.Fen
+	PaidAt                                                            time.Time
+}
+
+// Payments lists payments made in [from, to), at one liaison point or all
+// (""), in the order they were paid.
+func (s *Store) Payments(ctx context.Context, pointID string, from, to time.Time) ([]PaymentRow, error) {
+	var out []PaymentRow
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		rows, err := query(ctx, tx, `SELECT no, name, liaison_point_id, coalesce(notice_no, ''), payment_channel, payment_receipt_no, payment_amount, payment_paid_at
+			FROM applications WHERE payment_receipt_no IS NOT NULL AND payment_paid_at >= ? AND payment_paid_at < ? AND (?3 = '' OR liaison_point_id = ?3)
+			ORDER BY payment_paid_at`, from.UnixNano(), to.UnixNano(), pointID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p PaymentRow
+			if err := rows.Scan(&p.ApplicationNo, &p.Name, &p.LiaisonPointID, &p.NoticeNo, &p.Channel, &p.ReceiptNo, &p.Amount, nullTime{&p.PaidAt}); err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		return rows.Err()
+	})
+	return out, err
+}

@@ -1,0 +1,154 @@
+package sync_test
+
+import (
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"titledesk/data"
+	"titledesk/forms"
+)
+
+// TestClerkToBureauAndBack follows one application across the real server:
+// the clerk passes it, the bureau desk receives and passes it, the server
+// seals the form and queues the SMS, and the clerk desk receives the sealed
+// form, whose QR verifies there as genuine; the counter then takes it.
+func TestClerkToBureauAndBack(t *testing.T) {
+	w := newWorld(t)
+	a := w.apps(t, 1, "DLXH", data.StatusLiaisonReview)[0]
+	clerk, bureau := w.desk(t, "DLXH", "chen"), w.desk(t, "", "wang")
+	ctx := context.Background()
+
+	if _, err := clerk.Do(ctx, data.Command{Action: data.ActionLiaisonPass, ApplicationID: a.ID}); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, clerk)
+	drain(t, bureau)
+	v, err := bureau.View(ctx, a.ID)
+	if err != nil || v.Status != data.StatusBureauReview {
+		t.Fatalf("bureau desk: %v %v", v, err)
+	}
+	// A reviewer has the bureau's actions only.
+	for _, act := range v.Actions {
+		if act.Role != data.RoleBureau {
+			t.Errorf("reviewer offered %s of %s", act.Action, act.Role)
+		}
+	}
+	if _, err := bureau.Do(ctx, data.Command{Action: data.ActionLiaisonPass, ApplicationID: a.ID}); data.ErrorCode(err) != data.EFORBIDDEN {
+		t.Errorf("reviewer issuing a clerk command: %v", err)
+	}
+	if _, err := bureau.Do(ctx, data.Command{Action: data.ActionBureauPass, ApplicationID: a.ID}); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, bureau)
+	sms, _ := w.db.SMSLog(ctx, 10)
+	if len(sms) != 1 || sms[0].ApplicationID != a.ID || sms[0].Template != string(data.ActionBureauPass) || !strings.Contains(sms[0].Text, a.No) {
+		t.Errorf("sms queued: %+v", sms)
+	}
+
+	drain(t, clerk)
+	cv, err := clerk.View(ctx, a.ID)
+	if err != nil || cv.Status != data.StatusAwaitingPaper || cv.FormSeal == "" {
+		t.Fatalf("clerk desk after the bureau passed: %+v %v", cv, err)
+	}
+	// The clerk prints the sealed form and scans its QR back.
+	p, err := clerk.Print(ctx, a.ID, data.DocForm)
+	if err != nil || p.Payload != cv.FormSeal {
+		t.Fatalf("print form: %v (payload %q, sealed %q)", err, p.Payload, cv.FormSeal)
+	}
+	res, err := clerk.Scan(ctx, qrOf(t, p.Path))
+	if err != nil || res.Verdict.Status != forms.Genuine || res.View == nil || res.View.ID != a.ID {
+		t.Fatalf("scan of the printed form: %+v %v", res, err)
+	}
+	// One character changed: forged. The counter takes the papers.
+	forged := []byte(cv.FormSeal)
+	forged[len(forged)-3] ^= 1
+	if res, _ := clerk.Scan(ctx, string(forged)); res.Verdict.Status != forms.Forged || res.View != nil {
+		t.Errorf("forged seal: %+v", res.Verdict)
+	}
+	checks := []data.AttachmentCheck{{AttachmentID: "s1", Check: data.CheckMatch}}
+	if _, prints, err := clerk.Accept(ctx, a.ID, checks, nil); err != nil || len(prints) != 2 {
+		t.Fatalf("accept: %v %d", err, len(prints))
+	}
+	drain(t, clerk)
+	if got, _ := w.db.Application(ctx, a.ID); got.Status != data.StatusAwaitingPayment || got.Notice == nil {
+		t.Errorf("server after accept: %s %+v", got.Status, got.Notice)
+	}
+	// After a new version the printed form still verifies: its fields did not change.
+	if res, _ := clerk.Scan(ctx, cv.FormSeal); res.Verdict.Status != forms.Genuine {
+		t.Errorf("form after the counter accepted: %v", res.Verdict.Message)
+	}
+}
+
+// qrOf renders page 1 of a PDF and decodes its QR code.
+func qrOf(t *testing.T, pdf string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "page")
+	if b, err := exec.Command("pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", pdf, out).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, b)
+	}
+	matches, _ := filepath.Glob(out + "*.png")
+	if len(matches) != 1 {
+		t.Fatalf("pdftoppm made %v", matches)
+	}
+	text, err := decodeQR(matches[0])
+	if err != nil {
+		t.Fatalf("decode QR: %v", err)
+	}
+	return text
+}
+
+func TestBureauStatisticsExport(t *testing.T) {
+	w := newWorld(t)
+	w.apps(t, 3, "DLXH", data.StatusLiaisonReview)
+	w.apps(t, 2, "JZXH", data.StatusPaid)
+	bureau := w.desk(t, "", "wang")
+	ctx := context.Background()
+	st, err := bureau.Statistics(ctx, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Today) == 0 || st.Today[0].Count != 2 {
+		t.Errorf("today's payments: %+v", st.Today)
+	}
+	path := filepath.Join(t.TempDir(), "统计.xlsx")
+	if err := st.Export(path); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, err := x.GetRows("各联络点统计")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, r := range rows[1:] {
+		got[r[0]] = r
+	}
+	col := func(s data.Status) int {
+		for i, h := range rows[0] {
+			if h == s.Label() {
+				return i
+			}
+		}
+		t.Fatalf("no column %s in %v", s.Label(), rows[0])
+		return 0
+	}
+	if r := got["东莞市电力行业协会"]; r == nil || r[col(data.StatusLiaisonReview)] != "3" {
+		t.Errorf("DLXH row %v", r)
+	}
+	if r := got["东莞市建筑行业协会"]; r == nil || r[col(data.StatusPaid)] != "2" || r[len(r)-1] != "2" {
+		t.Errorf("JZXH row %v", r)
+	}
+	if err := st.Export(filepath.Join(t.TempDir(), "统计.pdf")); data.ErrorCode(err) != data.EINVALID {
+		t.Errorf("export to .pdf: %v", err)
+	}
+}
