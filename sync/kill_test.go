@@ -22,6 +22,10 @@ func TestMain(m *testing.M) {
 		childDesk(dir)
 		return
 	}
+	if arg := os.Getenv(enrollChildEnv); arg != "" {
+		enrollChild(arg)
+		return
+	}
 	os.Exit(m.Run())
 }
 
