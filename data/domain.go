@@ -60,6 +60,8 @@ type Form struct {
 	Mobile      string
 	Education   string // 学历
 	Major       string // 所学专业
+	// WorkingYears is 从事专业技术工作年限, which the first review checks.
+	WorkingYears int
 
 	UnitID         string
 	UnitName       string
@@ -263,7 +265,19 @@ type Unit struct {
 	ContactName   string
 	ContactMobile string
 	Approved      bool
+	RejectReason  string // why the bureau refused the registration; "" while pending
 	CreatedAt     time.Time
+}
+
+// StatusLabel is where the unit's registration stands.
+func (u *Unit) StatusLabel() string {
+	switch {
+	case u.Approved:
+		return "已通过"
+	case u.RejectReason != "":
+		return "未通过"
+	}
+	return "待审核"
 }
 
 // Validate checks a unit's registration.

@@ -1,7 +1,6 @@
 package data
 
 import (
-	"fmt"
 	"slices"
 	"time"
 )
@@ -107,7 +106,7 @@ type Transition struct {
 	ReturnTo ReturnTo
 	Document Document
 	Requires []Requirement
-	SMS      string // message queued for the applicant; %s is the application number
+	SMS      string // message queued for the applicant, a template for SMSText
 	Seal     bool   // the application form is sealed and becomes printable
 }
 
@@ -124,12 +123,14 @@ var Transitions = buildTransitions()
 
 func buildTransitions() []Transition {
 	const (
-		smsReturned  = "【职称考核认定】您的申请（编号%s）已被退回，请登录系统查看退回原因并一次性修改后重新送审。"
-		smsBureauNo  = "【职称考核认定】您的申请（编号%s）市局复审未通过，联络点将告知处理意见。"
-		smsPaper     = "【职称考核认定】您的申请（编号%s）已通过复审，请打印申报表，携带纸质材料原件及复印件到所选人才联络点递交。"
-		smsDeficient = "【职称考核认定】您的申请（编号%s）纸质材料需补正，请在一次性告知书规定的5个工作日内补齐，逾期退件。"
-		smsAccepted  = "【职称考核认定】您的申请（编号%s）纸质材料已受理，请按缴款通知书缴费并将票据交联络点。"
-		smsCertified = "【职称考核认定】您的申请（编号%s）已发证，证书信息可登录系统查看。"
+		// Placeholders are filled by SMSText: each message says what to do
+		// next, where and by when.
+		smsReturned  = "【职称考核认定】您的申请（编号{no}）已被退回，原因：{reasons}。请登录专业技术人才服务系统一次性修改后重新送审。"
+		smsBureauNo  = "【职称考核认定】您的申请（编号{no}）市局复审未通过，原因：{reasons}。{point}将告知处理意见，电话{phone}。"
+		smsPaper     = "【职称考核认定】您的申请（编号{no}）已通过复审。请登录系统打印申报表，携带各项材料原件及复印件到{point}（{address}）递交纸质材料，电话{phone}。"
+		smsDeficient = "【职称考核认定】您的申请（编号{no}）纸质材料需补正：{reasons}。请于{deadline}前（5个工作日内）到{point}一次性补齐，逾期退件。"
+		smsAccepted  = "【职称考核认定】您的申请（编号{no}）纸质材料已受理。请按缴款通知书到银行或微信缴费，并将票据第三联或缴费截图交{point}。"
+		smsCertified = "【职称考核认定】您的申请（编号{no}）已发证，证书编号{cert}，可登录系统“证书查询”查看。"
 	)
 	ts := []Transition{
 		{From: StatusDraft, Action: ActionEdit, Role: RoleApplicant, To: StatusDraft, Requires: reqs(needForm)},
@@ -225,6 +226,9 @@ type Command struct {
 type Env struct {
 	Now      time.Time
 	Calendar *Calendar
+	// Point finds a liaison point for SMS texts; where it is nil (or finds
+	// nothing) the texts name "the chosen liaison point" instead.
+	Point func(id string) *LiaisonPoint
 }
 
 // EffectKind is a side effect of an applied command.
@@ -359,7 +363,7 @@ func Apply(app *Application, cmd Command, env Env) (Outcome, error) {
 	if t.SMS != "" {
 		out.Effects = append(out.Effects, Effect{
 			Kind: EffectSMS, ApplicationID: next.ID, Version: next.Version, Mobile: next.Mobile,
-			Text: fmt.Sprintf(t.SMS, next.No), Template: string(t.Action), DedupeKey: cmd.ID + "/sms",
+			Text: SMSText(t.SMS, &next, &cmd, env), Template: string(t.Action), DedupeKey: cmd.ID + "/sms",
 		})
 	}
 	if t.Seal {

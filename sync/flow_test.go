@@ -47,7 +47,7 @@ func TestClerkToBureauAndBack(t *testing.T) {
 	}
 	drain(t, bureau)
 	sms, _ := w.db.SMSLog(ctx, 10)
-	if len(sms) != 1 || sms[0].ApplicationID != a.ID || sms[0].Template != string(data.ActionBureauPass) || !strings.Contains(sms[0].Text, a.No) {
+	if len(sms) != 1 || sms[0].ApplicationID != a.ID || sms[0].Template != string(data.ActionBureauPass) || !strings.Contains(sms[0].Text, a.No) || !strings.Contains(sms[0].Text, "到东莞市电力行业协会") {
 		t.Errorf("sms queued: %+v", sms)
 	}
 

@@ -290,6 +290,10 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, cmd data.Command, env d
 	if err != nil {
 		return data.Outcome{}, err
 	}
+	env.Point = func(id string) *data.LiaisonPoint {
+		p, _ := pointTx(ctx, tx, id)
+		return p
+	}
 	out, err := data.Apply(app, cmd, env)
 	if err != nil {
 		return data.Outcome{}, err
