@@ -1,0 +1,268 @@
+package portal
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"titledesk/data"
+)
+
+func TestOthersApplicationsAreNotFound(t *testing.T) {
+	s := newSite(t)
+	unitA, uA := s.unit("unita", "东莞市明辉电力工程有限公司")
+	unitB, uB := s.unit("unitb", "东莞市松湖建筑有限公司")
+	zhang := s.applicant("zhangwei", uA)
+	li := s.applicant("lina", uA) // same unit, another person
+	wang := s.applicant("wangfang", uB)
+	id := zhang.draft()
+	zhang.uploadAll(id)
+	att := s.app(id).Attachments[0].ID
+
+	// A draft is the applicant's alone, even for his unit.
+	for _, v := range []*visitor{li, wang, unitA, unitB} {
+		for _, path := range []string{"/applications/" + id, "/scans/" + id + "/" + att, "/unit/applications/" + id} {
+			if status, body := v.get(path); status == http.StatusOK || strings.Contains(body, "电力工程电气助理工程师") {
+				t.Errorf("%s shows another's draft: %d", path, status)
+			}
+		}
+	}
+	a := s.app(id)
+	zhang.post("/applications/"+id+"/submit", url.Values{"version": {itoa(a.Version)}})
+	a = s.app(id)
+	if a.Status != "unit_review" {
+		t.Fatalf("submit: %s", a.Status)
+	}
+
+	// Submitted: the unit sees it; another applicant and another unit do not,
+	// and cannot act on it either.
+	if status, _ := unitA.get("/unit/applications/" + id); status != http.StatusOK {
+		t.Errorf("own unit: %d", status)
+	}
+	for name, v := range map[string]*visitor{"colleague": li, "other unit's applicant": wang, "other unit": unitB} {
+		for _, path := range []string{"/applications/" + id, "/scans/" + id + "/" + att, "/unit/applications/" + id, "/applications/" + id + "/form.pdf"} {
+			if status, _ := v.get(path); status != http.StatusNotFound && status != http.StatusForbidden {
+				t.Errorf("%s GET %s: %d", name, path, status)
+			}
+		}
+		if _, body := v.get("/unit/applications?all=1"); strings.Contains(body, a.No) {
+			t.Errorf("%s lists the application", name)
+		}
+		if _, body := v.get("/applications"); strings.Contains(body, a.No) {
+			t.Errorf("%s lists the application", name)
+		}
+	}
+	for _, path := range []string{"/applications/" + id + "/withdraw", "/unit/applications/" + id + "/reject"} {
+		for name, v := range map[string]*visitor{"colleague": li, "other unit": unitB} {
+			if status, _ := v.post(path, url.Values{"version": {itoa(a.Version)}, "note": {"x"}}); status == http.StatusOK {
+				t.Errorf("%s POST %s succeeded", name, path)
+			}
+		}
+	}
+	// The applicant cannot review his own application as if he were the unit.
+	if status, _ := zhang.post("/unit/applications/"+id+"/approve", url.Values{"version": {itoa(a.Version)}}); status != http.StatusForbidden {
+		t.Errorf("applicant on the unit's approve: %d", status)
+	}
+	if got := s.app(id); got.Version != a.Version {
+		t.Errorf("someone else changed the application to v%d (%s)", got.Version, got.Status)
+	}
+	// Not logged in: pages send to the login, scans are not found.
+	anon := s.visitor()
+	resp, err := anon.c.Get(s.srv.URL + "/applications/" + id)
+	if err != nil || resp.Request.URL.Path != "/login" {
+		t.Errorf("anonymous application page ended at %v %v", resp.Request.URL, err)
+	}
+	if status, _ := anon.get("/scans/" + id + "/" + att); status != http.StatusNotFound {
+		t.Errorf("anonymous scan: %d", status)
+	}
+}
+
+func TestCSRFTokenRequired(t *testing.T) {
+	s := newSite(t)
+	_, u := s.unit("minghui", "东莞市明辉电力工程有限公司")
+	zhang := s.applicant("zhangwei", u)
+	forged := zhang.csrf[:len(zhang.csrf)-2] + "AA"
+	other := s.visitor()
+	other.get("/login") // another browser's token
+	for name, token := range map[string]string{"missing": "", "forged": forged, "another session's": other.csrf} {
+		form := url.Values{"csrf": {token}, "name": {"李四"}, "id_number": {"440101199001010011"}, "mobile": {"13800138001"},
+			"education": {"大学本科"}, "major": {"x"}, "working_years": {"1"}}
+		status, body := zhang.post("/profile", form)
+		mustContain(t, name+" token", status, body, http.StatusForbidden, "安全校验未通过")
+	}
+	// The login form is protected too, so nobody can log a browser into his account.
+	status, body := other.post("/login", url.Values{"csrf": {forged}, "login": {"zhangwei"}, "password": {"个人密码2026"}})
+	mustContain(t, "forged login", status, body, http.StatusForbidden, "安全校验未通过")
+	// A browser's cross-site POST is refused before the token is looked at.
+	req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/profile", strings.NewReader(url.Values{"csrf": {zhang.csrf}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	status, body = zhang.read(zhang.c.Do(req))
+	mustContain(t, "cross-site", status, body, http.StatusForbidden, "其他网站")
+
+	acc, _ := s.db.AccountByLogin(context.Background(), "zhangwei")
+	if acc.Name != "张伟" {
+		t.Errorf("a refused form changed the profile: %+v", acc)
+	}
+	if !strings.HasPrefix(acc.PasswordHash, "$argon2id$") {
+		t.Errorf("password stored as %q", acc.PasswordHash)
+	}
+}
+
+func TestSessionCookie(t *testing.T) {
+	s := newSite(t)
+	_, u := s.unit("minghui", "东莞市明辉电力工程有限公司")
+	v := s.applicant("zhangwei", u)
+	before := v.c.Jar.Cookies(mustURL(s.srv.URL))[0].Value
+	resp, err := v.c.PostForm(s.srv.URL+"/login", url.Values{"csrf": {v.csrf}, "login": {"zhangwei"}, "password": {"个人密码2026"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	// The cookie of the login response (before the redirect).
+	var set string
+	for r := resp; r != nil; r = r.Request.Response {
+		if c := r.Header.Get("Set-Cookie"); c != "" {
+			set = c
+		}
+	}
+	for _, want := range []string{"__Host-titledesk=", "Path=/", "HttpOnly", "Secure", "SameSite=Lax", "Max-Age=28800"} {
+		if !strings.Contains(set, want) {
+			t.Errorf("session cookie %q lacks %s", set, want)
+		}
+	}
+	if after := v.c.Jar.Cookies(mustURL(s.srv.URL))[0].Value; after == before {
+		t.Error("the session token was not renewed at login")
+	}
+	// Logout ends the session on the server.
+	old := v.c.Jar.Cookies(mustURL(s.srv.URL))[0].Value
+	v.get("/applications")
+	v.post("/logout", url.Values{})
+	if _, err := s.db.SessionAccount(context.Background(), tokenHash(old), s.now); err == nil {
+		t.Error("the session survived logout")
+	}
+	// An expired session is a logged-out one.
+	v.login("zhangwei", "个人密码2026")
+	s.now = s.now.Add(sessionTTL + time.Minute)
+	resp, _ = v.c.Get(s.srv.URL + "/applications")
+	resp.Body.Close()
+	if resp.Request.URL.Path != "/login" {
+		t.Errorf("expired session reached %s", resp.Request.URL.Path)
+	}
+}
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}
+
+func TestLoginLockout(t *testing.T) {
+	s := newSite(t)
+	_, u := s.unit("minghui", "东莞市明辉电力工程有限公司")
+	s.applicant("zhangwei", u)
+	v := s.visitor()
+	for i := 0; i < loginRule.Max-1; i++ {
+		status, body := v.post("/login", url.Values{"login": {"ZhangWei"}, "password": {"wrong-password"}})
+		mustContain(t, "wrong password", status, body, http.StatusUnprocessableEntity, "用户名或密码错误")
+	}
+	status, body := v.post("/login", url.Values{"login": {"zhangwei"}, "password": {"wrong-password"}})
+	mustContain(t, "fifth wrong password", status, body, http.StatusUnprocessableEntity, "登录失败次数过多", "10:15")
+	// Locked: even the right password is refused, from any address.
+	status, body = v.post("/login", url.Values{"login": {"zhangwei"}, "password": {"个人密码2026"}})
+	mustContain(t, "right password while locked", status, body, http.StatusUnprocessableEntity, "登录失败次数过多")
+	s.now = s.now.Add(loginRule.Lock + time.Second)
+	v.login("zhangwei", "个人密码2026")
+
+	// One address trying many names is stopped too, whatever the name.
+	w := s.visitor()
+	for i := 0; i < ipRule.Max; i++ {
+		w.post("/login", url.Values{"login": {"guess" + itoa(int64(i))}, "password": {"wrong-password"}})
+	}
+	status, body = w.post("/login", url.Values{"login": {"minghui"}, "password": {"单位密码2026"}})
+	mustContain(t, "address locked", status, body, http.StatusUnprocessableEntity, "登录失败次数过多")
+}
+
+func TestUploadsMustBeImages(t *testing.T) {
+	s := newSite(t)
+	_, u := s.unit("minghui", "东莞市明辉电力工程有限公司")
+	zhang := s.applicant("zhangwei", u)
+	id := zhang.draft()
+	version := itoa(s.app(id).Version)
+	for _, tc := range []struct {
+		name    string
+		content []byte
+		want    string
+		status  int
+	}{
+		{"学历证书.jpg", []byte("%PDF-1.4 not a picture"), "“学历证书.jpg”不是有效的 JPEG 或 PNG 图片", http.StatusUnprocessableEntity},
+		{"小图.png", scanPNG(100, 100), "“小图.png”太小（100×100 像素）", http.StatusUnprocessableEntity},
+		{"巨大.png", make([]byte, 11<<20), "超过 10 MB", http.StatusBadRequest},
+	} {
+		status, body := zhang.upload("/applications/"+id+"/materials", version, "学历证书", tc.name, tc.content)
+		mustContain(t, tc.name, status, body, tc.status, tc.want)
+	}
+	status, body := zhang.upload("/applications/"+id+"/materials", version, "不存在的类别", "a.png", scanPNG(300, 300))
+	mustContain(t, "unknown kind", status, body, http.StatusUnprocessableEntity, "请选择材料类别")
+	if a := s.app(id); len(a.Attachments) != 0 || a.Version != 1 {
+		t.Errorf("refused uploads changed the application: %+v", a.Attachments)
+	}
+	// A stale page (version) is told so instead of overwriting.
+	zhang.upload("/applications/"+id+"/materials", version, "学历证书", "ok.png", scanPNG(300, 300))
+	status, body = zhang.upload("/applications/"+id+"/materials", version, "学位证书", "ok2.png", scanPNG(301, 300))
+	mustContain(t, "stale version", status, body, http.StatusUnprocessableEntity, "已被他人处理")
+}
+
+func TestRegistrationRules(t *testing.T) {
+	s := newSite(t)
+	v := s.visitor()
+	code := data.MakeCreditCode("91441900MA4UABCD1")
+	form := url.Values{"name": {"东莞市待审公司"}, "credit_code": {code}, "contact_name": {"黄丽"}, "contact_mobile": {"13922001100"},
+		"login": {"pending"}, "password": {"单位密码2026"}, "password2": {"单位密码2026"}}
+	status, body := v.post("/register/unit", form)
+	mustContain(t, "register", status, body, http.StatusOK, "等待市人力资源局审核")
+	status, body = v.post("/register/unit", form)
+	mustContain(t, "same code again", status, body, http.StatusUnprocessableEntity, "已注册")
+
+	// An applicant cannot register under a unit not yet approved.
+	a := s.visitor()
+	status, body = a.post("/register/applicant", url.Values{"name": {"张伟"}, "id_number": {"11010519491231002X"}, "mobile": {"13800138000"},
+		"unit_credit_code": {code}, "login": {"zhangwei"}, "password": {"个人密码2026"}, "password2": {"个人密码2026"}})
+	mustContain(t, "under a pending unit", status, body, http.StatusUnprocessableEntity, "尚未通过审核")
+
+	// The pending unit logs in to its registration's state only; refused, it
+	// reads why and sends corrected details.
+	v.login("pending", "单位密码2026")
+	resp, _ := v.c.Get(s.srv.URL + "/unit/applications")
+	resp.Body.Close()
+	if resp.Request.URL.Path != "/unit/registration" {
+		t.Errorf("pending unit reached %s", resp.Request.URL.Path)
+	}
+	unit, _ := s.db.UnitByCreditCode(context.Background(), code)
+	unit.RejectReason = "单位名称与营业执照不一致"
+	s.db.SaveUnit(context.Background(), unit)
+	status, body = v.get("/unit/registration")
+	mustContain(t, "refused unit", status, body, http.StatusOK, "未通过审核：单位名称与营业执照不一致", "重新提交审核")
+	status, body = v.post("/unit/registration", url.Values{"name": {"东莞市待审科技有限公司"}, "contact_name": {"黄丽"}, "contact_mobile": {"13922001100"}})
+	mustContain(t, "resubmit", status, body, http.StatusOK, "已重新提交审核", "正在等待")
+	if unit, _ = s.db.UnitByCreditCode(context.Background(), code); unit.RejectReason != "" || unit.Name != "东莞市待审科技有限公司" || unit.Approved {
+		t.Errorf("after resubmit: %+v", unit)
+	}
+
+	// After login only local paths are followed.
+	w := s.visitor()
+	w.get("/login")
+	resp, err := w.c.PostForm(s.srv.URL+"/login", url.Values{"csrf": {w.csrf}, "login": {"pending"}, "password": {"单位密码2026"}, "next": {"//evil.example/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Request.URL.Host != mustURL(s.srv.URL).Host {
+		t.Errorf("login followed next to %s", resp.Request.URL)
+	}
+}
