@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"titledesk/data"
+	tdsync "titledesk/sync"
 	"titledesk/data/blobstore"
 )
 
@@ -71,6 +72,8 @@ func (p *Portal) loadSession(rq *request) error {
 		return err
 	}
 	rq.account = a
+	// The account ID, not the login: people pick their identity number as login.
+	tdsync.NoteWho(rq.ctx(), "", string(a.Role)+":"+a.ID)
 	if a.Role == data.RoleUnit {
 		if rq.unit, err = p.db.Unit(rq.ctx(), a.UnitID); err != nil {
 			return err

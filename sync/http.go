@@ -105,8 +105,9 @@ type whoKey struct{}
 // WithWho gives handlers down the chain a Who to fill in.
 func WithWho(ctx context.Context, w *Who) context.Context { return context.WithValue(ctx, whoKey{}, w) }
 
-// noteWho records the device or user of an authenticated request.
-func noteWho(ctx context.Context, device, user string) {
+// NoteWho records the device or user of an authenticated request for the
+// request log (the sync API notes devices, the portal its accounts).
+func NoteWho(ctx context.Context, device, user string) {
 	if w, ok := ctx.Value(whoKey{}).(*Who); ok {
 		w.Device, w.User = device, user
 	}

@@ -61,7 +61,7 @@ func (s *Server) authenticate(r *http.Request) (*data.Device, error) {
 	if err != nil {
 		return nil, err
 	}
-	noteWho(r.Context(), dev.Code, "")
+	NoteWho(r.Context(), dev.Code, "")
 	return dev, nil
 }
 
@@ -84,7 +84,7 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request, _ *data.Device) 
 	if err != nil {
 		return err
 	}
-	noteWho(r.Context(), dev.Code, "")
+	NoteWho(r.Context(), dev.Code, "")
 	writeJSON(w, http.StatusOK, EnrollResponse{Device: *dev, Token: token, BureauKeyID: s.BureauKeyID, BureauPublicKey: s.BureauPublicKey})
 	return nil
 }

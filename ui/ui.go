@@ -3,35 +3,175 @@
 package ui
 
 import (
-	"fyne.io/fyne/v2"
+	"context"
+	"net/url"
+	stdsync "sync"
+	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"titledesk/app"
 	"titledesk/assets"
+	"titledesk/data"
 )
 
-// Config is what main.go hands over from its flags.
+// Config is what main.go hands over.
 type Config struct {
-	DataDir string
-	Role    Role
+	Desk *app.Desk
+	// Open shows a printed PDF in the system viewer; nil opens it with the
+	// app's OpenURL (xdg-open, or the Windows file association).
+	Open func(path string) error
+	// IdleLock locks the screen after this long without input; 0 means
+	// DefaultIdleLock.
+	IdleLock time.Duration
+	Hostname string // sent at enrollment
 }
 
-// NewWindow builds the workstation window on a, ready to show.
-func NewWindow(a fyne.App, cfg Config) fyne.Window {
+// DefaultIdleLock suits a counter PC shared by clerks.
+const DefaultIdleLock = 5 * time.Minute
+
+// Workstation is the one window and what it shows.
+type Workstation struct {
+	App  fyne.App
+	Win  fyne.Window
+	Desk *app.Desk
+	cfg  Config
+	ctx  context.Context
+
+	shell *Shell
+	// async runs slow work (decoding, network) off the UI goroutine; it
+	// hands results back with fyne.Do. Tests run it in place.
+	async func(func())
+	// syncLoop starts the background sync after login; tests sync by hand,
+	// as the test driver runs fyne.Do on the caller's goroutine.
+	syncLoop bool
+	// keys are the current screen's Enter and Esc; nil does nothing.
+	onEnter, onEsc func()
+
+	mu       stdsync.Mutex
+	lastUsed time.Time
+	locked   bool
+}
+
+// NewWindow builds the workstation window on a: enrollment on first run,
+// then the clerk login, then the desk.
+func NewWindow(a fyne.App, cfg Config) *Workstation {
 	a.Settings().SetTheme(Theme{})
 	a.SetIcon(fyne.NewStaticResource("Icon.png", assets.Icon))
-	w := a.NewWindow(WindowTitle)
-	shell := NewShell(cfg.Role)
-	w.SetContent(shell.Object())
-	w.Resize(fyne.NewSize(1366, 768))
-	// F2 reaches the canvas only when no widget holds the focus.
-	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if ev.Name == fyne.KeyF2 {
-			w.Canvas().Focus(shell.ScanBox)
-		}
-	})
-	return w
+	if cfg.IdleLock <= 0 {
+		cfg.IdleLock = DefaultIdleLock
+	}
+	if cfg.Open == nil {
+		cfg.Open = func(path string) error { return a.OpenURL(&url.URL{Scheme: "file", Path: path}) }
+	}
+	ws := &Workstation{App: a, Win: a.NewWindow(WindowTitle), Desk: cfg.Desk, cfg: cfg, ctx: context.Background(), lastUsed: time.Now(),
+		async: func(f func()) { go f() }, syncLoop: true}
+	ws.Win.Resize(fyne.NewSize(1366, 768))
+	c := ws.Win.Canvas()
+	// These reach the canvas only when no widget holds the focus; entries
+	// forward them through keyEntry.
+	c.SetOnTypedKey(ws.typedKey)
+	c.AddShortcut(ctrlP, func(fyne.Shortcut) { ws.touch(); ws.printShortcut() })
+	if ws.Desk.Enrolled() {
+		ws.showLogin(false)
+	} else {
+		ws.showEnroll()
+	}
+	return ws
 }
 
 // Run shows the window and runs the app until it is closed.
 func Run(a fyne.App, cfg Config) {
-	NewWindow(a, cfg).ShowAndRun()
+	ws := NewWindow(a, cfg)
+	go ws.watchIdle()
+	ws.Win.ShowAndRun()
+}
+
+func (ws *Workstation) typedKey(ev *fyne.KeyEvent) {
+	ws.touch()
+	switch ev.Name {
+	case fyne.KeyF2:
+		if ws.shell != nil && !ws.isLocked() {
+			ws.Win.Canvas().Focus(ws.shell.ScanBox)
+		}
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if ws.onEnter != nil {
+			ws.onEnter()
+		}
+	case fyne.KeyEscape:
+		if ws.onEsc != nil {
+			ws.onEsc()
+		}
+	}
+}
+
+// keys sets what Enter and Esc do on the screen now shown.
+func (ws *Workstation) keys(enter, esc func()) { ws.onEnter, ws.onEsc = enter, esc }
+
+// touch records input, which postpones the idle lock.
+func (ws *Workstation) touch() {
+	ws.mu.Lock()
+	ws.lastUsed = time.Now()
+	ws.mu.Unlock()
+}
+
+func (ws *Workstation) isLocked() bool {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	return ws.locked
+}
+
+// watchIdle locks the screen once nobody has used it for cfg.IdleLock.
+func (ws *Workstation) watchIdle() {
+	for range time.Tick(5 * time.Second) {
+		ws.mu.Lock()
+		idle := time.Since(ws.lastUsed) >= ws.cfg.IdleLock && !ws.locked && ws.Desk.Clerk() != nil
+		ws.mu.Unlock()
+		if idle {
+			fyne.Do(ws.Lock)
+		}
+	}
+}
+
+// Lock ends the clerk's session but keeps the desk as it is under the lock
+// screen, so unsaved input survives; only the same clerk gets it back.
+func (ws *Workstation) Lock() {
+	if ws.shell == nil || ws.isLocked() {
+		return
+	}
+	ws.mu.Lock()
+	ws.locked = true
+	ws.mu.Unlock()
+	ws.Desk.Logout()
+	ws.showLogin(true)
+}
+
+// setContent replaces the window's content and forgets the old keys.
+func (ws *Workstation) setContent(o fyne.CanvasObject) {
+	ws.keys(nil, nil)
+	ws.Win.SetContent(o)
+}
+
+// errorText is the line under a form where its errors appear, in Chinese.
+func errorText() *widget.Label {
+	l := widget.NewLabel("")
+	l.Importance = widget.DangerImportance
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func showError(l *widget.Label, err error) {
+	if err == nil {
+		l.SetText("")
+		return
+	}
+	l.SetText(data.ErrorMessage(err))
+}
+
+// centered puts a form of a fixed width in the middle of the window.
+func centered(width float32, o fyne.CanvasObject) fyne.CanvasObject {
+	box := container.NewGridWrap(fyne.NewSize(width, o.MinSize().Height), o)
+	return container.NewCenter(box)
 }

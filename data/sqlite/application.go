@@ -224,7 +224,7 @@ func (s *Store) SaveApplications(ctx context.Context, apps []*data.Application) 
 			if err := st.save(ctx, a, nil); err != nil {
 				return fmt.Errorf("save application %s: %w", a.No, err)
 			}
-			if err := s.logChange(ctx, tx, data.ChangeApplication, a.ID, scopePoint(a.LiaisonPointID)); err != nil {
+			if err := s.logChange(ctx, tx, data.ChangeApplication, a.ID, scopeOf(a)); err != nil {
 				return err
 			}
 		}
@@ -261,7 +261,7 @@ func (s *Store) CreateApplication(ctx context.Context, a *data.Application, acto
 			}
 			return err
 		}
-		if err := s.logChange(ctx, tx, data.ChangeApplication, a.ID, scopePoint(a.LiaisonPointID)); err != nil {
+		if err := s.logChange(ctx, tx, data.ChangeApplication, a.ID, scopeOf(a)); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, &data.AuditEvent{
@@ -317,7 +317,7 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, cmd data.Command, env d
 		if err := st.save(ctx, &out.Application, app); err != nil {
 			return data.Outcome{}, err
 		}
-		if err := s.logChange(ctx, tx, data.ChangeApplication, app.ID, scopePoint(app.LiaisonPointID)); err != nil {
+		if err := s.logChange(ctx, tx, data.ChangeApplication, app.ID, scopeOf(&out.Application)); err != nil {
 			return data.Outcome{}, err
 		}
 	}

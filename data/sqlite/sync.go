@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"slices"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -18,8 +19,26 @@ const (
 )
 
 // scopePoint is the scope of a liaison point's applications and clerks;
-// bureau devices receive every scope.
+// bureau devices receive every scope but scopeNone.
 func scopePoint(pointID string) string { return "P:" + pointID }
+
+// scopeNone is an application no workstation holds yet: a draft or one with
+// its unit, which the liaison point has not been given.
+const scopeNone = "-"
+
+// scopeOf is where an application's snapshots go: to its liaison point
+// (the one it names now) once the unit has passed it on.
+func scopeOf(a *data.Application) string {
+	switch a.Status {
+	case data.StatusDraft, data.StatusUnitReview, data.StatusUnitRejected:
+		return scopeNone
+	case data.StatusWithdrawn:
+		if len(a.Decisions) == 0 || !slices.ContainsFunc(a.Decisions, func(d data.Decision) bool { return d.Role == data.RoleClerk }) {
+			return scopeNone
+		}
+	}
+	return scopePoint(a.LiaisonPointID)
+}
 
 // logChange moves an entity to the head of the change log. The log holds one
 // row per entity and no data: a pull reads the entity as it is then, so a
@@ -176,7 +195,7 @@ func (s *Store) Pull(ctx context.Context, dev *data.Device, cursor int64, limit 
 		next = cursor
 	)
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		q := `SELECT seq, kind, entity_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?`
+		q := `SELECT seq, kind, entity_id FROM changes WHERE seq > ? AND scope <> '-' ORDER BY seq LIMIT ?`
 		args := []any{cursor, limit + 1}
 		if dev.Role != data.RoleBureau {
 			q = `SELECT seq, kind, entity_id FROM changes WHERE seq > ? AND scope IN ('', ?) ORDER BY seq LIMIT ?`

@@ -1,0 +1,156 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"titledesk/app"
+	"titledesk/data"
+)
+
+// checkChoices are the counter check's answers per original, in order.
+var checkChoices = []data.Check{data.CheckMatch, data.CheckMismatch, data.CheckMissing}
+
+// counterCheck is 现场核验: each original against its scan, then accept,
+// list the deficiencies once, or reject.
+type counterCheck struct {
+	d      *detailView
+	radios []*widget.RadioGroup
+	notes  []*keyEntry
+	errl   *widget.Label
+}
+
+func (d *detailView) counterCheck(data.Transition) *widget.Button {
+	return d.s.ws.button("现场核验", d.openCounterCheck)
+}
+
+func (d *detailView) openCounterCheck() {
+	ws := d.s.ws
+	c := &counterCheck{d: d, errl: errorText()}
+	viewer := newScanViewer(ws, d.v.Attachments)
+	rows := container.NewVBox()
+	labels := make([]string, len(checkChoices))
+	for i, ch := range checkChoices {
+		labels[i] = ch.Label()
+	}
+	for i, at := range d.v.Attachments {
+		r := widget.NewRadioGroup(labels, func(string) { ws.touch() })
+		r.Horizontal = true
+		if at.Check != data.CheckNone {
+			r.SetSelected(at.Check.Label())
+		}
+		n := ws.newEntry("说明（可不填）")
+		n.SetText(at.CheckNote)
+		c.radios, c.notes = append(c.radios, r), append(c.notes, n)
+		i := i
+		rows.Add(widget.NewCard("", "", container.NewVBox(
+			container.NewBorder(nil, nil, widget.NewLabelWithStyle(fmt.Sprintf("%d. %s", i+1, at.Kind), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+				ws.button("看扫描件", func() { viewer.show(i) })),
+			r, n)))
+	}
+	allMatch := ws.button("全部一致", func() {
+		for _, r := range c.radios {
+			r.SetSelected(data.CheckMatch.Label())
+		}
+	})
+	accept := ws.button("受理并打印回执和缴款通知书（回车）", c.accept)
+	accept.Importance = widget.HighImportance
+	deficient := ws.button("一次性告知补正", c.deficient)
+	deficient.Importance = widget.WarningImportance
+	reject := ws.button("不予受理", c.reject)
+	reject.Importance = widget.DangerImportance
+	head := container.NewVBox(container.NewBorder(nil, nil, ws.button("← 返回（Esc）", d.s.pop), nil,
+		title(fmt.Sprintf("现场核验：申请 %s %s（%s）", d.v.No, d.v.Name, d.v.Qualification))),
+		widget.NewLabel("逐项核对原件及复印件与网上扫描件，选择一致、不一致或未提供原件。"))
+	left := container.NewBorder(nil, container.NewVBox(c.errl, container.NewHBox(allMatch, accept, deficient, reject)), nil, nil,
+		container.NewVScroll(rows))
+	split := container.NewHSplit(left, viewer.object())
+	split.Offset = 0.5
+	d.s.push(screen{obj: container.NewBorder(head, nil, nil, nil, split), enter: c.accept})
+}
+
+// checks reads the answers; unanswered ones stay unchecked.
+func (c *counterCheck) checks() []data.AttachmentCheck {
+	out := make([]data.AttachmentCheck, len(c.radios))
+	for i, r := range c.radios {
+		out[i] = data.AttachmentCheck{AttachmentID: c.d.v.Attachments[i].ID, Note: strings.TrimSpace(c.notes[i].Text)}
+		for _, ch := range checkChoices {
+			if ch.Label() == r.Selected {
+				out[i].Check = ch
+			}
+		}
+	}
+	return out
+}
+
+func (c *counterCheck) accept() {
+	ws := c.d.s.ws
+	_, prints, err := ws.Desk.Accept(ws.ctx, c.d.v.ID, c.checks(), nil)
+	if err != nil {
+		showError(c.errl, err)
+		return
+	}
+	c.done([]data.Document{data.DocReceipt, data.DocPayment}, prints)
+}
+
+// done leaves the check for the application's detail, the documents
+// printed and opened.
+func (c *counterCheck) done(kinds []data.Document, prints []*app.Printout) {
+	note := "已办理"
+	for i, p := range prints {
+		c.d.s.ws.openPrintout(p)
+		note += "；" + printedNote(kinds[i], p)
+	}
+	c.d.s.pop()
+	c.d.reload(note + "，待同步")
+}
+
+func (c *counterCheck) deficient() {
+	checks := c.checks()
+	var missing []string
+	for i, ch := range checks {
+		if ch.Check == data.CheckMismatch || ch.Check == data.CheckMissing {
+			missing = append(missing, c.d.v.Attachments[i].Kind+"（"+ch.Check.Label()+"）")
+		}
+	}
+	ws := c.d.s.ws
+	deadline := ""
+	if cal, err := ws.Desk.Store.Calendar(ws.ctx); err == nil {
+		deadline = day(cal.AddWorkingDays(ws.Desk.Now(), data.SupplementWorkingDays))
+	}
+	summary := widget.NewLabel(fmt.Sprintf("核验有问题的材料：%s\n申报人须在 %d 个工作日内（%s 前）补齐，逾期退件。",
+		orNone(missing), data.SupplementWorkingDays, deadline))
+	summary.Wrapping = fyne.TextWrapWord
+	c.d.s.decisionScreen("一次性告知补正：申请 "+c.d.v.No+" "+c.d.v.Name, data.StepCounter, summary, func(reasons []string, note string) error {
+		_, p, err := ws.Desk.Deficient(ws.ctx, c.d.v.ID, checks, reasons, note)
+		if err != nil {
+			return err
+		}
+		c.d.s.pop()
+		c.done([]data.Document{data.DocNotice}, []*app.Printout{p})
+		return nil
+	})
+}
+
+func (c *counterCheck) reject() {
+	ws := c.d.s.ws
+	c.d.s.decisionScreen("不予受理：申请 "+c.d.v.No+" "+c.d.v.Name, data.StepCounter, nil, func(reasons []string, note string) error {
+		if _, err := ws.Desk.Do(ws.ctx, data.Command{Action: data.ActionPaperReject, ApplicationID: c.d.v.ID, Reasons: reasons, Note: note}); err != nil {
+			return err
+		}
+		c.d.s.pop()
+		c.done(nil, nil)
+		return nil
+	})
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "无"
+	}
+	return strings.Join(s, "、")
+}

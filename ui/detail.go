@@ -1,0 +1,292 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"titledesk/app"
+	"titledesk/data"
+)
+
+// detailView is one application: who, the unit's opinion, the history and
+// the scans, with a button for each command the clerk may issue now (from
+// the state machine, so the bureau's screens get theirs the same way).
+type detailView struct {
+	s      *Shell
+	v      *app.View
+	viewer *scanViewer
+	note   *widget.Label // what the last action did
+}
+
+// openDetail shows an application over the current screen.
+func (s *Shell) openDetail(id string) {
+	v, err := s.ws.Desk.View(s.ws.ctx, id)
+	if err != nil {
+		s.setBanner(&bannerText{data.ErrorMessage(err), colorBad})
+		return
+	}
+	s.push(newDetail(s, v).screen())
+}
+
+func newDetail(s *Shell, v *app.View) *detailView {
+	return &detailView{s: s, v: v, viewer: newScanViewer(s.ws, v.Attachments), note: widget.NewLabel("")}
+}
+
+// reload shows the application as it now stands, after a command.
+func (d *detailView) reload(note string) {
+	v, err := d.s.ws.Desk.View(d.s.ws.ctx, d.v.ID)
+	if err != nil {
+		d.s.setBanner(&bannerText{data.ErrorMessage(err), colorBad})
+		return
+	}
+	nd := newDetail(d.s, v)
+	nd.note.SetText(note)
+	d.s.replace(nd.screen())
+	d.s.refreshStatus()
+}
+
+func (d *detailView) screen() screen {
+	v := d.v
+	head := fmt.Sprintf("申请编号 %s　%s　%s", v.No, v.Name, v.Status.Label())
+	if len(v.Pending) > 0 {
+		head += fmt.Sprintf("（待同步 %d 条）", len(v.Pending))
+	}
+	if v.AssigneeName != "" {
+		head += "　经办人：" + v.AssigneeName
+	}
+	top := container.NewVBox(container.NewBorder(nil, nil, d.s.ws.button("← 返回（Esc）", d.s.pop), nil, title(head)), d.actions(), d.note)
+	for _, r := range v.Refused {
+		l := widget.NewLabel(fmt.Sprintf("服务器%s了本机的“%s”：%s（请到“同步”重做或放弃）", refusedWord(r.State), r.Command.Action.Label(), r.Message))
+		l.Importance = widget.DangerImportance
+		l.Wrapping = fyne.TextWrapWord
+		top.Add(l)
+	}
+	tabs := container.NewAppTabs(
+		container.NewTabItem("申请人", d.applicant()),
+		container.NewTabItem("单位意见", d.unit()),
+		container.NewTabItem("历史", d.history()),
+	)
+	split := container.NewHSplit(tabs, d.viewer.object())
+	split.Offset = 0.45
+	return screen{obj: container.NewBorder(top, nil, nil, nil, split), print: d.printDefault}
+}
+
+func refusedWord(state string) string {
+	if state == data.StateConflict {
+		return "发现冲突，未执行"
+	}
+	return "拒绝"
+}
+
+// fields lays label/value pairs out as a form.
+func fields(pairs ...string) fyne.CanvasObject {
+	f := widget.NewForm()
+	for i := 0; i+1 < len(pairs); i += 2 {
+		l := widget.NewLabel(pairs[i+1])
+		l.Wrapping = fyne.TextWrapWord
+		f.Append(pairs[i], l)
+	}
+	return container.NewVScroll(f)
+}
+
+func (d *detailView) applicant() fyne.CanvasObject {
+	v := d.v
+	return fields("姓名", v.Name, "身份证号码", v.IDNumber, "手机", v.Mobile, "学历", v.Education, "所学专业", v.Major,
+		"从事专业技术工作年限", fmt.Sprintf("%d 年", v.WorkingYears), "系列", v.Series, "资格", v.Qualification, "申报级别", v.Level,
+		"申请方式", v.Method.Label(), "送审时间", day(v.SubmittedAt), "审核时间", day(v.ReviewedAt), "材料", attachmentsText(v.Attachments))
+}
+
+func attachmentsText(as []data.Attachment) string {
+	var b strings.Builder
+	for i, a := range as {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%s（%s）", a.Kind, a.Check.Label())
+		if a.CheckNote != "" {
+			b.WriteString("：" + a.CheckNote)
+		}
+	}
+	return b.String()
+}
+
+func (d *detailView) unit() fyne.CanvasObject {
+	v := d.v
+	pub := ""
+	if !v.Publicity.Start.IsZero() {
+		pub = day(v.Publicity.Start) + " 至 " + day(v.Publicity.End)
+	}
+	pairs := []string{"用人单位", v.UnitName, "统一社会信用代码", v.UnitCreditCode, "单位审核意见", v.UnitOpinion, "公示期", pub}
+	if !v.SupplementDeadline.IsZero() {
+		pairs = append(pairs, "补正期限", day(v.SupplementDeadline))
+	}
+	if n := v.Notice; n != nil {
+		pairs = append(pairs, "缴款通知书", fmt.Sprintf("%s　%s 元　缴款码 %s", n.No, n.Amount, n.PayCode))
+	}
+	if p := v.Payment; p != nil {
+		pairs = append(pairs, "缴费", fmt.Sprintf("%s　%s 元　票据号 %s　%s", p.Channel, p.Amount, p.ReceiptNo, day(p.PaidAt)))
+	}
+	return fields(pairs...)
+}
+
+// history lists every event with its reasons, newest last, and the
+// commands of this desk not yet confirmed.
+func (d *detailView) history() fyne.CanvasObject {
+	box := container.NewVBox()
+	for _, dec := range d.v.Decisions {
+		line := fmt.Sprintf("%s　%s　%s（%s）", dec.At.In(data.Shanghai).Format("2006-01-02 15:04"), dec.Action.Label(), dec.ActorName, dec.Role.Label())
+		if dec.From != dec.To {
+			line += "　" + dec.From.Label() + " → " + dec.To.Label()
+		}
+		if len(dec.Reasons) > 0 {
+			line += "\n　原因：" + strings.Join(dec.Reasons, "；")
+		}
+		if dec.Note != "" {
+			line += "\n　说明：" + dec.Note
+		}
+		l := widget.NewLabel(line)
+		l.Wrapping = fyne.TextWrapWord
+		box.Add(l)
+	}
+	for _, e := range d.v.Pending {
+		l := widget.NewLabel(fmt.Sprintf("%s　%s　待同步", e.At.In(data.Shanghai).Format("2006-01-02 15:04"), actionText(e.Command)))
+		l.Importance = widget.WarningImportance
+		box.Add(l)
+	}
+	return container.NewVScroll(box)
+}
+
+// actionText names a command as a clerk says it.
+func actionText(c data.Command) string {
+	switch {
+	case c.Action == data.ActionPrint:
+		return "打印" + c.Document.Label()
+	case c.ReturnTo == data.ReturnToApplicant:
+		return "退回申报人"
+	case c.ReturnTo == data.ReturnToUnit:
+		return "退回单位"
+	}
+	return c.Action.Label()
+}
+
+// actionButtons says what each command's button does; the transitions the
+// clerk may take now decide which appear.
+var actionButtons map[data.Action]func(d *detailView, t data.Transition) *widget.Button
+
+// The table is filled in init: its handlers lead back to it (a command
+// reloads the detail, which builds the buttons).
+func init() {
+	actionButtons = map[data.Action]func(d *detailView, t data.Transition) *widget.Button{
+		data.ActionClaim:          (*detailView).direct,
+		data.ActionLiaisonPass:    (*detailView).direct,
+		data.ActionBureauPass:     (*detailView).direct,
+		data.ActionPaperExpire:    (*detailView).direct,
+		data.ActionLiaisonReturn:  (*detailView).withReasons,
+		data.ActionBureauReject:   (*detailView).withReasons,
+		data.ActionPaperReject:    (*detailView).withReasons,
+		data.ActionPaperAccept:    (*detailView).counterCheck,
+		data.ActionPrint:          (*detailView).printButton,
+		data.ActionPaymentRecord:  (*detailView).paymentButton,
+		data.ActionPaperDeficient: nil, // part of the counter check
+	}
+}
+
+func (d *detailView) actions() fyne.CanvasObject {
+	bar := container.NewHBox()
+	for _, t := range d.v.Actions {
+		if f := actionButtons[t.Action]; f != nil {
+			b := f(d, t)
+			if t.Action != data.ActionPrint && t.Action != data.ActionClaim {
+				b.Importance = widget.HighImportance
+			}
+			bar.Add(b)
+		}
+	}
+	return bar
+}
+
+func (d *detailView) do(cmd data.Command) error {
+	cmd.ApplicationID = d.v.ID
+	_, err := d.s.ws.Desk.Do(d.s.ws.ctx, cmd)
+	if err == nil {
+		d.reload("已" + actionText(cmd) + "，待同步")
+	}
+	return err
+}
+
+func (d *detailView) direct(t data.Transition) *widget.Button {
+	return d.s.ws.button(t.Action.Label(), func() {
+		if err := d.do(data.Command{Action: t.Action}); err != nil {
+			d.note.SetText(data.ErrorMessage(err))
+		}
+	})
+}
+
+func (d *detailView) withReasons(t data.Transition) *widget.Button {
+	label := actionText(data.Command{Action: t.Action, ReturnTo: t.ReturnTo})
+	step := data.StepReview
+	if t.Action == data.ActionPaperReject {
+		step = data.StepCounter
+	}
+	return d.s.ws.button(label, func() {
+		d.s.decisionScreen(fmt.Sprintf("%s：申请 %s %s", label, d.v.No, d.v.Name), step, nil, func(reasons []string, note string) error {
+			cmd := data.Command{Action: t.Action, ReturnTo: t.ReturnTo, Reasons: reasons, Note: note, ApplicationID: d.v.ID}
+			if _, err := d.s.ws.Desk.Do(d.s.ws.ctx, cmd); err != nil {
+				return err
+			}
+			d.s.pop()
+			d.reload("已" + label + "，待同步")
+			return nil
+		})
+	})
+}
+
+func (d *detailView) printButton(t data.Transition) *widget.Button {
+	return d.s.ws.button("打印"+t.Document.Label(), func() { d.print(t.Document) })
+}
+
+// print renders a document, opens it in the system viewer and records the
+// print; the fields the font cannot draw are named for a handwritten fix.
+func (d *detailView) print(kind data.Document) {
+	p, err := d.s.ws.Desk.Print(d.s.ws.ctx, d.v.ID, kind)
+	if err != nil {
+		d.note.SetText(data.ErrorMessage(err))
+		return
+	}
+	d.s.ws.openPrintout(p)
+	d.reload(printedNote(kind, p))
+}
+
+func printedNote(kind data.Document, p *app.Printout) string {
+	note := "已打印" + kind.Label()
+	for _, u := range p.Unprintable {
+		note += fmt.Sprintf("；“%s”中的字无法打印，请手写补正", u.Label)
+	}
+	return note
+}
+
+func (ws *Workstation) openPrintout(p *app.Printout) {
+	if err := ws.cfg.Open(p.Path); err != nil && ws.shell != nil {
+		ws.shell.setBanner(&bannerText{"无法打开 PDF 查看器：" + err.Error() + "；文件在 " + p.Path, colorWarn})
+	}
+}
+
+// printFirst is the order Ctrl+P picks a document in: what the counter
+// hands over last comes first.
+var printFirst = []data.Document{data.DocReceipt, data.DocNotice, data.DocPayment, data.DocForm}
+
+// printDefault is Ctrl+P: the application's most recent document.
+func (d *detailView) printDefault() {
+	for _, kind := range printFirst {
+		for _, t := range d.v.Actions {
+			if t.Action == data.ActionPrint && t.Document == kind {
+				d.print(kind)
+				return
+			}
+		}
+	}
+}

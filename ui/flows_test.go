@@ -1,0 +1,292 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"titledesk/data"
+	"titledesk/internal/testdesk"
+)
+
+func (r *rig) status(id string) data.Status {
+	r.t.Helper()
+	v, err := r.ws.Desk.View(context.Background(), id)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return v.Status
+}
+
+// pending are the desk's commands waiting for the server.
+func (r *rig) pending() []data.Command {
+	entries, err := r.ws.Desk.Store.Outbox(context.Background())
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	var out []data.Command
+	for _, e := range entries {
+		out = append(out, e.Command)
+	}
+	return out
+}
+
+func TestLoginOfflineLockoutAndIdleLock(t *testing.T) {
+	r := newRig(t)
+	r.mustShow("经办人登录")
+	r.typeFocused(testdesk.Login)
+	r.key(fyne.KeyReturn)
+	r.typeFocused("错误密码")
+	r.key(fyne.KeyReturn)
+	r.mustShow("用户名或密码不正确（还可尝试 4 次）")
+	r.typeFocused(testdesk.Password)
+	r.key(fyne.KeyReturn)
+	r.mustShow("当前用户：陈晓敏（联络点经办人）")
+	r.mustShow("离线")
+
+	// Half-typed search survives the lock; the password gives it back.
+	r.ws.shell.Task("初审")
+	search := find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") })
+	search.SetText("张")
+	r.ws.Lock()
+	if r.ws.Desk.Clerk() != nil {
+		t.Fatal("lock kept the clerk logged in")
+	}
+	r.mustShow("屏幕已锁定（陈晓敏）")
+	r.typeFocused(testdesk.Password)
+	r.key(fyne.KeyReturn)
+	if search.Text != "张" || !r.shows("共 ") {
+		t.Errorf("after unlock the search reads %q", search.Text)
+	}
+
+	// Five wrong passwords lock the login.
+	r.ws.Lock()
+	for i := 0; i < 5; i++ {
+		r.typeFocused("错")
+		r.key(fyne.KeyReturn)
+	}
+	r.mustShow("账号已锁定 5 分钟")
+}
+
+// openQueueRow opens the queue task and, after a search, its first row.
+func (r *rig) openFromQueue(task, search string) {
+	r.t.Helper()
+	r.ws.shell.Task(task)
+	e := find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") })
+	r.ws.Win.Canvas().Focus(e)
+	r.typeFocused(search)
+	r.mustShow("共 1 条")
+	r.key(fyne.KeyReturn)
+}
+
+func TestFirstReviewPassAndReturn(t *testing.T) {
+	r := newRig(t)
+	r.login()
+	apps := r.fx.Apps[data.StatusLiaisonReview]
+
+	r.openFromQueue("初审", apps[0].No)
+	r.mustShow("申请编号 " + apps[0].No)
+	r.mustShow("单位审核意见")
+	r.tap("初审通过")
+	if got := r.status(apps[0].ID); got != data.StatusBureauReview {
+		t.Fatalf("after pass: %s", got)
+	}
+	r.mustShow("待同步 1 条")
+
+	r.key(fyne.KeyEscape)
+	r.openFromQueue("初审", apps[1].Name)
+	r.tap("退回申报人")
+	r.mustShow("一次性列出全部原因")
+	picks := find(r, func(c *widget.CheckGroup) bool { return true })
+	picks.SetSelected([]string{"扫描件不清晰或不完整", "缺少必需材料"})
+	r.typeFocusedInto(func(e *keyEntry) bool { return e.MultiLine }, "缺少继续教育证明")
+	r.key(fyne.KeyEscape) // leaves the note; Esc is cancel only off an entry…
+	if got := r.status(apps[1].ID); got != data.StatusLiaisonReview {
+		t.Fatalf("Esc must cancel, got %s", got)
+	}
+	r.tap("退回申报人")
+	find(r, func(c *widget.CheckGroup) bool { return true }).SetSelected([]string{"扫描件不清晰或不完整", "缺少必需材料"})
+	r.typeFocusedInto(func(e *keyEntry) bool { return e.MultiLine }, "缺少继续教育证明")
+	r.tap("确定")
+	if got := r.status(apps[1].ID); got != data.StatusReturnedToApplicant {
+		t.Fatalf("after return: %s", got)
+	}
+	cmds := r.pending()
+	last := cmds[len(cmds)-1]
+	if last.ReturnTo != data.ReturnToApplicant || strings.Join(last.Reasons, ",") != "扫描件不清晰或不完整,缺少必需材料" || last.Note != "缺少继续教育证明" {
+		t.Errorf("return command: %+v", last)
+	}
+
+	// A bureau return goes back to the unit the same way.
+	back := r.fx.Apps[data.StatusBureauRejected][0]
+	r.openFromQueue("市局退回", back.No)
+	find(r, func(*container.AppTabs) bool { return true }).SelectIndex(2)
+	r.mustShow("所学专业与申报专业不相近") // the bureau's reason in the history
+	r.tap("退回单位")
+	find(r, func(c *widget.CheckGroup) bool { return true }).SetSelected([]string{"所学专业与申报专业不相近"})
+	r.key(fyne.KeyReturn)
+	if got := r.status(back.ID); got != data.StatusReturnedToUnit {
+		t.Fatalf("bureau return: %s", got)
+	}
+}
+
+func (r *rig) typeFocusedInto(which func(*keyEntry) bool, text string) {
+	r.t.Helper()
+	e := find(r, which)
+	r.ws.Win.Canvas().Focus(e)
+	r.typeFocused(text)
+	r.ws.Win.Canvas().Unfocus()
+}
+
+func TestScanBoxVerdicts(t *testing.T) {
+	r := newRig(t)
+	r.login()
+	a := r.fx.Apps[data.StatusAwaitingPaper][0]
+
+	forged := a.FormSeal[:len(a.FormSeal)-3] + "AAA"
+	if forged == a.FormSeal {
+		forged = a.FormSeal[:len(a.FormSeal)-3] + "BBB"
+	}
+	r.scan(forged)
+	if text, c := r.banner(); !strings.HasPrefix(text, "伪造") || c != colorBad {
+		t.Errorf("forged: %q %v", text, c)
+	}
+	if r.shows("申请编号 " + a.No) {
+		t.Error("a forged code opened the application")
+	}
+
+	r.scan(a.FormSeal)
+	if text, c := r.banner(); !strings.HasPrefix(text, "正本有效") || c != colorGood {
+		t.Errorf("genuine: %q %v", text, c)
+	}
+	r.mustShow("现场核验：申请 " + a.No)
+
+	// The record changes after printing: the paper is stale.
+	stale := r.fx.Apps[data.StatusAwaitingPaper][1]
+	changed := *stale
+	changed.Version++
+	changed.Mobile = "13900001111"
+	if err := r.ws.Desk.Store.SaveApplications(context.Background(), []*data.Application{&changed}); err != nil {
+		t.Fatal(err)
+	}
+	r.scan(stale.FormSeal)
+	if text, c := r.banner(); !strings.HasPrefix(text, "已过期") || c != colorWarn {
+		t.Errorf("stale: %q %v", text, c)
+	}
+	if r.shows("现场核验：申请 " + stale.No) {
+		t.Error("a stale form opened the counter check")
+	}
+
+	// An application number typed by hand opens the detail.
+	r.scan(r.fx.Apps[data.StatusPaid][0].No)
+	r.mustShow("申请编号 " + r.fx.Apps[data.StatusPaid][0].No)
+}
+
+func TestCounterAcceptAndDeficiency(t *testing.T) {
+	r := newRig(t)
+	r.login()
+	a := r.fx.Apps[data.StatusAwaitingPaper][0]
+	r.scan(a.FormSeal)
+	r.key(fyne.KeyReturn)
+	r.mustShow("全部一致才能受理") // nothing checked yet: accept is refused, in words
+	r.tap("全部一致")
+	r.ws.Win.Canvas().Unfocus()
+	r.key(fyne.KeyReturn)
+	if got := r.status(a.ID); got != data.StatusAwaitingPayment {
+		t.Fatalf("accept: %s", got)
+	}
+	if len(r.opened) != 2 || !strings.Contains(r.opened[0], "受理回执") || !strings.Contains(r.opened[1], "缴款通知书") {
+		t.Errorf("printed %v", r.opened)
+	}
+	r.mustShow("已打印受理回执")
+
+	b := r.fx.Apps[data.StatusAwaitingPaper][2]
+	r.scan(b.FormSeal)
+	r.tap("全部一致")
+	radios := []*widget.RadioGroup{}
+	walk(r.ws.Win.Content(), func(o fyne.CanvasObject) {
+		if g, ok := o.(*widget.RadioGroup); ok {
+			radios = append(radios, g)
+		}
+	})
+	radios[1].SetSelected(data.CheckMissing.Label())
+	r.tap("一次性告知补正")
+	r.mustShow("学历证书（未提供原件）")
+	find(r, func(c *widget.CheckGroup) bool { return true }).SetSelected([]string{"未提供原件"})
+	r.key(fyne.KeyReturn)
+	if got := r.status(b.ID); got != data.StatusPaperDeficient {
+		t.Fatalf("deficient: %s", got)
+	}
+	if n := len(r.opened); n != 3 || !strings.Contains(r.opened[2], "一次性告知书") {
+		t.Errorf("printed %v", r.opened)
+	}
+
+	// The one past its deadline offers 逾期退件.
+	r.scan(r.fx.Overdue.No)
+	r.tap("逾期退件")
+	if got := r.status(r.fx.Overdue.ID); got != data.StatusExpired {
+		t.Fatalf("expire: %s", got)
+	}
+}
+
+func TestPaymentAndReprint(t *testing.T) {
+	r := newRig(t)
+	r.login()
+	a := r.fx.Apps[data.StatusAwaitingPayment][0]
+	r.openFromQueue("待缴费", a.No)
+	r.tap("登记缴费")
+	amount := find(r, func(e *keyEntry) bool { return e.PlaceHolder == "元" })
+	amount.SetText("1.00")
+	r.typeFocused("44190012345678")
+	r.key(fyne.KeyReturn)
+	r.mustShow("与通知书金额")
+	amount.SetText(a.Notice.Amount.String())
+	r.ws.Win.Canvas().Focus(find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "《广东省") }))
+	r.key(fyne.KeyReturn)
+	if got := r.status(a.ID); got != data.StatusPaid {
+		t.Fatalf("payment: %s", got)
+	}
+	cmds := r.pending()
+	if p := cmds[len(cmds)-1].Payment; p == nil || p.ReceiptNo != "44190012345678" || p.Channel != "银行" || p.Amount != a.Notice.Amount {
+		t.Errorf("payment command %+v", p)
+	}
+
+	// Reprint: Ctrl+P prints the receipt again, and the print is recorded.
+	r.ws.printShortcut()
+	if len(r.opened) != 1 || !strings.Contains(r.opened[0], "受理回执") {
+		t.Errorf("reprint opened %v", r.opened)
+	}
+	cmds = r.pending()
+	if c := cmds[len(cmds)-1]; c.Action != data.ActionPrint || c.Document != data.DocReceipt {
+		t.Errorf("reprint recorded %+v", c)
+	}
+}
+
+func TestConflictShownAfterSync(t *testing.T) {
+	r := newRig(t)
+	r.login()
+	a := r.fx.Apps[data.StatusLiaisonReview][2]
+	r.openFromQueue("初审", a.No)
+	r.tap("初审通过")
+	entries, _ := r.ws.Desk.Store.Outbox(context.Background())
+	seq := entries[len(entries)-1].Seq
+	// The server's answer as a sync records it: another clerk acted first.
+	if err := r.ws.Desk.Store.RecordResults(context.Background(), []data.CommandResult{{Seq: seq, CommandID: entries[len(entries)-1].Command.ID,
+		State: data.StateConflict, Code: data.ECONFLICT, Message: "申请已被其他经办人处理"}}, seq); err != nil {
+		t.Fatal(err)
+	}
+	r.ws.shell.refreshStatus()
+	r.mustShow("冲突或被拒 1 条")
+	r.ws.shell.Task("同步")
+	r.mustShow("申请已被其他经办人处理")
+	r.mustShow("服务器现状：待联络点初审")
+	r.tap("放弃")
+	r.mustShow("没有")
+	if p, refused, _ := r.ws.Desk.Store.OutboxCounts(context.Background()); p != 0 || refused != 0 {
+		t.Errorf("after discard: %d pending, %d refused", p, refused)
+	}
+}

@@ -1,0 +1,213 @@
+package ui
+
+import (
+	"context"
+	"image/color"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	stdsync "sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"titledesk/app"
+	"titledesk/internal/testdesk"
+)
+
+// seeded is one fixture desk, copied for each test: seeding (password
+// hashing, driving applications, drawing scans) is the slow part.
+var seeded struct {
+	once stdsync.Once
+	dir  string
+	fx   *testdesk.Fixture
+	err  error
+}
+
+// rig is a workstation on a fresh copy of the fixture desk, with the
+// documents it opened for printing.
+type rig struct {
+	t      *testing.T
+	ws     *Workstation
+	fx     *testdesk.Fixture
+	opened []string
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	seeded.once.Do(func() {
+		seeded.dir, seeded.err = os.MkdirTemp("", "ui-fixture-")
+		if seeded.err == nil {
+			seeded.fx, seeded.err = testdesk.Seed(context.Background(), seeded.dir, 0, time.Now())
+		}
+	})
+	if seeded.err != nil {
+		t.Fatal(seeded.err)
+	}
+	dir := t.TempDir()
+	if err := copyDir(seeded.dir, dir); err != nil {
+		t.Fatal(err)
+	}
+	desk, err := app.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { desk.Close() })
+	r := &rig{t: t, fx: seeded.fx}
+	a := test.NewTempApp(t)
+	r.ws = NewWindow(a, Config{Desk: desk, Open: func(p string) error { r.opened = append(r.opened, filepath.Base(p)); return nil }})
+	r.ws.async, r.ws.syncLoop = func(f func()) { f() }, false
+	r.ws.Win.Show()
+	t.Cleanup(r.ws.Win.Close)
+	return r
+}
+
+func copyDir(from, to string) error {
+	return filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o700)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), b, 0o600)
+	})
+}
+
+// focused types into the widget holding the focus.
+func (r *rig) typeFocused(text string) {
+	f, ok := r.ws.Win.Canvas().Focused().(*keyEntry)
+	if !ok {
+		r.t.Fatalf("no entry has the focus (%T)", r.ws.Win.Canvas().Focused())
+	}
+	test.Type(f, text)
+}
+
+// key presses a key on the focused widget, or on the window.
+func (r *rig) key(name fyne.KeyName) {
+	if f := r.ws.Win.Canvas().Focused(); f != nil {
+		f.TypedKey(&fyne.KeyEvent{Name: name})
+		return
+	}
+	r.ws.typedKey(&fyne.KeyEvent{Name: name})
+}
+
+func (r *rig) login() {
+	r.t.Helper()
+	r.typeFocused(testdesk.Login)
+	r.key(fyne.KeyReturn)
+	r.typeFocused(testdesk.Password)
+	r.key(fyne.KeyReturn)
+	if r.ws.Desk.Clerk() == nil {
+		r.t.Fatalf("not logged in: %s", strings.Join(r.texts(), "|"))
+	}
+}
+
+// walk visits every object shown in the window.
+func walk(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
+	if o == nil || !o.Visible() {
+		return
+	}
+	visit(o)
+	switch v := o.(type) {
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			walk(c, visit)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			walk(c, visit)
+		}
+	}
+}
+
+// texts are the labels, buttons and texts shown, in tree order.
+func (r *rig) texts() []string {
+	var out []string
+	walk(r.ws.Win.Content(), func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Label:
+			out = append(out, v.Text)
+		case *widget.Button:
+			out = append(out, v.Text)
+		}
+	})
+	return out
+}
+
+func (r *rig) shows(text string) bool {
+	return strings.Contains(strings.Join(r.texts(), "\n"), text)
+}
+
+func (r *rig) mustShow(text string) {
+	r.t.Helper()
+	if !r.shows(text) {
+		r.t.Fatalf("screen lacks %q; it shows:\n%s", text, strings.Join(r.texts(), "\n"))
+	}
+}
+
+// tap taps the button whose text starts with label.
+func (r *rig) tap(label string) {
+	r.t.Helper()
+	var found *widget.Button
+	walk(r.ws.Win.Content(), func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && found == nil && strings.HasPrefix(b.Text, label) {
+			found = b
+		}
+	})
+	if found == nil {
+		r.t.Fatalf("no button %q; screen shows:\n%s", label, strings.Join(r.texts(), "\n"))
+	}
+	test.Tap(found)
+}
+
+// find returns the first shown object of type T that ok accepts.
+func find[T fyne.CanvasObject](r *rig, ok func(T) bool) T {
+	r.t.Helper()
+	var found T
+	var hit bool
+	walk(r.ws.Win.Content(), func(o fyne.CanvasObject) {
+		if v, is := o.(T); is && !hit && ok(v) {
+			found, hit = v, true
+		}
+	})
+	if !hit {
+		r.t.Fatalf("no %T on screen:\n%s", found, strings.Join(r.texts(), "\n"))
+	}
+	return found
+}
+
+// scan types into the scan box as a USB scanner does: F2, the text, Enter.
+func (r *rig) scan(text string) {
+	r.key(fyne.KeyF2)
+	if r.ws.Win.Canvas().Focused() != r.ws.shell.ScanBox {
+		r.ws.typedKey(&fyne.KeyEvent{Name: fyne.KeyF2})
+	}
+	r.typeFocused(text)
+	r.key(fyne.KeyReturn)
+}
+
+func (r *rig) banner() (string, color.Color) {
+	for _, o := range r.ws.shell.banner.Objects {
+		var text string
+		walk(o, func(o fyne.CanvasObject) {
+			if t, ok := o.(*canvas.Text); ok {
+				text = t.Text
+			}
+		})
+		if text != "" {
+			return text, r.ws.shell.banner.Objects[0].(*canvas.Rectangle).FillColor
+		}
+	}
+	return "", nil
+}

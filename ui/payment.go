@@ -1,0 +1,74 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"titledesk/app"
+	"titledesk/data"
+)
+
+func (d *detailView) paymentButton(data.Transition) *widget.Button {
+	return d.s.ws.button("登记缴费", d.openPayment)
+}
+
+// openPayment is 登记缴费: what the clerk copies from the receipt (票据
+// 第三联) or the WeChat screenshot; app validates it.
+func (d *detailView) openPayment() {
+	ws := d.s.ws
+	notice := d.v.Notice
+	channel := widget.NewRadioGroup(app.Channels, func(string) { ws.touch() })
+	channel.Horizontal = true
+	channel.SetSelected(app.Channels[0])
+	amount, reason := ws.newEntry("元"), ws.newEntry("金额与通知书不同时必填")
+	receipt, paid, proof := ws.newEntry("《广东省非税收入(电子)票据》号码"), ws.newEntry("2026-03-01"), ws.newEntry("票据照片或缴费截图（可不选）")
+	noticeText := "（无缴款通知书）"
+	if notice != nil {
+		amount.SetText(notice.Amount.String())
+		noticeText = notice.No + "　应缴 " + notice.Amount.String() + " 元（" + notice.Amount.Capital() + "）"
+	}
+	paid.SetText(day(ws.Desk.Now()))
+	errl := errorText()
+	pick := ws.button("选择文件…", func() {
+		dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err == nil && r != nil {
+				proof.SetText(r.URI().Path())
+				r.Close()
+			}
+		}, ws.Win)
+	})
+	submit := func() {
+		in := app.PaymentInput{Channel: channel.Selected, Reason: reason.Text, ReceiptNo: receipt.Text, ProofFile: proof.Text}
+		var err error
+		if in.Amount, err = data.ParseYuan(amount.Text); err != nil {
+			showError(errl, data.Errorf(data.EINVALID, "缴费金额“%s”不是有效的金额", amount.Text))
+			return
+		}
+		if in.PaidAt, err = parseDay(paid.Text); err != nil {
+			showError(errl, err)
+			return
+		}
+		if !in.PaidAt.IsZero() && day(in.PaidAt) == day(ws.Desk.Now()) {
+			in.PaidAt = ws.Desk.Now()
+		} else if !in.PaidAt.IsZero() {
+			in.PaidAt = in.PaidAt.Add(12 * 60 * 60 * 1e9) // midday, inside the day in every zone
+		}
+		if _, err := ws.Desk.RecordPayment(ws.ctx, d.v.ID, in); err != nil {
+			showError(errl, err)
+			return
+		}
+		d.s.pop()
+		d.reload("已登记缴费，待同步")
+	}
+	receipt.OnSubmitted = func(string) { submit() }
+	ok := ws.button("登记（回车）", submit)
+	ok.Importance = widget.HighImportance
+	form := widget.NewForm(widget.NewFormItem("缴款通知书", widget.NewLabel(noticeText)), widget.NewFormItem("缴费方式", channel),
+		widget.NewFormItem("缴费金额（元）", amount), widget.NewFormItem("金额不同的原因", reason), widget.NewFormItem("票据号", receipt),
+		widget.NewFormItem("缴费日期", paid), widget.NewFormItem("缴费凭证", container.NewBorder(nil, nil, nil, pick, proof)))
+	d.s.push(screen{obj: container.NewVBox(title("登记缴费：申请 "+d.v.No+" "+d.v.Name), form, errl,
+		container.NewHBox(ok, ws.button("取消（Esc）", d.s.pop))), enter: submit})
+	ws.Win.Canvas().Focus(receipt)
+}

@@ -1,0 +1,284 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"titledesk/app"
+	"titledesk/data"
+)
+
+// column is one column of a queue table, named as REFERENCE.md names it.
+type column struct {
+	title string
+	width float32
+	value func(q *queueView, r *data.ApplicationSummary) string
+}
+
+var queueColumns = []column{
+	{"申请编号", 116, func(_ *queueView, r *data.ApplicationSummary) string { return r.No }},
+	{"姓名", 76, func(_ *queueView, r *data.ApplicationSummary) string { return r.Name }},
+	{"身份证号码", 176, func(_ *queueView, r *data.ApplicationSummary) string { return data.MaskIDNumber(r.IDNumber) }},
+	{"系列", 120, func(_ *queueView, r *data.ApplicationSummary) string { return r.Series }},
+	{"申报资格", 210, func(_ *queueView, r *data.ApplicationSummary) string { return r.Qualification }},
+	{"申报级别", 76, func(_ *queueView, r *data.ApplicationSummary) string { return r.Level }},
+	{"送审时间", 100, func(_ *queueView, r *data.ApplicationSummary) string { return day(r.SubmittedAt) }},
+	{"状态", 150, func(_ *queueView, r *data.ApplicationSummary) string { return r.Status.Label() }},
+	{"经办人", 76, func(_ *queueView, r *data.ApplicationSummary) string { return r.AssigneeName }},
+	{"剩余工作日", 110, func(q *queueView, r *data.ApplicationSummary) string { return q.left(r) }},
+}
+
+// Levels are the 申报级别 in use (REFERENCE.md).
+var Levels = []string{"员级", "助理级", "中级"}
+
+const pageSize = 100
+
+// queueView is a task's list: filters, search and a virtualised table
+// whose rows are loaded a page at a time as they scroll into view.
+type queueView struct {
+	s      *Shell
+	q      app.Queue
+	filter app.QueueFilter
+	total  int
+	pages  map[int][]data.ApplicationSummary
+	cal    *data.Calendar
+	now    time.Time
+
+	search           *keyEntry
+	status, level    *widget.Select
+	series           *widget.SelectEntry
+	from, to         *keyEntry
+	count, err       *widget.Label
+	table            *widget.Table
+	widthsSet        bool
+	selected         int
+	OnOpen           func(id string) // row opened; the shell's detail by default
+	allStatusesLabel string
+}
+
+func newQueueView(s *Shell, q app.Queue) *queueView {
+	v := &queueView{s: s, q: q, pages: map[int][]data.ApplicationSummary{}, count: widget.NewLabel(""), err: errorText(),
+		selected: -1, allStatusesLabel: "全部状态"}
+	v.OnOpen = s.openDetail
+	ws := s.ws
+	v.search = ws.newEntry("申请编号、姓名或身份证号码")
+	v.search.OnChanged = func(string) { ws.touch(); v.reload() }
+	v.search.OnSubmitted = func(string) { v.openSelected() }
+	opts := []string{v.allStatusesLabel}
+	for _, st := range q.Statuses {
+		opts = append(opts, st.Label())
+	}
+	v.status = widget.NewSelect(opts, func(string) { v.reload() })
+	v.level = widget.NewSelect(append([]string{"全部级别"}, Levels...), func(string) { v.reload() })
+	v.series = widget.NewSelectEntry(nil)
+	v.series.SetPlaceHolder("全部系列")
+	v.series.OnChanged = func(string) { v.reload() }
+	v.from, v.to = ws.newEntry("送审起 2026-01-01"), ws.newEntry("送审止")
+	v.from.OnChanged = func(string) { v.reload() }
+	v.to.OnChanged = func(string) { v.reload() }
+	v.table = widget.NewTableWithHeaders(
+		func() (int, int) { return v.total, len(queueColumns) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("2026000123")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			r := v.row(id.Row)
+			if r == nil {
+				l.SetText("")
+				return
+			}
+			l.Importance = widget.MediumImportance
+			if id.Col == len(queueColumns)-1 {
+				l.Importance = v.urgency(r)
+			}
+			l.SetText(queueColumns[id.Col].value(v, r))
+		})
+	v.table.ShowHeaderColumn = false
+	v.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < 0 && id.Col >= 0 {
+			o.(*widget.Label).SetText(queueColumns[id.Col].title)
+		}
+	}
+	v.table.OnSelected = func(id widget.TableCellID) {
+		ws.touch()
+		v.selected = id.Row
+		if r := v.row(id.Row); r != nil && v.OnOpen != nil {
+			v.table.UnselectAll()
+			v.OnOpen(r.ID)
+		}
+	}
+	v.reload()
+	return v
+}
+
+// object is the queue's screen. Column widths are set once the table has
+// a size: set on a table not yet laid out, Fyne 2.7 built one separator
+// per row (see docs/BENCHMARKS.md).
+func (v *queueView) object() fyne.CanvasObject {
+	filters := container.NewGridWithColumns(5, v.status, v.series, v.level, v.from, v.to)
+	head := container.NewVBox(container.NewBorder(nil, nil, title(v.q.Task), v.count, v.search), filters, v.err)
+	return container.NewBorder(head, nil, nil, nil, &widthsOnLayout{v: v, Table: v.table})
+}
+
+// widthsOnLayout gives the table its column widths at its first real layout.
+type widthsOnLayout struct {
+	widget.BaseWidget
+	v     *queueView
+	Table *widget.Table
+}
+
+func (w *widthsOnLayout) CreateRenderer() fyne.WidgetRenderer {
+	w.ExtendBaseWidget(w)
+	return &widthsRenderer{w: w}
+}
+
+type widthsRenderer struct{ w *widthsOnLayout }
+
+func (r *widthsRenderer) Layout(size fyne.Size) {
+	if !r.w.v.widthsSet && size.Height > 0 {
+		r.w.v.widthsSet = true
+		for i, c := range queueColumns {
+			r.w.Table.SetColumnWidth(i, c.width)
+		}
+	}
+	r.w.Table.Resize(size)
+}
+func (r *widthsRenderer) MinSize() fyne.Size           { return fyne.NewSize(200, 200) }
+func (r *widthsRenderer) Refresh()                     { r.w.Table.Refresh() }
+func (r *widthsRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.w.Table} }
+func (r *widthsRenderer) Destroy()                     {}
+
+// reload applies the filters: the count and the first page come now, the
+// rest as the clerk scrolls.
+func (v *queueView) reload() {
+	f := app.QueueFilter{Statuses: v.q.Statuses, Search: v.search.Text, Level: v.level.Selected, Series: v.series.Text, Limit: pageSize}
+	if f.Level == "全部级别" {
+		f.Level = ""
+	}
+	for _, st := range v.q.Statuses {
+		if st.Label() == v.status.Selected {
+			f.Statuses = []data.Status{st}
+		}
+	}
+	var err error
+	if f.From, err = parseDay(v.from.Text); err == nil {
+		f.To, err = parseDay(v.to.Text)
+	}
+	if err != nil {
+		showError(v.err, err)
+		return
+	}
+	v.filter = f
+	v.pages = map[int][]data.ApplicationSummary{}
+	v.now = v.s.ws.Desk.Now()
+	if v.cal, err = v.s.ws.Desk.Store.Calendar(v.s.ws.ctx); err == nil {
+		var first []data.ApplicationSummary
+		first, v.total, err = v.s.ws.Desk.List(v.s.ws.ctx, f)
+		v.pages[0] = first
+		v.fillSeries(first)
+	}
+	showError(v.err, err)
+	v.count.SetText(fmt.Sprintf("共 %d 条", v.total))
+	v.table.Refresh()
+	v.table.ScrollToTop()
+}
+
+// fillSeries offers the series seen in the list as choices.
+func (v *queueView) fillSeries(rows []data.ApplicationSummary) {
+	seen := map[string]bool{}
+	opts := []string{}
+	for _, r := range rows {
+		if !seen[r.Series] {
+			seen[r.Series] = true
+			opts = append(opts, r.Series)
+		}
+	}
+	if len(opts) > 0 && v.series.Text == "" {
+		v.series.SetOptions(opts)
+	}
+}
+
+// row returns row i, loading its page on first sight.
+func (v *queueView) row(i int) *data.ApplicationSummary {
+	p := i / pageSize
+	rows, ok := v.pages[p]
+	if !ok {
+		f := v.filter
+		f.Offset = p * pageSize
+		rows, _, _ = v.s.ws.Desk.List(v.s.ws.ctx, f)
+		v.pages[p] = rows
+	}
+	if k := i % pageSize; k < len(rows) {
+		return &rows[k]
+	}
+	return nil
+}
+
+func (v *queueView) openSelected() {
+	if v.total == 0 {
+		return
+	}
+	if r := v.row(max(v.selected, 0)); r != nil {
+		v.OnOpen(r.ID)
+	}
+}
+
+// left is the time left before the row's deadline, in working days.
+func (v *queueView) left(r *data.ApplicationSummary) string {
+	return deadlineText(r, v.cal, v.now)
+}
+
+func deadlineText(r *data.ApplicationSummary, cal *data.Calendar, now time.Time) string {
+	at, left, ok := app.Deadline(r, cal, now)
+	switch {
+	case !ok:
+		return "—"
+	case left < 0:
+		return fmt.Sprintf("已过期 %d 天（%s）", -left, at.In(data.Shanghai).Format("01-02"))
+	case left == 0:
+		return "今天到期"
+	}
+	return fmt.Sprintf("%d 个工作日", left)
+}
+
+func (v *queueView) urgency(r *data.ApplicationSummary) widget.Importance {
+	_, left, ok := app.Deadline(r, v.cal, v.now)
+	switch {
+	case !ok:
+		return widget.MediumImportance
+	case left < 0:
+		return widget.DangerImportance
+	case left <= 1:
+		return widget.WarningImportance
+	}
+	return widget.MediumImportance
+}
+
+func day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(data.Shanghai).Format("2006-01-02")
+}
+
+// parseDay reads a typed date; empty is no date.
+func parseDay(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.ParseInLocation("2006-01-02", s, data.Shanghai)
+	if err != nil {
+		return t, data.Errorf(data.EINVALID, "日期“%s”格式不对，请写成 2026-03-01", s)
+	}
+	return t, nil
+}

@@ -1,0 +1,59 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"titledesk/data"
+)
+
+// reasonPicker is the one way reasons are given — first review, bureau
+// review, counter deficiency and rejection: every reason ticked from the
+// catalogue at once (一次性告知), plus an optional note. Ticking, not
+// typing, because input methods misplace their candidate window.
+type reasonPicker struct {
+	checks *widget.CheckGroup
+	note   *keyEntry
+	obj    fyne.CanvasObject
+}
+
+func (ws *Workstation) newReasonPicker(step data.ReasonStep) *reasonPicker {
+	reasons, _ := ws.Desk.Store.Reasons(ws.ctx, step)
+	texts := make([]string, len(reasons))
+	for i, r := range reasons {
+		texts[i] = r.Text
+	}
+	p := &reasonPicker{checks: widget.NewCheckGroup(texts, func([]string) { ws.touch() }), note: ws.newEntry("补充说明（可不填），例如缺少哪份材料")}
+	p.note.MultiLine = true
+	p.note.SetMinRowsVisible(3)
+	p.obj = container.NewVBox(widget.NewLabel("常用原因（可多选，一次性列出全部原因）"), p.checks, widget.NewLabel("补充说明"), p.note)
+	return p
+}
+
+func (p *reasonPicker) Reasons() []string { return p.checks.Selected }
+func (p *reasonPicker) Note() string      { return strings.TrimSpace(p.note.Text) }
+
+// decisionScreen asks for reasons before a command that needs them and
+// runs do with them; Enter confirms and Esc goes back.
+func (s *Shell) decisionScreen(heading string, step data.ReasonStep, extra fyne.CanvasObject, do func(reasons []string, note string) error) {
+	p := s.ws.newReasonPicker(step)
+	errl := errorText()
+	confirm := func() {
+		if err := do(p.Reasons(), p.Note()); err != nil {
+			showError(errl, err)
+		}
+	}
+	ok := s.ws.button("确定（回车）", confirm)
+	ok.Importance = widget.HighImportance
+	body := container.NewVBox(title(heading))
+	if extra != nil {
+		body.Add(extra)
+	}
+	body.Add(p.obj)
+	body.Add(errl)
+	s.push(screen{obj: container.NewBorder(nil, container.NewHBox(ok, s.ws.button("取消（Esc）", s.pop)), nil, nil,
+		container.NewVScroll(body)), enter: confirm})
+}

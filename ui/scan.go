@@ -1,0 +1,43 @@
+package ui
+
+import (
+	"image/color"
+
+	"titledesk/data"
+	"titledesk/forms"
+)
+
+// verdictColors say a seal's verdict in colour as well as in words.
+var verdictColors = map[forms.Status]color.Color{
+	forms.Genuine: colorGood, forms.Forged: colorBad, forms.Stale: colorWarn, forms.UnknownKey: colorWarn, forms.NoRecord: colorWarn,
+}
+
+// counterStatuses are where a genuine application form opens the counter
+// check rather than the detail.
+var counterStatuses = map[data.Status]bool{data.StatusAwaitingPaper: true, data.StatusPaperDeficient: true}
+
+// scan handles what the scan box received: a scanner types a QR payload
+// and Enter, a clerk types an application number. A payload's verdict is
+// shown first; a genuine form at the counter opens the counter check.
+func (s *Shell) scan(text string) {
+	s.ScanBox.SetText("")
+	res, err := s.ws.Desk.Scan(s.ws.ctx, text)
+	if err != nil {
+		s.setBanner(&bannerText{data.ErrorMessage(err), colorBad})
+		return
+	}
+	s.setBanner(nil)
+	if v := res.Verdict; v != nil {
+		s.setBanner(&bannerText{v.Message, verdictColors[v.Status]})
+	}
+	if res.View == nil {
+		return
+	}
+	s.stack = s.stack[:min(len(s.stack), 1)]
+	d := newDetail(s, res.View)
+	s.push(d.screen())
+	if v := res.Verdict; v != nil && v.Status == forms.Genuine && v.Payload.Kind == data.DocForm && counterStatuses[res.View.Status] {
+		d.openCounterCheck()
+	}
+	s.ws.Win.Canvas().Unfocus()
+}

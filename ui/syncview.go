@@ -1,0 +1,120 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"titledesk/data"
+	"titledesk/data/sqlite"
+)
+
+// syncView is the 同步 screen: state, progress, 立即同步, the outbox, and
+// each refused command beside the server's current state with redo and
+// discard.
+type syncView struct {
+	s        *Shell
+	state    *widget.Label
+	progress *widget.ProgressBar
+	pending  *widget.Label
+	refused  *fyne.Container
+	errl     *widget.Label
+}
+
+func (s *Shell) syncScreen() fyne.CanvasObject {
+	v := &syncView{s: s, state: widget.NewLabel(""), progress: widget.NewProgressBar(), pending: widget.NewLabel(""),
+		refused: container.NewVBox(), errl: errorText()}
+	v.pending.Wrapping = fyne.TextWrapWord
+	s.syncView = v
+	now := s.ws.button("立即同步", v.syncNow)
+	now.Importance = widget.HighImportance
+	v.refresh()
+	return container.NewBorder(container.NewVBox(title("同步"), v.state, v.progress, container.NewHBox(now), v.errl), nil, nil, nil,
+		container.NewVScroll(container.NewVBox(widget.NewLabelWithStyle("冲突与被拒绝的操作", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			v.refused, widget.NewLabelWithStyle("待同步的操作", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.pending)))
+}
+
+// syncNow runs one sync off the UI goroutine; the loop's status callback
+// redraws the screen as it goes.
+func (v *syncView) syncNow() {
+	sy := v.s.ws.Desk.Syncer()
+	if sy == nil {
+		return
+	}
+	v.s.ws.async(func() {
+		err := sy.SyncOnce(v.s.ws.ctx)
+		fyne.Do(func() {
+			showError(v.errl, err)
+			v.s.setSync(sy.Status())
+		})
+	})
+}
+
+func (v *syncView) refresh() {
+	ctx, desk := v.s.ws.ctx, v.s.ws.Desk
+	v.state.SetText(statusLine(v.s.sync, v.s.clerk))
+	v.progress.SetValue(v.s.sync.Progress)
+	entries, err := desk.Store.Outbox(ctx)
+	if err != nil {
+		showError(v.errl, err)
+		return
+	}
+	v.refused.Objects = nil
+	pending := ""
+	for _, e := range entries {
+		app := appNo(v.s, e.Command.ApplicationID)
+		switch e.State {
+		case sqlite.StatePending:
+			pending += fmt.Sprintf("#%d　%s　%s　申请 %s\n", e.Seq, e.At.In(data.Shanghai).Format("01-02 15:04"), actionText(e.Command), app)
+		case data.StateRejected, data.StateConflict:
+			v.refused.Add(v.refusedRow(e, app))
+		}
+	}
+	if pending == "" {
+		pending = "没有待同步的操作"
+	}
+	if len(v.refused.Objects) == 0 {
+		v.refused.Add(widget.NewLabel("没有"))
+	}
+	v.pending.SetText(pending)
+	v.refused.Refresh()
+}
+
+func appNo(s *Shell, id string) string {
+	if a, err := s.ws.Desk.Store.Application(s.ws.ctx, id); err == nil {
+		return a.No + " " + a.Name
+	}
+	return id
+}
+
+// refusedRow shows what the clerk did, why the server refused it and the
+// application as the server now has it.
+func (v *syncView) refusedRow(e sqlite.OutboxEntry, app string) fyne.CanvasObject {
+	ctx, desk := v.s.ws.ctx, v.s.ws.Desk
+	server := "（本机没有该申请）"
+	if a, err := desk.Store.Application(ctx, e.Command.ApplicationID); err == nil {
+		server = fmt.Sprintf("服务器现状：%s（第 %d 版）", a.Status.Label(), a.Version)
+		if n := len(a.Decisions); n > 0 {
+			last := a.Decisions[n-1]
+			server += fmt.Sprintf("，最后由%s于 %s %s", last.ActorName, last.At.In(data.Shanghai).Format("01-02 15:04"), last.Action.Label())
+		}
+	}
+	what := fmt.Sprintf("#%d　%s　申请 %s　%s：%s\n%s", e.Seq, actionText(e.Command), app, refusedWord(e.State), e.Message, server)
+	l := widget.NewLabel(what)
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.DangerImportance
+	redo := v.s.ws.button("重做", func() {
+		_, err := desk.Redo(ctx, e.Seq)
+		showError(v.errl, err)
+		v.s.refreshStatus()
+		v.refresh()
+	})
+	discard := v.s.ws.button("放弃", func() {
+		showError(v.errl, desk.Discard(ctx, e.Seq))
+		v.s.refreshStatus()
+		v.refresh()
+	})
+	return widget.NewCard("", "", container.NewBorder(nil, nil, nil, container.NewHBox(redo, discard), l))
+}
