@@ -163,16 +163,21 @@ func (d *Desk) Enroll(ctx context.Context, serverURL, code, fingerprint, hostnam
 	return d.Syncer().SyncOnce(ctx)
 }
 
-// StartSync runs the background sync loop until Close.
+// StartSync runs the background sync loop until Close, replacing a loop
+// started before.
 func (d *Desk) StartSync(onChange func(tdsync.Status)) {
 	s := d.Syncer()
 	if s == nil {
 		return
 	}
-	s.OnChange = onChange
 	ctx, cancel := context.WithCancel(context.Background())
 	d.mu.Lock()
+	// A second login after the screen lock starts it again: one loop only.
+	if d.cancel != nil {
+		d.cancel()
+	}
 	d.cancel = cancel
+	s.OnChange = onChange
 	d.mu.Unlock()
 	go s.Run(ctx)
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"slices"
-	"strings"
 	"time"
 
 	"titledesk/data"
@@ -72,53 +71,6 @@ func Deadline(s *data.ApplicationSummary, cal *data.Calendar, now time.Time) (at
 		return at, 0, false
 	}
 	return at, cal.WorkingDaysBetween(now, at), true
-}
-
-// QueueFilter is what a clerk narrows a queue by.
-type QueueFilter struct {
-	Statuses []data.Status
-	Series   string
-	Level    string
-	// From and To bound the 送审时间 (submitted) date, inclusive; zero is open.
-	From, To time.Time
-	Search   string
-	Offset   int
-	Limit    int
-}
-
-// narrows reports whether the filter needs the rows checked here: the
-// store indexes status and search but not series, level or date.
-func (f QueueFilter) narrows() bool {
-	return f.Series != "" || f.Level != "" || !f.From.IsZero() || !f.To.IsZero()
-}
-
-func (f QueueFilter) keeps(s *data.ApplicationSummary) bool {
-	day := data.Midnight(s.SubmittedAt)
-	return (f.Series == "" || s.Series == f.Series) && (f.Level == "" || s.Level == f.Level) &&
-		(f.From.IsZero() || !day.Before(data.Midnight(f.From))) && (f.To.IsZero() || !day.After(data.Midnight(f.To)))
-}
-
-// List returns one page of a queue and the number of all matches.
-func (d *Desk) List(ctx context.Context, f QueueFilter) ([]data.ApplicationSummary, int, error) {
-	sf := data.ApplicationFilter{Statuses: f.Statuses, Search: strings.TrimSpace(f.Search), Offset: f.Offset, Limit: f.Limit}
-	if !f.narrows() {
-		return d.Queue(ctx, sf)
-	}
-	// One queue of one liaison point is a few thousand rows at most:
-	// filtering them here is cheaper than a schema change.
-	sf.Offset, sf.Limit = 0, 1<<30
-	rows, _, err := d.Queue(ctx, sf)
-	if err != nil {
-		return nil, 0, err
-	}
-	rows = slices.DeleteFunc(rows, func(s data.ApplicationSummary) bool { return !f.keeps(&s) })
-	total := len(rows)
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 50
-	}
-	lo := min(max(f.Offset, 0), total)
-	return rows[lo:min(lo+limit, total)], total, nil
 }
 
 // Urgent is one application the 工作台 warns about.

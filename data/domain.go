@@ -348,7 +348,11 @@ type ApplicationFilter struct {
 	// DeadlineBefore keeps applications whose supplement deadline is before
 	// it, soonest first.
 	DeadlineBefore time.Time
-	Offset, Limit  int // Limit 0 means 50
+	// Series and Level keep exact matches; SubmittedFrom and SubmittedTo
+	// bound the 送审时间 by Shanghai date, both inclusive, zero is open.
+	Series, Level              string
+	SubmittedFrom, SubmittedTo time.Time
+	Offset, Limit              int // Limit 0 means 50
 }
 
 // ApplicationSummary is one row of a queue: enough to show and sort the

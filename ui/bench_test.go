@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"titledesk/app"
+	"titledesk/data"
 )
 
 // TestBudgets100k times search and scan box → detail on a seeded desk
@@ -53,7 +54,7 @@ func TestBudgets100k(t *testing.T) {
 		worst("queue search "+s+" (typed, table refreshed)", 10, func() { q.SetText(s) })
 	}
 	worst("status filter change", 10, func() { q.SetText(""); q.SetText("") })
-	rows, _, err := desk.List(ws.ctx, app.QueueFilter{Offset: 50000, Limit: 1})
+	rows, _, err := desk.Queue(ws.ctx, data.ApplicationFilter{Offset: 50000, Limit: 1})
 	if err != nil || len(rows) == 0 {
 		t.Fatal(err)
 	}

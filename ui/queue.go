@@ -42,7 +42,7 @@ const pageSize = 100
 type queueView struct {
 	s      *Shell
 	q      app.Queue
-	filter app.QueueFilter
+	filter data.ApplicationFilter
 	total  int
 	pages  map[int][]data.ApplicationSummary
 	cal    *data.Calendar
@@ -161,7 +161,7 @@ func (r *widthsRenderer) Destroy()                     {}
 // reload applies the filters: the count and the first page come now, the
 // rest as the clerk scrolls.
 func (v *queueView) reload() {
-	f := app.QueueFilter{Statuses: v.q.Statuses, Search: v.search.Text, Level: v.level.Selected, Series: v.series.Text, Limit: pageSize}
+	f := data.ApplicationFilter{Statuses: v.q.Statuses, Search: v.search.Text, Level: v.level.Selected, Series: v.series.Text, Limit: pageSize}
 	if f.Level == "全部级别" {
 		f.Level = ""
 	}
@@ -171,8 +171,8 @@ func (v *queueView) reload() {
 		}
 	}
 	var err error
-	if f.From, err = parseDay(v.from.Text); err == nil {
-		f.To, err = parseDay(v.to.Text)
+	if f.SubmittedFrom, err = parseDay(v.from.Text); err == nil {
+		f.SubmittedTo, err = parseDay(v.to.Text)
 	}
 	if err != nil {
 		showError(v.err, err)
@@ -183,7 +183,7 @@ func (v *queueView) reload() {
 	v.now = v.s.ws.Desk.Now()
 	if v.cal, err = v.s.ws.Desk.Store.Calendar(v.s.ws.ctx); err == nil {
 		var first []data.ApplicationSummary
-		first, v.total, err = v.s.ws.Desk.List(v.s.ws.ctx, f)
+		first, v.total, err = v.s.ws.Desk.Queue(v.s.ws.ctx, f)
 		v.pages[0] = first
 		v.fillSeries(first)
 	}
@@ -215,7 +215,7 @@ func (v *queueView) row(i int) *data.ApplicationSummary {
 	if !ok {
 		f := v.filter
 		f.Offset = p * pageSize
-		rows, _, _ = v.s.ws.Desk.List(v.s.ws.ctx, f)
+		rows, _, _ = v.s.ws.Desk.Queue(v.s.ws.ctx, f)
 		v.pages[p] = rows
 	}
 	if k := i % pageSize; k < len(rows) {

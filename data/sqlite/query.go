@@ -90,6 +90,16 @@ func applicationWhere(f data.ApplicationFilter) (where string, args []any, scan 
 			args = append(args, string(st))
 		}
 	}
+	eq("series", f.Series)
+	eq("level", f.Level)
+	if !f.SubmittedFrom.IsZero() {
+		conds = append(conds, "submitted_at >= ?")
+		args = append(args, data.Midnight(f.SubmittedFrom).UnixNano())
+	}
+	if !f.SubmittedTo.IsZero() {
+		conds = append(conds, "submitted_at < ?")
+		args = append(args, data.Midnight(f.SubmittedTo).AddDate(0, 0, 1).UnixNano())
+	}
 	if !f.DeadlineBefore.IsZero() {
 		conds = append(conds, "supplement_deadline IS NOT NULL AND supplement_deadline < ?")
 		args = append(args, f.DeadlineBefore.UnixNano())

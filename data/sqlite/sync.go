@@ -2,11 +2,11 @@ package sqlite
 
 import (
 	"context"
-	"slices"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"titledesk/data"
