@@ -56,7 +56,7 @@ type Workstation struct {
 }
 
 // NewWindow builds the workstation window on a: enrollment on first run,
-// then the clerk login, then the desk.
+// then the clerk login, then the desk (at once if a clerk is logged in).
 func NewWindow(a fyne.App, cfg Config) *Workstation {
 	a.Settings().SetTheme(Theme{})
 	a.SetIcon(fyne.NewStaticResource("Icon.png", assets.Icon))
@@ -74,9 +74,12 @@ func NewWindow(a fyne.App, cfg Config) *Workstation {
 	// forward them through keyEntry.
 	c.SetOnTypedKey(ws.typedKey)
 	c.AddShortcut(ctrlP, func(fyne.Shortcut) { ws.touch(); ws.printShortcut() })
-	if ws.Desk.Enrolled() {
+	switch c := ws.Desk.Clerk(); {
+	case c != nil:
+		ws.showShell(c) // logged in by the caller (demo, kiosk start-up)
+	case ws.Desk.Enrolled():
 		ws.showLogin(false)
-	} else {
+	default:
 		ws.showEnroll()
 	}
 	return ws
