@@ -3,21 +3,17 @@ package forms
 import (
 	"bytes"
 	"crypto/ed25519"
-	"image"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jung-kurt/gofpdf"
-	"github.com/makiuchi-d/gozxing"
-	zxqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"titledesk/data"
+	"titledesk/internal/qrscan"
 )
 
 var (
@@ -136,33 +132,14 @@ func stripSpace(s string) string {
 	return strings.Join(strings.Fields(s), "")
 }
 
-// decodeQR renders the top-right corner of page 1, where the seal sits, and
-// decodes it as a scanner would.
+// decodeQR reads the seal off page 1 as a scanner would.
 func decodeQR(t *testing.T, pdf []byte) string {
-	const dpi = 200
-	px := func(mm float64) string { return strconv.Itoa(int(mm / 25.4 * dpi)) }
-	out, err := exec.Command("pdftoppm", "-png", "-r", strconv.Itoa(dpi), "-f", "1", "-l", "1",
-		"-x", px(pageW-60), "-y", "0", "-W", px(60), "-H", px(55), writeTemp(t, pdf)).Output()
+	t.Helper()
+	text, err := qrscan.FromPDF(pdf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := png.Decode(bytes.NewReader(out))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return decodeImage(t, img)
-}
-
-func decodeImage(t *testing.T, img image.Image) string {
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := zxqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true})
-	if err != nil {
-		t.Fatalf("QR not decoded: %v", err)
-	}
-	return res.GetText()
+	return text
 }
 
 // lookupOf answers Verify's record lookup with the documents' current state.

@@ -2,7 +2,7 @@ package sync_test
 
 import (
 	"context"
-	"os/exec"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +12,7 @@ import (
 
 	"titledesk/data"
 	"titledesk/forms"
+	"titledesk/internal/qrscan"
 )
 
 // TestClerkToBureauAndBack follows one application across the real server:
@@ -85,20 +86,16 @@ func TestClerkToBureauAndBack(t *testing.T) {
 	}
 }
 
-// qrOf renders page 1 of a PDF and decodes its QR code.
-func qrOf(t *testing.T, pdf string) string {
+// qrOf reads the QR seal of a printed PDF.
+func qrOf(t *testing.T, path string) string {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), "page")
-	if b, err := exec.Command("pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", pdf, out).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v %s", err, b)
-	}
-	matches, _ := filepath.Glob(out + "*.png")
-	if len(matches) != 1 {
-		t.Fatalf("pdftoppm made %v", matches)
-	}
-	text, err := decodeQR(matches[0])
+	pdf, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("decode QR: %v", err)
+		t.Fatal(err)
+	}
+	text, err := qrscan.FromPDF(pdf)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return text
 }
