@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"titledesk/app"
+	"titledesk/data"
+	"titledesk/forms"
+	"titledesk/internal/qrscan"
+	tdsync "titledesk/sync"
+)
+
+// workstation enrolls a desk at the server through app, as the clerk's
+// first-run screen does, and logs login in.
+func workstation(t *testing.T, b *bureau, url, role, point, login, password string) *app.Desk {
+	t.Helper()
+	args := []string{"admin", "enroll", "-data", b.dir, "-role", role}
+	if point != "" {
+		args = append(args, "-point", point)
+	}
+	code := strings.TrimSpace(mustCLI(t, "", args...))
+	d, err := app.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	ctx := context.Background()
+	if err := d.Enroll(ctx, url, code, b.fingerprint, "柜台"); err != nil {
+		t.Fatalf("enroll %s: %v", role, err)
+	}
+	if _, err := d.Login(ctx, login, password); err != nil {
+		t.Fatalf("login %s: %v", login, err)
+	}
+	return d
+}
+
+func syncNow(t *testing.T, d *app.Desk) {
+	t.Helper()
+	if err := d.Syncer().SyncOnce(context.Background()); err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	if st := d.Syncer().Status(); st.Pending != 0 || st.Refused != 0 {
+		t.Fatalf("after sync: %+v", st)
+	}
+}
+
+// download fetches a portal path with the browser's session, as the
+// applicant's "下载申报表" link does.
+func (p *person) download(path, certFingerprint string) []byte {
+	p.t.Helper()
+	got, err := chromedp.Call(p.ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{p.base}})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	cookies := got.Cookies
+	httpc, err := tdsync.PinnedClient(certFingerprint, 10*time.Second)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, p.base+path, nil)
+	for _, c := range cookies {
+		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+	}
+	resp, err := httpc.Do(req)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" {
+		p.t.Fatalf("%s: %s %q", path, resp.Status, b[:min(len(b), 80)])
+	}
+	return b
+}
+
+// TestSevenSteps runs the bureau's whole guide once across the real
+// server, the portal in Chromium and two workstations (clerk and bureau)
+// through their app layer: register, apply with scans, unit review, first
+// review, second review with the SMS queued, the applicant's 申报表 PDF
+// downloaded, its QR read off the rendered page and typed into the clerk's
+// scan box, counter check, payment, certification, and the audit chain
+// verified at the end.
+func TestSevenSteps(t *testing.T) {
+	b := newBureau(t)
+	srv := startServer(t, b.dir)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("server log:\n%s", srv.log)
+		}
+	})
+	browser := chromium(t, filepath.Join(b.dir, "tls", "cert.pem"))
+	files := t.TempDir()
+	ctx := context.Background()
+
+	// 1 注册账号: the unit registers and is approved; the applicant registers.
+	creditCode := data.MakeCreditCode("91441900MA4UQW8R2")
+	unit := newPerson(t, browser, srv.url)
+	unit.open("/register/unit")
+	unit.fill(`form[action="/register/unit"]`, map[string]string{"name": "东莞市粤建建筑工程有限公司", "credit_code": creditCode,
+		"contact_name": "梁志华", "contact_mobile": "13922001101", "login": "yuejian", "password": "单位密码2026", "password2": "单位密码2026"})
+	unit.expect("等待市人力资源局审核")
+	mustCLI(t, "", "admin", "unit-approve", "-data", b.dir, "-credit-code", creditCode)
+	idNumber := data.MakeIDNumber("441900", time.Date(1988, 11, 2, 0, 0, 0, 0, data.Shanghai), 57)
+	he := newPerson(t, browser, srv.url)
+	he.open("/register/applicant")
+	he.fill(`form[action="/register/applicant"]`, map[string]string{"name": "何䶮", "id_number": idNumber, "mobile": "13800138009",
+		"unit_credit_code": creditCode, "login": "heyan", "password": "个人密码2026", "password2": "个人密码2026"})
+	he.expect("注册成功")
+	he.fill(`form[action="/login"]`, map[string]string{"login": "heyan", "password": "个人密码2026"})
+	he.expect("新申报")
+	he.open("/profile")
+	he.fill(`form[action="/profile"]`, map[string]string{"education": "大学本科", "major": "土木工程", "working_years": "8"})
+	he.expect("个人信息已保存")
+
+	// 2 个人申报: a new application with its scans, 送审.
+	point, err := b.store(t).LiaisonPointByCode(ctx, "DLXH")
+	if err != nil {
+		t.Fatal(err)
+	}
+	he.open("/applications/new")
+	he.fill(`form[action="/applications/new"]`, map[string]string{"series": "工程技术人员", "qualification": "建筑工程工程师", "level": "中级", "liaison_point": point.ID})
+	he.expect("已创建申报")
+	loc, _ := chromedp.Run(he.ctx, chromedp.Location())
+	m := applicationURL.FindStringSubmatch(strings.Split(loc, "?")[0])
+	if m == nil {
+		t.Fatalf("not on an application page: %s", loc)
+	}
+	appID := m[1]
+	required, err := b.store(t).RequiredMaterials(ctx, "中级")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, kind := range required {
+		he.do(chromedp.SetValue(chromedp.CSS(`[name=kind]`), kind),
+			chromedp.SetUploadFiles(chromedp.CSS(`[name=file]`), []string{scanFile(t, files, "m"+string(rune('a'+i))+".jpg", uint8(20*i))}))
+		he.click(`form.upload button`)
+		he.expect("材料已上传")
+	}
+	he.click(`form[action$="/submit"] button`)
+	he.expect("已送审")
+
+	// 3 单位审核: the unit approves with a publicity period.
+	unit.open("/login")
+	unit.fill(`form[action="/login"]`, map[string]string{"login": "yuejian", "password": "单位密码2026"})
+	unit.expect("个人职称审核管理")
+	unit.open("/unit/applications/" + appID)
+	cal := data.DefaultCalendar()
+	unit.fill(`form[action$="/approve"]`, map[string]string{"opinion": "经审核，该同志材料真实，已公示无异议，同意申报。",
+		"publicity_start": cal.AddWorkingDays(time.Now(), -8).Format(time.DateOnly), "publicity_end": cal.AddWorkingDays(time.Now(), -2).Format(time.DateOnly)})
+	unit.expect("已审核通过")
+
+	// 4 初审 at the liaison point's workstation.
+	clerk := workstation(t, b, srv.url, "clerk", "DLXH", "chen", "柜台密码chen2026")
+	v, err := clerk.View(ctx, appID)
+	if err != nil || v.Status != data.StatusLiaisonReview || len(v.Attachments) != len(required) {
+		t.Fatalf("clerk desk sees %+v %v", v, err)
+	}
+	for _, at := range v.Attachments {
+		if !clerk.Blobs().Has(at.SHA256) {
+			t.Errorf("scan %s not on the clerk's desk", at.Kind)
+		}
+	}
+	if _, err := clerk.Do(ctx, data.Command{Action: data.ActionLiaisonPass, ApplicationID: appID}); err != nil {
+		t.Fatal(err)
+	}
+	syncNow(t, clerk)
+
+	// 5 复审 at the bureau; the SMS is queued.
+	reviewer := workstation(t, b, srv.url, "bureau", "", "wang", "复审密码wang2026")
+	if _, err := reviewer.Do(ctx, data.Command{Action: data.ActionBureauPass, ApplicationID: appID}); err != nil {
+		t.Fatal(err)
+	}
+	syncNow(t, reviewer)
+	if out := mustCLI(t, "", "admin", "sms-list", "-data", b.dir); !strings.Contains(out, "13800138009") || !strings.Contains(out, "已通过复审") {
+		t.Errorf("sms-list after the bureau passed:\n%s", out)
+	}
+
+	// 6 递交纸质材料: the applicant prints the sealed form from the portal; the
+	// clerk scans its QR and checks the originals.
+	he.open("/applications/" + appID)
+	he.expect("下载申报表")
+	pdf := he.download("/applications/"+appID+"/form.pdf", b.fingerprint)
+	payload, err := qrscan.FromPDF(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncNow(t, clerk)
+	res, err := clerk.Scan(ctx, " "+strings.ToLower(payload)+"\n") // as a scanner in keyboard mode may type it
+	if err != nil || res.Verdict.Status != forms.Genuine || res.View == nil || res.View.ID != appID {
+		t.Fatalf("scan of the downloaded form: %+v %v", res, err)
+	}
+	var checks []data.AttachmentCheck
+	for _, at := range res.View.Attachments {
+		checks = append(checks, data.AttachmentCheck{AttachmentID: at.ID, Check: data.CheckMatch})
+	}
+	if _, prints, err := clerk.Accept(ctx, appID, checks, nil); err != nil || len(prints) != 2 {
+		t.Fatalf("counter accept: %v", err)
+	}
+
+	// 7 缴费, then 发证.
+	fee, _ := clerk.Store.Fee(ctx, "中级")
+	proof := scanFile(t, files, "缴费截图.jpg", 90)
+	if _, err := clerk.RecordPayment(ctx, appID, app.PaymentInput{Channel: "微信", Amount: fee, ReceiptNo: "44010026110900123", PaidAt: time.Now(), ProofFile: proof}); err != nil {
+		t.Fatal(err)
+	}
+	syncNow(t, clerk)
+	syncNow(t, reviewer)
+	no, err := reviewer.NextCertificateNo(ctx, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reviewer.Certify(ctx, appID, no, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	syncNow(t, reviewer)
+
+	final, err := b.store(t).Application(ctx, appID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if final.Status != data.StatusCertified || final.Certificate.No != no || final.Payment.Channel != "微信" || final.Payment.ProofSHA256 == "" {
+		t.Fatalf("server record: %s %+v %+v", final.Status, final.Certificate, final.Payment)
+	}
+	if _, err := os.Stat(filepath.Join(b.dir, "blobs", final.Payment.ProofSHA256[:2], final.Payment.ProofSHA256)); err != nil {
+		t.Errorf("payment proof not uploaded: %v", err)
+	}
+	he.open("/applications")
+	he.expect(no)
+	if out := mustCLI(t, "", "admin", "verify-audit", "-data", b.dir); !strings.Contains(out, "intact") {
+		t.Errorf("verify-audit: %s", out)
+	}
+}
