@@ -112,15 +112,9 @@ func TestSevenSteps(t *testing.T) {
 	mustCLI(t, "", "admin", "unit-approve", "-data", b.dir, "-credit-code", creditCode)
 	idNumber := data.MakeIDNumber("441900", time.Date(1988, 11, 2, 0, 0, 0, 0, data.Shanghai), 57)
 	he := newPerson(t, browser, srv.url)
-	he.open("/register/applicant")
-	he.fill(`form[action="/register/applicant"]`, map[string]string{"name": "何䶮", "id_number": idNumber, "mobile": "13800138009",
-		"unit_credit_code": creditCode, "login": "heyan", "password": "个人密码2026", "password2": "个人密码2026"})
-	he.expect("注册成功")
-	he.fill(`form[action="/login"]`, map[string]string{"login": "heyan", "password": "个人密码2026"})
-	he.expect("新申报")
-	he.open("/profile")
-	he.fill(`form[action="/profile"]`, map[string]string{"education": "大学本科", "major": "土木工程", "working_years": "8"})
-	he.expect("个人信息已保存")
+	he.registerApplicant(map[string]string{"name": "何䶮", "id_number": idNumber, "mobile": "13800138009",
+		"unit_credit_code": creditCode, "login": "heyan", "password": "个人密码2026"},
+		map[string]string{"education": "大学本科", "major": "土木工程", "working_years": "8"})
 
 	// 2 个人申报: a new application with its scans, 送审.
 	point, err := b.store(t).LiaisonPointByCode(ctx, "DLXH")

@@ -152,6 +152,23 @@ func (p *person) shot(name string) {
 	}
 }
 
+// registerApplicant registers with the fields of the registration form,
+// logs in and, when profile is given, completes 人才信息管理.
+func (p *person) registerApplicant(fields, profile map[string]string) {
+	p.t.Helper()
+	fields["password2"] = fields["password"]
+	p.open("/register/applicant")
+	p.fill(`form[action="/register/applicant"]`, fields)
+	p.expect("注册成功")
+	p.fill(`form[action="/login"]`, map[string]string{"login": fields["login"], "password": fields["password"]})
+	p.expect("新申报")
+	if profile != nil {
+		p.open("/profile")
+		p.fill(`form[action="/profile"]`, profile)
+		p.expect("个人信息已保存")
+	}
+}
+
 // scanFile writes a colour JPEG "scan" of a document.
 func scanFile(t *testing.T, dir, name string, tint uint8) string {
 	img := image.NewRGBA(image.Rect(0, 0, 620, 440))
@@ -210,15 +227,9 @@ func TestPortalInChromium(t *testing.T) {
 	// personal information (人才信息管理).
 	idNumber := data.MakeIDNumber("441900", time.Date(1991, 5, 18, 0, 0, 0, 0, data.Shanghai), 35)
 	zhang := newPerson(t, browser, srv.url)
-	zhang.open("/register/applicant")
-	zhang.fill(`form[action="/register/applicant"]`, map[string]string{"name": "张伟", "id_number": idNumber, "mobile": "13800138000",
-		"unit_credit_code": creditCode, "login": "zhangwei", "password": "个人密码2026", "password2": "个人密码2026"})
-	zhang.expect("注册成功")
-	zhang.fill(`form[action="/login"]`, map[string]string{"login": "zhangwei", "password": "个人密码2026"})
-	zhang.expect("新申报")
-	zhang.open("/profile")
-	zhang.fill(`form[action="/profile"]`, map[string]string{"education": "大学本科", "major": "电气工程及其自动化", "working_years": "6"})
-	zhang.expect("个人信息已保存")
+	zhang.registerApplicant(map[string]string{"name": "张伟", "id_number": idNumber, "mobile": "13800138000",
+		"unit_credit_code": creditCode, "login": "zhangwei", "password": "个人密码2026"},
+		map[string]string{"education": "大学本科", "major": "电气工程及其自动化", "working_years": "6"})
 
 	// A forged CSRF token is refused and changes nothing.
 	zhang.do(chromedp.SetAttributeValue(chromedp.CSS(`form[action="/profile"] [name=csrf]`), "value", "forged-token"))
@@ -266,12 +277,8 @@ func TestPortalInChromium(t *testing.T) {
 
 	// Another applicant of the same unit cannot open it by its URL.
 	li := newPerson(t, browser, srv.url)
-	li.open("/register/applicant")
-	li.fill(`form[action="/register/applicant"]`, map[string]string{"name": "李娜", "id_number": data.MakeIDNumber("441900", time.Date(1993, 2, 1, 0, 0, 0, 0, data.Shanghai), 12),
-		"mobile": "13800138001", "unit_credit_code": creditCode, "login": "lina", "password": "个人密码2027", "password2": "个人密码2027"})
-	li.expect("注册成功")
-	li.fill(`form[action="/login"]`, map[string]string{"login": "lina", "password": "个人密码2027"})
-	li.expect("新申报")
+	li.registerApplicant(map[string]string{"name": "李娜", "id_number": data.MakeIDNumber("441900", time.Date(1993, 2, 1, 0, 0, 0, 0, data.Shanghai), 12),
+		"mobile": "13800138001", "unit_credit_code": creditCode, "login": "lina", "password": "个人密码2027"}, nil)
 	li.open("/applications/" + appID)
 	li.expect("找不到该申请")
 	if txt := li.text(); strings.Contains(txt, "张伟") || strings.Contains(txt, "电力工程电气助理工程师") {
