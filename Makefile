@@ -8,15 +8,26 @@ BUILD   := build
 # Fyne 2.8's GLFW 3.4 compiles its Wayland backend too, hence the Wayland headers.
 APT_GL   := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
             libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev wayland-protocols
-APT_TEST := $(APT_GL) poppler-utils xvfb imagemagick locales
-APT_WIN  := gcc-mingw-w64-x86-64
+APT_TEST := $(APT_GL) poppler-utils xvfb imagemagick locales chromium fonts-wqy-microhei curl
+# Windows (README "Windows"): MinGW for cgo, osslsigncode to sign, NSIS for the
+# installer, ImageMagick for its icon.
+APT_WIN  := gcc-mingw-w64-x86-64 osslsigncode nsis imagemagick
+WIN_ICON := $(shell awk -F'"' '/Icon/ {print $$2; exit}' FyneApp.toml)
+WINE_SHOT ?= $(BUILD)/windows-wine.png
 
 export LANG := zh_CN.UTF-8
 
-.PHONY: demo test bench server linux windows deps-test deps-win clean
+.PHONY: demo demo-bureau test bench server linux windows windows-desktop windows-server windows-check wine-smoke \
+	deps-test deps-win clean
 
+# A demo server on loopback seeded with 300 applications, and a workstation
+# enrolled and logged in (scripts/demo); demo-bureau opens the reviewer's
+# desk on the same server. Closing the window stops the server.
 demo: deps-test
-	go run . -data "$$(mktemp -d)"
+	scripts/demo clerk
+
+demo-bureau: deps-test
+	scripts/demo bureau
 
 test: deps-test
 	go vet ./...
@@ -31,11 +42,31 @@ server:
 linux: deps-test
 	go build -ldflags "$(LDFLAGS)" -o $(BUILD)/titledesk .
 
-windows: deps-win
-	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
-		go build -ldflags "$(LDFLAGS) -H=windowsgui" -o $(BUILD)/titledesk.exe .
-	GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc \
-		go build -ldflags "$(LDFLAGS)" -o $(BUILD)/titledesk-server.exe ./cmd/titledesk-server
+# The signed workstation, its signed installer and the signed server. Packaging
+# runs on a copy of the tree (scripts/package-windows), so FyneApp.toml's Build,
+# which fyne package bumps, stays as it is. Signing uses TITLEDESK_SIGN_* or a
+# throwaway certificate (scripts/sign-windows).
+windows: windows-desktop windows-server
+
+windows-desktop: deps-win
+	scripts/package-windows desktop $(BUILD)/titledesk.exe
+	scripts/sign-windows $(BUILD)/titledesk.exe
+	convert $(WIN_ICON) -depth 8 -define icon:auto-resize=256,64,48,32,16 $(BUILD)/titledesk.ico
+	makensis -NOCD -INPUTCHARSET UTF8 -WX -V2 -DVERSION=$(VERSION) -DOUTDIR=$(BUILD) \
+		-DSIGN=scripts/sign-windows packaging/windows/installer.nsi
+
+windows-server: deps-win
+	scripts/package-windows server $(BUILD)/titledesk-server.exe
+	scripts/sign-windows $(BUILD)/titledesk-server.exe
+
+# Version resources, subsystems, embedded tzdata and signatures of the above.
+windows-check:
+	scripts/check-windows $(BUILD)
+
+# The installer, then titledesk.exe, under Wine and Xvfb; WINE_SHOT=docs/screenshots/windows-wine.png
+# refreshes the README's picture.
+wine-smoke:
+	scripts/wine-smoke $(BUILD) $(WINE_SHOT)
 
 deps-test:
 	@scripts/need-apt $(APT_TEST)
