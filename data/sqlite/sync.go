@@ -48,10 +48,9 @@ func (s *Store) logChange(ctx context.Context, tx *sql.Tx, kind, id, scope strin
 	if !s.server {
 		return nil
 	}
-	if _, err := exec(ctx, tx, `DELETE FROM changes WHERE kind = ? AND entity_id = ?`, kind, id); err != nil {
-		return err
-	}
-	_, err := exec(ctx, tx, `INSERT INTO changes (kind, entity_id, scope) VALUES (?, ?, ?)`, kind, id, scope)
+	// REPLACE deletes the entity's old row; AUTOINCREMENT gives the new one
+	// a seq above every seq ever handed out.
+	_, err := exec(ctx, tx, `INSERT OR REPLACE INTO changes (kind, entity_id, scope) VALUES (?, ?, ?)`, kind, id, scope)
 	return err
 }
 
