@@ -82,6 +82,7 @@ func (s *Store) Push(ctx context.Context, dev *data.Device, cmds []data.PushedCo
 		if err != nil {
 			return err
 		}
+		clerks := map[string]*data.Clerk{} // a batch is mostly one clerk's work
 		for _, c := range cmds {
 			if c.Seq <= acked {
 				r, err := storedResult(ctx, tx, dev.ID, c.Seq)
@@ -91,7 +92,7 @@ func (s *Store) Push(ctx context.Context, dev *data.Device, cmds []data.PushedCo
 				results = append(results, r)
 				continue
 			}
-			r, transient, err := s.pushOne(ctx, tx, dev, c, data.Env{Now: commandTime(c.At, now), Calendar: cal})
+			r, transient, err := s.pushOne(ctx, tx, dev, c, data.Env{Now: commandTime(c.At, now), Calendar: cal}, clerks)
 			if err != nil {
 				return err
 			}
@@ -133,7 +134,7 @@ func storedResult(ctx context.Context, tx *sql.Tx, deviceID string, seq int64) (
 // pushOne applies one command inside a savepoint, so a refused command
 // leaves no trace but its outcome. It trusts nothing the device says about
 // the actor: the clerk is looked up here and must belong to the device.
-func (s *Store) pushOne(ctx context.Context, tx *sql.Tx, dev *data.Device, c data.PushedCommand, env data.Env) (r data.CommandResult, transient bool, err error) {
+func (s *Store) pushOne(ctx context.Context, tx *sql.Tx, dev *data.Device, c data.PushedCommand, env data.Env, clerks map[string]*data.Clerk) (r data.CommandResult, transient bool, err error) {
 	r = data.CommandResult{Seq: c.Seq, CommandID: c.Command.ID}
 	cmd := c.Command
 	refuse := func(err error) (data.CommandResult, bool, error) {
@@ -143,7 +144,12 @@ func (s *Store) pushOne(ctx context.Context, tx *sql.Tx, dev *data.Device, c dat
 		}
 		return r, false, nil
 	}
-	clerk, err := clerkTx(ctx, tx, `id = ?`, cmd.Actor.ID)
+	clerk, ok := clerks[cmd.Actor.ID]
+	if !ok {
+		if clerk, err = clerkTx(ctx, tx, `id = ?`, cmd.Actor.ID); err == nil {
+			clerks[cmd.Actor.ID] = clerk
+		}
+	}
 	switch {
 	case data.ErrorCode(err) == data.ENOTFOUND:
 		return refuse(data.Errorf(data.EFORBIDDEN, "经办人 %s 不在服务器的人员名单中", cmd.Actor.ID))
