@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,9 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"titledesk/data"
+	"titledesk/data/sqlite"
 	"titledesk/forms"
 )
 
@@ -120,10 +118,9 @@ func (s *Stats) Table() [][]string {
 	return rows
 }
 
-// Export writes the statistics to path: an Excel workbook (.xlsx) with a
-// sheet per table, or CSV (.csv) with the counts.
+// Export writes the statistics to path: an Excel workbook (.xlsx) with the
+// counts and the payments on two sheets, or CSV (.csv) with the counts.
 func (s *Stats) Export(path string) error {
-	counts := s.Table()
 	payments := [][]string{{"期间", "缴费方式", "笔数", "金额（元）"}}
 	for _, period := range []struct {
 		name   string
@@ -133,53 +130,7 @@ func (s *Stats) Export(path string) error {
 			payments = append(payments, []string{period.name, t.Channel, strconv.Itoa(t.Count), t.Amount.String()})
 		}
 	}
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv":
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		// A BOM makes Excel on Windows read the CSV as UTF-8.
-		if _, err := f.WriteString("\uFEFF"); err != nil {
-			f.Close()
-			return err
-		}
-		w := csv.NewWriter(f)
-		if err := w.WriteAll(counts); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
-	case ".xlsx":
-		x := excelize.NewFile()
-		defer x.Close()
-		for i, sheet := range []struct {
-			name string
-			rows [][]string
-		}{{"各联络点统计", counts}, {"缴费统计", payments}} {
-			if i == 0 {
-				if err := x.SetSheetName("Sheet1", sheet.name); err != nil {
-					return err
-				}
-			} else if _, err := x.NewSheet(sheet.name); err != nil {
-				return err
-			}
-			for r, row := range sheet.rows {
-				for c, v := range row {
-					cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
-					var val any = v
-					if n, err := strconv.ParseFloat(v, 64); err == nil && r > 0 {
-						val = n
-					}
-					if err := x.SetCellValue(sheet.name, cell, val); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		return x.SaveAs(path)
-	}
-	return data.Errorf(data.EINVALID, "只能导出为 .xlsx 或 .csv 文件")
+	return Export(path, Sheet{"各联络点统计", s.Table()}, Sheet{"缴费统计", payments})
 }
 
 // NextCertificateNo proposes the number of a certificate issued here:
@@ -206,17 +157,63 @@ func (d *Desk) Certify(ctx context.Context, applicationID, no string, issuedAt t
 		Certificate: &data.Certificate{No: strings.TrimSpace(no), IssuedAt: issuedAt}})
 }
 
+// Payments are the payments recorded on day: at this desk's liaison point,
+// or at every point on a bureau desk.
+func (d *Desk) Payments(ctx context.Context, day time.Time) ([]sqlite.PaymentRow, error) {
+	dev := d.Device()
+	if dev == nil {
+		return nil, data.Errorf(data.EUNAUTHORIZED, "本工作站尚未注册")
+	}
+	from := data.Midnight(day)
+	to := from.AddDate(0, 0, 1)
+	rows, err := d.Store.Payments(ctx, dev.LiaisonPointID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	// Payments recorded here and not yet synced are not in the snapshot,
+	// but an offline day's report must hold them.
+	entries, err := d.Store.Outbox(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		seen[r.ApplicationNo] = true
+	}
+	for _, e := range entries {
+		p := e.Command.Payment
+		if e.State != sqlite.StatePending || p == nil || p.PaidAt.Before(from) || !p.PaidAt.Before(to) {
+			continue
+		}
+		v, err := d.View(ctx, e.Command.ApplicationID)
+		if err != nil {
+			return nil, err
+		}
+		if seen[v.No] {
+			continue
+		}
+		r := sqlite.PaymentRow{ApplicationNo: v.No, Name: v.Name, LiaisonPointID: v.LiaisonPointID, Channel: p.Channel,
+			ReceiptNo: p.ReceiptNo, Amount: p.Amount, PaidAt: p.PaidAt}
+		if v.Notice != nil {
+			r.NoticeNo = v.Notice.No
+		}
+		rows = append(rows, r)
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].PaidAt.Before(rows[j].PaidAt) })
+	return rows, nil
+}
+
 // DailyReport prints the 日结报表 of this desk's liaison point for day.
 func (d *Desk) DailyReport(ctx context.Context, day time.Time) (*Printout, error) {
 	dev, clerk := d.Device(), d.Clerk()
 	if dev == nil || clerk == nil {
 		return nil, data.Errorf(data.EUNAUTHORIZED, "请先登录")
 	}
-	from := data.Midnight(day)
-	rows, err := d.Store.Payments(ctx, dev.LiaisonPointID, from, from.AddDate(0, 0, 1))
+	rows, err := d.Payments(ctx, day)
 	if err != nil {
 		return nil, err
 	}
+	from := data.Midnight(day)
 	r := forms.DailyReport{Date: from, LiaisonPoint: d.pointName(ctx, dev.LiaisonPointID), Device: dev.Code, Clerk: clerk.Name}
 	for _, p := range rows {
 		r.Payments = append(r.Payments, forms.Payment{NoticeNo: p.NoticeNo, AppNo: p.ApplicationNo, Payer: p.Name, Item: feeItem,

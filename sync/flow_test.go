@@ -8,11 +8,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/xuri/excelize/v2"
 
+	"titledesk/app"
 	"titledesk/data"
 	"titledesk/forms"
 	"titledesk/internal/qrscan"
+	"titledesk/internal/testworld"
 )
 
 // TestClerkToBureauAndBack follows one application across the real server:
@@ -20,16 +23,16 @@ import (
 // seals the form and queues the SMS, and the clerk desk receives the sealed
 // form, whose QR verifies there as genuine; the counter then takes it.
 func TestClerkToBureauAndBack(t *testing.T) {
-	w := newWorld(t)
-	a := w.apps(t, 1, "DLXH", data.StatusLiaisonReview)[0]
-	clerk, bureau := w.desk(t, "DLXH", "chen"), w.desk(t, "", "wang")
+	w := testworld.New(t)
+	a := w.Apps(t, 1, "DLXH", data.StatusLiaisonReview)[0]
+	clerk, bureau := w.Desk(t, "DLXH", "chen"), w.Desk(t, "", "wang")
 	ctx := context.Background()
 
 	if _, err := clerk.Do(ctx, data.Command{Action: data.ActionLiaisonPass, ApplicationID: a.ID}); err != nil {
 		t.Fatal(err)
 	}
-	drain(t, clerk)
-	drain(t, bureau)
+	testworld.Drain(t, clerk)
+	testworld.Drain(t, bureau)
 	v, err := bureau.View(ctx, a.ID)
 	if err != nil || v.Status != data.StatusBureauReview {
 		t.Fatalf("bureau desk: %v %v", v, err)
@@ -46,13 +49,13 @@ func TestClerkToBureauAndBack(t *testing.T) {
 	if _, err := bureau.Do(ctx, data.Command{Action: data.ActionBureauPass, ApplicationID: a.ID}); err != nil {
 		t.Fatal(err)
 	}
-	drain(t, bureau)
-	sms, _ := w.db.SMSLog(ctx, 10)
+	testworld.Drain(t, bureau)
+	sms, _ := w.DB.SMSLog(ctx, 10)
 	if len(sms) != 1 || sms[0].ApplicationID != a.ID || sms[0].Template != string(data.ActionBureauPass) || !strings.Contains(sms[0].Text, a.No) || !strings.Contains(sms[0].Text, "到东莞市电力行业协会") {
 		t.Errorf("sms queued: %+v", sms)
 	}
 
-	drain(t, clerk)
+	testworld.Drain(t, clerk)
 	cv, err := clerk.View(ctx, a.ID)
 	if err != nil || cv.Status != data.StatusAwaitingPaper || cv.FormSeal == "" {
 		t.Fatalf("clerk desk after the bureau passed: %+v %v", cv, err)
@@ -76,8 +79,8 @@ func TestClerkToBureauAndBack(t *testing.T) {
 	if _, prints, err := clerk.Accept(ctx, a.ID, checks, nil); err != nil || len(prints) != 2 {
 		t.Fatalf("accept: %v %d", err, len(prints))
 	}
-	drain(t, clerk)
-	if got, _ := w.db.Application(ctx, a.ID); got.Status != data.StatusAwaitingPayment || got.Notice == nil {
+	testworld.Drain(t, clerk)
+	if got, _ := w.DB.Application(ctx, a.ID); got.Status != data.StatusAwaitingPayment || got.Notice == nil {
 		t.Errorf("server after accept: %s %+v", got.Status, got.Notice)
 	}
 	// After a new version the printed form still verifies: its fields did not change.
@@ -101,10 +104,10 @@ func qrOf(t *testing.T, path string) string {
 }
 
 func TestBureauStatisticsExport(t *testing.T) {
-	w := newWorld(t)
-	w.apps(t, 3, "DLXH", data.StatusLiaisonReview)
-	w.apps(t, 2, "JZXH", data.StatusPaid)
-	bureau := w.desk(t, "", "wang")
+	w := testworld.New(t)
+	w.Apps(t, 3, "DLXH", data.StatusLiaisonReview)
+	w.Apps(t, 2, "JZXH", data.StatusPaid)
+	bureau := w.Desk(t, "", "wang")
 	ctx := context.Background()
 	st, err := bureau.Statistics(ctx, time.Now())
 	if err != nil {
@@ -147,5 +150,67 @@ func TestBureauStatisticsExport(t *testing.T) {
 	}
 	if err := st.Export(filepath.Join(t.TempDir(), "统计.pdf")); data.ErrorCode(err) != data.EINVALID {
 		t.Errorf("export to .pdf: %v", err)
+	}
+}
+
+// TestServerHoldsRoles: a workstation refuses the other role's commands,
+// and when a clerk's command comes from a bureau device or a reviewer's
+// from a clerk device anyway (enqueued past the workstation's checks, even
+// under the other role's actor), the server refuses it and nothing reaches
+// the audit chain.
+func TestServerHoldsRoles(t *testing.T) {
+	w := testworld.New(t)
+	atPoint := w.Apps(t, 1, "DLXH", data.StatusLiaisonReview)[0]
+	atBureau := w.Apps(t, 1, "DLXH", data.StatusBureauReview)[0]
+	clerk, bureau := w.Desk(t, "DLXH", "chen"), w.Desk(t, "", "wang")
+	ctx := context.Background()
+	// The workstations refuse first.
+	if _, err := clerk.Certify(ctx, atBureau.ID, "ZC-1", time.Now()); data.ErrorCode(err) != data.EFORBIDDEN {
+		t.Errorf("a clerk desk certified: %v", err)
+	}
+	if _, err := clerk.Do(ctx, data.Command{Action: data.ActionBureauPass, ApplicationID: atBureau.ID}); data.ErrorCode(err) != data.EFORBIDDEN {
+		t.Errorf("a clerk desk passed a second review: %v", err)
+	}
+	if _, err := bureau.Do(ctx, data.Command{Action: data.ActionLiaisonPass, ApplicationID: atPoint.ID}); data.ErrorCode(err) != data.EFORBIDDEN {
+		t.Errorf("a bureau desk passed a first review: %v", err)
+	}
+	for _, task := range []string{"复审", "发证"} {
+		if app.QueueOf(data.RoleClerk, task) != nil {
+			t.Errorf("clerks have a %s queue", task)
+		}
+	}
+	// Then the server, for a workstation that skips those checks.
+	forged := []struct {
+		desk  *app.Desk
+		cmd   data.Command
+		actor *data.Clerk
+	}{
+		{bureau, data.Command{Action: data.ActionLiaisonPass, ApplicationID: atPoint.ID, ExpectedVersion: atPoint.Version}, w.Clerks["wang"]},
+		{bureau, data.Command{Action: data.ActionLiaisonPass, ApplicationID: atPoint.ID, ExpectedVersion: atPoint.Version}, w.Clerks["chen"]},
+		{clerk, data.Command{Action: data.ActionBureauPass, ApplicationID: atBureau.ID, ExpectedVersion: atBureau.Version}, w.Clerks["chen"]},
+		{clerk, data.Command{Action: data.ActionBureauPass, ApplicationID: atBureau.ID, ExpectedVersion: atBureau.Version}, w.Clerks["wang"]},
+	}
+	for _, f := range forged {
+		f.cmd.ID, f.cmd.Actor = uuid.NewString(), f.actor.Actor()
+		if _, err := f.desk.Store.Enqueue(ctx, f.cmd, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range []*app.Desk{clerk, bureau} {
+		testworld.Drain(t, d)
+		entries, _ := d.Store.Outbox(ctx)
+		for _, e := range entries {
+			if e.State != data.StateRejected {
+				t.Errorf("%s by %s from a %s device: %s %s", e.Command.Action, e.Command.Actor.Name, d.Device().Role, e.State, e.Message)
+			}
+			if n, _ := w.DB.AuditCount(ctx, e.Command.ID); n != 0 {
+				t.Errorf("refused command %s is in the audit chain", e.Command.ID)
+			}
+		}
+	}
+	for _, a := range []*data.Application{atPoint, atBureau} {
+		if got, _ := w.DB.Application(ctx, a.ID); got.Version != a.Version {
+			t.Errorf("%s moved to %s v%d", a.No, got.Status, got.Version)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"titledesk/app"
 	"titledesk/data"
 	"titledesk/demo"
+	"titledesk/internal/testworld"
 )
 
 // enrollChildEnv carries "dir|url|code|fingerprint" to a child process that
@@ -46,10 +47,10 @@ func enrollChild(arg string) {
 // applications and reports the time and the peak resident memory of the
 // workstation process for the whole initial pull.
 func BenchmarkInitialSync(b *testing.B) {
-	w := newWorld(b)
+	w := testworld.New(b)
 	const n = 100_000
 	ctx := context.Background()
-	point := w.points["DLXH"]
+	point := w.Points["DLXH"]
 	for i := 0; i < n; i += 1000 {
 		batch := make([]*data.Application, 1000)
 		for k := range batch {
@@ -58,17 +59,17 @@ func BenchmarkInitialSync(b *testing.B) {
 			a.No, a.Version, a.Status = fmt.Sprintf("2026%06d", i+k), 9, data.StatusPaid
 			batch[k] = a
 		}
-		if err := w.db.SaveApplications(ctx, batch); err != nil {
+		if err := w.DB.SaveApplications(ctx, batch); err != nil {
 			b.Fatal(err)
 		}
 	}
 	for b.Loop() {
-		code, err := w.db.CreateEnrollment(ctx, data.RoleClerk, point.ID, time.Hour, time.Now())
+		code, err := w.DB.CreateEnrollment(ctx, data.RoleClerk, point.ID, time.Hour, time.Now())
 		if err != nil {
 			b.Fatal(err)
 		}
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), enrollChildEnv+"="+strings.Join([]string{b.TempDir(), w.srv.URL, code, w.fp}, "|"))
+		cmd.Env = append(os.Environ(), enrollChildEnv+"="+strings.Join([]string{b.TempDir(), w.Srv.URL, code, w.FP}, "|"))
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
 		if err != nil {

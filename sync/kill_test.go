@@ -12,6 +12,7 @@ import (
 
 	"titledesk/app"
 	"titledesk/data"
+	"titledesk/internal/testworld"
 )
 
 // childEnv names the desk folder a re-executed test binary works in.
@@ -38,7 +39,7 @@ func childDesk(dir string) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	if _, err := d.Login(ctx, "chen", password); err != nil {
+	if _, err := d.Login(ctx, "chen", testworld.Password); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -66,9 +67,9 @@ func childDesk(dir string) {
 // answered once by the server, none applied twice, and the desk matches
 // the server.
 func TestKilledWorkstationConverges(t *testing.T) {
-	w := newWorld(t)
-	w.apps(t, 40, "DLXH", data.StatusLiaisonReview)
-	d := w.desk(t, "DLXH", "chen")
+	w := testworld.New(t)
+	w.Apps(t, 40, "DLXH", data.StatusLiaisonReview)
+	d := w.Desk(t, "DLXH", "chen")
 	dir, dev := d.Dir, d.Device()
 	d.Close()
 
@@ -93,16 +94,16 @@ func TestKilledWorkstationConverges(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	if _, err := d.Login(context.Background(), "chen", password); err != nil {
+	if _, err := d.Login(context.Background(), "chen", testworld.Password); err != nil {
 		t.Fatal(err)
 	}
-	drain(t, d)
+	testworld.Drain(t, d)
 	ctx := context.Background()
 	kept, err := d.Store.Counter(ctx, "outbox_seq")
 	if err != nil {
 		t.Fatal(err)
 	}
-	results, err := w.db.CommandResults(ctx, dev.ID)
+	results, err := w.DB.CommandResults(ctx, dev.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +115,7 @@ func TestKilledWorkstationConverges(t *testing.T) {
 		if r.Seq != int64(i+1) {
 			t.Fatalf("outcome %d has seq %d: a command was lost", i, r.Seq)
 		}
-		n, err := w.db.AuditCount(ctx, r.CommandID)
+		n, err := w.DB.AuditCount(ctx, r.CommandID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,5 +128,5 @@ func TestKilledWorkstationConverges(t *testing.T) {
 		}
 	}
 	t.Logf("30 kills: %d commands kept, %d applied, %d refused", kept, applied, len(results)-applied)
-	w.matchesServer(t, d)
+	w.MatchesServer(t, d)
 }

@@ -191,6 +191,7 @@ func init() {
 		data.ActionPaperAccept:    (*detailView).counterCheck,
 		data.ActionPrint:          (*detailView).printButton,
 		data.ActionPaymentRecord:  (*detailView).paymentButton,
+		data.ActionCertify:        (*detailView).certifyButton,
 		data.ActionPaperDeficient: nil, // part of the counter check
 	}
 }

@@ -265,28 +265,3 @@ func TestPaymentAndReprint(t *testing.T) {
 		t.Errorf("reprint recorded %+v", c)
 	}
 }
-
-func TestConflictShownAfterSync(t *testing.T) {
-	r := newRig(t)
-	r.login()
-	a := r.fx.Apps[data.StatusLiaisonReview][2]
-	r.openFromQueue("初审", a.No)
-	r.tap("初审通过")
-	entries, _ := r.ws.Desk.Store.Outbox(context.Background())
-	seq := entries[len(entries)-1].Seq
-	// The server's answer as a sync records it: another clerk acted first.
-	if err := r.ws.Desk.Store.RecordResults(context.Background(), []data.CommandResult{{Seq: seq, CommandID: entries[len(entries)-1].Command.ID,
-		State: data.StateConflict, Code: data.ECONFLICT, Message: "申请已被其他经办人处理"}}, seq); err != nil {
-		t.Fatal(err)
-	}
-	r.ws.shell.refreshStatus()
-	r.mustShow("冲突或被拒 1 条")
-	r.ws.shell.Task("同步")
-	r.mustShow("申请已被其他经办人处理")
-	r.mustShow("服务器现状：待联络点初审")
-	r.tap("放弃")
-	r.mustShow("没有")
-	if p, refused, _ := r.ws.Desk.Store.OutboxCounts(context.Background()); p != 0 || refused != 0 {
-		t.Errorf("after discard: %d pending, %d refused", p, refused)
-	}
-}

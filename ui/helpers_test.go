@@ -58,10 +58,18 @@ func newRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { desk.Close() })
-	r := &rig{t: t, fx: seeded.fx}
+	r := rigOn(t, desk)
+	r.fx = seeded.fx
+	return r
+}
+
+// rigOn is a headless workstation on desk; it syncs only when told.
+func rigOn(t *testing.T, desk *app.Desk) *rig {
+	r := &rig{t: t}
 	a := test.NewTempApp(t)
-	r.ws = NewWindow(a, Config{Desk: desk, Open: func(p string) error { r.opened = append(r.opened, filepath.Base(p)); return nil }})
+	r.ws = NewWindow(a, Config{Desk: desk, Open: func(p string) error { r.opened = append(r.opened, p); return nil }})
 	r.ws.async, r.ws.syncLoop = func(f func()) { f() }, false
+	r.ws.Win.Resize(fyne.NewSize(1366, 768))
 	r.ws.Win.Show()
 	t.Cleanup(r.ws.Win.Close)
 	return r
@@ -104,13 +112,25 @@ func (r *rig) key(name fyne.KeyName) {
 
 func (r *rig) login() {
 	r.t.Helper()
-	r.typeFocused(testdesk.Login)
-	r.key(fyne.KeyReturn)
-	r.typeFocused(testdesk.Password)
-	r.key(fyne.KeyReturn)
+	r.loginAs(testdesk.Login, testdesk.Password)
+}
+
+// loginAs logs in by typing into the login screen.
+func (r *rig) loginAs(login, password string) {
+	r.t.Helper()
+	r.typeLogin(login, password)
 	if r.ws.Desk.Clerk() == nil {
 		r.t.Fatalf("not logged in: %s", strings.Join(r.texts(), "|"))
 	}
+}
+
+// typeLogin types a login and password into the login screen.
+func (r *rig) typeLogin(login, password string) {
+	r.t.Helper()
+	r.typeFocused(login)
+	r.key(fyne.KeyReturn)
+	r.typeFocused(password)
+	r.key(fyne.KeyReturn)
 }
 
 // walk visits every object shown in the window.

@@ -50,6 +50,7 @@ func (ws *Workstation) showEnroll() {
 // showLogin shows the clerk login. Locked, it keeps the desk underneath
 // for the clerk who locked it.
 func (ws *Workstation) showLogin(locked bool) {
+	ws.Win.SetTitle(titleOf(ws.Desk)) // the role is known once enrolled
 	login, password := ws.newEntry("用户名"), ws.newEntry("密码")
 	password.Password = true
 	errl := errorText()
@@ -94,7 +95,7 @@ func (ws *Workstation) showLogin(locked bool) {
 	note := widget.NewLabel("断网时也可登录：使用上次同步到本机的账号。连续输错 5 次将锁定 5 分钟。")
 	note.Wrapping = fyne.TextWrapWord
 	ws.setContent(centered(460, container.NewVBox(
-		widget.NewLabelWithStyle(WindowTitle, fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(titleOf(ws.Desk), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
 		widget.NewLabelWithStyle(point, fyne.TextAlignCenter, fyne.TextStyle{}),
 		widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{}),
 		widget.NewForm(widget.NewFormItem("用户名", login), widget.NewFormItem("密码", password)),

@@ -46,14 +46,9 @@ func (d *detailView) openPayment() {
 			showError(errl, data.Errorf(data.EINVALID, "缴费金额“%s”不是有效的金额", amount.Text))
 			return
 		}
-		if in.PaidAt, err = parseDay(paid.Text); err != nil {
+		if in.PaidAt, err = ws.dayAt(paid.Text); err != nil {
 			showError(errl, err)
 			return
-		}
-		if !in.PaidAt.IsZero() && day(in.PaidAt) == day(ws.Desk.Now()) {
-			in.PaidAt = ws.Desk.Now()
-		} else if !in.PaidAt.IsZero() {
-			in.PaidAt = in.PaidAt.Add(12 * 60 * 60 * 1e9) // midday, inside the day in every zone
 		}
 		if _, err := ws.Desk.RecordPayment(ws.ctx, d.v.ID, in); err != nil {
 			showError(errl, err)

@@ -17,19 +17,32 @@ type column struct {
 	title string
 	width float32
 	value func(q *queueView, r *data.ApplicationSummary) string
+	// urgent colours the cell by the row's deadline.
+	urgent bool
 }
 
 var queueColumns = []column{
-	{"申请编号", 116, func(_ *queueView, r *data.ApplicationSummary) string { return r.No }},
-	{"姓名", 76, func(_ *queueView, r *data.ApplicationSummary) string { return r.Name }},
-	{"身份证号码", 176, func(_ *queueView, r *data.ApplicationSummary) string { return data.MaskIDNumber(r.IDNumber) }},
-	{"系列", 120, func(_ *queueView, r *data.ApplicationSummary) string { return r.Series }},
-	{"申报资格", 210, func(_ *queueView, r *data.ApplicationSummary) string { return r.Qualification }},
-	{"申报级别", 76, func(_ *queueView, r *data.ApplicationSummary) string { return r.Level }},
-	{"送审时间", 100, func(_ *queueView, r *data.ApplicationSummary) string { return day(r.SubmittedAt) }},
-	{"状态", 150, func(_ *queueView, r *data.ApplicationSummary) string { return r.Status.Label() }},
-	{"经办人", 76, func(_ *queueView, r *data.ApplicationSummary) string { return r.AssigneeName }},
-	{"剩余工作日", 110, func(q *queueView, r *data.ApplicationSummary) string { return q.left(r) }},
+	{"申请编号", 110, func(_ *queueView, r *data.ApplicationSummary) string { return r.No }, false},
+	{"姓名", 70, func(_ *queueView, r *data.ApplicationSummary) string { return r.Name }, false},
+	{"身份证号码", 160, func(_ *queueView, r *data.ApplicationSummary) string { return data.MaskIDNumber(r.IDNumber) }, false},
+	{"系列", 100, func(_ *queueView, r *data.ApplicationSummary) string { return r.Series }, false},
+	{"申报资格", 190, func(_ *queueView, r *data.ApplicationSummary) string { return r.Qualification }, false},
+	{"申报级别", 70, func(_ *queueView, r *data.ApplicationSummary) string { return r.Level }, false},
+	{"送审时间", 96, func(_ *queueView, r *data.ApplicationSummary) string { return day(r.SubmittedAt) }, false},
+	{"状态", 150, func(_ *queueView, r *data.ApplicationSummary) string { return r.Status.Label() }, false},
+	{"经办人", 70, func(_ *queueView, r *data.ApplicationSummary) string { return r.AssigneeName }, false},
+	{"剩余工作日", 170, func(q *queueView, r *data.ApplicationSummary) string { return q.left(r) }, true},
+}
+
+// roleColumns are the queue columns per role: a reviewer works every
+// liaison point's applications, a clerk sees who holds each.
+var roleColumns = map[data.Role][]column{
+	data.RoleClerk: queueColumns,
+	// A reviewer's queues each hold one status and nobody claims in them:
+	// up to 送审时间 as a clerk's, then the point instead.
+	data.RoleBureau: append(append([]column{}, queueColumns[:7]...),
+		column{"人才联络点", 170, func(q *queueView, r *data.ApplicationSummary) string { return q.s.pointName(r.LiaisonPointID) }, false},
+		queueColumns[len(queueColumns)-1]),
 }
 
 // Levels are the 申报级别 in use (REFERENCE.md).
@@ -40,13 +53,14 @@ const pageSize = 100
 // queueView is a task's list: filters, search and a virtualised table
 // whose rows are loaded a page at a time as they scroll into view.
 type queueView struct {
-	s      *Shell
-	q      app.Queue
-	filter data.ApplicationFilter
-	total  int
-	pages  map[int][]data.ApplicationSummary
-	cal    *data.Calendar
-	now    time.Time
+	s       *Shell
+	q       app.Queue
+	columns []column
+	filter  data.ApplicationFilter
+	total   int
+	pages   map[int][]data.ApplicationSummary
+	cal     *data.Calendar
+	now     time.Time
 
 	search           *keyEntry
 	status, level    *widget.Select
@@ -60,8 +74,8 @@ type queueView struct {
 	allStatusesLabel string
 }
 
-func newQueueView(s *Shell, q app.Queue) *queueView {
-	v := &queueView{s: s, q: q, pages: map[int][]data.ApplicationSummary{}, count: widget.NewLabel(""), err: errorText(),
+func newQueueView(s *Shell, q app.Queue, columns []column) *queueView {
+	v := &queueView{s: s, q: q, columns: columns, pages: map[int][]data.ApplicationSummary{}, count: widget.NewLabel(""), err: errorText(),
 		selected: -1, allStatusesLabel: "全部状态"}
 	v.OnOpen = s.openDetail
 	ws := s.ws
@@ -73,7 +87,9 @@ func newQueueView(s *Shell, q app.Queue) *queueView {
 		opts = append(opts, st.Label())
 	}
 	v.status = widget.NewSelect(opts, func(string) { v.reload() })
+	v.status.PlaceHolder = v.allStatusesLabel // Fyne's own reads "(Select one)"
 	v.level = widget.NewSelect(append([]string{"全部级别"}, Levels...), func(string) { v.reload() })
+	v.level.PlaceHolder = "全部级别"
 	v.series = widget.NewSelectEntry(nil)
 	v.series.SetPlaceHolder("全部系列")
 	v.series.OnChanged = func(string) { v.reload() }
@@ -81,12 +97,8 @@ func newQueueView(s *Shell, q app.Queue) *queueView {
 	v.from.OnChanged = func(string) { v.reload() }
 	v.to.OnChanged = func(string) { v.reload() }
 	v.table = widget.NewTableWithHeaders(
-		func() (int, int) { return v.total, len(queueColumns) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("2026000123")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
+		func() (int, int) { return v.total, len(v.columns) },
+		func() fyne.CanvasObject { return widget.NewLabel("2026000123") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
 			r := v.row(id.Row)
@@ -95,10 +107,10 @@ func newQueueView(s *Shell, q app.Queue) *queueView {
 				return
 			}
 			l.Importance = widget.MediumImportance
-			if id.Col == len(queueColumns)-1 {
+			if v.columns[id.Col].urgent {
 				l.Importance = v.urgency(r)
 			}
-			l.SetText(queueColumns[id.Col].value(v, r))
+			l.SetText(v.columns[id.Col].value(v, r))
 		})
 	v.table.ShowHeaderColumn = false
 	v.table.CreateHeader = func() fyne.CanvasObject {
@@ -106,7 +118,7 @@ func newQueueView(s *Shell, q app.Queue) *queueView {
 	}
 	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Row < 0 && id.Col >= 0 {
-			o.(*widget.Label).SetText(queueColumns[id.Col].title)
+			o.(*widget.Label).SetText(v.columns[id.Col].title)
 		}
 	}
 	v.table.OnSelected = func(id widget.TableCellID) {
@@ -127,7 +139,11 @@ func newQueueView(s *Shell, q app.Queue) *queueView {
 func (v *queueView) object() fyne.CanvasObject {
 	filters := container.NewGridWithColumns(5, v.status, v.series, v.level, v.from, v.to)
 	head := container.NewVBox(container.NewBorder(nil, nil, title(v.q.Task), v.count, v.search), filters, v.err)
-	return container.NewBorder(head, nil, nil, nil, &widthsOnLayout{v: v, Table: v.table})
+	w := &widthsOnLayout{v: v, Table: v.table}
+	// Extended now, not in CreateRenderer: a widget resized before it is
+	// extended is never laid out.
+	w.ExtendBaseWidget(w)
+	return container.NewBorder(head, nil, nil, nil, w)
 }
 
 // widthsOnLayout gives the table its column widths at its first real layout.
@@ -137,17 +153,14 @@ type widthsOnLayout struct {
 	Table *widget.Table
 }
 
-func (w *widthsOnLayout) CreateRenderer() fyne.WidgetRenderer {
-	w.ExtendBaseWidget(w)
-	return &widthsRenderer{w: w}
-}
+func (w *widthsOnLayout) CreateRenderer() fyne.WidgetRenderer { return &widthsRenderer{w: w} }
 
 type widthsRenderer struct{ w *widthsOnLayout }
 
 func (r *widthsRenderer) Layout(size fyne.Size) {
 	if !r.w.v.widthsSet && size.Height > 0 {
 		r.w.v.widthsSet = true
-		for i, c := range queueColumns {
+		for i, c := range r.w.v.columns {
 			r.w.Table.SetColumnWidth(i, c.width)
 		}
 	}
@@ -181,7 +194,12 @@ func (v *queueView) reload() {
 	v.filter = f
 	v.pages = map[int][]data.ApplicationSummary{}
 	v.now = v.s.ws.Desk.Now()
-	if v.cal, err = v.s.ws.Desk.Store.Calendar(v.s.ws.ctx); err == nil {
+	// The calendar changes only by sync; once per screen spares every
+	// keystroke of a search its load.
+	if v.cal == nil {
+		v.cal, err = v.s.ws.Desk.Store.Calendar(v.s.ws.ctx)
+	}
+	if err == nil {
 		var first []data.ApplicationSummary
 		first, v.total, err = v.s.ws.Desk.Queue(v.s.ws.ctx, f)
 		v.pages[0] = first
@@ -281,4 +299,17 @@ func parseDay(s string) (time.Time, error) {
 		return t, data.Errorf(data.EINVALID, "日期“%s”格式不对，请写成 2026-03-01", s)
 	}
 	return t, nil
+}
+
+// dayAt reads the date of an event the clerk records: today is now, an
+// earlier day is its midday (inside the day in every zone); empty is zero.
+func (ws *Workstation) dayAt(s string) (time.Time, error) {
+	t, err := parseDay(s)
+	switch {
+	case err != nil || t.IsZero():
+		return t, err
+	case day(t) == day(ws.Desk.Now()):
+		return ws.Desk.Now(), nil
+	}
+	return t.Add(12 * time.Hour), nil
 }

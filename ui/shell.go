@@ -15,42 +15,56 @@ import (
 	tdsync "titledesk/sync"
 )
 
-// WindowTitle is the title of the one workstation window.
+// WindowTitle is the title of the one workstation window; a bureau desk
+// has its own (windowTitles).
 const WindowTitle = "职称考核认定 · 联络点工作站"
+
+var windowTitles = map[data.Role]string{data.RoleClerk: WindowTitle, data.RoleBureau: "职称考核认定 · 市局复审工作站"}
+
+// titleOf is the window title for the desk's enrolled role.
+func titleOf(d *app.Desk) string {
+	if dev := d.Device(); dev != nil && windowTitles[dev.Role] != "" {
+		return windowTitles[dev.Role]
+	}
+	return WindowTitle
+}
 
 // task is one entry of the navigation: a job the person at the desk does.
 type task struct {
 	label string
-	// about says what the screen is for; placeholder screens show it.
-	about string
-	// open builds the screen; nil shows about.
-	open func(s *Shell) fyne.CanvasObject
+	// open builds the screen.
+	open func(s *Shell) screen
 }
 
-func queueTask(label, about string) task {
-	return task{label, about, func(s *Shell) fyne.CanvasObject {
-		return newQueueView(s, *app.QueueOf(s.clerk.Role, label)).object()
+func queueTask(label string) task {
+	return task{label, func(s *Shell) screen {
+		return screen{obj: newQueueView(s, *app.QueueOf(s.clerk.Role, label), roleColumns[s.clerk.Role]).object()}
 	}}
+}
+
+// plain is a screen with no keys of its own.
+func plain(f func(s *Shell) fyne.CanvasObject) func(s *Shell) screen {
+	return func(s *Shell) screen { return screen{obj: f(s)} }
 }
 
 // tasks is the navigation of DESIGN.md section 6, per role.
 var tasks = map[data.Role][]task{
 	data.RoleClerk: {
-		{"工作台", "各队列的数量，以及临近或已过期限的申请。", (*Shell).workbench},
-		queueTask("初审", "待联络点初审的申请：通过，或一次性告知全部原因后退回申报人或单位。"),
-		queueTask("市局退回", "市局复审不通过、退回联络点的申请：再退回申报人或单位。"),
-		queueTask("现场核验", "扫描申报表二维码，逐项核对原件与网上扫描件，受理或一次性告知补正。"),
-		queueTask("待缴费", "已受理待缴费的申请：登记缴费票据。"),
-		{"报表", "日结报表：当日各缴费方式的笔数与金额。", nil},
-		{"同步", "待同步的操作、同步进度、冲突与被拒绝的操作。", (*Shell).syncScreen},
-		{"设置", "服务器地址、锁屏时间、打印设置。", (*Shell).settings},
+		{"工作台", plain((*Shell).workbench)},
+		queueTask("初审"),
+		queueTask("市局退回"),
+		queueTask("现场核验"),
+		queueTask("待缴费"),
+		{"报表", (*Shell).report},
+		{"同步", plain((*Shell).syncScreen)},
+		{"设置", plain((*Shell).settings)},
 	},
 	data.RoleBureau: {
-		queueTask("复审", "全市各联络点初审通过的申请：复审通过（签章申报表并短信通知），或不通过退回联络点。"),
-		queueTask("发证", "已缴费的申请：登记证书编号与发证时间；证书登记簿。"),
-		{"统计", "各联络点各状态的数量、逾期申请、当日与当月缴费。", nil},
-		{"同步", "待同步的操作、同步进度、冲突与被拒绝的操作。", (*Shell).syncScreen},
-		{"设置", "服务器地址、锁屏时间、打印设置。", (*Shell).settings},
+		queueTask("复审"),
+		{"发证", plain((*Shell).certifyTask)},
+		{"统计", plain((*Shell).statistics)},
+		{"同步", plain((*Shell).syncScreen)},
+		{"设置", plain((*Shell).settings)},
 	},
 }
 
@@ -69,6 +83,7 @@ type Shell struct {
 	clerk   *data.Clerk
 	ScanBox *keyEntry
 	banner  *fyne.Container
+	main    *fyne.Container // banner over content
 	status  *widget.Label
 	content *fyne.Container
 	nav     *widget.List
@@ -78,6 +93,7 @@ type Shell struct {
 	sync    tdsync.Status
 	// syncView is the open sync screen, refreshed on sync changes.
 	syncView *syncView
+	points   map[string]string // liaison point names by ID
 }
 
 func (ws *Workstation) showShell(c *data.Clerk) {
@@ -93,15 +109,18 @@ func (ws *Workstation) showShell(c *data.Clerk) {
 	s.nav.OnSelected = func(i widget.ListItemID) { ws.touch(); s.openTask(i) }
 	top := container.NewBorder(nil, nil, widget.NewLabelWithStyle("扫码", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		ws.button("锁屏", ws.Lock), s.ScanBox)
-	body := container.NewHSplit(s.nav, container.NewBorder(s.banner, nil, nil, nil, s.content))
+	s.main = container.NewBorder(s.banner, nil, nil, nil, s.content)
+	body := container.NewHSplit(s.nav, s.main)
 	body.Offset = 0.11
 	s.root = container.NewBorder(top, s.status, nil, nil, body)
 	ws.shell = s
 	ws.Win.SetContent(s.root)
 	s.nav.Select(0)
-	if sy := ws.Desk.Syncer(); sy != nil && ws.syncLoop {
+	if sy := ws.Desk.Syncer(); sy != nil {
 		s.sync = sy.Status()
-		ws.Desk.StartSync(func(st tdsync.Status) { fyne.Do(func() { s.setSync(st) }) })
+		if ws.syncLoop {
+			ws.Desk.StartSync(func(st tdsync.Status) { fyne.Do(func() { s.setSync(st) }) })
+		}
 	}
 	s.refreshStatus()
 }
@@ -114,17 +133,9 @@ func (s *Shell) resume() {
 
 // openTask starts a task afresh.
 func (s *Shell) openTask(i int) {
-	t := s.tasks[i]
 	s.setBanner(nil)
 	s.stack = nil
-	if t.open == nil {
-		title := widget.NewLabelWithStyle(t.label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		about := widget.NewLabel(t.about + "（本期未实现）")
-		about.Wrapping = fyne.TextWrapWord
-		s.push(screen{obj: container.NewVBox(title, about)})
-		return
-	}
-	s.push(screen{obj: t.open(s)})
+	s.push(s.tasks[i].open(s))
 }
 
 // Task opens the task labelled label, as a click on the navigation does.
@@ -185,6 +196,8 @@ var (
 
 // setBanner shows a coloured line of text above the content, nil hides it.
 func (s *Shell) setBanner(b *bannerText) {
+	// The banner's height changes: the container around it lays out again.
+	defer s.main.Refresh()
 	if b == nil {
 		s.banner.Objects = nil
 		s.banner.Refresh()
@@ -213,12 +226,15 @@ func (s *Shell) setSync(st tdsync.Status) {
 
 // refreshStatus redraws the status line; pending counts come from the
 // outbox itself so they move the moment the clerk acts.
-func (s *Shell) refreshStatus() {
+func (s *Shell) refreshStatus() { s.status.SetText(statusLine(s.syncState(), s.clerk)) }
+
+// syncState is the last sync status with the outbox's counts as they are.
+func (s *Shell) syncState() tdsync.Status {
 	st := s.sync
 	if p, r, err := s.ws.Desk.Store.OutboxCounts(s.ws.ctx); err == nil {
 		st.Pending, st.Refused = p, r
 	}
-	s.status.SetText(statusLine(st, s.clerk))
+	return st
 }
 
 // statusLine is the window's status line.
@@ -259,4 +275,17 @@ func (ws *Workstation) printShortcut() {
 // title is a screen's heading.
 func title(text string) *widget.Label {
 	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+// pointName names a liaison point; the list is small and loaded once.
+func (s *Shell) pointName(id string) string {
+	if s.points == nil {
+		s.points = map[string]string{}
+		if ps, err := s.ws.Desk.Store.LiaisonPoints(s.ws.ctx); err == nil {
+			for _, p := range ps {
+				s.points[p.ID] = p.Name
+			}
+		}
+	}
+	return s.points[id]
 }

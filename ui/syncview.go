@@ -54,7 +54,7 @@ func (v *syncView) syncNow() {
 
 func (v *syncView) refresh() {
 	ctx, desk := v.s.ws.ctx, v.s.ws.Desk
-	v.state.SetText(statusLine(v.s.sync, v.s.clerk))
+	v.state.SetText(statusLine(v.s.syncState(), v.s.clerk))
 	v.progress.SetValue(v.s.sync.Progress)
 	entries, err := desk.Store.Outbox(ctx)
 	if err != nil {

@@ -5,6 +5,8 @@ package ui
 import (
 	"context"
 	"net/url"
+	"os"
+	"runtime/debug"
 	stdsync "sync"
 	"time"
 
@@ -66,7 +68,7 @@ func NewWindow(a fyne.App, cfg Config) *Workstation {
 	if cfg.Open == nil {
 		cfg.Open = func(path string) error { return a.OpenURL(&url.URL{Scheme: "file", Path: path}) }
 	}
-	ws := &Workstation{App: a, Win: a.NewWindow(WindowTitle), Desk: cfg.Desk, cfg: cfg, ctx: context.Background(), lastUsed: time.Now(),
+	ws := &Workstation{App: a, Win: a.NewWindow(titleOf(cfg.Desk)), Desk: cfg.Desk, cfg: cfg, ctx: context.Background(), lastUsed: time.Now(),
 		async: func(f func()) { go f() }, syncLoop: true}
 	ws.Win.Resize(fyne.NewSize(1366, 768))
 	c := ws.Win.Canvas()
@@ -85,8 +87,24 @@ func NewWindow(a fyne.App, cfg Config) *Workstation {
 	return ws
 }
 
+// The desk's memory budget is 200 MB resident (DESIGN.md section 9), and
+// about 40 MB of the Go heap is the bundled CJK font, parsed once per text
+// style: collecting at half the default growth and under a soft limit keeps
+// the heap from doubling past the live set between collections. GOGC and
+// GOMEMLIMIT in the environment still win.
+const (
+	gcPercent   = 50
+	memoryLimit = 96 << 20
+)
+
 // Run shows the window and runs the app until it is closed.
 func Run(a fyne.App, cfg Config) {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	ws := NewWindow(a, cfg)
 	go ws.watchIdle()
 	ws.Win.ShowAndRun()
@@ -175,6 +193,31 @@ func showError(l *widget.Label, err error) {
 
 // centered puts a form of a fixed width in the middle of the window.
 func centered(width float32, o fyne.CanvasObject) fyne.CanvasObject {
-	box := container.NewGridWrap(fyne.NewSize(width, o.MinSize().Height), o)
-	return container.NewCenter(box)
+	return container.New(fixedWidth(width), o)
+}
+
+// fixedWidth lays its object out at a fixed width, centred. Its height is
+// asked at that width: a wrapped label knows how many lines it needs only
+// once it has its width.
+type fixedWidth float32
+
+func (w fixedWidth) height(o fyne.CanvasObject) float32 {
+	o.Resize(fyne.NewSize(float32(w), o.MinSize().Height))
+	return o.MinSize().Height
+}
+
+func (w fixedWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		h := w.height(o)
+		o.Resize(fyne.NewSize(float32(w), h))
+		o.Move(fyne.NewPos((size.Width-float32(w))/2, max(size.Height-h, 0)/2))
+	}
+}
+
+func (w fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objs {
+		h = max(h, w.height(o))
+	}
+	return fyne.NewSize(float32(w), h)
 }

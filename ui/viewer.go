@@ -7,6 +7,8 @@ import (
 	_ "image/png"
 	"os"
 
+	xdraw "golang.org/x/image/draw"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -37,7 +39,9 @@ type scanViewer struct {
 func newScanViewer(ws *Workstation, scans []data.Attachment) *scanViewer {
 	sv := &scanViewer{ws: ws, scans: scans, img: canvas.NewImageFromImage(nil), caption: widget.NewLabel("")}
 	sv.img.FillMode = canvas.ImageFillContain
-	sv.img.ScaleMode = canvas.ImageScaleSmooth
+	// The GPU scales; ImageScaleSmooth would scale on the CPU at every
+	// redraw, with a buffer of tens of MB for a photo (see fit).
+	sv.img.ScaleMode = canvas.ImageScaleFastest
 	sv.scroll = container.NewScroll(sv.img)
 	bar := container.NewHBox(
 		ws.button("上一页", func() { sv.show(sv.i - 1) }), ws.button("下一页", func() { sv.show(sv.i + 1) }),
@@ -69,7 +73,7 @@ func (sv *scanViewer) decode(a data.Attachment) {
 	sv.ws.async(func() {
 		img, err := decodeFile(path)
 		if err == nil {
-			img = rotate(img, turns)
+			img = rotate(fit(img), turns)
 		}
 		fyne.Do(func() {
 			if gen != sv.loading {
@@ -132,6 +136,23 @@ func (sv *scanViewer) layout() {
 	}
 	sv.img.Refresh()
 	sv.scroll.Refresh()
+}
+
+// maxScanSide bounds the longer side of a scan as shown. A phone photo of
+// 3000×4000 pixels is 48 MB as RGBA; 1600 pixels still read at 2× zoom.
+const maxScanSide = 1600
+
+// fit returns img as RGBA, shrunk so that neither side passes maxScanSide:
+// the GL driver uploads RGBA as it is, while other formats it copies on the
+// UI goroutine at each upload.
+func fit(img image.Image) image.Image {
+	b := img.Bounds()
+	scale := min(1, float64(maxScanSide)/float64(max(b.Dx(), b.Dy())))
+	out := image.NewRGBA(image.Rect(0, 0, max(int(float64(b.Dx())*scale), 1), max(int(float64(b.Dy())*scale), 1)))
+	// ApproxBiLinear needs no scratch buffer; the kernel scalers need one
+	// the size of the source in float64s.
+	xdraw.ApproxBiLinear.Scale(out, out.Rect, img, b, xdraw.Src, nil)
+	return out
 }
 
 // rotate turns img clockwise by quarter turns.

@@ -68,9 +68,9 @@ func (s *Shell) workbench() fyne.CanvasObject {
 func (s *Shell) settings() fyne.CanvasObject {
 	ws := s.ws
 	dev := ws.Desk.Device()
-	point := ""
-	if p, err := ws.Desk.Store.LiaisonPoint(ws.ctx, dev.LiaisonPointID); err == nil {
-		point = p.Name
+	point := "市人力资源局（全市各联络点）"
+	if dev.LiaisonPointID != "" {
+		point = s.pointName(dev.LiaisonPointID)
 	}
 	lock := widget.NewSelect([]string{"2 分钟", "5 分钟", "10 分钟", "15 分钟"}, func(v string) {
 		var m int

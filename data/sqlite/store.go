@@ -80,7 +80,6 @@ func Open(path string) (*Store, error) {
 		q.Set("_foreign_keys", "on")
 		q.Set("_busy_timeout", "10000")
 		q.Set("_synchronous", "NORMAL") // safe with WAL; only the last commits may be lost on power loss
-		q.Set("_cache_size", "-32768")  // 32 MB of pages: queues and pushes stay in memory
 		q.Set("_txlock", txlock)
 		return "file:" + path + "?" + q.Encode()
 	}

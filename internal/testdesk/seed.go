@@ -123,17 +123,17 @@ func Seed(ctx context.Context, dir string, total int, now time.Time) (*Fixture, 
 	srv.SealForm = func(a *data.Application, point string) (string, error) {
 		return forms.SealForm(a, point, bureauID, f.BureauKey)
 	}
-	scans, err := Scans(blobstore.Dir(filepath.Join(dir, "blobs")))
-	if err != nil {
-		return nil, err
-	}
+	blobs := blobstore.Dir(filepath.Join(dir, "blobs"))
 	cast := demo.Cast{Clerk: f.Clerk.Actor(), Reviewer: data.Actor{ID: "reviewer-1", Name: "王立新", Role: data.RoleBureau}}
 	var all []*data.Application
 	i := 0
 	for _, s := range Showcase {
 		for k := 0; k < s.N; k++ {
 			i++
-			a := demo.Application(i, f.Point, demo.Unit(i), scans)
+			a := demo.Application(i, f.Point, demo.Unit(i), nil)
+			if a.Attachments, err = scans(blobs, i, a); err != nil {
+				return nil, err
+			}
 			if err := demo.Create(ctx, srv, a, now.AddDate(0, 0, -40-k)); err != nil {
 				return nil, err
 			}
@@ -157,6 +157,28 @@ func Seed(ctx context.Context, dir string, total int, now time.Time) (*Fixture, 
 	return f, bulk(ctx, st, all, total-len(all))
 }
 
+// scanKinds are the materials every fixture application carries.
+var scanKinds = []string{"居民身份证", "学历证书", "劳动合同或聘用证明", "单位审核意见及公示结果"}
+
+// scans draws the applicant's scans (demo.Scan) into blobs and returns
+// the attachments that name them.
+func scans(blobs blobstore.Dir, i int, a *data.Application) ([]data.Attachment, error) {
+	p := &demo.Person{Seq: i, Name: a.Name, IDNumber: a.IDNumber, Unit: a.UnitName, Major: a.Major}
+	out := make([]data.Attachment, len(scanKinds))
+	for k, kind := range scanKinds {
+		b, err := demo.Scan(kind, p)
+		if err != nil {
+			return nil, err
+		}
+		sum, err := blobs.Put(b)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = data.Attachment{ID: fmt.Sprintf("s%d", k+1), Kind: kind, FileName: kind + ".jpg", SHA256: sum, Size: int64(len(b)), ContentType: "image/jpeg"}
+	}
+	return out, nil
+}
+
 // bulk stores n copies of the templates under new numbers and names, in
 // batches so memory stays flat.
 func bulk(ctx context.Context, st *sqlite.Store, templates []*data.Application, n int) error {
@@ -173,6 +195,18 @@ func bulk(ctx context.Context, st *sqlite.Store, templates []*data.Application, 
 			d.Name, d.IDNumber, d.Mobile, d.Series, d.Qualification, d.Level, d.Major
 		c.UnitID, c.UnitName, c.UnitCreditCode = d.UnitID, d.UnitName, d.UnitCreditCode
 		c.SubmittedAt = t.SubmittedAt.Add(-time.Duration(i) * time.Minute)
+		// Notices and payments are numbered per application, and the
+		// payments spread back over the weeks, as a daily report sees them.
+		if t.Notice != nil {
+			n := *t.Notice
+			n.No, n.PayCode = "N-DEMO-"+c.No, "4419"+c.No
+			c.Notice = &n
+		}
+		if t.Payment != nil {
+			p := *t.Payment
+			p.ReceiptNo, p.PaidAt = "4400"+c.No, p.PaidAt.Add(-time.Duration(i)*97*time.Minute)
+			c.Payment = &p
+		}
 		page = append(page, &c)
 		if len(page) == batch || i == n-1 {
 			if err := st.SaveApplications(ctx, page); err != nil {

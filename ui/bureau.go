@@ -1,0 +1,348 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"titledesk/app"
+	"titledesk/data"
+)
+
+// certifyButton opens 发证 for a paid application.
+func (d *detailView) certifyButton(data.Transition) *widget.Button {
+	return d.s.ws.button("发证", d.openCertify)
+}
+
+// openCertify asks for the certificate number and the date of issue. An
+// empty number is made on the device (DESIGN.md section 4), so numbers are
+// only used up when a certificate is issued.
+func (d *detailView) openCertify() {
+	ws := d.s.ws
+	no, issued := ws.newEntry("证书编号；不填则按本工作站编号自动生成"), ws.newEntry("2026-03-01")
+	issued.SetText(day(ws.Desk.Now()))
+	errl := errorText()
+	submit := func() {
+		at, err := ws.dayAt(issued.Text)
+		if err != nil {
+			showError(errl, err)
+			return
+		}
+		number := strings.TrimSpace(no.Text)
+		if number == "" {
+			if number, err = ws.Desk.NextCertificateNo(ws.ctx, at); err != nil {
+				showError(errl, err)
+				return
+			}
+		}
+		if _, err := ws.Desk.Certify(ws.ctx, d.v.ID, number, at); err != nil {
+			showError(errl, err)
+			return
+		}
+		d.s.pop()
+		d.reload("已发证，证书编号 " + number + "，待同步")
+	}
+	no.OnSubmitted = func(string) { submit() }
+	ok := ws.button("发证（回车）", submit)
+	ok.Importance = widget.HighImportance
+	v := d.v
+	form := widget.NewForm(widget.NewFormItem("申请", widget.NewLabel(fmt.Sprintf("%s　%s　%s %s", v.No, v.Name, v.Qualification, v.Level))),
+		widget.NewFormItem("证书编号", no), widget.NewFormItem("发证日期", issued))
+	d.s.push(screen{obj: container.NewVBox(title("发证：申请 "+v.No+" "+v.Name), form, errl,
+		container.NewHBox(ok, ws.button("取消（Esc）", d.s.pop))), enter: submit})
+	ws.Win.Canvas().Focus(no)
+}
+
+// certifyTask is 发证: the paid applications waiting for a certificate,
+// and the 证书登记簿 of those certified, searchable and exported.
+func (s *Shell) certifyTask() fyne.CanvasObject {
+	queue := newQueueView(s, *app.QueueOf(data.RoleBureau, "发证"), roleColumns[data.RoleBureau])
+	reg := newQueueView(s, app.Register, registerColumns(s))
+	export := func(ext string) func() {
+		return func() {
+			s.export("证书登记簿", ext, func(path string) error { return s.ws.Desk.ExportRegister(s.ws.ctx, reg.filter, path) })
+		}
+	}
+	bar := container.NewHBox(s.ws.button("导出 Excel", export(".xlsx")), s.ws.button("导出 CSV", export(".csv")))
+	return container.NewAppTabs(container.NewTabItem("待发证", queue.object()),
+		container.NewTabItem("证书登记簿", container.NewBorder(nil, bar, nil, nil, reg.object())))
+}
+
+// registerColumns show app.RegisterRow, loaded once per row as it scrolls
+// into view.
+func registerColumns(s *Shell) []column {
+	rows := map[string][]string{}
+	cell := func(r *data.ApplicationSummary, i int) string {
+		row, ok := rows[r.ID]
+		if !ok {
+			row, _ = s.ws.Desk.RegisterRow(s.ws.ctx, r)
+			rows[r.ID] = row
+		}
+		if i < len(row) {
+			return row[i]
+		}
+		return ""
+	}
+	widths := []float32{190, 96, 110, 70, 160, 110, 190, 70, 170}
+	cols := make([]column, len(app.RegisterColumns))
+	for i, t := range app.RegisterColumns {
+		cols[i] = column{t, widths[i], func(_ *queueView, r *data.ApplicationSummary) string { return cell(r, i) }, false}
+	}
+	return cols
+}
+
+// export writes a file named after what it holds into the data folder's
+// exported/ and opens it, as prints are opened.
+func (s *Shell) export(name, ext string, write func(path string) error) {
+	dir := filepath.Join(s.ws.Desk.Dir, "exported")
+	path := filepath.Join(dir, name+"-"+s.ws.Desk.Now().In(data.Shanghai).Format("20060102-150405")+ext)
+	err := os.MkdirAll(dir, 0o700)
+	if err == nil {
+		err = write(path)
+	}
+	if err != nil {
+		s.setBanner(&bannerText{"导出失败：" + data.ErrorMessage(err), colorBad})
+		return
+	}
+	s.setBanner(&bannerText{"已导出 " + path, colorGood})
+	if err := s.ws.cfg.Open(path); err != nil {
+		s.setBanner(&bannerText{"已导出 " + path + "，但无法打开：" + err.Error(), colorWarn})
+	}
+}
+
+// statsView is 统计: per liaison point and status, the overdue ones and
+// the payments, as a table and a bar chart, for a chosen day.
+type statsView struct {
+	s        *Shell
+	day      *keyEntry
+	st       *app.Stats
+	rows     [][]string
+	table    *widget.Table
+	chart    *barChart
+	payments *widget.Label
+	errl     *widget.Label
+}
+
+func (s *Shell) statistics() fyne.CanvasObject {
+	ws := s.ws
+	v := &statsView{s: s, day: ws.newEntry("2026-03-01"), chart: newBarChart(), payments: widget.NewLabel(""), errl: errorText()}
+	v.day.SetText(day(ws.Desk.Now()))
+	v.day.OnSubmitted = func(string) { v.reload() }
+	v.table = widget.NewTableWithHeaders(
+		func() (int, int) { return max(len(v.rows)-1, 0), len(app.StatsColumns) + 3 },
+		func() fyne.CanvasObject { return widget.NewLabel("0000") },
+		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(v.rows[id.Row+1][id.Col]) })
+	v.table.ShowHeaderColumn = false
+	v.table.CreateHeader = func() fyne.CanvasObject {
+		l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
+	}
+	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < 0 && id.Col >= 0 && len(v.rows) > 0 {
+			o.(*widget.Label).SetText(v.rows[0][id.Col])
+		}
+	}
+	v.table.SetColumnWidth(0, 190)
+	for i := range app.StatsColumns {
+		v.table.SetColumnWidth(i+1, statusWidth(app.StatsColumns[i]))
+	}
+	v.table.SetColumnWidth(len(app.StatsColumns)+1, 96)
+	v.table.SetColumnWidth(len(app.StatsColumns)+2, 60)
+	export := func(ext string) func() {
+		return func() {
+			if v.st != nil {
+				s.export("统计-"+v.st.Day.Format("20060102"), ext, v.st.Export)
+			}
+		}
+	}
+	bar := container.NewBorder(nil, nil, title("统计"), container.NewHBox(ws.button("刷新", v.reload),
+		ws.button("导出 Excel", export(".xlsx")), ws.button("导出 CSV", export(".csv"))),
+		container.NewBorder(nil, nil, widget.NewLabel("统计日期"), nil, v.day))
+	v.reload()
+	split := container.NewVSplit(v.table, container.NewVScroll(v.chart))
+	split.Offset = 0.5
+	return container.NewBorder(container.NewVBox(bar, v.payments, v.errl), nil, nil, nil, split)
+}
+
+// statusWidth fits a status column to its label: 待联络点初审 needs less
+// than 复审通过·待交纸质材料.
+func statusWidth(st data.Status) float32 {
+	return float32(len([]rune(st.Label())))*15 + 20
+}
+
+func (v *statsView) reload() {
+	at, err := parseDay(v.day.Text)
+	if err == nil && at.IsZero() {
+		at = v.s.ws.Desk.Now()
+	}
+	if err == nil {
+		v.st, err = v.s.ws.Desk.Statistics(v.s.ws.ctx, at)
+	}
+	showError(v.errl, err)
+	if err != nil {
+		return
+	}
+	v.rows = v.st.Table()
+	v.payments.SetText("当日缴费：" + totalsText(v.st.Today) + "　　当月缴费：" + totalsText(v.st.Month))
+	v.table.Refresh()
+	bars := make([]bar, len(v.st.Points))
+	for i, p := range v.st.Points {
+		bars[i] = bar{label: p.Point.Name, total: p.Total}
+		for _, st := range app.StatsColumns {
+			bars[i].parts = append(bars[i].parts, p.Counts[st])
+		}
+	}
+	v.chart.set(bars)
+}
+
+func totalsText(ts []app.ChannelTotal) string {
+	if len(ts) == 0 {
+		return "无"
+	}
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		parts[i] = fmt.Sprintf("%s %d 笔 %s 元", t.Channel, t.Count, t.Amount)
+	}
+	return strings.Join(parts, "，")
+}
+
+// bar is one liaison point in the chart: its counts per StatsColumns
+// status, drawn, and all its applications, written after the bar.
+type bar struct {
+	label string
+	parts []int
+	total int
+}
+
+// statusColors tell the statuses apart in the chart, in StatsColumns order.
+var statusColors = []color.Color{
+	color.NRGBA{0x42, 0x85, 0xf4, 0xff}, color.NRGBA{0x7e, 0x57, 0xc2, 0xff}, color.NRGBA{0xe5, 0x39, 0x35, 0xff},
+	color.NRGBA{0xfb, 0x8c, 0x00, 0xff}, color.NRGBA{0xfd, 0xd8, 0x35, 0xff}, color.NRGBA{0x26, 0xa6, 0x9a, 0xff},
+	color.NRGBA{0x43, 0xa0, 0x47, 0xff}, color.NRGBA{0x78, 0x90, 0x9c, 0xff},
+}
+
+// barChart draws one stacked horizontal bar per liaison point, coloured
+// by status, under a legend; drawn with canvas shapes, no chart library.
+type barChart struct {
+	widget.BaseWidget
+	bars []bar
+}
+
+func newBarChart() *barChart {
+	c := &barChart{}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *barChart) set(bars []bar) {
+	c.bars = bars
+	c.Refresh()
+}
+
+func (c *barChart) CreateRenderer() fyne.WidgetRenderer {
+	r := &chartRenderer{c: c}
+	r.build()
+	return r
+}
+
+// Chart geometry: a row per bar, the label column, the gap before the
+// count.
+const (
+	chartRow     = 26
+	chartLabel   = 200
+	chartCount   = 60
+	legendSwatch = 14
+)
+
+type chartRenderer struct {
+	c       *barChart
+	objects []fyne.CanvasObject
+}
+
+// build makes the shapes for the bars as they are; Layout places them.
+func (r *chartRenderer) build() {
+	r.objects = nil
+	for i, st := range app.StatsColumns {
+		r.objects = append(r.objects, canvas.NewRectangle(statusColors[i]), chartText(st.Label()))
+	}
+	for _, b := range r.c.bars {
+		r.objects = append(r.objects, chartText(b.label))
+		for i := range b.parts {
+			r.objects = append(r.objects, canvas.NewRectangle(statusColors[i]))
+		}
+		r.objects = append(r.objects, chartText(strconv.Itoa(b.total)))
+	}
+}
+
+func chartText(s string) *canvas.Text {
+	t := canvas.NewText(s, color.Black)
+	t.TextSize = 13
+	return t
+}
+
+func (r *chartRenderer) Layout(size fyne.Size) {
+	k := 0
+	// The legend wraps over as many lines as the width needs.
+	x, y := float32(0), float32(4)
+	for range app.StatsColumns {
+		sw, txt := r.objects[k], r.objects[k+1].(*canvas.Text)
+		w := legendSwatch + 4 + txt.MinSize().Width + 16
+		if x+w > size.Width && x > 0 {
+			x, y = 0, y+chartRow
+		}
+		sw.Resize(fyne.NewSize(legendSwatch, legendSwatch))
+		sw.Move(fyne.NewPos(x, y+3))
+		txt.Move(fyne.NewPos(x+legendSwatch+4, y))
+		x += w
+		k += 2
+	}
+	y += chartRow + 6
+	// The longest bar fills the width.
+	most := 1
+	for _, b := range r.c.bars {
+		sum := 0
+		for _, n := range b.parts {
+			sum += n
+		}
+		most = max(most, sum)
+	}
+	span := max(size.Width-chartLabel-chartCount, 10)
+	for _, b := range r.c.bars {
+		r.objects[k].Move(fyne.NewPos(0, y))
+		k++
+		x := float32(chartLabel)
+		for _, n := range b.parts {
+			w := span * float32(n) / float32(most)
+			r.objects[k].Resize(fyne.NewSize(w, chartRow-8))
+			r.objects[k].Move(fyne.NewPos(x, y+4))
+			x += w
+			k++
+		}
+		r.objects[k].Move(fyne.NewPos(x+6, y))
+		k++
+		y += chartRow
+	}
+}
+
+func (r *chartRenderer) MinSize() fyne.Size {
+	return fyne.NewSize(chartLabel+chartCount+100, float32(len(r.c.bars)+2)*chartRow+10)
+}
+
+func (r *chartRenderer) Refresh() {
+	r.build()
+	r.Layout(r.c.Size())
+	canvas.Refresh(r.c)
+}
+
+func (r *chartRenderer) Objects() []fyne.CanvasObject { return r.objects }
+
+func (r *chartRenderer) Destroy() {}

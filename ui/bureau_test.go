@@ -1,0 +1,258 @@
+package ui
+
+import (
+	"context"
+	"encoding/csv"
+	"os"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"github.com/xuri/excelize/v2"
+
+	"titledesk/app"
+	"titledesk/data"
+	"titledesk/internal/qrscan"
+	"titledesk/internal/testworld"
+)
+
+// bureauRig is a reviewer logged in at a bureau desk of the world, synced.
+func bureauRig(t *testing.T, w *testworld.World) *rig {
+	r := rigOn(t, w.Enrolled(t, ""))
+	r.mustShow("市局复审工作站")
+	r.loginAs("wang", testworld.Password)
+	return r
+}
+
+func (r *rig) navLabels() []string {
+	var out []string
+	for _, t := range r.ws.shell.tasks {
+		out = append(out, t.label)
+	}
+	return out
+}
+
+func TestRolesSeeTheirOwnScreens(t *testing.T) {
+	w := testworld.New(t)
+	b := bureauRig(t, w)
+	if got := strings.Join(b.navLabels(), " "); got != "复审 发证 统计 同步 设置" {
+		t.Errorf("bureau navigation: %s", got)
+	}
+	c := rigOn(t, w.Enrolled(t, "DLXH"))
+	c.loginAs("chen", testworld.Password)
+	for _, l := range c.navLabels() {
+		if l == "复审" || l == "发证" || l == "统计" {
+			t.Errorf("a clerk desk shows %s", l)
+		}
+	}
+	// A clerk cannot log in at the bureau's desk; a reviewer's account never
+	// even reaches a clerk's.
+	for _, c := range []struct {
+		r          *rig
+		login, say string
+	}{{b, "chen", "不属于本工作站所在的单位"}, {c, "wang", "用户名或密码不正确"}} {
+		c.r.ws.Desk.Logout()
+		c.r.ws.showLogin(false)
+		c.r.typeLogin(c.login, testworld.Password)
+		c.r.mustShow(c.say)
+	}
+	if _, err := c.ws.Desk.Store.ClerkByLogin(context.Background(), "wang"); data.ErrorCode(err) != data.ENOTFOUND {
+		t.Errorf("the reviewer's account reached a clerk desk: %v", err)
+	}
+}
+
+// column is what the shown table has in the column titled title, row by
+// row, as its cells draw it.
+func (r *rig) column(title string) []string {
+	r.t.Helper()
+	tbl := find(r, func(*widget.Table) bool { return true })
+	head := tbl.CreateHeader()
+	rows, cols := tbl.Length()
+	for c := 0; c < cols; c++ {
+		tbl.UpdateHeader(widget.TableCellID{Row: -1, Col: c}, head)
+		if head.(*widget.Label).Text != title {
+			continue
+		}
+		var out []string
+		cell := tbl.CreateCell()
+		for i := 0; i < rows; i++ {
+			tbl.UpdateCell(widget.TableCellID{Row: i, Col: c}, cell)
+			out = append(out, cell.(*widget.Label).Text)
+		}
+		return out
+	}
+	r.t.Fatalf("no column %s", title)
+	return nil
+}
+
+func TestSecondReviewPassRejectAndCertify(t *testing.T) {
+	w := testworld.New(t)
+	review := append(w.Apps(t, 2, "DLXH", data.StatusBureauReview), w.Apps(t, 1, "JZXH", data.StatusBureauReview)...)
+	paid := w.Apps(t, 2, "JZXH", data.StatusPaid)
+	r := bureauRig(t, w)
+	ctx := context.Background()
+
+	r.ws.shell.Task("复审")
+	r.mustShow("共 3 条") // every point's
+	if got := strings.Join(r.column("人才联络点"), ","); got != "东莞市电力行业协会,东莞市电力行业协会,东莞市建筑行业协会" {
+		t.Errorf("人才联络点 column: %s", got)
+	}
+	r.openFromQueue("复审", review[0].No)
+	if r.shows("初审通过") || r.shows("退回申报人") {
+		t.Error("a reviewer is offered a clerk's command")
+	}
+	r.tap("复审通过")
+	if got := r.status(review[0].ID); got != data.StatusAwaitingPaper {
+		t.Fatalf("pass: %s", got)
+	}
+	r.key(fyne.KeyEscape)
+	r.openFromQueue("复审", review[2].Name)
+	r.tap("复审不通过")
+	find(r, func(*widget.CheckGroup) bool { return true }).SetSelected([]string{"从事专业技术工作年限不足"})
+	r.typeFocusedInto(func(e *keyEntry) bool { return e.MultiLine }, "2019 年前的业绩不能计入")
+	r.key(fyne.KeyReturn)
+	if got := r.status(review[2].ID); got != data.StatusBureauRejected {
+		t.Fatalf("reject: %s", got)
+	}
+
+	// 发证: one number typed, one made on the device.
+	r.openFromQueue("发证", paid[0].No)
+	r.tap("发证")
+	r.typeFocused("粤职证字 2026-000123")
+	r.key(fyne.KeyReturn)
+	r.mustShow("已发证，证书编号 粤职证字 2026-000123")
+	r.key(fyne.KeyEscape)
+	r.openFromQueue("发证", paid[1].No)
+	r.tap("发证")
+	r.key(fyne.KeyReturn)
+	auto := "ZC-" + r.ws.Desk.Device().Code + "-"
+	r.mustShow("已发证，证书编号 " + auto)
+
+	r.syncNow()
+	srv := func(a *data.Application) *data.Application {
+		got, err := w.DB.Application(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if a := srv(review[0]); a.Status != data.StatusAwaitingPaper || a.FormSeal == "" {
+		t.Errorf("passed on the server: %s, seal %q", a.Status, a.FormSeal)
+	}
+	if a := srv(review[2]); a.Status != data.StatusBureauRejected || a.Decisions[len(a.Decisions)-1].Note != "2019 年前的业绩不能计入" {
+		t.Errorf("rejected on the server: %s %+v", a.Status, a.Decisions[len(a.Decisions)-1])
+	}
+	if a := srv(paid[0]); a.Certificate == nil || a.Certificate.No != "粤职证字 2026-000123" {
+		t.Errorf("certified on the server: %+v", a.Certificate)
+	}
+	if a := srv(paid[1]); a.Certificate == nil || !strings.HasPrefix(a.Certificate.No, auto) {
+		t.Errorf("device-numbered certificate: %+v", a.Certificate)
+	}
+
+	// The register finds a certificate, and its export reads back.
+	r.ws.shell.Task("发证")
+	find(r, func(*container.AppTabs) bool { return true }).SelectIndex(1)
+	reg := find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") })
+	reg.SetText(paid[0].Name)
+	r.mustShow("共 1 条")
+	r.tap("导出 Excel")
+	x, err := excelize.OpenFile(r.opened[len(r.opened)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows("证书登记簿")
+	x.Close()
+	if len(rows) != 2 || strings.Join(rows[0], ",") != strings.Join(app.RegisterColumns, ",") || rows[1][0] != "粤职证字 2026-000123" || rows[1][2] != paid[0].No {
+		t.Errorf("register workbook: %q", rows)
+	}
+	reg.SetText("")
+	r.tap("导出 CSV")
+	f, err := os.Open(r.opened[len(r.opened)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil || len(recs) != 3 {
+		t.Errorf("register CSV: %q %v", recs, err)
+	}
+}
+
+func TestStatisticsTableChartAndExport(t *testing.T) {
+	w := testworld.New(t)
+	w.Apps(t, 3, "DLXH", data.StatusLiaisonReview)
+	w.Apps(t, 1, "DLXH", data.StatusBureauReview)
+	w.Apps(t, 2, "JZXH", data.StatusPaid)
+	r := bureauRig(t, w)
+	r.ws.shell.Task("统计")
+	r.mustShow("当日缴费：银行 2 笔")
+	chart := find(r, func(*barChart) bool { return true })
+	if len(chart.bars) != 2 || chart.bars[0].total+chart.bars[1].total != 6 {
+		t.Errorf("chart bars %+v", chart.bars)
+	}
+	r.tap("导出 Excel")
+	x, err := excelize.OpenFile(r.opened[len(r.opened)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, _ := x.GetRows("各联络点统计")
+	got := map[string]string{}
+	for _, row := range rows[1:] {
+		got[row[0]] = strings.Join(row[1:], ",")
+	}
+	// Columns: StatsColumns, then 逾期未补正 and 合计.
+	if got["东莞市电力行业协会"] != "3,1,0,0,0,0,0,0,0,4" || got["东莞市建筑行业协会"] != "0,0,0,0,0,0,2,0,0,2" {
+		t.Errorf("statistics workbook: %q", rows)
+	}
+	pay, _ := x.GetRows("缴费统计")
+	if len(pay) != 3 || pay[1][0] != "当日" || pay[1][2] != "2" {
+		t.Errorf("payments sheet: %q", pay)
+	}
+	r.tap("导出 CSV")
+	b, _ := os.ReadFile(r.opened[len(r.opened)-1])
+	if !strings.HasPrefix(string(b), "\uFEFF人才联络点,") {
+		t.Errorf("CSV starts %q", string(b[:min(len(b), 40)]))
+	}
+}
+
+// TestClerkToBureauAndBackOnScreen is TestClerkToBureauAndBack of sync
+// driven through both workstations' screens.
+func TestClerkToBureauAndBackOnScreen(t *testing.T) {
+	w := testworld.New(t)
+	a := w.Apps(t, 1, "DLXH", data.StatusLiaisonReview)[0]
+	clerk := rigOn(t, w.Enrolled(t, "DLXH"))
+	clerk.loginAs("chen", testworld.Password)
+	clerk.openFromQueue("初审", a.No)
+	clerk.tap("初审通过")
+	clerk.syncNow()
+
+	b := bureauRig(t, w)
+	b.openFromQueue("复审", a.No)
+	b.tap("复审通过")
+	b.syncNow()
+	sms, _ := w.DB.SMSLog(context.Background(), 10)
+	if len(sms) != 1 || sms[0].ApplicationID != a.ID || sms[0].Template != string(data.ActionBureauPass) {
+		t.Errorf("SMS queued: %+v", sms)
+	}
+
+	clerk.syncNow()
+	clerk.scan(a.No)
+	clerk.mustShow("复审通过·待交纸质材料")
+	clerk.tap("打印申报表")
+	pdf, err := os.ReadFile(clerk.opened[len(clerk.opened)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	qr, err := qrscan.FromPDF(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clerk.scan(qr)
+	if text, c := clerk.banner(); !strings.HasPrefix(text, "正本有效") || c != colorGood {
+		t.Errorf("the printed form's QR: %q", text)
+	}
+	clerk.mustShow("现场核验：申请 " + a.No)
+}

@@ -1,0 +1,98 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"titledesk/data"
+	"titledesk/data/sqlite"
+)
+
+// paymentColumns are the 报表 list's columns.
+var paymentColumns = []struct {
+	title string
+	width float32
+	value func(p *sqlite.PaymentRow) string
+}{
+	{"申请编号", 116, func(p *sqlite.PaymentRow) string { return p.ApplicationNo }},
+	{"姓名", 76, func(p *sqlite.PaymentRow) string { return p.Name }},
+	{"缴款通知书", 230, func(p *sqlite.PaymentRow) string { return p.NoticeNo }},
+	{"缴费方式", 80, func(p *sqlite.PaymentRow) string { return p.Channel }},
+	{"票据号", 170, func(p *sqlite.PaymentRow) string { return p.ReceiptNo }},
+	{"金额（元）", 100, func(p *sqlite.PaymentRow) string { return p.Amount.String() }},
+	{"缴费时间", 130, func(p *sqlite.PaymentRow) string { return p.PaidAt.In(data.Shanghai).Format("2006-01-02 15:04") }},
+}
+
+// report is 报表: the payments of a chosen day at this liaison point, their
+// totals, and the 日结报表 to print (Ctrl+P).
+func (s *Shell) report() screen {
+	ws := s.ws
+	var rows []sqlite.PaymentRow
+	dayEntry := ws.newEntry("2026-03-01")
+	dayEntry.SetText(day(ws.Desk.Now()))
+	totals, errl := widget.NewLabel(""), errorText()
+	table := widget.NewTableWithHeaders(
+		func() (int, int) { return len(rows), len(paymentColumns) },
+		func() fyne.CanvasObject { return widget.NewLabel("2026000123") },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(paymentColumns[id.Col].value(&rows[id.Row]))
+		})
+	table.ShowHeaderColumn = false
+	table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < 0 && id.Col >= 0 {
+			o.(*widget.Label).SetText(paymentColumns[id.Col].title)
+		}
+	}
+	for i, c := range paymentColumns {
+		table.SetColumnWidth(i, c.width)
+	}
+	chosen := func() (time.Time, error) {
+		at, err := parseDay(dayEntry.Text)
+		if err == nil && at.IsZero() {
+			at = ws.Desk.Now()
+		}
+		return at, err
+	}
+	reload := func() {
+		at, err := chosen()
+		if err == nil {
+			rows, err = ws.Desk.Payments(ws.ctx, at)
+		}
+		showError(errl, err)
+		var sum data.Fen
+		by := map[string]int{}
+		for _, p := range rows {
+			sum += p.Amount
+			by[p.Channel]++
+		}
+		totals.SetText(fmt.Sprintf("共 %d 笔，合计 %s 元（%s）　银行 %d 笔，微信 %d 笔", len(rows), sum, sum.Capital(), by["银行"], by["微信"]))
+		table.Refresh()
+	}
+	printReport := func() {
+		at, err := chosen()
+		if err != nil {
+			showError(errl, err)
+			return
+		}
+		p, err := ws.Desk.DailyReport(ws.ctx, at)
+		if err != nil {
+			showError(errl, err)
+			return
+		}
+		ws.openPrintout(p)
+	}
+	dayEntry.OnSubmitted = func(string) { reload() }
+	printBtn := ws.button("打印日结报表（Ctrl+P）", printReport)
+	printBtn.Importance = widget.HighImportance
+	reload()
+	head := container.NewVBox(title("报表：日结报表"),
+		container.NewBorder(nil, nil, widget.NewLabel("日期"), container.NewHBox(ws.button("查询", reload), printBtn), dayEntry), totals, errl)
+	return screen{obj: container.NewBorder(head, nil, nil, nil, table), print: printReport}
+}

@@ -1,0 +1,162 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"titledesk/app"
+	"titledesk/data"
+	"titledesk/demo"
+	"titledesk/internal/testdesk"
+	"titledesk/internal/testworld"
+)
+
+// TestScreenshots draws every screen at 1366×768 with the headless driver
+// (the bundled font, as on the counter PCs) into $TITLEDESK_SHOTS:
+// TITLEDESK_SHOTS=docs/screenshots go test ./ui -run TestScreenshots
+func TestScreenshots(t *testing.T) {
+	dir := os.Getenv("TITLEDESK_SHOTS")
+	if dir == "" {
+		t.Skip("TITLEDESK_SHOTS not set")
+	}
+	dir, _ = filepath.Abs(dir)
+	t.Run("clerk", func(t *testing.T) { clerkShots(t, dir) })
+	t.Run("bureau", func(t *testing.T) { bureauShots(t, dir) })
+}
+
+func (r *rig) shot(dir, name string) {
+	r.t.Helper()
+	f, err := os.Create(filepath.Join(dir, "desk-"+name+".png"))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, r.ws.Win.Canvas().Capture()); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func clerkShots(t *testing.T, dir string) {
+	seed := t.TempDir()
+	fx, err := testdesk.Seed(context.Background(), seed, 2400, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	desk, err := app.Open(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer desk.Close()
+	r := rigOn(t, desk)
+	r.fx = fx
+	r.shot(dir, "login")
+	r.login()
+	r.shot(dir, "workbench")
+	r.ws.shell.Task("初审")
+	r.shot(dir, "first-review")
+	a := fx.Apps[data.StatusLiaisonReview][0]
+	r.scan(a.No)
+	r.shot(dir, "detail")
+	r.tap("退回申报人")
+	find(r, func(*widget.CheckGroup) bool { return true }).SetSelected([]string{"扫描件不清晰或不完整", "缺少必需材料"})
+	r.typeFocusedInto(func(e *keyEntry) bool { return e.MultiLine }, "请补充学历证书原件的清晰扫描件")
+	r.shot(dir, "return-reasons")
+	r.key(fyne.KeyEscape)
+	r.ws.shell.Task("市局退回")
+	r.shot(dir, "returned-by-bureau")
+	r.ws.shell.Task("现场核验")
+	r.shot(dir, "counter-queue")
+	p := fx.Apps[data.StatusAwaitingPaper][0]
+	r.scan(p.FormSeal)
+	r.tap("全部一致")
+	r.shot(dir, "counter-check")
+	r.scan(p.FormSeal[:len(p.FormSeal)-3] + "AAA")
+	r.shot(dir, "scan-forged")
+	pay := fx.Apps[data.StatusAwaitingPayment][0]
+	r.ws.shell.Task("待缴费")
+	r.shot(dir, "awaiting-payment")
+	r.scan(pay.No)
+	r.tap("登记缴费")
+	r.typeFocused("44190020261127")
+	r.shot(dir, "payment")
+	r.key(fyne.KeyReturn)
+	r.ws.shell.Task("报表")
+	r.shot(dir, "report")
+	// A conflict as a sync records it, for the 同步 screen.
+	c := fx.Apps[data.StatusLiaisonReview][1]
+	if _, err := desk.Do(context.Background(), data.Command{Action: data.ActionLiaisonPass, ApplicationID: c.ID}); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := desk.Store.Outbox(context.Background())
+	last := entries[len(entries)-1]
+	if err := desk.Store.RecordResults(context.Background(), []data.CommandResult{{Seq: last.Seq, CommandID: last.Command.ID,
+		State: data.StateConflict, Code: data.ECONFLICT, Message: fmt.Sprintf("申请 %s 已被他人处理（当前为“待联络点初审”），请刷新后重新操作", c.No)}}, last.Seq); err != nil {
+		t.Fatal(err)
+	}
+	r.ws.shell.Task("同步")
+	r.shot(dir, "sync")
+	r.ws.shell.Task("设置")
+	r.shot(dir, "settings")
+	r.ws.Lock()
+	r.shot(dir, "locked")
+	fresh, err := app.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	rigOn(t, fresh).shot(dir, "enroll")
+}
+
+func bureauShots(t *testing.T, dir string) {
+	w := testworld.New(t)
+	for i, p := range demo.Points()[2:] {
+		w.AddPoint(t, p[0], p[1], fmt.Sprintf("town%d", i))
+	}
+	mix := []struct {
+		status data.Status
+		n      int
+	}{{data.StatusLiaisonReview, 4}, {data.StatusBureauReview, 3}, {data.StatusAwaitingPaper, 2}, {data.StatusPaid, 2},
+		{data.StatusCertified, 2}, {data.StatusAwaitingPayment, 1}, {data.StatusPaperDeficient, 1}}
+	for i, p := range demo.Points() {
+		for _, m := range mix {
+			if n := (m.n*(len(demo.Points())-i) + 3) / 4; n > 0 {
+				w.Apps(t, n, p[0], m.status)
+			}
+		}
+	}
+	r := bureauRig(t, w)
+	r.shot(dir, "bureau-review")
+	queue, _, _ := r.ws.Desk.Queue(context.Background(), data.ApplicationFilter{Statuses: []data.Status{data.StatusBureauReview}})
+	r.scan(queue[0].No)
+	r.shot(dir, "bureau-detail")
+	r.tap("复审不通过")
+	find(r, func(*widget.CheckGroup) bool { return true }).SetSelected([]string{"所学专业与申报专业不相近"})
+	r.shot(dir, "bureau-reject")
+	r.key(fyne.KeyEscape)
+	r.ws.shell.Task("发证")
+	r.shot(dir, "bureau-certify")
+	paid, _, _ := r.ws.Desk.Queue(context.Background(), data.ApplicationFilter{Statuses: []data.Status{data.StatusPaid}})
+	r.scan(paid[0].No)
+	r.tap("发证")
+	r.typeFocused("粤职证字 2026-004417")
+	r.shot(dir, "bureau-certify-form")
+	r.key(fyne.KeyReturn)
+	r.ws.shell.Task("发证")
+	find(r, func(*container.AppTabs) bool { return true }).SelectIndex(1)
+	r.shot(dir, "bureau-register")
+	r.ws.shell.Task("统计")
+	r.shot(dir, "bureau-statistics")
+	r.ws.shell.Task("同步")
+	r.shot(dir, "bureau-sync")
+	r.ws.shell.Task("设置")
+	r.shot(dir, "bureau-settings")
+}

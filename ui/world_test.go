@@ -1,0 +1,240 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"titledesk/data"
+	"titledesk/internal/testworld"
+)
+
+// These tests drive the workstation against the real server of
+// internal/testworld, over TLS, with the network cut when they say so.
+
+// syncNow taps 立即同步 on the 同步 screen until the outbox is empty, as a
+// clerk would after the network comes back.
+func (r *rig) syncNow() {
+	r.t.Helper()
+	r.ws.shell.Task("同步")
+	for i := 0; i < 5; i++ {
+		r.tap("立即同步")
+		if p, _, _ := r.ws.Desk.Store.OutboxCounts(context.Background()); p == 0 {
+			return
+		}
+	}
+	r.t.Fatalf("outbox did not drain:\n%s", strings.Join(r.texts(), "\n"))
+}
+
+func TestConflictAfterRealSyncRedoAndDiscard(t *testing.T) {
+	w := testworld.New(t)
+	apps := w.Apps(t, 2, "DLXH", data.StatusLiaisonReview)
+	other := w.Desk(t, "DLXH", "chen2")
+	r := rigOn(t, w.Enrolled(t, "DLXH"))
+	r.loginAs("chen", testworld.Password)
+	net, otherNet := testworld.Inject(r.ws.Desk), testworld.Inject(other)
+	net.Offline()
+	otherNet.Offline()
+	ctx := context.Background()
+
+	// Offline at the other desk of the point, 陈二 returns the first to its
+	// unit and passes the second.
+	if _, err := other.Do(ctx, data.Command{Action: data.ActionLiaisonReturn, ApplicationID: apps[0].ID, ReturnTo: data.ReturnToUnit,
+		Reasons: []string{"单位审核意见或公示材料缺失"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Do(ctx, data.Command{Action: data.ActionLiaisonPass, ApplicationID: apps[1].ID}); err != nil {
+		t.Fatal(err)
+	}
+	// Offline here: pass the first, return the second to its unit.
+	r.openFromQueue("初审", apps[0].No)
+	r.tap("初审通过")
+	r.key(fyne.KeyEscape)
+	r.openFromQueue("初审", apps[1].No)
+	r.tap("退回单位")
+	find(r, func(*widget.CheckGroup) bool { return true }).SetSelected([]string{"公示期不足5个工作日"})
+	r.tap("确定")
+	r.mustShow("待同步 2 条")
+	r.syncNowFails()
+
+	otherNet.Set(nil, nil)
+	testworld.Drain(t, other)
+	// The unit sends the first back at once, with its publicity attached.
+	a, _ := w.DB.Application(ctx, apps[0].ID)
+	now := time.Now()
+	if _, err := w.DB.Apply(ctx, data.Command{ID: uuid.NewString(), ApplicationID: a.ID, ExpectedVersion: a.Version, Action: data.ActionUnitApprove,
+		Actor:   data.Actor{ID: "unit-user-" + a.UnitID, Name: a.UnitName, Role: data.RoleUnit, UnitID: a.UnitID},
+		Opinion: "已补充公示材料，同意申报。", Publicity: data.Publicity{Start: now.AddDate(0, 0, -30), End: now.AddDate(0, 0, -12)}},
+		data.Env{Now: now, Calendar: mustCalendar(t, w)}); err != nil {
+		t.Fatal(err)
+	}
+	net.Set(nil, nil)
+	r.ws.shell.Task("同步")
+	r.tap("立即同步")
+	r.mustShow("冲突或被拒 2 条")
+	// Each refused command beside the server's state.
+	r.mustShow("初审通过　申请 " + apps[0].No)
+	r.mustShow("服务器现状：待联络点初审")
+	r.mustShow("单位审核通过")
+	r.mustShow("退回单位　申请 " + apps[1].No)
+	r.mustShow("服务器现状：待市局复审")
+
+	// The pass still stands now the unit has answered: redo it. The return
+	// does not after the other clerk's pass: discard it.
+	redo := r.refusedButton(apps[0].No, "重做")
+	test.Tap(redo)
+	r.syncNow()
+	discard := r.refusedButton(apps[1].No, "放弃")
+	test.Tap(discard)
+	r.mustShow("没有")
+	if p, refused, _ := r.ws.Desk.Store.OutboxCounts(ctx); p != 0 || refused != 0 {
+		t.Errorf("after redo and discard: %d pending, %d refused", p, refused)
+	}
+	for i, want := range []data.Status{data.StatusBureauReview, data.StatusBureauReview} {
+		got, _ := w.DB.Application(ctx, apps[i].ID)
+		if got.Status != want {
+			t.Errorf("%s on the server: %s, want %s", apps[i].No, got.Status, want)
+		}
+	}
+	if got, _ := w.DB.Application(ctx, apps[1].ID); len(got.Decisions) == 0 || got.Decisions[len(got.Decisions)-1].ActorName != "陈二" {
+		t.Errorf("the discarded return reached the server: %+v", got.Decisions)
+	}
+	r.ws.shell.syncView.refresh()
+	w.MatchesServer(t, r.ws.Desk)
+}
+
+func mustCalendar(t *testing.T, w *testworld.World) *data.Calendar {
+	cal, err := w.DB.Calendar(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cal
+}
+
+// syncNowFails taps 立即同步 while the network is down: the screen says
+// offline and nothing is lost.
+func (r *rig) syncNowFails() {
+	r.t.Helper()
+	before, _, _ := r.ws.Desk.Store.OutboxCounts(context.Background())
+	r.ws.shell.Task("同步")
+	r.tap("立即同步")
+	r.mustShow("同步：离线")
+	if after, _, _ := r.ws.Desk.Store.OutboxCounts(context.Background()); after != before {
+		r.t.Errorf("offline sync changed the outbox: %d → %d", before, after)
+	}
+}
+
+// refusedButton is the redo or discard button of the refused command on
+// application no.
+func (r *rig) refusedButton(no, label string) *widget.Button {
+	r.t.Helper()
+	card := find(r, func(c *widget.Card) bool {
+		hit := false
+		walk(c, func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "申请 "+no) {
+				hit = true
+			}
+		})
+		return hit
+	})
+	var b *widget.Button
+	walk(card, func(o fyne.CanvasObject) {
+		if x, ok := o.(*widget.Button); ok && x.Text == label {
+			b = x
+		}
+	})
+	if b == nil {
+		r.t.Fatalf("no %s for %s", label, no)
+	}
+	return b
+}
+
+func TestCounterDayOfflineThenSyncedOnce(t *testing.T) {
+	w := testworld.New(t)
+	review := w.Apps(t, 1, "DLXH", data.StatusLiaisonReview)[0]
+	paper := w.Apps(t, 2, "DLXH", data.StatusAwaitingPaper)
+	payment := w.Apps(t, 1, "DLXH", data.StatusAwaitingPayment)[0]
+	r := rigOn(t, w.Enrolled(t, "DLXH"))
+	r.loginAs("chen", testworld.Password)
+	net := testworld.Inject(r.ws.Desk)
+	net.Offline()
+
+	// First review.
+	r.openFromQueue("初审", review.No)
+	r.tap("初审通过")
+	// The sealed form scanned at the counter: genuine, checked, accepted,
+	// then paid on the spot.
+	r.scan(paper[0].FormSeal)
+	if text, _ := r.banner(); !strings.HasPrefix(text, "正本有效") {
+		t.Fatalf("offline scan of the sealed form: %q", text)
+	}
+	r.tap("全部一致")
+	r.tap("受理并打印")
+	r.pay(paper[0].No, "44190020260001")
+	// The second lacks an original: one notice lists it.
+	r.scan(paper[1].FormSeal)
+	find(r, func(g *widget.RadioGroup) bool { return true }).SetSelected(data.CheckMissing.Label())
+	r.tap("一次性告知补正")
+	find(r, func(c *widget.CheckGroup) bool { return true }).SetSelected([]string{"未提供原件"})
+	r.tap("确定")
+	// A payment from an earlier acceptance, and its receipt printed again.
+	r.openFromQueue("待缴费", payment.No)
+	r.pay("", "44190020260002")
+	r.ws.printShortcut()
+	// The day's report holds both payments though nothing is synced yet.
+	r.ws.shell.Task("报表")
+	r.mustShow("共 2 笔")
+	r.ws.printShortcut()
+	if last := r.opened[len(r.opened)-1]; !strings.Contains(last, "日结报表") {
+		t.Errorf("Ctrl+P on 报表 opened %s", last)
+	}
+	wantOpened := []string{"受理回执", "缴款通知书", "一次性告知书", "受理回执", "日结报表"}
+	if len(r.opened) != len(wantOpened) {
+		t.Fatalf("opened %v", r.opened)
+	}
+	for i, w := range wantOpened {
+		if !strings.Contains(r.opened[i], w) {
+			t.Errorf("print %d: %s, want %s", i, r.opened[i], w)
+		}
+	}
+
+	ids := testworld.OutboxIDs(t, r.ws.Desk)
+	if len(ids) < 9 {
+		t.Fatalf("the day kept %d commands", len(ids))
+	}
+	r.syncNowFails()
+	net.Set(nil, nil)
+	r.syncNow()
+	w.AssertOnce(t, ids)
+	w.MatchesServer(t, r.ws.Desk)
+	ctx := context.Background()
+	for _, c := range []struct {
+		id   string
+		want data.Status
+	}{{review.ID, data.StatusBureauReview}, {paper[0].ID, data.StatusPaid}, {paper[1].ID, data.StatusPaperDeficient}, {payment.ID, data.StatusPaid}} {
+		if got, _ := w.DB.Application(ctx, c.id); got.Status != c.want {
+			t.Errorf("%s on the server: %s, want %s", got.No, got.Status, c.want)
+		}
+	}
+	r.mustShow("待同步 0 条")
+}
+
+// pay records a bank payment of the notice's amount on the application
+// shown (or, with no, after opening it by number).
+func (r *rig) pay(no, receipt string) {
+	r.t.Helper()
+	if no != "" {
+		r.scan(no)
+	}
+	r.tap("登记缴费")
+	r.typeFocused(receipt)
+	r.key(fyne.KeyReturn)
+	r.mustShow("已登记缴费")
+}
