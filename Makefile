@@ -40,7 +40,7 @@ server:
 	go build -ldflags "$(LDFLAGS)" -o $(BUILD)/titledesk-server ./cmd/titledesk-server
 
 linux: deps-test
-	go build -ldflags "$(LDFLAGS)" -o $(BUILD)/titledesk .
+	go build -tags no_emoji -o $(BUILD)/titledesk .
 
 # The signed workstation, its signed installer and the signed server. Packaging
 # runs on a copy of the tree (scripts/package-windows), so FyneApp.toml's Build,
