@@ -165,6 +165,12 @@ func TestScanBoxVerdicts(t *testing.T) {
 	}
 	r.mustShow("现场核验：申请 " + a.No)
 
+	// A forged paper scanned next must not leave that check on screen.
+	r.scan(forged)
+	if r.shows("现场核验：申请 " + a.No) {
+		t.Error("after a forged scan the previous applicant's counter check is still shown")
+	}
+
 	// The record changes after printing: the paper is stale.
 	stale := r.fx.Apps[data.StatusAwaitingPaper][1]
 	changed := *stale

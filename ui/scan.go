@@ -21,6 +21,12 @@ var counterStatuses = map[data.Status]bool{data.StatusAwaitingPaper: true, data.
 // shown first; a genuine form at the counter opens the counter check.
 func (s *Shell) scan(text string) {
 	s.ScanBox.SetText("")
+	// Whatever was open belonged to the last applicant: it must not stay
+	// on screen under a verdict about this paper.
+	if len(s.stack) > 1 {
+		s.stack = s.stack[:1]
+		s.top().show(s)
+	}
 	res, err := s.ws.Desk.Scan(s.ws.ctx, text)
 	if err != nil {
 		s.setBanner(&bannerText{data.ErrorMessage(err), colorBad})
@@ -33,7 +39,6 @@ func (s *Shell) scan(text string) {
 	if res.View == nil {
 		return
 	}
-	s.stack = s.stack[:min(len(s.stack), 1)]
 	d := newDetail(s, res.View)
 	s.push(d.screen())
 	if v := res.Verdict; v != nil && v.Status == forms.Genuine && v.Payload.Kind == data.DocForm && counterStatuses[res.View.Status] {
