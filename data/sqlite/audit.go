@@ -14,15 +14,17 @@ const auditColumns = `seq, command_id, application_id, application_no, action, f
 
 // appendAudit links e at the end of the chain and stores it.
 func appendAudit(ctx context.Context, tx *sql.Tx, e *data.AuditEvent) error {
-	var (
-		seq  int64
-		prev string
-	)
-	err := queryRow(ctx, tx, `SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`).Scan(&seq, &prev)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
+	state := stateOf(tx)
+	var tail auditTail
+	if state != nil && state.tail != nil {
+		tail = *state.tail
+	} else {
+		err := queryRow(ctx, tx, `SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`).Scan(&tail.seq, &tail.hash)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 	}
-	e.Seal(seq+1, prev)
+	e.Seal(tail.seq+1, tail.hash)
 	reasons, err := json.Marshal(nonNil(e.Reasons))
 	if err != nil {
 		return err
@@ -30,6 +32,11 @@ func appendAudit(ctx context.Context, tx *sql.Tx, e *data.AuditEvent) error {
 	_, err = exec(ctx, tx, `INSERT INTO audit_events (`+auditColumns+`) VALUES (`+placeholders(17)+`)`,
 		e.Seq, e.CommandID, e.ApplicationID, e.ApplicationNo, string(e.Action), string(e.FromStatus), string(e.ToStatus), e.Version,
 		e.ActorID, e.ActorName, string(e.Role), string(reasons), e.Note, string(e.Document), e.At.UnixNano(), e.PrevHash, e.Hash)
+	if err == nil && state != nil {
+		// Only a stored event moves the tail; a refused command's savepoint
+		// is rolled back before anything reaches this point.
+		state.tail = &auditTail{seq: e.Seq, hash: e.Hash}
+	}
 	return err
 }
 

@@ -152,25 +152,42 @@ func (s *Store) migrateOne(ctx context.Context, name string) error {
 	return tx.Commit()
 }
 
-// txStmts holds, per open transaction, the statements prepared in it: a
-// push of 500 commands runs the same dozen statements 500 times, and
-// preparing them once made the server apply about three times as many
-// commands per second.
-var txStmts gosync.Map // *sql.Tx → map[string]*sql.Stmt
+// txState is what an open write transaction remembers between its
+// statements. A push of 500 commands runs the same dozen statements 500
+// times, and preparing them once made the server apply about three times
+// as many commands per second; the audit chain's tail saves reading it back
+// for every event.
+type txState struct {
+	stmts map[string]*sql.Stmt
+	tail  *auditTail // nil until read or written in this transaction
+}
+
+type auditTail struct {
+	seq  int64
+	hash string
+}
+
+var txStates gosync.Map // *sql.Tx → *txState
+
+func stateOf(tx *sql.Tx) *txState {
+	if st, ok := txStates.Load(tx); ok {
+		return st.(*txState)
+	}
+	return nil
+}
 
 // prep returns q prepared once in tx.
 func prep(ctx context.Context, tx *sql.Tx, q string) (*sql.Stmt, error) {
-	m, ok := txStmts.Load(tx)
-	if !ok {
+	state := stateOf(tx)
+	if state == nil {
 		return tx.PrepareContext(ctx, q)
 	}
-	stmts := m.(map[string]*sql.Stmt)
-	if st, ok := stmts[q]; ok {
+	if st, ok := state.stmts[q]; ok {
 		return st, nil
 	}
 	st, err := tx.PrepareContext(ctx, q)
 	if err == nil {
-		stmts[q] = st
+		state.stmts[q] = st
 	}
 	return st, err
 }
@@ -207,8 +224,8 @@ func (s *Store) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return internal(err)
 	}
-	txStmts.Store(tx, map[string]*sql.Stmt{})
-	defer txStmts.Delete(tx)
+	txStates.Store(tx, &txState{stmts: map[string]*sql.Stmt{}})
+	defer txStates.Delete(tx)
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
 		return internal(err)
