@@ -355,6 +355,12 @@ type ApplicationFilter struct {
 	Offset, Limit              int // Limit 0 means 50
 }
 
+// SearchCap bounds how many matches of a search are counted: a search
+// typed a few characters in ("2025") may match every application, and
+// counting them all would make each keystroke slow. A total above it means
+// "more than SearchCap".
+const SearchCap = 2000
+
 // ApplicationSummary is one row of a queue: enough to show and sort the
 // list without loading attachments and history.
 type ApplicationSummary struct {

@@ -354,15 +354,21 @@ func TestWidthsMatchGofpdf(t *testing.T) {
 	}
 }
 
+// TestScreenshots renders every sample document to a PNG page, as pdftoppm
+// (poppler) draws it. FORMS_SCREENSHOTS=1 writes them to docs/screenshots.
 func TestScreenshots(t *testing.T) {
-	if os.Getenv("FORMS_SCREENSHOTS") == "" {
-		t.Skip("set FORMS_SCREENSHOTS=1 to refresh docs/screenshots")
+	dir := t.TempDir()
+	if os.Getenv("FORMS_SCREENSHOTS") != "" {
+		dir = filepath.Join("..", "docs", "screenshots")
 	}
 	for _, c := range samples {
 		pdf := writeTemp(t, render(t, c.doc, c.by).PDF)
-		out := filepath.Join("..", "docs", "screenshots", "form-"+c.name)
+		out := filepath.Join(dir, "form-"+c.name)
 		if err := exec.Command("pdftoppm", "-png", "-r", "80", "-singlefile", pdf, out).Run(); err != nil {
 			t.Fatal(err)
+		}
+		if fi, err := os.Stat(out + ".png"); err != nil || fi.Size() < 10_000 {
+			t.Errorf("%s: no page rendered (%v)", c.name, err)
 		}
 	}
 }

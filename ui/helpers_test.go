@@ -32,7 +32,7 @@ var seeded struct {
 // rig is a workstation on a fresh copy of the fixture desk, with the
 // documents it opened for printing.
 type rig struct {
-	t      *testing.T
+	t      testing.TB
 	ws     *Workstation
 	fx     *testdesk.Fixture
 	opened []string

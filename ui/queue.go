@@ -206,7 +206,7 @@ func (v *queueView) reload() {
 		v.fillSeries(first)
 	}
 	showError(v.err, err)
-	v.count.SetText(fmt.Sprintf("共 %d 条", v.total))
+	v.count.SetText(countText(v.total))
 	v.table.Refresh()
 	v.table.ScrollToTop()
 }
@@ -312,4 +312,13 @@ func (ws *Workstation) dayAt(s string) (time.Time, error) {
 		return ws.Desk.Now(), nil
 	}
 	return t.Add(12 * time.Hour), nil
+}
+
+// countText says how many applications a queue shows; a search counts only
+// up to data.SearchCap (the table then holds the first of them).
+func countText(total int) string {
+	if total > data.SearchCap {
+		return fmt.Sprintf("超过 %d 条，请输入更多字符", data.SearchCap)
+	}
+	return fmt.Sprintf("共 %d 条", total)
 }

@@ -9,9 +9,9 @@ import (
 )
 
 // FindApplications returns one page of the applications that match f and
-// the number of all matches, from one snapshot.
+// the number of all matches, from one snapshot; a number prefix matching
+// more than data.SearchCap counts only to data.SearchCap+1.
 func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) ([]data.ApplicationSummary, int, error) {
-	where, args, scan := applicationWhere(f)
 	order := `submitted_at, no`
 	if !f.DeadlineBefore.IsZero() {
 		order = `supplement_deadline, no`
@@ -25,15 +25,34 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 		total int
 	)
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		// A name search must look at every name anyway, so one statement
-		// gives the page and, through the window, the total. Other filters
-		// are counted on their covering index, which is cheaper than
-		// materialising every match for the window.
-		total = -1
+		// A number prefix may match anything from one application to all
+		// of them; a look at its own index (stopping past SearchCap) says
+		// which plan fits. Names always go through the name index.
+		match, matchArgs := searchMatch(f.Search)
+		dense := false
+		if match != "" && isNumberLike(data.Normalize(f.Search)) {
+			if err := queryRow(ctx, tx, `SELECT count(*) FROM (SELECT 1 FROM applications WHERE `+match+` LIMIT ?)`,
+				append(matchArgs, data.SearchCap+1)...).Scan(&total); err != nil {
+				return err
+			}
+			dense = total > data.SearchCap
+		}
+		where, args := applicationWhere(f, dense)
+		// A dense search counts its matches only up to SearchCap, other
+		// filters on their covering index; a sparse search gets page and
+		// total from one statement, through the window.
 		window := "NULL"
-		if scan {
+		switch {
+		case dense:
+			err := queryRow(ctx, tx, `SELECT count(*) FROM (SELECT 1 FROM applications WHERE `+where+` LIMIT ?)`,
+				append(append([]any{}, args...), data.SearchCap+1)...).Scan(&total)
+			if err != nil || total <= f.Offset {
+				return err
+			}
+		case match != "":
 			window = "COUNT(*) OVER ()"
-		} else {
+			total = 0
+		default:
 			if err := queryRow(ctx, tx, `SELECT COUNT(*) FROM applications WHERE `+where, args...).Scan(&total); err != nil || total <= f.Offset {
 				return err
 			}
@@ -60,10 +79,10 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 			}
 			page = append(page, a)
 		}
-		if err := rows.Err(); err != nil || total >= 0 {
+		if err := rows.Err(); err != nil || window == "NULL" || len(page) > 0 || f.Offset == 0 {
 			return err
 		}
-		// A name search paged past the end: the window saw no rows.
+		// A sparse search paged past its end: the window saw no rows.
 		return queryRow(ctx, tx, `SELECT COUNT(*) FROM applications WHERE `+where, args...).Scan(&total)
 	})
 	return page, total, err
@@ -72,14 +91,37 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 // applicationWhere turns a filter into SQL. Every condition is written so
 // that SQLite can use the indexes of 001_schema.sql; only a name search
 // scans, which scan reports.
-func applicationWhere(f data.ApplicationFilter) (where string, args []any, scan bool) {
+// searchMatch is a search's own condition on the applications table, or ""
+// for none: an exact identity number, a prefix of an application or
+// identity number, or part of a name.
+func searchMatch(search string) (match string, args []any) {
+	switch q := data.Normalize(search); {
+	case q == "":
+		return "", nil
+	case len(q) == 18 && isNumberLike(q):
+		return "id_number = ?", []any{q}
+	case isNumberLike(q):
+		// Application numbers and identity numbers are both digits: a
+		// prefix of either matches. '~' sorts after every digit and letter.
+		return "(no >= ? AND no < ? OR id_number >= ? AND id_number < ?)", []any{q, q + "~", q, q + "~"}
+	default:
+		return `name LIKE ? ESCAPE '\'`, []any{"%" + likeEscaper.Replace(strings.TrimSpace(search)) + "%"}
+	}
+}
+
+// applicationWhere is the filter as SQL. A sparse search (few matches in
+// the whole table) is answered from its own index first and only then
+// joined with the other filters, a unary + keeping SQLite off the queue
+// index: on a desk whose one point holds 100,000 applications, testing the
+// rows a queue index picks reads tens of thousands of wide rows. A dense
+// search ("2025", the year every number starts with, as a clerk types it)
+// is the opposite: the queue index in submission order finds the first
+// page at once.
+func applicationWhere(f data.ApplicationFilter, dense bool) (where string, args []any) {
 	conds := []string{"1"}
-	q := data.Normalize(f.Search)
-	// With a search, the matches come from a search index (below); a unary
-	// + keeps SQLite from driving the query by the queue index instead,
-	// which on a one-point desk walks all of its 100,000 entries.
+	match, matchArgs := searchMatch(f.Search)
 	col := func(c string) string {
-		if q != "" && !(len(q) == 18 && isNumberLike(q)) {
+		if match != "" && !dense {
 			return "+" + c
 		}
 		return c
@@ -114,27 +156,16 @@ func applicationWhere(f data.ApplicationFilter) (where string, args []any, scan 
 		conds = append(conds, "supplement_deadline IS NOT NULL AND supplement_deadline < ?")
 		args = append(args, f.DeadlineBefore.UnixNano())
 	}
-	// Every search is answered from a narrow index first and only then
-	// joined with the other filters: on a desk whose one liaison point holds
-	// 100,000 applications, testing the rows a queue index picks reads tens
-	// of thousands of wide rows (30–400 ms), the index a few milliseconds.
 	switch {
-	case q == "":
-	case len(q) == 18 && isNumberLike(q):
-		eq("id_number", q)
-	case isNumberLike(q):
-		// Application numbers and identity numbers are both digits: a
-		// prefix of either matches. '~' sorts after every digit and letter.
-		conds = append(conds, `rowid IN (SELECT rowid FROM applications WHERE no >= ? AND no < ?
-			UNION ALL SELECT rowid FROM applications WHERE id_number >= ? AND id_number < ?)`)
-		args = append(args, q, q+"~", q, q+"~")
-		scan = true
+	case match == "":
+	case dense:
+		conds = append(conds, match)
+		args = append(args, matchArgs...)
 	default:
-		conds = append(conds, `rowid IN (SELECT rowid FROM applications WHERE name LIKE ? ESCAPE '\')`)
-		args = append(args, "%"+likeEscaper.Replace(strings.TrimSpace(f.Search))+"%")
-		scan = true
+		conds = append(conds, "rowid IN (SELECT rowid FROM applications WHERE "+match+")")
+		args = append(args, matchArgs...)
 	}
-	return strings.Join(conds, " AND "), args, scan
+	return strings.Join(conds, " AND "), args
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
