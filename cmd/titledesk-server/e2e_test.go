@@ -91,14 +91,7 @@ func (p *person) download(path, certFingerprint string) []byte {
 // scan box, counter check, payment, certification, and the audit chain
 // verified at the end.
 func TestSevenSteps(t *testing.T) {
-	b := newBureau(t)
-	srv := startServer(t, b.dir)
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("server log:\n%s", srv.log)
-		}
-	})
-	browser := chromium(t, filepath.Join(b.dir, "tls", "cert.pem"))
+	b, srv, browser := browsedBureau(t)
 	files := t.TempDir()
 	ctx := context.Background()
 

@@ -190,12 +190,9 @@ func scanFile(t *testing.T, dir, name string, tint uint8) string {
 	return path
 }
 
-var applicationURL = regexp.MustCompile(`/applications/([0-9a-f-]{36})$`)
-
-// TestPortalInChromium walks steps 1–3 of the bureau's guide in a real
-// browser against the real server, with the bad paths beside them, and
-// checks that the approved application reaches its liaison point's feed.
-func TestPortalInChromium(t *testing.T) {
+// browsedBureau is a bureau served on loopback with a Chromium that trusts
+// it; a failing test shows the server's log.
+func browsedBureau(t *testing.T) (*bureau, *server, context.Context) {
 	b := newBureau(t)
 	srv := startServer(t, b.dir)
 	t.Cleanup(func() {
@@ -203,7 +200,16 @@ func TestPortalInChromium(t *testing.T) {
 			t.Logf("server log:\n%s", srv.log)
 		}
 	})
-	browser := chromium(t, filepath.Join(b.dir, "tls", "cert.pem"))
+	return b, srv, chromium(t, filepath.Join(b.dir, "tls", "cert.pem"))
+}
+
+var applicationURL = regexp.MustCompile(`/applications/([0-9a-f-]{36})$`)
+
+// TestPortalInChromium walks steps 1–3 of the bureau's guide in a real
+// browser against the real server, with the bad paths beside them, and
+// checks that the approved application reaches its liaison point's feed.
+func TestPortalInChromium(t *testing.T) {
+	b, srv, browser := browsedBureau(t)
 	files := t.TempDir()
 	creditCode := data.MakeCreditCode("91441900MA4UMH0X1")
 
