@@ -77,7 +77,10 @@ func (p *Portal) registerUnit(rq *request) error {
 		CreditCode: trimmed(rq, "credit_code"), ContactName: trimmed(rq, "contact_name"),
 		ContactMobile: data.Normalize(rq.r.PostFormValue("contact_mobile")), CreatedAt: p.Now()}}
 	a := &data.Account{ID: uuid.NewString(), Login: f.Login, Name: f.Unit.ContactName, Mobile: f.Unit.ContactMobile, CreatedAt: p.Now()}
-	err := newPassword(rq, a)
+	err := p.registering(rq)
+	if err == nil {
+		err = newPassword(rq, a)
+	}
 	if err == nil {
 		err = p.db.RegisterUnit(rq.ctx(), &f.Unit, a)
 	}
@@ -119,7 +122,10 @@ func (p *Portal) registerApplicant(rq *request) error {
 		Mobile: data.Normalize(rq.r.PostFormValue("mobile")), CreatedAt: p.Now(),
 		Profile: data.Profile{IDNumber: trimmed(rq, "id_number")},
 	}}
-	err := newPassword(rq, &f.Account)
+	err := p.registering(rq)
+	if err == nil {
+		err = newPassword(rq, &f.Account)
+	}
 	if err == nil {
 		err = p.db.RegisterApplicant(rq.ctx(), &f.Account, f.UnitCreditCode)
 	}

@@ -266,3 +266,24 @@ func TestRegistrationRules(t *testing.T) {
 		t.Errorf("login followed next to %s", resp.Request.URL)
 	}
 }
+
+// TestRegistrationRateLimit stops one address after registerRule.Max
+// registrations an hour, whether they succeed or not.
+func TestRegistrationRateLimit(t *testing.T) {
+	s := newSite(t)
+	v := s.visitor()
+	form := url.Values{"name": {"张伟"}, "id_number": {"not-a-number"}, "mobile": {"13800138000"},
+		"unit_credit_code": {"x"}, "login": {"someone"}, "password": {"个人密码2026"}, "password2": {"个人密码2026"}}
+	for i := 0; i < registerRule.Max; i++ {
+		status, body := v.post("/register/applicant", form)
+		if strings.Contains(body, "注册次数过多") {
+			t.Fatalf("refused after %d attempts (%d)", i, status)
+		}
+	}
+	status, body := v.post("/register/applicant", form)
+	mustContain(t, "one registration too many", status, body, http.StatusForbidden, "注册次数过多", "11:")
+	s.now = s.now.Add(registerRule.Lock + time.Second)
+	if _, body := v.post("/register/applicant", form); strings.Contains(body, "注册次数过多") {
+		t.Error("still refused after the lock ended")
+	}
+}

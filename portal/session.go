@@ -30,6 +30,9 @@ const sessionTTL = 8 * time.Hour
 var (
 	loginRule = data.Lockout{Max: 5, Window: 15 * time.Minute, Lock: 15 * time.Minute}
 	ipRule    = data.Lockout{Max: 20, Window: 15 * time.Minute, Lock: 30 * time.Minute}
+	// registerRule bounds registrations per address: each costs an argon2
+	// hash and a row, so a script could otherwise tie the server up.
+	registerRule = data.Lockout{Max: 10, Window: time.Hour, Lock: time.Hour}
 )
 
 // maxUpload bounds a request body: one scan plus the form around it.
@@ -172,6 +175,25 @@ func (p *Portal) authenticate(rq *request, login, password string) (*data.Accoun
 		return nil, locked(until)
 	}
 	return nil, data.Errorf(data.EINVALID, "用户名或密码错误。连续输错 %d 次将锁定 %d 分钟。", loginRule.Max, int(loginRule.Lock.Minutes()))
+}
+
+// registering counts one registration attempt from the visitor's address
+// and refuses it once the address has made too many.
+func (p *Portal) registering(rq *request) error {
+	rule := registerRule
+	rule.Key = "register:" + clientIP(rq.r)
+	now := p.Now()
+	until, err := p.db.LoginLockedUntil(rq.ctx(), now, rule.Key)
+	if err == nil && until.IsZero() {
+		_, err = p.db.LoginFailed(rq.ctx(), now, rule)
+	}
+	if err != nil {
+		return err
+	}
+	if !until.IsZero() {
+		return data.Errorf(data.EFORBIDDEN, "本机注册次数过多，请于 %s 后再试，或致电业务咨询 22836690。", until.In(data.Shanghai).Format("15:04"))
+	}
+	return nil
 }
 
 // trimmed reads a form field without surrounding spaces.
