@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"titledesk/data"
-	tdsync "titledesk/sync"
 	"titledesk/data/blobstore"
+	tdsync "titledesk/sync"
 )
 
 // cookieName's __Host- prefix makes browsers keep the cookie only when it
