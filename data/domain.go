@@ -343,7 +343,8 @@ type ApplicationFilter struct {
 	ApplicantID    string
 	AssigneeID     string
 	// Search finds by application number (prefix), identity number (whole
-	// or prefix) or name (any part), whichever the text looks like.
+	// or prefix), name (any part) or certificate number (prefix), whichever
+	// the text looks like.
 	Search string
 	// DeadlineBefore keeps applications whose supplement deadline is before
 	// it, soonest first.
@@ -380,4 +381,6 @@ type ApplicationSummary struct {
 	SubmittedAt        time.Time
 	ReviewedAt         time.Time
 	SupplementDeadline time.Time
+	CertificateNo      string // 证书编号, once certified
+	CertifiedAt        time.Time
 }

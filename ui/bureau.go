@@ -76,14 +76,14 @@ func (s *Shell) certifyTask() fyne.CanvasObject {
 		container.NewTabItem("证书登记簿", container.NewBorder(nil, bar, nil, nil, reg.object())))
 }
 
-// registerColumns show app.RegisterRow, loaded once per row as it scrolls
-// into view.
+// registerColumns show app.RegisterRow, made once per row as it scrolls
+// into view (the point's name is looked up).
 func registerColumns(s *Shell) []column {
 	rows := map[string][]string{}
 	cell := func(r *data.ApplicationSummary, i int) string {
 		row, ok := rows[r.ID]
 		if !ok {
-			row, _ = s.ws.Desk.RegisterRow(s.ws.ctx, r)
+			row = s.ws.Desk.RegisterRow(s.ws.ctx, r)
 			rows[r.ID] = row
 		}
 		if i < len(row) {

@@ -167,6 +167,8 @@ func TestSecondReviewPassRejectAndCertify(t *testing.T) {
 	if len(rows) != 2 || strings.Join(rows[0], ",") != strings.Join(app.RegisterColumns, ",") || rows[1][0] != "粤职证字 2026-000123" || rows[1][2] != paid[0].No {
 		t.Errorf("register workbook: %q", rows)
 	}
+	reg.SetText("粤职证字 2026-0001") // a certificate number as printed, typed in part
+	r.mustShow("共 1 条")
 	reg.SetText("")
 	r.tap("导出 CSV")
 	f, err := os.Open(r.opened[len(r.opened)-1])

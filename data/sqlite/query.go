@@ -28,11 +28,11 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 		// A number prefix may match anything from one application to all
 		// of them; a look at its own index (stopping past SearchCap) says
 		// which plan fits. Names always go through the name index.
-		match, matchArgs := searchMatch(f.Search)
+		sp := searchOf(f.Search)
 		dense := false
-		if match != "" && isNumberLike(data.Normalize(f.Search)) {
-			if err := queryRow(ctx, tx, `SELECT count(*) FROM (SELECT 1 FROM applications WHERE `+match+` LIMIT ?)`,
-				append(matchArgs, data.SearchCap+1)...).Scan(&total); err != nil {
+		if sp.numeric {
+			if err := queryRow(ctx, tx, `SELECT count(*) FROM (`+sp.rowids+` LIMIT ?)`,
+				append(sp.args, data.SearchCap+1)...).Scan(&total); err != nil {
 				return err
 			}
 			dense = total > data.SearchCap
@@ -49,7 +49,7 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 			if err != nil || total <= f.Offset {
 				return err
 			}
-		case match != "":
+		case sp.rowids != "":
 			window = "COUNT(*) OVER ()"
 			total = 0
 		default:
@@ -58,7 +58,8 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 			}
 		}
 		rows, err := query(ctx, tx, `SELECT id, no, version, status, series, qualification, level, method,
-			liaison_point_id, name, id_number, unit_name, assignee_name, submitted_at, reviewed_at, supplement_deadline, `+window+`
+			liaison_point_id, name, id_number, unit_name, assignee_name, submitted_at, reviewed_at, supplement_deadline,
+			coalesce(certificate_no, ''), certificate_at, `+window+`
 			FROM applications WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
 		if err != nil {
 			return err
@@ -71,7 +72,8 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 			)
 			if err := rows.Scan(&a.ID, &a.No, &a.Version, &a.Status, &a.Series, &a.Qualification, &a.Level, &a.Method,
 				&a.LiaisonPointID, &a.Name, &a.IDNumber, &a.UnitName, &a.AssigneeName,
-				nullTime{&a.SubmittedAt}, nullTime{&a.ReviewedAt}, nullTime{&a.SupplementDeadline}, &n); err != nil {
+				nullTime{&a.SubmittedAt}, nullTime{&a.ReviewedAt}, nullTime{&a.SupplementDeadline},
+				&a.CertificateNo, nullTime{&a.CertifiedAt}, &n); err != nil {
 				return err
 			}
 			if n.Valid {
@@ -91,21 +93,31 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 // applicationWhere turns a filter into SQL. Every condition is written so
 // that SQLite can use the indexes of 001_schema.sql; only a name search
 // scans, which scan reports.
-// searchMatch is a search's own condition on the applications table, or ""
-// for none: an exact identity number, a prefix of an application or
-// identity number, or part of a name.
-func searchMatch(search string) (match string, args []any) {
+// searchPart is a search's own part of the query: the rowids it matches,
+// answered from its own indexes, and for number prefixes the same test as a
+// condition on the row, for the dense plan. Zero for no search.
+type searchPart struct {
+	rowids, cond string
+	args         []any
+	numeric      bool
+}
+
+func searchOf(search string) searchPart {
 	switch q := data.Normalize(search); {
 	case q == "":
-		return "", nil
-	case len(q) == 18 && isNumberLike(q):
-		return "id_number = ?", []any{q}
+		return searchPart{}
 	case isNumberLike(q):
 		// Application numbers and identity numbers are both digits: a
 		// prefix of either matches. '~' sorts after every digit and letter.
-		return "(no >= ? AND no < ? OR id_number >= ? AND id_number < ?)", []any{q, q + "~", q, q + "~"}
+		cond := "(no >= ? AND no < ? OR id_number >= ? AND id_number < ?)"
+		return searchPart{rowids: "SELECT rowid FROM applications WHERE " + cond, cond: cond, args: []any{q, q + "~", q, q + "~"}, numeric: true}
 	default:
-		return `name LIKE ? ESCAPE '\'`, []any{"%" + likeEscaper.Replace(strings.TrimSpace(search)) + "%"}
+		// A name, or a certificate number as printed (any characters; the
+		// last code point bounds the prefix); two selects, as an OR of a
+		// LIKE would read the whole table.
+		return searchPart{rowids: `SELECT rowid FROM applications WHERE name LIKE ? ESCAPE '\'
+			UNION ALL SELECT rowid FROM applications WHERE certificate_no >= ? AND certificate_no < ?`,
+			args: []any{"%" + likeEscaper.Replace(strings.TrimSpace(search)) + "%", strings.TrimSpace(search), strings.TrimSpace(search) + "\U0010FFFF"}}
 	}
 }
 
@@ -119,9 +131,9 @@ func searchMatch(search string) (match string, args []any) {
 // page at once.
 func applicationWhere(f data.ApplicationFilter, dense bool) (where string, args []any) {
 	conds := []string{"1"}
-	match, matchArgs := searchMatch(f.Search)
+	sp := searchOf(f.Search)
 	col := func(c string) string {
-		if match != "" && !dense {
+		if sp.rowids != "" && !dense {
 			return "+" + c
 		}
 		return c
@@ -157,13 +169,13 @@ func applicationWhere(f data.ApplicationFilter, dense bool) (where string, args 
 		args = append(args, f.DeadlineBefore.UnixNano())
 	}
 	switch {
-	case match == "":
+	case sp.rowids == "":
 	case dense:
-		conds = append(conds, match)
-		args = append(args, matchArgs...)
+		conds = append(conds, sp.cond)
+		args = append(args, sp.args...)
 	default:
-		conds = append(conds, "rowid IN (SELECT rowid FROM applications WHERE "+match+")")
-		args = append(args, matchArgs...)
+		conds = append(conds, "rowid IN ("+sp.rowids+")")
+		args = append(args, sp.args...)
 	}
 	return strings.Join(conds, " AND "), args
 }
