@@ -6,6 +6,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,6 +18,7 @@ import (
 // Cast is who drives applications through the workflow.
 type Cast struct {
 	Clerk, Reviewer data.Actor
+	pointCode       string // of the application being driven, for document numbers
 }
 
 // Unit is the employer every demo application comes from unless a caller
@@ -112,7 +114,8 @@ var steps = map[data.Status]step{
 	}},
 	data.StatusAwaitingPayment: {data.StatusAwaitingPaper, func(a *data.Application, c Cast, now time.Time) data.Command {
 		return data.Command{Action: data.ActionPaperAccept, Actor: c.Clerk, Checks: checks(a, data.CheckMatch),
-			Notice: &data.PaymentNotice{No: "N-DEMO-" + a.No, PayCode: "4419" + a.No, Amount: fee(a.Level), IssuedAt: now, IssuedBy: c.Clerk.Name}}
+			Notice: &data.PaymentNotice{No: data.DocumentNo(data.DocPayment, c.pointCode, "D001", now, seqOf(a.No)),
+				PayCode: "4419" + a.No, Amount: fee(a.Level), IssuedAt: now, IssuedBy: c.Clerk.Name}}
 	}},
 	data.StatusPaid: {data.StatusAwaitingPayment, func(a *data.Application, c Cast, now time.Time) data.Command {
 		return data.Command{Action: data.ActionPaymentRecord, Actor: c.Clerk, Payment: &data.Payment{Amount: a.Notice.Amount,
@@ -121,6 +124,13 @@ var steps = map[data.Status]step{
 	data.StatusCertified: {data.StatusPaid, func(a *data.Application, c Cast, now time.Time) data.Command {
 		return data.Command{Action: data.ActionCertify, Actor: c.Reviewer, Certificate: &data.Certificate{No: "GD" + a.No, IssuedAt: now}}
 	}},
+}
+
+// seqOf is the per-day sequence a demo document number gets: the last
+// digits of the application number, so every notice has its own.
+func seqOf(appNo string) int64 {
+	n, _ := strconv.ParseInt(appNo[max(len(appNo)-4, 0):], 10, 64)
+	return n
 }
 
 // fee is the seeded fee of a level (002_reference.sql); demo notices charge it.
@@ -145,6 +155,9 @@ func Drive(ctx context.Context, db *sqlite.Store, a *data.Application, to data.S
 		}
 		path = append([]step{st}, path...)
 		s = st.from
+	}
+	if p, err := db.LiaisonPoint(ctx, a.LiaisonPointID); err == nil {
+		c.pointCode = p.Code
 	}
 	cal, err := db.Calendar(ctx)
 	if err != nil {
