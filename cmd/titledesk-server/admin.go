@@ -43,6 +43,8 @@ func init() {
 		{"unit-reject", "refuse a unit's registration, with the reason the unit will read", unitReject},
 		{"fee-set", "set the fee of a level (申报级别)", feeSet},
 		{"fee-list", "list the fee schedule", feeList},
+		{"materials-set", "set the materials (材料类别) a level requires before 送审", materialsSet},
+		{"materials-list", "list the required materials per level", materialsList},
 		{"calendar-import", "import holidays and adjusted working days from CSV (date,work,name)", calendarImport},
 		{"calendar-list", "list the working-day exceptions of a year", calendarList},
 		{"reason-add", "add a common reason (常用原因)", reasonAdd},
@@ -494,6 +496,41 @@ func demoSeed(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error
 			rows = append(rows, []string{a.Login, demo.Password, a.Name, a.Role.Label(), a.Point})
 		}
 		table(e.stdout, "LOGIN\tPASSWORD\tNAME\tROLE\tPOINT", rows)
+		return nil
+	}
+}
+
+func materialsSet(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	level := fs.String("level", "", "申报级别, e.g. 中级")
+	kinds := fs.String("kinds", "", "comma-separated 材料类别, in the order applicants see them")
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		if err := required(e, "level", *level, "kinds", *kinds); err != nil {
+			return err
+		}
+		list := strings.FieldsFunc(*kinds, func(r rune) bool { return r == ',' || r == '，' })
+		if err := db.SetRequiredMaterials(ctx, *level, list); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s: %s\n", *level, strings.Join(list, "、"))
+		return nil
+	}
+}
+
+func materialsList(*flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		fees, err := db.Fees(ctx)
+		if err != nil {
+			return err
+		}
+		var rows [][]string
+		for _, f := range fees {
+			kinds, err := db.RequiredMaterials(ctx, f.Level)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, []string{f.Level, strings.Join(kinds, "、")})
+		}
+		table(e.stdout, "LEVEL\tMATERIALS", rows)
 		return nil
 	}
 }

@@ -23,6 +23,8 @@ func TestAdminReferenceData(t *testing.T) {
 		{[]string{"calendar-list", "-year", "2027"}, "春节调休"},
 		{[]string{"reason-add", "-step", "counter", "-text", "复印件未加盖单位公章"}, "saved"},
 		{[]string{"reason-list"}, "复印件未加盖单位公章"},
+		{[]string{"materials-set", "-level", "员级", "-kinds", "居民身份证,学历证书，近期免冠照片"}, "员级: 居民身份证、学历证书、近期免冠照片"},
+		{[]string{"materials-list"}, "居民身份证、学历证书、近期免冠照片"},
 		{[]string{"point-list"}, "东莞市建筑行业协会"},
 		{[]string{"user-list"}, "wang"},
 		{[]string{"help"}, "verify-audit"},
@@ -36,6 +38,9 @@ func TestAdminReferenceData(t *testing.T) {
 	os.WriteFile(bad, []byte("2027-02-05,maybe,春节\n"), 0o644)
 	if out, code := cli(t, "", "admin", "calendar-import", "-data", b.dir, "-file", bad); code != 1 || !strings.Contains(out, "第 1 行") {
 		t.Errorf("a malformed calendar file: exit %d %q", code, out)
+	}
+	if out, code := cli(t, "", "admin", "materials-set", "-data", b.dir, "-level", "中级", "-kinds", "户口本"); code != 1 || !strings.Contains(out, "未知的材料类别“户口本”") {
+		t.Errorf("an unknown material: exit %d %q", code, out)
 	}
 	if out, code := cli(t, "", "admin", "enroll", "-data", b.dir, "-h"); code != 0 || !strings.Contains(out, "-point") {
 		t.Errorf("admin enroll -h: exit %d %q", code, out)

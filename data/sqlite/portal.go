@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -256,4 +257,28 @@ func (s *Store) RequiredMaterials(ctx context.Context, level string) (kinds []st
 		return rows.Err()
 	})
 	return kinds, err
+}
+
+// SetRequiredMaterials replaces the materials a level requires, in the
+// order given. Each must be a known material kind.
+func (s *Store) SetRequiredMaterials(ctx context.Context, level string, kinds []string) error {
+	if level == "" || len(kinds) == 0 {
+		return data.Errorf(data.EINVALID, "须给出申报级别和至少一项材料")
+	}
+	for _, k := range kinds {
+		if !slices.Contains(data.MaterialKinds, k) {
+			return data.Errorf(data.EINVALID, "未知的材料类别“%s”；可选：%s", k, strings.Join(data.MaterialKinds, "、"))
+		}
+	}
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		if _, err := exec(ctx, tx, `DELETE FROM required_materials WHERE level = ?`, level); err != nil {
+			return err
+		}
+		for i, k := range kinds {
+			if _, err := exec(ctx, tx, `INSERT INTO required_materials (level, kind, ord) VALUES (?, ?, ?)`, level, k, i+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
