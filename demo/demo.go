@@ -40,7 +40,7 @@ func Application(i int, point *data.LiaisonPoint, unit *data.Unit, scans []data.
 		LiaisonPointID: point.ID, ApplicantID: fmt.Sprintf("applicant-%05d", i), Name: Name(i),
 		IDNumber:  data.MakeIDNumber(regions[i%len(regions)], birth, 2*(i%499)+1+i%2),
 		Mobile:    fmt.Sprintf("13%d%08d", 5+i%5, 10000000+i*7919%90000000),
-		Education: educations[i%len(educations)], Major: q.major,
+		Education: educations[i%len(educations)], Major: q.major, WorkingYears: 3 + i%15,
 		UnitID: unit.ID, UnitName: unit.Name, UnitCreditCode: unit.CreditCode,
 		Attachments: scans,
 	}}

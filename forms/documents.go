@@ -28,8 +28,7 @@ type ApplicationForm struct {
 	LiaisonPoint  string // 人才联络点
 	Education     string // 最高学历
 	Major         string // 所学专业
-	Specialty     string // 现从事专业
-	Experience    string // 专业技术工作经历（业绩）, free text
+	WorkingYears  int    // 从事专业技术工作年限, which the first review checks
 	UnitOpinion   string // 单位审核意见
 	PublicityFrom time.Time
 	PublicityTo   time.Time
@@ -64,8 +63,7 @@ func (a ApplicationForm) sheet() sheet {
 			{"qualification", "申报资格", a.Qualification, true},
 			{"education", "最高学历", a.Education, false},
 			{"major", "所学专业", a.Major, false},
-			{"specialty", "现从事专业", a.Specialty, true},
-			{"experience", "专业技术工作经历（业绩）", a.Experience, true},
+			{"working_years", "从事专业技术工作年限", strconv.Itoa(a.WorkingYears) + " 年", false},
 			{"unit_opinion", "单位审核意见", a.UnitOpinion, true},
 			{"publicity", "公示期", publicity, true},
 			{"submitted_at", "送审时间", cnDate(a.SubmittedAt), false},

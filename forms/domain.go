@@ -15,7 +15,7 @@ func FormOf(app *data.Application, pointName string, version int64) ApplicationF
 		Name: app.Name, Gender: genderOf(app.IDNumber), IDNumber: app.IDNumber, Mobile: app.Mobile,
 		Unit: app.UnitName, UnitCode: app.UnitCreditCode,
 		Series: app.Series, Qualification: app.Qualification, Level: app.Level, LiaisonPoint: pointName,
-		Education: app.Education, Major: app.Major,
+		Education: app.Education, Major: app.Major, WorkingYears: app.WorkingYears,
 		UnitOpinion: app.UnitOpinion, PublicityFrom: app.Publicity.Start, PublicityTo: app.Publicity.End,
 		SubmittedAt: app.SubmittedAt,
 	}
