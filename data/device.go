@@ -74,6 +74,10 @@ const (
 	ChangeFees        = "fees"
 	ChangeCalendar    = "calendar"
 	ChangeDeviceKey   = "device_key"
+	// ChangeMovedAway tells a point's devices that an application now
+	// belongs to another liaison point, so they drop their copy. Its ID is
+	// "<application id>@<old point id>".
+	ChangeMovedAway = "moved_away"
 )
 
 // Change is one entry of the server's change log.

@@ -214,3 +214,50 @@ func TestServerHoldsRoles(t *testing.T) {
 		}
 	}
 }
+
+// TestApplicationMovesToAnotherPoint: an application returned to its
+// applicant is edited to name another liaison point. The old point's desk
+// drops its copy, the new point's desk receives it once the unit passes it
+// on, and the bureau's desk keeps it throughout.
+func TestApplicationMovesToAnotherPoint(t *testing.T) {
+	w := testworld.New(t)
+	a := w.Apps(t, 1, "DLXH", data.StatusReturnedToApplicant)[0]
+	dl, jz, bureau := w.Desk(t, "DLXH", "chen"), w.Desk(t, "JZXH", "li"), w.Desk(t, "", "wang")
+	ctx := context.Background()
+	if _, err := dl.View(ctx, a.ID); err != nil {
+		t.Fatalf("the first point's desk lacks it: %v", err)
+	}
+	cal, _ := w.DB.Calendar(ctx)
+	env := data.Env{Now: time.Now(), Calendar: cal}
+	form := a.Form
+	form.LiaisonPointID = w.Points["JZXH"].ID
+	applicant := data.Actor{ID: a.ApplicantID, Name: a.Name, Role: data.RoleApplicant}
+	unit := data.Actor{ID: "unit-user", Role: data.RoleUnit, UnitID: a.UnitID}
+	for _, c := range []data.Command{
+		{Action: data.ActionEdit, Actor: applicant, Form: &form},
+		{Action: data.ActionSubmit, Actor: applicant},
+		{Action: data.ActionUnitApprove, Actor: unit, Opinion: "同意申报。",
+			Publicity: data.Publicity{Start: time.Now().AddDate(0, 0, -30), End: time.Now().AddDate(0, 0, -12)}},
+	} {
+		got, err := w.DB.Application(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.ID, c.ApplicationID, c.ExpectedVersion = uuid.NewString(), a.ID, got.Version
+		if _, err := w.DB.Apply(ctx, c, env); err != nil {
+			t.Fatalf("%s: %v", c.Action, err)
+		}
+	}
+	for _, d := range []*app.Desk{dl, jz, bureau} {
+		testworld.Drain(t, d)
+	}
+	if _, err := dl.View(ctx, a.ID); data.ErrorCode(err) != data.ENOTFOUND {
+		t.Errorf("the old point's desk still holds it: %v", err)
+	}
+	for name, d := range map[string]*app.Desk{"new point": jz, "bureau": bureau} {
+		v, err := d.View(ctx, a.ID)
+		if err != nil || v.Status != data.StatusLiaisonReview || v.LiaisonPointID != w.Points["JZXH"].ID {
+			t.Errorf("%s desk: %+v %v", name, v, err)
+		}
+	}
+}

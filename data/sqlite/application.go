@@ -320,6 +320,11 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, cmd data.Command, env d
 		if err := s.logChange(ctx, tx, data.ChangeApplication, app.ID, scopeOf(&out.Application)); err != nil {
 			return data.Outcome{}, err
 		}
+		if moved := app.LiaisonPointID; moved != out.Application.LiaisonPointID && scopeOf(app) != scopeNone {
+			if err := s.logChange(ctx, tx, data.ChangeMovedAway, app.ID+"@"+moved, scopePoint(moved)); err != nil {
+				return data.Outcome{}, err
+			}
+		}
 	}
 	if err := appendAudit(ctx, tx, &out.Event); err != nil {
 		if strings.Contains(err.Error(), "UNIQUE") {

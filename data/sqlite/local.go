@@ -254,6 +254,14 @@ func applyChange(ctx context.Context, tx *sql.Tx, st *appStatements, c data.Chan
 			return err
 		}
 		return replaceCalendarTx(ctx, tx, v)
+	case data.ChangeMovedAway:
+		var appID string
+		if err := json.Unmarshal(c.Data, &appID); err != nil {
+			return err
+		}
+		// Pulls run in seq order: if it came back later, its snapshot follows.
+		_, err := exec(ctx, tx, `DELETE FROM applications WHERE id = ?`, appID)
+		return err
 	case data.ChangeDeviceKey:
 		var k DeviceKey
 		if err := json.Unmarshal(c.Data, &k); err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"titledesk/data"
@@ -200,7 +201,9 @@ func (s *Store) Pull(ctx context.Context, dev *data.Device, cursor int64, limit 
 		next = cursor
 	)
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		q := `SELECT seq, kind, entity_id FROM changes WHERE seq > ? AND scope <> '-' ORDER BY seq LIMIT ?`
+		// A bureau device holds every point's applications: moves between
+		// points change nothing for it.
+		q := `SELECT seq, kind, entity_id FROM changes WHERE seq > ? AND scope <> '-' AND kind <> 'moved_away' ORDER BY seq LIMIT ?`
 		args := []any{cursor, limit + 1}
 		if dev.Role != data.RoleBureau {
 			q = `SELECT seq, kind, entity_id FROM changes WHERE seq > ? AND scope IN ('', ?) ORDER BY seq LIMIT ?`
@@ -265,6 +268,8 @@ func (s *Store) snapshotTx(ctx context.Context, tx *sql.Tx, kind, id string) (an
 		return feesTx(ctx, tx)
 	case data.ChangeCalendar:
 		return calendarDaysTx(ctx, tx)
+	case data.ChangeMovedAway:
+		return strings.SplitN(id, "@", 2)[0], nil
 	case data.ChangeDeviceKey:
 		var k DeviceKey
 		err := queryRow(ctx, tx, `SELECT id, code, key_id, liaison_point_id, public_key FROM devices WHERE id = ?`, id).
