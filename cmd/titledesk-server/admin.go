@@ -78,7 +78,7 @@ func runAdmin(e *env, args []string) error {
 		if _, err := os.Stat(f.db()); err != nil {
 			return data.Errorf(data.ENOTFOUND, "数据目录 %s 尚未初始化：请先运行 titledesk-server init -data %s", *dir, *dir)
 		}
-		db, err := openStore(f)
+		db, _, err := openStore(f)
 		if err != nil {
 			return err
 		}

@@ -73,7 +73,7 @@ func runInit(e *env, args []string) error {
 			return err
 		}
 	}
-	db, err := openStore(f)
+	db, _, err := openStore(f)
 	if err != nil {
 		return err
 	}
@@ -139,13 +139,13 @@ func runServe(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("load certificate: %w", err)
 	}
-	db, err := openStore(f)
+	db, key, err := openStore(f)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 
-	mux, err := newMux(e, db, f)
+	mux, err := newMux(e, db, key, f)
 	if err != nil {
 		return err
 	}
@@ -205,33 +205,27 @@ func logRequests(log *slog.Logger, h http.Handler) http.Handler {
 }
 
 // openStore opens the server database with everything only the server
-// does: the change log for sync and the bureau's seal on application forms.
-func openStore(f folder) (*sqlite.Store, error) {
+// does: the change log for sync and the bureau's seal on application forms,
+// whose key it returns for the API to publish.
+func openStore(f folder) (*sqlite.Store, ed25519.PrivateKey, error) {
+	key, err := sealKey(f)
+	if err != nil {
+		return nil, nil, err
+	}
 	db, err := sqlite.OpenServer(f.db())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	db.BlobExists = blobstore.Dir(f.blobs()).Has
-	if _, err := os.Stat(f.sealKey()); err == nil {
-		key, err := sealKey(f)
-		if err != nil {
-			db.Close()
-			return nil, err
-		}
-		keyID := data.KeyID(key.Public().(ed25519.PublicKey))
-		db.SealForm = func(app *data.Application, pointName string) (string, error) {
-			return forms.SealForm(app, pointName, keyID, key)
-		}
+	keyID := data.KeyID(key.Public().(ed25519.PublicKey))
+	db.SealForm = func(app *data.Application, pointName string) (string, error) {
+		return forms.SealForm(app, pointName, keyID, key)
 	}
-	return db, nil
+	return db, key, nil
 }
 
 // newMux assembles the server's routes.
-func newMux(e *env, db *sqlite.Store, f folder) (http.Handler, error) {
-	key, err := sealKey(f)
-	if err != nil {
-		return nil, err
-	}
+func newMux(e *env, db *sqlite.Store, key ed25519.PrivateKey, f folder) (http.Handler, error) {
 	pub := key.Public().(ed25519.PublicKey)
 	mux := http.NewServeMux()
 	(&tdsync.Server{Sync: db, Blobs: blobstore.Dir(f.blobs()), BureauKeyID: data.KeyID(pub), BureauPublicKey: pub}).Register(mux)

@@ -130,7 +130,7 @@ func newBureau(t *testing.T) *bureau {
 
 func (b *bureau) store(t *testing.T) *sqlite.Store {
 	t.Helper()
-	db, err := openStore(folder(b.dir))
+	db, _, err := openStore(folder(b.dir))
 	if err != nil {
 		t.Fatal(err)
 	}

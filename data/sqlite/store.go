@@ -40,6 +40,10 @@ type Store struct {
 	// BlobExists, set on the server, tells whether an uploaded blob is
 	// there; a command naming a missing one waits (DESIGN.md section 4).
 	BlobExists func(sha256 string) bool
+
+	calMu  gosync.Mutex
+	cal    *data.Calendar // see calendarTx
+	calKey string
 }
 
 // OpenServer opens the bureau server's database: Open plus the change log.
