@@ -110,19 +110,7 @@ func TestSevenSteps(t *testing.T) {
 		map[string]string{"education": "大学本科", "major": "土木工程", "working_years": "8"})
 
 	// 2 个人申报: a new application with its scans, 送审.
-	point, err := b.store(t).LiaisonPointByCode(ctx, "DLXH")
-	if err != nil {
-		t.Fatal(err)
-	}
-	he.open("/applications/new")
-	he.fill(`form[action="/applications/new"]`, map[string]string{"series": "工程技术人员", "qualification": "建筑工程工程师", "level": "中级", "liaison_point": point.ID})
-	he.expect("已创建申报")
-	loc, _ := chromedp.Run(he.ctx, chromedp.Location())
-	m := applicationURL.FindStringSubmatch(strings.Split(loc, "?")[0])
-	if m == nil {
-		t.Fatalf("not on an application page: %s", loc)
-	}
-	appID := m[1]
+	appID := he.newApplication(b, "DLXH", "工程技术人员", "建筑工程工程师", "中级")
 	required, err := b.store(t).RequiredMaterials(ctx, "中级")
 	if err != nil {
 		t.Fatal(err)

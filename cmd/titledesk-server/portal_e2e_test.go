@@ -152,6 +152,24 @@ func (p *person) shot(name string) {
 	}
 }
 
+// newApplication starts a 新申报 at a liaison point and returns its ID.
+func (p *person) newApplication(b *bureau, point, series, qualification, level string) string {
+	p.t.Helper()
+	lp, err := b.store(p.t).LiaisonPointByCode(context.Background(), point)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	p.open("/applications/new")
+	p.fill(`form[action="/applications/new"]`, map[string]string{"series": series, "qualification": qualification, "level": level, "liaison_point": lp.ID})
+	p.expect("已创建申报")
+	loc, _ := chromedp.Run(p.ctx, chromedp.Location())
+	m := applicationURL.FindStringSubmatch(strings.Split(loc, "?")[0])
+	if m == nil {
+		p.t.Fatalf("not on an application page: %s", loc)
+	}
+	return m[1]
+}
+
 // registerApplicant registers with the fields of the registration form,
 // logs in and, when profile is given, completes 人才信息管理.
 func (p *person) registerApplicant(fields, profile map[string]string) {
@@ -243,19 +261,7 @@ func TestPortalInChromium(t *testing.T) {
 	zhang.expect("安全校验未通过")
 
 	// Step 2: a new application (新申报), its scans, 送审.
-	zhang.open("/applications/new")
-	point, err := b.store(t).LiaisonPointByCode(context.Background(), "DLXH")
-	if err != nil {
-		t.Fatal(err)
-	}
-	zhang.fill(`form[action="/applications/new"]`, map[string]string{"series": "工程技术人员", "qualification": "电力工程电气助理工程师", "level": "助理级", "liaison_point": point.ID})
-	zhang.expect("已创建申报")
-	loc, _ := chromedp.Run(zhang.ctx, chromedp.Location())
-	m := applicationURL.FindStringSubmatch(strings.Split(loc, "?")[0])
-	if m == nil {
-		t.Fatalf("not on an application page: %s", loc)
-	}
-	appID := m[1]
+	appID := zhang.newApplication(b, "DLXH", "工程技术人员", "电力工程电气助理工程师", "助理级")
 
 	notImage := filepath.Join(files, "学历证书.jpg")
 	os.WriteFile(notImage, []byte("这不是图片，只是改了扩展名的文本文件"), 0o644)
