@@ -11,7 +11,7 @@ APT_GL   := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-d
 APT_TEST := $(APT_GL) poppler-utils xvfb imagemagick locales chromium fonts-wqy-microhei curl
 # Windows (README "Windows"): MinGW for cgo, osslsigncode to sign, NSIS for the
 # installer, ImageMagick for its icon.
-APT_WIN  := gcc-mingw-w64-x86-64 osslsigncode nsis imagemagick
+APT_WIN  := gcc-mingw-w64-x86-64 osslsigncode nsis imagemagick openssl
 WIN_ICON := $(shell awk -F'"' '/Icon/ {print $$2; exit}' FyneApp.toml)
 WINE_SHOT ?= $(BUILD)/windows-wine.png
 
@@ -60,7 +60,7 @@ windows-server: deps-win
 	scripts/sign-windows $(BUILD)/titledesk-server.exe
 
 # Version resources, subsystems, embedded tzdata and signatures of the above.
-windows-check:
+windows-check: deps-win
 	scripts/check-windows $(BUILD)
 
 # The installer, then titledesk.exe, under Wine and Xvfb; WINE_SHOT=docs/screenshots/windows-wine.png
