@@ -124,26 +124,25 @@ func (p *Portal) applications(rq *request) error {
 	}
 	// Newest first, as people look for the one they just made.
 	slices.Reverse(apps)
-	certs := map[string]*data.Certificate{}
-	points := map[string]string{}
-	pts, err := p.db.LiaisonPoints(rq.ctx())
+	points, err := p.pointNames(rq)
 	if err != nil {
 		return err
 	}
-	for _, pt := range pts {
-		points[pt.ID] = pt.Name
-	}
-	for _, a := range apps {
-		if a.Status == data.StatusCertified {
-			full, err := p.db.Application(rq.ctx(), a.ID)
-			if err != nil {
-				return err
-			}
-			certs[a.ID] = full.Certificate
-		}
-	}
-	p.render(rq, "applications", "考核认定", map[string]any{"Apps": apps, "Points": points, "Certs": certs}, nil)
+	p.render(rq, "applications", "考核认定", map[string]any{"Apps": apps, "Points": points}, nil)
 	return nil
+}
+
+// pointNames names the liaison points by ID, for the lists.
+func (p *Portal) pointNames(rq *request) (map[string]string, error) {
+	pts, err := p.db.LiaisonPoints(rq.ctx())
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(pts))
+	for _, pt := range pts {
+		names[pt.ID] = pt.Name
+	}
+	return names, nil
 }
 
 // formView is the new-application and edit page.

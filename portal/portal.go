@@ -20,6 +20,7 @@ import (
 	"titledesk/data"
 	"titledesk/data/blobstore"
 	"titledesk/data/sqlite"
+	tdsync "titledesk/sync"
 )
 
 //go:embed templates/*.html static/*
@@ -178,20 +179,13 @@ func (p *Portal) serve(rq *request, role data.Role, h handler) error {
 	return h(rq)
 }
 
-var statusOf = map[string]int{
-	data.EINVALID: http.StatusBadRequest, data.ENOTFOUND: http.StatusNotFound, data.ECONFLICT: http.StatusConflict,
-	data.EUNAUTHORIZED: http.StatusUnauthorized, data.EFORBIDDEN: http.StatusForbidden,
-}
-
 // errorPage shows an error that no form can show beside its field.
 func (p *Portal) errorPage(rq *request, err error) {
-	status, ok := statusOf[data.ErrorCode(err)]
-	if !ok {
-		status = http.StatusInternalServerError
+	status := tdsync.HTTPStatus(err)
+	if status == http.StatusInternalServerError {
 		p.log.Error("portal", "path", rq.r.URL.Path, "err", err)
 	}
-	rq.w.WriteHeader(status)
-	p.render(rq, "error", "出错了", map[string]any{"Message": data.ErrorMessage(err)}, nil)
+	p.page(rq, status, "error", "出错了", map[string]any{"Message": data.ErrorMessage(err)}, "")
 }
 
 // view is what the layout reads; Data is the page's own.
@@ -224,16 +218,23 @@ var notices = map[string]string{
 
 // render writes a page; formErr, when set, is shown above the form.
 func (p *Portal) render(rq *request, page, title string, d any, formErr error) {
-	v := view{Title: title, Account: rq.account, Unit: rq.unit, CSRF: p.csrfToken(rq.token), Data: d,
-		Notice: notices[rq.r.URL.Query().Get("ok")]}
-	if formErr != nil {
-		v.Error = data.ErrorMessage(formErr)
-		if data.ErrorCode(formErr) == data.EINTERNAL {
-			p.log.Error("portal", "path", rq.r.URL.Path, "err", formErr)
-		}
-		rq.w.WriteHeader(http.StatusUnprocessableEntity)
+	if formErr == nil {
+		p.page(rq, http.StatusOK, page, title, d, "")
+		return
 	}
+	if data.ErrorCode(formErr) == data.EINTERNAL {
+		p.log.Error("portal", "path", rq.r.URL.Path, "err", formErr)
+	}
+	p.page(rq, http.StatusUnprocessableEntity, page, title, d, data.ErrorMessage(formErr))
+}
+
+// page writes a page with its status; the content type goes first, as
+// headers set after WriteHeader are dropped.
+func (p *Portal) page(rq *request, status int, page, title string, d any, errText string) {
+	v := view{Title: title, Account: rq.account, Unit: rq.unit, CSRF: p.csrfToken(rq.token), Data: d,
+		Notice: notices[rq.r.URL.Query().Get("ok")], Error: errText}
 	rq.w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	rq.w.WriteHeader(status)
 	if err := p.pages[page].Execute(rq.w, v); err != nil {
 		p.log.Error("portal render", "page", page, "err", err)
 	}

@@ -28,13 +28,9 @@ func (p *Portal) unitApplications(rq *request) error {
 	}
 	// A withdrawn draft was never sent to the unit.
 	apps = slices.DeleteFunc(apps, func(a data.ApplicationSummary) bool { return a.SubmittedAt.IsZero() })
-	pts, err := p.db.LiaisonPoints(rq.ctx())
+	points, err := p.pointNames(rq)
 	if err != nil {
 		return err
-	}
-	points := map[string]string{}
-	for _, pt := range pts {
-		points[pt.ID] = pt.Name
 	}
 	p.render(rq, "unit_applications", "个人职称审核管理", map[string]any{"Apps": apps, "All": all, "Total": total, "Points": points}, nil)
 	return nil

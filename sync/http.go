@@ -49,13 +49,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func writeError(w http.ResponseWriter, err error) {
-	code := data.ErrorCode(err)
-	status, ok := statusOf[code]
-	if !ok {
-		status = http.StatusInternalServerError
+// HTTPStatus is the status an error answers with, by its code; the portal
+// answers with the same.
+func HTTPStatus(err error) int {
+	if status, ok := statusOf[data.ErrorCode(err)]; ok {
+		return status
 	}
-	writeJSON(w, status, ErrorBody{Code: code, Message: data.ErrorMessage(err)})
+	return http.StatusInternalServerError
+}
+
+func writeError(w http.ResponseWriter, err error) {
+	writeJSON(w, HTTPStatus(err), ErrorBody{Code: data.ErrorCode(err), Message: data.ErrorMessage(err)})
 }
 
 // decodeJSON reads exactly one JSON value into v, refusing bodies over

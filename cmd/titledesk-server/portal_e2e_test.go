@@ -139,16 +139,17 @@ func (p *person) fill(form string, fields map[string]string) {
 
 func (p *person) shot(name string) {
 	p.t.Helper()
+	if !*screenshots {
+		return
+	}
 	ctx, cancel := context.WithTimeout(p.ctx, 15*time.Second)
 	defer cancel()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	if *screenshots {
-		if err := os.WriteFile(filepath.Join("..", "..", "docs", "screenshots", "portal-"+name+".png"), png, 0o644); err != nil {
-			p.t.Fatal(err)
-		}
+	if err := os.WriteFile(filepath.Join("..", "..", "docs", "screenshots", "portal-"+name+".png"), png, 0o644); err != nil {
+		p.t.Fatal(err)
 	}
 }
 
