@@ -1,6 +1,7 @@
 package data
 
 import (
+	"maps"
 	"sort"
 	"sync"
 	"time"
@@ -38,20 +39,23 @@ type Calendar struct {
 // NewCalendar builds a calendar from its exceptions. A later entry for the
 // same date wins, which is how the bureau's overrides replace defaults.
 func NewCalendar(days []CalendarDay) (*Calendar, error) {
-	c := &Calendar{days: make(map[int]CalendarDay, len(days))}
+	return (&Calendar{}).With(days)
+}
+
+// With returns a calendar with the given days added or replaced. Only the
+// new days are parsed: every view of an application asks for the default
+// calendar with the bureau's few days on top.
+func (c *Calendar) With(days []CalendarDay) (*Calendar, error) {
+	out := &Calendar{days: make(map[int]CalendarDay, len(c.days)+len(days))}
+	maps.Copy(out.days, c.days)
 	for _, d := range days {
 		t, err := time.ParseInLocation(time.DateOnly, d.Date, Shanghai)
 		if err != nil {
 			return nil, Errorf(EINVALID, "节假日日期“%s”格式不正确，应为 2006-01-02", d.Date)
 		}
-		c.days[dayKey(t)] = d
+		out.days[dayKey(t)] = d
 	}
-	return c, nil
-}
-
-// With returns a calendar with the given days added or replaced.
-func (c *Calendar) With(days []CalendarDay) (*Calendar, error) {
-	return NewCalendar(append(c.Days(), days...))
+	return out, nil
 }
 
 // Days lists the exceptions in date order, for storing and syncing.

@@ -30,15 +30,6 @@ type Device struct {
 	AckedSeq       int64 // highest outbox seq with a permanent outcome
 }
 
-// Enrollment is a one-time code an admin hands to whoever installs a
-// workstation.
-type Enrollment struct {
-	Code           string
-	Role           Role
-	LiaisonPointID string
-	ExpiresAt      time.Time
-}
-
 // PushedCommand is one outbox row of a device: the command, the device's
 // strictly increasing sequence number and when the clerk acted.
 type PushedCommand struct {

@@ -37,12 +37,9 @@ type Status struct {
 	Upgrade bool
 }
 
-// Batch sizes: a push of 500 commands and a page of 500 changes each fit
-// one request comfortably.
-const (
-	pushBatch = 500
-	pullPage  = 500
-)
+// pullPage is the changes asked for per pull; a push sends up to maxBatch
+// commands, the most the server takes in one.
+const pullPage = 500
 
 // Syncer runs push and pull between a Local store and the server.
 type Syncer struct {
@@ -118,7 +115,7 @@ func (s *Syncer) SyncOnce(ctx context.Context) error {
 
 func (s *Syncer) syncOnce(ctx context.Context) error {
 	for {
-		cmds, err := s.Local.ToPush(ctx, pushBatch)
+		cmds, err := s.Local.ToPush(ctx, maxBatch)
 		if err != nil || len(cmds) == 0 {
 			if err != nil {
 				return err
@@ -190,12 +187,18 @@ func (s *Syncer) prefetch(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// One lost or damaged scan must not keep the others from coming.
+	var first error
 	for _, sum := range sums {
-		if err := s.Client.DownloadBlob(ctx, s.Blobs, sum); err != nil {
+		err := s.Client.DownloadBlob(ctx, s.Blobs, sum)
+		if errors.Is(err, ErrUnreachable) {
 			return err
 		}
+		if first == nil {
+			first = err
+		}
 	}
-	return nil
+	return first
 }
 
 // Run syncs after every Kick and every Interval until ctx ends. While the

@@ -111,7 +111,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request, dev *data.Device) 
 	if err != nil {
 		return err
 	}
-	limit, err := queryInt(q.Get("limit"), 500)
+	limit, err := queryInt(q.Get("limit"), pullPage)
 	if err != nil {
 		return err
 	}

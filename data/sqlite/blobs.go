@@ -10,18 +10,18 @@ import (
 // BlobVisible reports whether a device may fetch a blob: it must be a scan
 // of an application in the device's scope, or a payment proof of one.
 func (s *Store) BlobVisible(ctx context.Context, dev *data.Device, sum string) (bool, error) {
-	var n int
+	point := dev.LiaisonPointID // "" for a bureau device: every point
+	if dev.Role == data.RoleBureau {
+		point = ""
+	}
+	var ok bool
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		q := `SELECT count(*) FROM applications a WHERE (a.payment_proof = ?1 OR EXISTS
-			(SELECT 1 FROM attachments t WHERE t.application_id = a.id AND t.sha256 = ?1))`
-		args := []any{sum}
-		if dev.Role != data.RoleBureau {
-			q += ` AND a.liaison_point_id = ?2`
-			args = append(args, dev.LiaisonPointID)
-		}
-		return queryRow(ctx, tx, q, args...).Scan(&n)
+		return queryRow(ctx, tx, `SELECT EXISTS (SELECT 1 FROM attachments t JOIN applications a ON a.id = t.application_id
+				WHERE t.sha256 = ?1 AND (?2 = '' OR a.liaison_point_id = ?2))
+			OR EXISTS (SELECT 1 FROM applications WHERE payment_proof = ?1 AND (?2 = '' OR liaison_point_id = ?2))`,
+			sum, point).Scan(&ok)
 	})
-	return n > 0, err
+	return ok, err
 }
 
 // BlobsToFetch lists the scans of applications in the given statuses, which

@@ -67,11 +67,8 @@ type OutboxEntry struct {
 	Version int64 // the application's version after an applied command
 }
 
-// Outbox states beyond the server's outcome states.
-const (
-	StatePending   = "pending"
-	StateDiscarded = "discarded"
-)
+// StatePending is an outbox entry the server has not answered yet.
+const StatePending = "pending"
 
 // Enqueue keeps a clerk's command with the next seq of this device.
 func (s *Store) Enqueue(ctx context.Context, cmd data.Command, at time.Time) (int64, error) {
@@ -167,8 +164,10 @@ func (s *Store) RecordResults(ctx context.Context, results []data.CommandResult,
 // trimApplied drops applied entries whose effect the local snapshot
 // already shows.
 func trimApplied(ctx context.Context, tx *sql.Tx) error {
+	// An application moved to another point is gone from here: nothing
+	// will show its applied commands any more.
 	_, err := exec(ctx, tx, `DELETE FROM outbox WHERE state = 'applied'
-		AND version <= coalesce((SELECT version FROM applications WHERE applications.id = outbox.application_id), 0)`)
+		AND version <= coalesce((SELECT version FROM applications WHERE applications.id = outbox.application_id), version)`)
 	return err
 }
 

@@ -37,7 +37,7 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 			}
 			dense = total > data.SearchCap
 		}
-		where, args := applicationWhere(f, dense)
+		where, args := applicationWhere(f, sp, dense)
 		// A dense search counts its matches only up to SearchCap, other
 		// filters on their covering index; a sparse search gets page and
 		// total from one statement, through the window.
@@ -90,9 +90,6 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 	return page, total, err
 }
 
-// applicationWhere turns a filter into SQL. Every condition is written so
-// that SQLite can use the indexes of 001_schema.sql; only a name search
-// scans, which scan reports.
 // searchPart is a search's own part of the query: the rowids it matches,
 // answered from its own indexes, and for number prefixes the same test as a
 // condition on the row, for the dense plan. Zero for no search.
@@ -103,6 +100,7 @@ type searchPart struct {
 }
 
 func searchOf(search string) searchPart {
+	typed := strings.TrimSpace(search)
 	switch q := data.Normalize(search); {
 	case q == "":
 		return searchPart{}
@@ -117,7 +115,7 @@ func searchOf(search string) searchPart {
 		// LIKE would read the whole table.
 		return searchPart{rowids: `SELECT rowid FROM applications WHERE name LIKE ? ESCAPE '\'
 			UNION ALL SELECT rowid FROM applications WHERE certificate_no >= ? AND certificate_no < ?`,
-			args: []any{"%" + likeEscaper.Replace(strings.TrimSpace(search)) + "%", strings.TrimSpace(search), strings.TrimSpace(search) + "\U0010FFFF"}}
+			args: []any{"%" + likeEscaper.Replace(typed) + "%", typed, typed + "\U0010FFFF"}}
 	}
 }
 
@@ -129,9 +127,8 @@ func searchOf(search string) searchPart {
 // search ("2025", the year every number starts with, as a clerk types it)
 // is the opposite: the queue index in submission order finds the first
 // page at once.
-func applicationWhere(f data.ApplicationFilter, dense bool) (where string, args []any) {
+func applicationWhere(f data.ApplicationFilter, sp searchPart, dense bool) (where string, args []any) {
 	conds := []string{"1"}
-	sp := searchOf(f.Search)
 	col := func(c string) string {
 		if sp.rowids != "" && !dense {
 			return "+" + c

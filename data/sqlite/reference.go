@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 
 	"titledesk/data"
@@ -388,25 +387,12 @@ func calendarDaysTx(ctx context.Context, tx *sql.Tx) ([]data.CalendarDay, error)
 	return days, rows.Err()
 }
 
-// calendarTx is data.DefaultCalendar with the stored days on top. Merging
-// re-parses every holiday of every year, and every view of an application
-// needs the calendar, so the merge is kept while the stored days stay the
-// same; reading those few rows is what tells.
 func (s *Store) calendarTx(ctx context.Context, tx *sql.Tx) (*data.Calendar, error) {
 	days, err := calendarDaysTx(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
-	key := fmt.Sprint(days)
-	s.calMu.Lock()
-	defer s.calMu.Unlock()
-	if s.cal == nil || s.calKey != key {
-		if s.cal, err = data.DefaultCalendar().With(days); err != nil {
-			return nil, err
-		}
-		s.calKey = key
-	}
-	return s.cal, nil
+	return data.DefaultCalendar().With(days)
 }
 
 // Calendar is data.DefaultCalendar with the bureau's stored days on top.

@@ -40,10 +40,6 @@ type Store struct {
 	// BlobExists, set on the server, tells whether an uploaded blob is
 	// there; a command naming a missing one waits (DESIGN.md section 4).
 	BlobExists func(sha256 string) bool
-
-	calMu  gosync.Mutex
-	cal    *data.Calendar // see calendarTx
-	calKey string
 }
 
 // OpenServer opens the bureau server's database: Open plus the change log.
@@ -228,13 +224,18 @@ func (s *Store) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return internal(err)
 	}
-	txStates.Store(tx, &txState{stmts: map[string]*sql.Stmt{}})
-	defer txStates.Delete(tx)
+	defer track(tx)()
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
 		return internal(err)
 	}
 	return internal(tx.Commit())
+}
+
+// track gives a transaction its txState until the returned func runs.
+func track(tx *sql.Tx) func() {
+	txStates.Store(tx, &txState{stmts: map[string]*sql.Stmt{}})
+	return func() { txStates.Delete(tx) }
 }
 
 // inRead runs fn in a read transaction, so that a page and its count see
@@ -244,6 +245,8 @@ func (s *Store) inRead(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return internal(err)
 	}
+	// A pull page loads 500 applications with the same three queries.
+	defer track(tx)()
 	defer tx.Rollback()
 	return internal(fn(tx))
 }

@@ -30,13 +30,10 @@ const scopeNone = "-"
 // scopeOf is where an application's snapshots go: to its liaison point
 // (the one it names now) once the unit has passed it on.
 func scopeOf(a *data.Application) string {
-	switch a.Status {
-	case data.StatusDraft, data.StatusUnitReview, data.StatusUnitRejected:
+	// Once a point has had it, it keeps getting it, whatever happens next:
+	// returned, re-submitted, withdrawn or moved.
+	if !slices.ContainsFunc(a.Decisions, func(d data.Decision) bool { return d.To == data.StatusLiaisonReview }) {
 		return scopeNone
-	case data.StatusWithdrawn:
-		if len(a.Decisions) == 0 || !slices.ContainsFunc(a.Decisions, func(d data.Decision) bool { return d.Role == data.RoleClerk }) {
-			return scopeNone
-		}
 	}
 	return scopePoint(a.LiaisonPointID)
 }
@@ -67,7 +64,6 @@ func (s *Store) Push(ctx context.Context, dev *data.Device, cmds []data.PushedCo
 		acked   int64
 	)
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
-		results = results[:0]
 		if err := queryRow(ctx, tx, `SELECT acked_seq FROM devices WHERE id = ?`, dev.ID).Scan(&acked); err != nil {
 			return notFound(err, "设备", dev.Code)
 		}
@@ -206,7 +202,10 @@ func (s *Store) Pull(ctx context.Context, dev *data.Device, cursor int64, limit 
 		q := `SELECT seq, kind, entity_id FROM changes WHERE seq > ? AND scope <> '-' AND kind <> 'moved_away' ORDER BY seq LIMIT ?`
 		args := []any{cursor, limit + 1}
 		if dev.Role != data.RoleBureau {
-			q = `SELECT seq, kind, entity_id FROM changes WHERE seq > ? AND scope IN ('', ?) ORDER BY seq LIMIT ?`
+			// Two index ranges merged in seq order; an IN would sort every
+			// change after the cursor for each page.
+			q = `SELECT seq, kind, entity_id FROM changes WHERE scope = '' AND seq > ?1
+				UNION ALL SELECT seq, kind, entity_id FROM changes WHERE scope = ?2 AND seq > ?1 ORDER BY seq LIMIT ?3`
 			args = []any{cursor, scopePoint(dev.LiaisonPointID), limit + 1}
 		}
 		rows, err := query(ctx, tx, q, args...)
