@@ -61,20 +61,25 @@ func (d *Desk) Statistics(ctx context.Context, day time.Time) (*Stats, error) {
 		st.Points = append(st.Points, ps)
 	}
 	monthStart := time.Date(st.Day.Year(), st.Day.Month(), 1, 0, 0, 0, 0, data.Shanghai)
-	if st.Today, err = d.paymentTotals(ctx, "", st.Day, st.Day.AddDate(0, 0, 1)); err != nil {
+	if st.Today, err = d.paymentTotals(ctx, st.Day, st.Day.AddDate(0, 0, 1)); err != nil {
 		return nil, err
 	}
-	if st.Month, err = d.paymentTotals(ctx, "", monthStart, monthStart.AddDate(0, 1, 0)); err != nil {
+	if st.Month, err = d.paymentTotals(ctx, monthStart, monthStart.AddDate(0, 1, 0)); err != nil {
 		return nil, err
 	}
 	return st, nil
 }
 
-func (d *Desk) paymentTotals(ctx context.Context, pointID string, from, to time.Time) ([]ChannelTotal, error) {
-	rows, err := d.Store.Payments(ctx, pointID, from, to)
+func (d *Desk) paymentTotals(ctx context.Context, from, to time.Time) ([]ChannelTotal, error) {
+	rows, err := d.Store.Payments(ctx, "", from, to)
 	if err != nil {
 		return nil, err
 	}
+	return ChannelTotals(rows), nil
+}
+
+// ChannelTotals adds up payments per channel, in channel order.
+func ChannelTotals(rows []sqlite.PaymentRow) []ChannelTotal {
 	by := map[string]*ChannelTotal{}
 	for _, p := range rows {
 		t := by[p.Channel]
@@ -90,7 +95,7 @@ func (d *Desk) paymentTotals(ctx context.Context, pointID string, from, to time.
 		out = append(out, *t)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Channel < out[j].Channel })
-	return out, nil
+	return out
 }
 
 // StatsColumns are the statuses the 统计 table shows, in workflow order.

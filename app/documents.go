@@ -20,9 +20,6 @@ const (
 	feeItem     = "专业技术资格考核认定费"
 )
 
-// deficiencyDays is the 5 working days an applicant has to supplement papers.
-const deficiencyDays = 5
-
 // versionAfter is the application's version right after the last decision
 // with action, 0 if there is none: versions start at 1 and every decision
 // raises them by one.
@@ -73,7 +70,7 @@ func (d *Desk) document(ctx context.Context, a *data.Application, kind data.Docu
 			return nil, "", false
 		}
 		n := forms.DeficiencyNotice{NoticeNo: fmt.Sprintf("D-%s-%d", a.No, v), AppNo: a.No, Version: v, Name: a.Name, IDNumber: a.IDNumber,
-			Qualification: a.Qualification, Level: a.Level, LiaisonPoint: point, WorkingDays: deficiencyDays,
+			Qualification: a.Qualification, Level: a.Level, LiaisonPoint: point, WorkingDays: data.SupplementWorkingDays,
 			Deadline: a.SupplementDeadline, Clerk: dec.ActorName, Date: dec.At}
 		for _, at := range a.Attachments {
 			if at.Check == data.CheckMismatch || at.Check == data.CheckMissing {
@@ -190,7 +187,7 @@ func (d *Desk) Scan(ctx context.Context, text string) (*ScanResult, error) {
 // keyRing holds the bureau key and every device key synced here.
 func (d *Desk) keyRing(ctx context.Context) (forms.KeyRing, error) {
 	d.mu.Lock()
-	id := d.id
+	id, key := d.id, d.key
 	d.mu.Unlock()
 	ring := forms.KeyRing{Bureau: map[string]ed25519.PublicKey{}, Devices: map[string]ed25519.PublicKey{}}
 	if id == nil {
@@ -204,8 +201,8 @@ func (d *Desk) keyRing(ctx context.Context) (forms.KeyRing, error) {
 	for kid, k := range keys {
 		ring.Devices[kid] = k
 	}
-	if d.key != nil {
-		pub := d.key.Public().(ed25519.PublicKey)
+	if key != nil {
+		pub := key.Public().(ed25519.PublicKey)
 		ring.Devices[data.KeyID(pub)] = pub
 	}
 	return ring, nil

@@ -29,14 +29,16 @@ func (d *Desk) ExportRegister(ctx context.Context, f data.ApplicationFilter, pat
 	f.Statuses, f.Offset, f.Limit = Register.Statuses, 0, 500
 	rows := [][]string{RegisterColumns}
 	for {
-		page, total, err := d.Queue(ctx, f)
+		page, _, err := d.Queue(ctx, f)
 		if err != nil {
 			return err
 		}
 		for i := range page {
 			rows = append(rows, d.RegisterRow(ctx, &page[i]))
 		}
-		if f.Offset += len(page); len(page) == 0 || f.Offset >= total {
+		// A dense search counts only to data.SearchCap: the last page is
+		// the one that comes back short, not the one that reaches total.
+		if f.Offset += len(page); len(page) < f.Limit {
 			break
 		}
 	}

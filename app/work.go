@@ -13,8 +13,6 @@ import (
 // with this desk's unsynced commands laid on top.
 type View struct {
 	data.Application
-	// Base is the last snapshot from the server.
-	Base *data.Application
 	// Pending are this desk's commands on it not yet confirmed (待同步);
 	// Refused are those the server rejected or found in conflict.
 	Pending, Refused []sqlite.OutboxEntry
@@ -46,7 +44,7 @@ func (d *Desk) View(ctx context.Context, id string) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &View{Application: *base, Base: base}
+	v := &View{Application: *base}
 	for _, e := range entries {
 		switch e.State {
 		case data.StateRejected, data.StateConflict:

@@ -46,7 +46,6 @@ func (d *detailView) openCounterCheck() {
 		n := ws.newEntry("说明（可不填）")
 		n.SetText(at.CheckNote)
 		c.radios, c.notes = append(c.radios, r), append(c.notes, n)
-		i := i
 		rows.Add(widget.NewCard("", "", container.NewVBox(
 			container.NewBorder(nil, nil, widget.NewLabelWithStyle(fmt.Sprintf("%d. %s", i+1, at.Kind), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 				ws.button("看扫描件", func() { viewer.show(i) })),

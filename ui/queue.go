@@ -50,6 +50,9 @@ var Levels = []string{"员级", "助理级", "中级"}
 
 const pageSize = 100
 
+// allStatuses is the status filter's choice of the whole queue.
+const allStatuses = "全部状态"
+
 // queueView is a task's list: filters, search and a virtualised table
 // whose rows are loaded a page at a time as they scroll into view.
 type queueView struct {
@@ -62,32 +65,31 @@ type queueView struct {
 	cal     *data.Calendar
 	now     time.Time
 
-	search           *keyEntry
-	status, level    *widget.Select
-	series           *widget.SelectEntry
-	from, to         *keyEntry
-	count, err       *widget.Label
-	table            *widget.Table
-	widthsSet        bool
-	selected         int
-	OnOpen           func(id string) // row opened; the shell's detail by default
-	allStatusesLabel string
+	search        *keyEntry
+	status, level *widget.Select
+	series        *widget.SelectEntry
+	from, to      *keyEntry
+	count, err    *widget.Label
+	table         *widget.Table
+	widthsSet     bool
+	selected      int
+	OnOpen        func(id string) // row opened; the shell's detail by default
 }
 
 func newQueueView(s *Shell, q app.Queue, columns []column) *queueView {
 	v := &queueView{s: s, q: q, columns: columns, pages: map[int][]data.ApplicationSummary{}, count: widget.NewLabel(""), err: errorText(),
-		selected: -1, allStatusesLabel: "全部状态"}
+		selected: -1}
 	v.OnOpen = s.openDetail
 	ws := s.ws
 	v.search = ws.newEntry("申请编号、姓名或身份证号码")
 	v.search.OnChanged = func(string) { ws.touch(); v.reload() }
 	v.search.OnSubmitted = func(string) { v.openSelected() }
-	opts := []string{v.allStatusesLabel}
+	opts := []string{allStatuses}
 	for _, st := range q.Statuses {
 		opts = append(opts, st.Label())
 	}
 	v.status = widget.NewSelect(opts, func(string) { v.reload() })
-	v.status.PlaceHolder = v.allStatusesLabel // Fyne's own reads "(Select one)"
+	v.status.PlaceHolder = allStatuses // Fyne's own reads "(Select one)"
 	v.level = widget.NewSelect(append([]string{"全部级别"}, Levels...), func(string) { v.reload() })
 	v.level.PlaceHolder = "全部级别"
 	v.series = widget.NewSelectEntry(nil)

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"titledesk/app"
 	"titledesk/data"
 	"titledesk/data/sqlite"
 )
@@ -67,12 +68,10 @@ func (s *Shell) report() screen {
 		}
 		showError(errl, err)
 		var sum data.Fen
-		by := map[string]int{}
 		for _, p := range rows {
 			sum += p.Amount
-			by[p.Channel]++
 		}
-		totals.SetText(fmt.Sprintf("共 %d 笔，合计 %s 元（%s）　银行 %d 笔，微信 %d 笔", len(rows), sum, sum.Capital(), by["银行"], by["微信"]))
+		totals.SetText(fmt.Sprintf("共 %d 笔，合计 %s 元（%s）　%s", len(rows), sum, sum.Capital(), totalsText(app.ChannelTotals(rows))))
 		table.Refresh()
 	}
 	printReport := func() {

@@ -38,7 +38,9 @@ type task struct {
 
 func queueTask(label string) task {
 	return task{label, func(s *Shell) screen {
-		return screen{obj: newQueueView(s, *app.QueueOf(s.clerk.Role, label), roleColumns[s.clerk.Role]).object()}
+		v := newQueueView(s, *app.QueueOf(s.clerk.Role, label), roleColumns[s.clerk.Role])
+		// Back from a decision, the queue shows where things stand now.
+		return screen{obj: v.object(), refreshOnTop: v.reload}
 	}}
 }
 
@@ -135,6 +137,7 @@ func (s *Shell) resume() {
 func (s *Shell) openTask(i int) {
 	s.setBanner(nil)
 	s.stack = nil
+	s.syncView = nil // a sync screen left behind is not refreshed any more
 	s.push(s.tasks[i].open(s))
 }
 

@@ -36,7 +36,6 @@ const DefaultIdleLock = 5 * time.Minute
 
 // Workstation is the one window and what it shows.
 type Workstation struct {
-	App  fyne.App
 	Win  fyne.Window
 	Desk *app.Desk
 	cfg  Config
@@ -68,7 +67,7 @@ func NewWindow(a fyne.App, cfg Config) *Workstation {
 	if cfg.Open == nil {
 		cfg.Open = func(path string) error { return a.OpenURL(&url.URL{Scheme: "file", Path: path}) }
 	}
-	ws := &Workstation{App: a, Win: a.NewWindow(titleOf(cfg.Desk)), Desk: cfg.Desk, cfg: cfg, ctx: context.Background(), lastUsed: time.Now(),
+	ws := &Workstation{Win: a.NewWindow(titleOf(cfg.Desk)), Desk: cfg.Desk, cfg: cfg, ctx: context.Background(), lastUsed: time.Now(),
 		async: func(f func()) { go f() }, syncLoop: true}
 	ws.Win.Resize(fyne.NewSize(1366, 768))
 	c := ws.Win.Canvas()
