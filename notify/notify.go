@@ -63,7 +63,9 @@ func (d *Deliverer) DeliverDue(ctx context.Context) (int, error) {
 			d.logger().Warn("sms send failed", "id", m.ID, "template", m.Template, "attempt", m.Attempts+1, "err", err)
 		}
 		now := time.Now()
-		if err := d.Queue.MarkSMS(ctx, m.ID, err, now, now.Add(backoff(d.RetryBase, m.Attempts))); err != nil {
+		// Recorded even when shutting down: a message the gateway took must
+		// not be sent again for want of a note.
+		if err := d.Queue.MarkSMS(context.WithoutCancel(ctx), m.ID, err, now, now.Add(backoff(d.RetryBase, m.Attempts))); err != nil {
 			return sent, err
 		}
 		if err == nil {

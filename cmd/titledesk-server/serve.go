@@ -165,7 +165,14 @@ func runServe(e *env, args []string) error {
 	if *gateway != "" {
 		provider = &notify.Gateway{URL: *gateway, APIKey: os.Getenv("TITLEDESK_SMS_KEY")}
 	}
-	go (&notify.Deliverer{Queue: db, Provider: provider, Log: e.log, Poll: time.Second, RetryBase: *retry}).Run(ctx)
+	deliveryCtx, stopDelivery := context.WithCancel(ctx)
+	delivered := make(chan struct{})
+	go func() {
+		(&notify.Deliverer{Queue: db, Provider: provider, Log: e.log, Poll: time.Second, RetryBase: *retry}).Run(deliveryCtx)
+		close(delivered)
+	}()
+	// The database closes after the last delivery is recorded.
+	defer func() { stopDelivery(); <-delivered }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ServeTLS(ln, "", "") }()
 	e.log.Info("serving", "addr", ln.Addr().String(), "data", *dir, "sms", provider.Name())
