@@ -54,9 +54,9 @@ func (d *detailView) openCertify() {
 	ok := ws.button("发证（回车）", submit)
 	ok.Importance = widget.HighImportance
 	v := d.v
-	form := widget.NewForm(widget.NewFormItem("申请", widget.NewLabel(fmt.Sprintf("%s　%s　%s %s", v.No, v.Name, v.Qualification, v.Level))),
-		widget.NewFormItem("证书编号", no), widget.NewFormItem("发证日期", issued))
-	d.s.push(screen{obj: container.NewVBox(title("发证：申请 "+v.No+" "+v.Name), form, errl,
+	rows := form(formRow{"申请", widget.NewLabel(fmt.Sprintf("%s　%s　%s %s", v.No, v.Name, v.Qualification, v.Level))},
+		formRow{"证书编号", no}, formRow{"发证日期", issued})
+	d.s.push(screen{obj: container.NewVBox(title("发证：申请 "+v.No+" "+v.Name), rows, errl,
 		container.NewHBox(ok, ws.button("取消（Esc）", d.s.pop))), enter: submit})
 	ws.Win.Canvas().Focus(no)
 }
@@ -72,8 +72,7 @@ func (s *Shell) certifyTask() fyne.CanvasObject {
 		}
 	}
 	bar := container.NewHBox(s.ws.button("导出 Excel", export(".xlsx")), s.ws.button("导出 CSV", export(".csv")))
-	return container.NewAppTabs(container.NewTabItem("待发证", queue.object()),
-		container.NewTabItem("证书登记簿", container.NewBorder(nil, bar, nil, nil, reg.object())))
+	return s.ws.tabs(tab{"待发证", queue.object()}, tab{"证书登记簿", container.NewBorder(nil, bar, nil, nil, reg.object())})
 }
 
 // registerColumns show app.RegisterRow, made once per row as it scrolls
@@ -125,7 +124,7 @@ type statsView struct {
 	day      *keyEntry
 	st       *app.Stats
 	rows     [][]string
-	table    *widget.Table
+	table    *dataTable
 	chart    *barChart
 	payments *widget.Label
 	errl     *widget.Label
@@ -136,27 +135,21 @@ func (s *Shell) statistics() fyne.CanvasObject {
 	v := &statsView{s: s, day: ws.newEntry("2026-03-01"), chart: newBarChart(), payments: widget.NewLabel(""), errl: errorText()}
 	v.day.SetText(day(ws.Desk.Now()))
 	v.day.OnSubmitted = func(string) { v.reload() }
-	v.table = widget.NewTableWithHeaders(
+	widths := []float32{190}
+	for _, st := range app.StatsColumns {
+		widths = append(widths, statusWidth(st))
+	}
+	widths = append(widths, 96, 60)
+	v.table = newTable(
 		func() (int, int) { return max(len(v.rows)-1, 0), len(app.StatsColumns) + 3 },
 		func() fyne.CanvasObject { return widget.NewLabel("0000") },
-		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(v.rows[id.Row+1][id.Col]) })
-	v.table.ShowHeaderColumn = false
-	v.table.CreateHeader = func() fyne.CanvasObject {
-		l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		l.Truncation = fyne.TextTruncateEllipsis
-		return l
-	}
-	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row < 0 && id.Col >= 0 && len(v.rows) > 0 {
-			o.(*widget.Label).SetText(v.rows[0][id.Col])
-		}
-	}
-	v.table.SetColumnWidth(0, 190)
-	for i := range app.StatsColumns {
-		v.table.SetColumnWidth(i+1, statusWidth(app.StatsColumns[i]))
-	}
-	v.table.SetColumnWidth(len(app.StatsColumns)+1, 96)
-	v.table.SetColumnWidth(len(app.StatsColumns)+2, 60)
+		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(v.rows[id.Row+1][id.Col]) },
+		func(col int) (string, float32) {
+			if len(v.rows) == 0 {
+				return "", widths[col]
+			}
+			return v.rows[0][col], widths[col]
+		})
 	export := func(ext string) func() {
 		return func() {
 			if v.st != nil {

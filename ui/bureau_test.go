@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 	"github.com/xuri/excelize/v2"
 
@@ -153,7 +152,7 @@ func TestSecondReviewPassRejectAndCertify(t *testing.T) {
 
 	// The register finds a certificate, and its export reads back.
 	r.ws.shell.Task("发证")
-	find(r, func(*container.AppTabs) bool { return true }).SelectIndex(1)
+	find(r, func(*tabs) bool { return true }).Select(1)
 	reg := find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") })
 	reg.SetText(paid[0].Name)
 	r.mustShow("共 1 条")

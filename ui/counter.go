@@ -46,8 +46,8 @@ func (d *detailView) openCounterCheck() {
 		n := ws.newEntry("说明（可不填）")
 		n.SetText(at.CheckNote)
 		c.radios, c.notes = append(c.radios, r), append(c.notes, n)
-		rows.Add(widget.NewCard("", "", container.NewVBox(
-			container.NewBorder(nil, nil, widget.NewLabelWithStyle(fmt.Sprintf("%d. %s", i+1, at.Kind), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		rows.Add(newPanel(container.NewVBox(
+			container.NewBorder(nil, nil, widget.NewLabel(fmt.Sprintf("%d. %s", i+1, at.Kind)),
 				ws.button("看扫描件", func() { viewer.show(i) })),
 			r, n)))
 	}

@@ -65,11 +65,7 @@ func (d *detailView) screen() screen {
 		l.Wrapping = fyne.TextWrapWord
 		top.Add(l)
 	}
-	tabs := container.NewAppTabs(
-		container.NewTabItem("申请人", d.applicant()),
-		container.NewTabItem("单位意见", d.unit()),
-		container.NewTabItem("历史", d.history()),
-	)
+	tabs := d.s.ws.tabs(tab{"申请人", d.applicant()}, tab{"单位意见", d.unit()}, tab{"历史", d.history()})
 	split := container.NewHSplit(tabs, d.viewer.object())
 	split.Offset = 0.45
 	return screen{obj: container.NewBorder(top, nil, nil, nil, split), print: d.printDefault}
@@ -84,13 +80,13 @@ func refusedWord(state string) string {
 
 // fields lays label/value pairs out as a form.
 func fields(pairs ...string) fyne.CanvasObject {
-	f := widget.NewForm()
+	rows := make([]formRow, 0, len(pairs)/2)
 	for i := 0; i+1 < len(pairs); i += 2 {
 		l := widget.NewLabel(pairs[i+1])
 		l.Wrapping = fyne.TextWrapWord
-		f.Append(pairs[i], l)
+		rows = append(rows, formRow{pairs[i], l})
 	}
-	return container.NewVScroll(f)
+	return container.NewVScroll(form(rows...))
 }
 
 func (d *detailView) applicant() fyne.CanvasObject {

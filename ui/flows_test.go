@@ -4,11 +4,13 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"titledesk/app"
 	"titledesk/data"
 	"titledesk/internal/testdesk"
 )
@@ -124,7 +126,7 @@ func TestFirstReviewPassAndReturn(t *testing.T) {
 	// A bureau return goes back to the unit the same way.
 	back := r.fx.Apps[data.StatusBureauRejected][0]
 	r.openFromQueue("市局退回", back.No)
-	find(r, func(*container.AppTabs) bool { return true }).SelectIndex(2)
+	find(r, func(*tabs) bool { return true }).Select(2)
 	r.mustShow("所学专业与申报专业不相近") // the bureau's reason in the history
 	r.tap("退回单位")
 	find(r, func(c *widget.CheckGroup) bool { return true }).SetSelected([]string{"所学专业与申报专业不相近"})
@@ -269,5 +271,56 @@ func TestPaymentAndReprint(t *testing.T) {
 	cmds = r.pending()
 	if c := cmds[len(cmds)-1]; c.Action != data.ActionPrint || c.Document != data.DocReceipt {
 		t.Errorf("reprint recorded %+v", c)
+	}
+}
+
+// TestQueueTableBuildsOnlyVisibleRows: a queue of a thousand rows is drawn
+// with separators for the rows on screen only, when it opens and after a
+// search (Fyne builds one per row for a table refreshed before it has a
+// height; see dataTable).
+func TestQueueTableBuildsOnlyVisibleRows(t *testing.T) {
+	seed := t.TempDir()
+	if _, err := testdesk.Seed(context.Background(), seed, 4000, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	desk, err := app.Open(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer desk.Close()
+	r := rigOn(t, desk)
+	r.login()
+	// Hidden ones count: Fyne keeps them.
+	var count func(o fyne.CanvasObject) int
+	count = func(o fyne.CanvasObject) int {
+		var children []fyne.CanvasObject
+		switch v := o.(type) {
+		case *widget.Separator:
+			return 1
+		case *fyne.Container:
+			children = v.Objects
+		case fyne.Widget:
+			children = test.WidgetRenderer(v).Objects()
+		}
+		n := 0
+		for _, c := range children {
+			n += count(c)
+		}
+		return n
+	}
+	separators := func() int { return count(r.ws.Win.Content()) }
+	r.ws.shell.Task("初审")
+	rows, _ := find(r, func(*widget.Table) bool { return true }).Length()
+	if rows < 1000 {
+		t.Fatalf("初审 has %d rows; the test needs a long queue", rows)
+	}
+	if n := separators(); n > 100 {
+		t.Errorf("初审 (%d rows) drawn with %d separators", rows, n)
+	}
+	r.ws.shell.Task("工作台")
+	r.ws.shell.Task("初审")
+	r.typeFocusedInto(func(e *keyEntry) bool { return e.PlaceHolder == "申请编号、姓名或身份证号码" }, "2")
+	if n := separators(); n > 100 {
+		t.Errorf("初审 searched drawn with %d separators", n)
 	}
 }

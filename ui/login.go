@@ -37,12 +37,12 @@ func (ws *Workstation) showEnroll() {
 	}
 	s.submit = ws.button("注册本工作站", enroll)
 	s.submit.Importance = widget.HighImportance
-	title := widget.NewLabelWithStyle("首次使用：注册工作站", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	head := title("首次使用：注册工作站")
+	head.Alignment = fyne.TextAlignCenter
 	about := widget.NewLabel("请向市局系统管理员索取一次性注册码和服务器证书指纹。注册后，本机同步本联络点的申请与经办人账号，断网时也能办理。")
 	about.Wrapping = fyne.TextWrapWord
-	form := widget.NewForm(widget.NewFormItem("服务器地址", s.server), widget.NewFormItem("注册码", s.code),
-		widget.NewFormItem("证书指纹", s.fingerprint))
-	ws.setContent(centered(620, container.NewVBox(title, about, form, s.submit, s.err)))
+	fields := form(formRow{"服务器地址", s.server}, formRow{"注册码", s.code}, formRow{"证书指纹", s.fingerprint})
+	ws.setContent(centered(620, container.NewVBox(head, about, fields, s.submit, s.err)))
 	ws.keys(enroll, nil)
 	ws.Win.Canvas().Focus(s.server)
 }
@@ -81,9 +81,9 @@ func (ws *Workstation) showLogin(locked bool) {
 	login.OnSubmitted = func(string) { ws.Win.Canvas().Focus(password) }
 	btn := ws.button("登录", submit)
 	btn.Importance = widget.HighImportance
-	title := "经办人登录"
+	prompt := "经办人登录"
 	if locked {
-		title = fmt.Sprintf("屏幕已锁定（%s），请重新输入密码", ws.shell.clerk.Name)
+		prompt = fmt.Sprintf("屏幕已锁定（%s），请重新输入密码", ws.shell.clerk.Name)
 	}
 	point := ""
 	if dev := ws.Desk.Device(); dev != nil {
@@ -94,11 +94,12 @@ func (ws *Workstation) showLogin(locked bool) {
 	}
 	note := widget.NewLabel("断网时也可登录：使用上次同步到本机的账号。连续输错 5 次将锁定 5 分钟。")
 	note.Wrapping = fyne.TextWrapWord
-	ws.setContent(centered(460, container.NewVBox(
-		widget.NewLabelWithStyle(titleOf(ws.Desk), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+	head := title(titleOf(ws.Desk))
+	head.Alignment = fyne.TextAlignCenter
+	ws.setContent(centered(460, container.NewVBox(head,
 		widget.NewLabelWithStyle(point, fyne.TextAlignCenter, fyne.TextStyle{}),
-		widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{}),
-		widget.NewForm(widget.NewFormItem("用户名", login), widget.NewFormItem("密码", password)),
+		widget.NewLabelWithStyle(prompt, fyne.TextAlignCenter, fyne.TextStyle{}),
+		form(formRow{"用户名", login}, formRow{"密码", password}),
 		btn, errl, note)))
 	ws.keys(submit, nil)
 	if held != "" {

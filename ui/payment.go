@@ -60,10 +60,10 @@ func (d *detailView) openPayment() {
 	receipt.OnSubmitted = func(string) { submit() }
 	ok := ws.button("登记（回车）", submit)
 	ok.Importance = widget.HighImportance
-	form := widget.NewForm(widget.NewFormItem("缴款通知书", widget.NewLabel(noticeText)), widget.NewFormItem("缴费方式", channel),
-		widget.NewFormItem("缴费金额（元）", amount), widget.NewFormItem("金额不同的原因", reason), widget.NewFormItem("票据号", receipt),
-		widget.NewFormItem("缴费日期", paid), widget.NewFormItem("缴费凭证", container.NewBorder(nil, nil, nil, pick, proof)))
-	d.s.push(screen{obj: container.NewVBox(title("登记缴费：申请 "+d.v.No+" "+d.v.Name), form, errl,
+	fields := form(formRow{"缴款通知书", widget.NewLabel(noticeText)}, formRow{"缴费方式", channel},
+		formRow{"缴费金额（元）", amount}, formRow{"金额不同的原因", reason}, formRow{"票据号", receipt},
+		formRow{"缴费日期", paid}, formRow{"缴费凭证", container.NewBorder(nil, nil, nil, pick, proof)})
+	d.s.push(screen{obj: container.NewVBox(title("登记缴费：申请 "+d.v.No+" "+d.v.Name), fields, errl,
 		container.NewHBox(ok, ws.button("取消（Esc）", d.s.pop))), enter: submit})
 	ws.Win.Canvas().Focus(receipt)
 }

@@ -70,8 +70,7 @@ type queueView struct {
 	series        *widget.SelectEntry
 	from, to      *keyEntry
 	count, err    *widget.Label
-	table         *widget.Table
-	widthsSet     bool
+	table         *dataTable
 	selected      int
 	OnOpen        func(id string) // row opened; the shell's detail by default
 }
@@ -98,7 +97,7 @@ func newQueueView(s *Shell, q app.Queue, columns []column) *queueView {
 	v.from, v.to = ws.newEntry("送审起 2026-01-01"), ws.newEntry("送审止")
 	v.from.OnChanged = func(string) { v.reload() }
 	v.to.OnChanged = func(string) { v.reload() }
-	v.table = widget.NewTableWithHeaders(
+	v.table = newTable(
 		func() (int, int) { return v.total, len(v.columns) },
 		func() fyne.CanvasObject { return widget.NewLabel("2026000123") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
@@ -113,21 +112,12 @@ func newQueueView(s *Shell, q app.Queue, columns []column) *queueView {
 				l.Importance = v.urgency(r)
 			}
 			l.SetText(v.columns[id.Col].value(v, r))
-		})
-	v.table.ShowHeaderColumn = false
-	v.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row < 0 && id.Col >= 0 {
-			o.(*widget.Label).SetText(v.columns[id.Col].title)
-		}
-	}
-	v.table.OnSelected = func(id widget.TableCellID) {
+		}, func(col int) (string, float32) { return v.columns[col].title, v.columns[col].width })
+	v.table.Table.OnSelected = func(id widget.TableCellID) {
 		ws.touch()
 		v.selected = id.Row
 		if r := v.row(id.Row); r != nil && v.OnOpen != nil {
-			v.table.UnselectAll()
+			v.table.Table.UnselectAll()
 			v.OnOpen(r.ID)
 		}
 	}
@@ -141,37 +131,8 @@ func newQueueView(s *Shell, q app.Queue, columns []column) *queueView {
 func (v *queueView) object() fyne.CanvasObject {
 	filters := container.NewGridWithColumns(5, v.status, v.series, v.level, v.from, v.to)
 	head := container.NewVBox(container.NewBorder(nil, nil, title(v.q.Task), v.count, v.search), filters, v.err)
-	w := &widthsOnLayout{v: v, Table: v.table}
-	// Extended now, not in CreateRenderer: a widget resized before it is
-	// extended is never laid out.
-	w.ExtendBaseWidget(w)
-	return container.NewBorder(head, nil, nil, nil, w)
+	return container.NewBorder(head, nil, nil, nil, v.table)
 }
-
-// widthsOnLayout gives the table its column widths at its first real layout.
-type widthsOnLayout struct {
-	widget.BaseWidget
-	v     *queueView
-	Table *widget.Table
-}
-
-func (w *widthsOnLayout) CreateRenderer() fyne.WidgetRenderer { return &widthsRenderer{w: w} }
-
-type widthsRenderer struct{ w *widthsOnLayout }
-
-func (r *widthsRenderer) Layout(size fyne.Size) {
-	if !r.w.v.widthsSet && size.Height > 0 {
-		r.w.v.widthsSet = true
-		for i, c := range r.w.v.columns {
-			r.w.Table.SetColumnWidth(i, c.width)
-		}
-	}
-	r.w.Table.Resize(size)
-}
-func (r *widthsRenderer) MinSize() fyne.Size           { return fyne.NewSize(200, 200) }
-func (r *widthsRenderer) Refresh()                     { r.w.Table.Refresh() }
-func (r *widthsRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.w.Table} }
-func (r *widthsRenderer) Destroy()                     {}
 
 // reload applies the filters: the count and the first page come now, the
 // rest as the clerk scrolls.
@@ -209,8 +170,7 @@ func (v *queueView) reload() {
 	}
 	showError(v.err, err)
 	v.count.SetText(countText(v.total))
-	v.table.Refresh()
-	v.table.ScrollToTop()
+	v.table.Reset()
 }
 
 // fillSeries offers the series seen in the list as choices.
@@ -260,6 +220,11 @@ func (v *queueView) left(r *data.ApplicationSummary) string {
 
 func deadlineText(r *data.ApplicationSummary, cal *data.Calendar, now time.Time) string {
 	at, left, ok := app.Deadline(r, cal, now)
+	return leftText(at, left, ok)
+}
+
+// leftText says how many working days are left before a deadline at.
+func leftText(at time.Time, left int, ok bool) string {
 	switch {
 	case !ok:
 		return "—"

@@ -36,24 +36,12 @@ func (s *Shell) report() screen {
 	dayEntry := ws.newEntry("2026-03-01")
 	dayEntry.SetText(day(ws.Desk.Now()))
 	totals, errl := widget.NewLabel(""), errorText()
-	table := widget.NewTableWithHeaders(
+	list := newTable(
 		func() (int, int) { return len(rows), len(paymentColumns) },
 		func() fyne.CanvasObject { return widget.NewLabel("2026000123") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			o.(*widget.Label).SetText(paymentColumns[id.Col].value(&rows[id.Row]))
-		})
-	table.ShowHeaderColumn = false
-	table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row < 0 && id.Col >= 0 {
-			o.(*widget.Label).SetText(paymentColumns[id.Col].title)
-		}
-	}
-	for i, c := range paymentColumns {
-		table.SetColumnWidth(i, c.width)
-	}
+		}, func(col int) (string, float32) { return paymentColumns[col].title, paymentColumns[col].width })
 	chosen := func() (time.Time, error) {
 		at, err := parseDay(dayEntry.Text)
 		if err == nil && at.IsZero() {
@@ -72,7 +60,7 @@ func (s *Shell) report() screen {
 			sum += p.Amount
 		}
 		totals.SetText(fmt.Sprintf("共 %d 笔，合计 %s 元（%s）　%s", len(rows), sum, sum.Capital(), totalsText(app.ChannelTotals(rows))))
-		table.Refresh()
+		list.Refresh()
 	}
 	printReport := func() {
 		at, err := chosen()
@@ -93,5 +81,5 @@ func (s *Shell) report() screen {
 	reload()
 	head := container.NewVBox(title("报表：日结报表"),
 		container.NewBorder(nil, nil, widget.NewLabel("日期"), container.NewHBox(ws.button("查询", reload), printBtn), dayEntry), totals, errl)
-	return screen{obj: container.NewBorder(head, nil, nil, nil, table), print: printReport}
+	return screen{obj: container.NewBorder(head, nil, nil, nil, list), print: printReport}
 }

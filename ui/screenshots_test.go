@@ -6,11 +6,11 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"titledesk/app"
@@ -46,6 +46,39 @@ func (r *rig) shot(dir, name string) {
 	}
 }
 
+// styleRecorder is the desk's theme, noting each text style Fyne asks a
+// font for: Fyne asks once per style and parses the font each time.
+type styleRecorder struct {
+	Theme
+	mu     sync.Mutex
+	styles map[fyne.TextStyle]bool
+}
+
+func (s *styleRecorder) Font(style fyne.TextStyle) fyne.Resource {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.styles[style] = true
+	return s.Theme.Font(style)
+}
+
+// recordStyles has every screen drawn from now on measured afresh with a
+// styleRecorder, and fails the test at the end when text was drawn in a
+// style other than the regular one (style.go). Fyne's symbol font is no
+// CJK font and may be asked for.
+func (r *rig) recordStyles() {
+	rec := &styleRecorder{styles: map[fyne.TextStyle]bool{}}
+	fyne.CurrentApp().Settings().SetTheme(rec) // also empties Fyne's font cache
+	r.t.Cleanup(func() {
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		for s := range rec.styles {
+			if s != (fyne.TextStyle{}) && s != (fyne.TextStyle{Symbol: true}) {
+				r.t.Errorf("text drawn in style %+v: Fyne parses the CJK font again for it", s)
+			}
+		}
+	})
+}
+
 func clerkShots(t *testing.T, dir string) {
 	seed := t.TempDir()
 	fx, err := testdesk.Seed(context.Background(), seed, 2400, time.Now())
@@ -58,6 +91,7 @@ func clerkShots(t *testing.T, dir string) {
 	}
 	defer desk.Close()
 	r := rigOn(t, desk)
+	r.recordStyles()
 	r.fx = fx
 	r.shot(dir, "login")
 	r.login()
@@ -114,7 +148,9 @@ func clerkShots(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	defer fresh.Close()
-	rigOn(t, fresh).shot(dir, "enroll")
+	enroll := rigOn(t, fresh)
+	enroll.recordStyles()
+	enroll.shot(dir, "enroll")
 }
 
 func bureauShots(t *testing.T, dir string) {
@@ -135,6 +171,7 @@ func bureauShots(t *testing.T, dir string) {
 		}
 	}
 	r := bureauRig(t, w)
+	r.recordStyles()
 	r.shot(dir, "bureau-review")
 	queue, _, _ := r.ws.Desk.Queue(context.Background(), data.ApplicationFilter{Statuses: []data.Status{data.StatusBureauReview}})
 	r.scan(queue[0].No)
@@ -152,7 +189,7 @@ func bureauShots(t *testing.T, dir string) {
 	r.shot(dir, "bureau-certify-form")
 	r.key(fyne.KeyReturn)
 	r.ws.shell.Task("发证")
-	find(r, func(*container.AppTabs) bool { return true }).SelectIndex(1)
+	find(r, func(*tabs) bool { return true }).Select(1)
 	r.shot(dir, "bureau-register")
 	r.ws.shell.Task("统计")
 	r.shot(dir, "bureau-statistics")

@@ -109,7 +109,7 @@ func (ws *Workstation) showShell(c *data.Clerk) {
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(s.tasks[i].label) },
 	)
 	s.nav.OnSelected = func(i widget.ListItemID) { ws.touch(); s.openTask(i) }
-	top := container.NewBorder(nil, nil, widget.NewLabelWithStyle("扫码", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+	top := container.NewBorder(nil, nil, widget.NewLabel("扫码"),
 		ws.button("锁屏", ws.Lock), s.ScanBox)
 	s.main = container.NewBorder(s.banner, nil, nil, nil, s.content)
 	body := container.NewHSplit(s.nav, s.main)
@@ -208,7 +208,6 @@ func (s *Shell) setBanner(b *bannerText) {
 	}
 	bg := canvas.NewRectangle(b.color)
 	txt := canvas.NewText(b.text, color.White)
-	txt.TextStyle.Bold = true
 	txt.TextSize = 20
 	s.banner.Objects = []fyne.CanvasObject{bg, container.NewPadded(txt)}
 	s.banner.Refresh()
@@ -276,9 +275,6 @@ func (ws *Workstation) printShortcut() {
 }
 
 // title is a screen's heading.
-func title(text string) *widget.Label {
-	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-}
 
 // pointName names a liaison point; the list is small and loaded once.
 func (s *Shell) pointName(id string) string {

@@ -32,8 +32,7 @@ func (s *Shell) syncScreen() fyne.CanvasObject {
 	now.Importance = widget.HighImportance
 	v.refresh()
 	return container.NewBorder(container.NewVBox(title("同步"), v.state, v.progress, container.NewHBox(now), v.errl), nil, nil, nil,
-		container.NewVScroll(container.NewVBox(widget.NewLabelWithStyle("冲突与被拒绝的操作", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-			v.refused, widget.NewLabelWithStyle("待同步的操作", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.pending)))
+		container.NewVScroll(container.NewVBox(title("冲突与被拒绝的操作"), v.refused, title("待同步的操作"), v.pending)))
 }
 
 // syncNow runs one sync off the UI goroutine; the loop's status callback
@@ -116,5 +115,5 @@ func (v *syncView) refusedRow(e sqlite.OutboxEntry, app string) fyne.CanvasObjec
 		v.s.refreshStatus()
 		v.refresh()
 	})
-	return widget.NewCard("", "", container.NewBorder(nil, nil, nil, container.NewHBox(redo, discard), l))
+	return newPanel(container.NewBorder(nil, nil, nil, container.NewHBox(redo, discard), l))
 }

@@ -30,38 +30,40 @@ func (s *Shell) workbench() fyne.CanvasObject {
 		b := s.ws.button(fmt.Sprintf("%s\n%d 件", task, counts[task]), func() { s.Task(task) })
 		cards.Add(b)
 	}
-	cal, _ := s.ws.Desk.Store.Calendar(s.ws.ctx)
-	now := s.ws.Desk.Now()
-	list := widget.NewTable(
-		func() (int, int) { return len(urgent) + 1, 5 },
+	list := newTable(
+		func() (int, int) { return len(urgent), len(urgentColumns) },
 		func() fyne.CanvasObject { return widget.NewLabel("已过期 10 天（03-01）") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
-			if id.Row == 0 {
-				l.TextStyle.Bold = true
-				l.SetText([]string{"申请编号", "姓名", "状态", "期限", "剩余工作日"}[id.Col])
-				return
-			}
-			u := urgent[id.Row-1]
-			l.TextStyle.Bold = false
+			u := &urgent[id.Row]
 			l.Importance = widget.MediumImportance
 			if u.Left < 0 {
 				l.Importance = widget.DangerImportance
 			}
-			l.SetText([]string{u.No, u.Name, u.Status.Label(), day(u.Deadline), deadlineText(&u.ApplicationSummary, cal, now)}[id.Col])
-		})
-	for i, w := range []float32{120, 90, 180, 110, 200} {
-		list.SetColumnWidth(i, w)
-	}
-	list.OnSelected = func(id widget.TableCellID) {
-		list.UnselectAll()
-		if id.Row > 0 {
-			s.openDetail(urgent[id.Row-1].ID)
+			l.SetText(urgentColumns[id.Col].value(u))
+		}, func(col int) (string, float32) { return urgentColumns[col].title, urgentColumns[col].width })
+	list.Table.OnSelected = func(id widget.TableCellID) {
+		list.Table.UnselectAll()
+		if id.Row >= 0 {
+			s.openDetail(urgent[id.Row].ID)
 		}
 	}
 	head := container.NewVBox(title("工作台"), cards, errl,
 		title(fmt.Sprintf("临近或已过期限（%d 个工作日内）：%d 件", urgentWithin, len(urgent))))
 	return container.NewBorder(head, nil, nil, nil, list)
+}
+
+// urgentColumns are the columns of the 工作台's list of deadlines.
+var urgentColumns = []struct {
+	title string
+	width float32
+	value func(*app.Urgent) string
+}{
+	{"申请编号", 120, func(u *app.Urgent) string { return u.No }},
+	{"姓名", 90, func(u *app.Urgent) string { return u.Name }},
+	{"状态", 180, func(u *app.Urgent) string { return u.Status.Label() }},
+	{"期限", 110, func(u *app.Urgent) string { return day(u.Deadline) }},
+	{"剩余工作日", 200, func(u *app.Urgent) string { return leftText(u.Deadline, u.Left, true) }},
 }
 
 // settings shows where this desk is enrolled and sets the idle lock.
@@ -80,13 +82,13 @@ func (s *Shell) settings() fyne.CanvasObject {
 		ws.mu.Unlock()
 	})
 	lock.SetSelected(fmt.Sprintf("%d 分钟", int(ws.cfg.IdleLock.Minutes())))
-	return container.NewVBox(title("设置"), widget.NewForm(
-		widget.NewFormItem("联络点", widget.NewLabel(point)),
-		widget.NewFormItem("工作站编号", widget.NewLabel(dev.Code)),
-		widget.NewFormItem("角色", widget.NewLabel(dev.Role.Label())),
-		widget.NewFormItem("服务器", widget.NewLabel(serverOf(ws))),
-		widget.NewFormItem("无操作自动锁屏", lock),
-		widget.NewFormItem("打印", widget.NewLabel("文件用系统 PDF 查看器打开后打印，保存在数据目录 printed 下")),
+	return container.NewVBox(title("设置"), form(
+		formRow{"联络点", widget.NewLabel(point)},
+		formRow{"工作站编号", widget.NewLabel(dev.Code)},
+		formRow{"角色", widget.NewLabel(dev.Role.Label())},
+		formRow{"服务器", widget.NewLabel(serverOf(ws))},
+		formRow{"无操作自动锁屏", lock},
+		formRow{"打印", widget.NewLabel("文件用系统 PDF 查看器打开后打印，保存在数据目录 printed 下")},
 	))
 }
 

@@ -135,7 +135,7 @@ func (r *rig) syncNowFails() {
 // application no.
 func (r *rig) refusedButton(no, label string) *widget.Button {
 	r.t.Helper()
-	card := find(r, func(c *widget.Card) bool {
+	card := find(r, func(c *panel) bool {
 		hit := false
 		walk(c, func(o fyne.CanvasObject) {
 			if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "申请 "+no) {
