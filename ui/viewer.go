@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"image"
+	"io/fs"
 	_ "image/jpeg" // scans are JPEG or PNG
 	_ "image/png"
 	"os"
@@ -19,14 +21,19 @@ import (
 
 // scanViewer shows an application's scans one at a time with zoom, rotate,
 // fit and previous/next. Images decode on their own goroutine, so a large
-// scan never freezes the screen.
+// scan never freezes the screen, and only as large as they are drawn: a
+// fitted scan is held at the window's height, and zooming in decodes it again
+// sharper (the GPU stretches the one shown until then).
 type scanViewer struct {
-	ws      *Workstation
-	scans   []data.Attachment
-	i       int
-	zoom    float32 // 0 is fit to the viewer
-	turns   int     // quarter turns clockwise
+	ws    *Workstation
+	scans []data.Attachment
+	i     int
+	zoom  float32 // drawn units per pixel of the scan; 0 is fit to the viewer
+	turns int     // quarter turns clockwise
+	// decoded is the scan as drawn, at most as large as shown; source is the
+	// scan's own size in pixels, turned as shown.
 	decoded image.Image
+	source  image.Point
 	img     *canvas.Image
 	scroll  *container.Scroll
 	caption *widget.Label
@@ -62,29 +69,41 @@ func (sv *scanViewer) show(i int) {
 	}
 	i = (i + len(sv.scans)) % len(sv.scans)
 	sv.i, sv.turns, sv.zoom = i, 0, 0
+	sv.decoded, sv.source, sv.img.Image = nil, image.Point{}, nil
+	sv.img.Refresh()
 	a := sv.scans[i]
 	sv.caption.SetText(fmt.Sprintf("%d / %d　%s　%s（加载中…）", i+1, len(sv.scans), a.Kind, a.FileName))
-	sv.decode(a)
+	sv.decode()
 }
 
-func (sv *scanViewer) decode(a data.Attachment) {
+// decode loads the scan shown at the size it is drawn at.
+func (sv *scanViewer) decode() {
 	sv.loading++
-	gen, turns, path := sv.loading, sv.turns, sv.ws.Desk.Blobs().Path(a.SHA256)
+	a := sv.scans[sv.i]
+	gen, turns, side, path := sv.loading, sv.turns, sv.drawnSide(), sv.ws.Desk.Blobs().Path(a.SHA256)
 	sv.ws.async(func() {
 		img, err := decodeFile(path)
+		var source image.Point
 		if err == nil {
-			img = rotate(fit(img), turns)
+			source = img.Bounds().Size()
+			if turns%2 == 1 {
+				source.X, source.Y = source.Y, source.X
+			}
+			img = rotate(shrink(img, side), turns)
 		}
 		fyne.Do(func() {
 			if gen != sv.loading {
 				return
 			}
 			note := ""
-			if err != nil {
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
 				note = "（本机还没有这份扫描件，请同步后再看）"
+			case err != nil:
+				note = "（扫描件已损坏或不是图片，无法显示；请申报人重新上传）"
 			}
 			sv.caption.SetText(fmt.Sprintf("%d / %d　%s　%s%s", sv.i+1, len(sv.scans), a.Kind, a.FileName, note))
-			sv.decoded = img
+			sv.decoded, sv.source = img, source
 			sv.img.Image = img
 			sv.layout()
 			if sv.OnShown != nil {
@@ -92,6 +111,21 @@ func (sv *scanViewer) decode(a data.Attachment) {
 			}
 		})
 	})
+}
+
+// drawnSide is the longer side, in pixels, the scan shown is drawn at:
+// fitted, at most the window's height (a portrait scan fits the viewer's
+// height, a landscape one its narrower width); zoomed, its zoomed size.
+func (sv *scanViewer) drawnSide() int {
+	c := sv.ws.Win.Canvas()
+	side := c.Size().Height
+	if sv.zoom > 0 && sv.source != (image.Point{}) {
+		side = float32(max(sv.source.X, sv.source.Y)) * sv.zoom
+	}
+	if side <= 0 {
+		return maxScanSide
+	}
+	return min(int(side*c.Scale()+0.5), maxScanSide)
 }
 
 func decodeFile(path string) (image.Image, error) {
@@ -105,17 +139,26 @@ func decodeFile(path string) (image.Image, error) {
 }
 
 func (sv *scanViewer) effectiveZoom() float32 {
-	if sv.zoom > 0 || sv.decoded == nil {
+	if sv.zoom > 0 || sv.source == (image.Point{}) {
 		return max(sv.zoom, 0.1)
 	}
-	b := sv.decoded.Bounds()
 	size := sv.scroll.Size()
-	return min(size.Width/float32(b.Dx()), size.Height/float32(b.Dy()))
+	return min(size.Width/float32(sv.source.X), size.Height/float32(sv.source.Y))
 }
 
+// setZoom draws the scan z times its size (0 fits it), and decodes it again
+// when the one held is too coarse or much finer than that.
 func (sv *scanViewer) setZoom(z float32) {
 	sv.zoom = min(z, 4)
 	sv.layout()
+	if sv.decoded == nil {
+		return
+	}
+	have, want := sv.decoded.Bounds().Size(), sv.drawnSide()
+	long := max(have.X, have.Y)
+	if min(want, max(sv.source.X, sv.source.Y)) > long*11/10 || want < long/2 {
+		sv.decode()
+	}
 }
 
 func (sv *scanViewer) rotate() {
@@ -123,7 +166,7 @@ func (sv *scanViewer) rotate() {
 		return
 	}
 	sv.turns = (sv.turns + 1) % 4
-	sv.decode(sv.scans[sv.i])
+	sv.decode()
 }
 
 // layout sizes the image: fitted, it fills the viewer; zoomed, it scrolls.
@@ -131,23 +174,22 @@ func (sv *scanViewer) layout() {
 	if sv.decoded == nil || sv.zoom == 0 {
 		sv.img.SetMinSize(fyne.NewSize(0, 0))
 	} else {
-		b := sv.decoded.Bounds()
-		sv.img.SetMinSize(fyne.NewSize(float32(b.Dx())*sv.zoom, float32(b.Dy())*sv.zoom))
+		sv.img.SetMinSize(fyne.NewSize(float32(sv.source.X)*sv.zoom, float32(sv.source.Y)*sv.zoom))
 	}
 	sv.img.Refresh()
 	sv.scroll.Refresh()
 }
 
-// maxScanSide bounds the longer side of a scan as shown. A phone photo of
+// maxScanSide bounds the longer side of a scan as held. A phone photo of
 // 3000×4000 pixels is 48 MB as RGBA; 1600 pixels still read at 2× zoom.
 const maxScanSide = 1600
 
-// fit returns img as RGBA, shrunk so that neither side passes maxScanSide:
-// the GL driver uploads RGBA as it is, while other formats it copies on the
-// UI goroutine at each upload.
-func fit(img image.Image) image.Image {
+// shrink returns img as RGBA with its longer side at most side pixels: the
+// GL driver uploads RGBA as it is, while other formats it copies on the UI
+// goroutine at each upload.
+func shrink(img image.Image, side int) image.Image {
 	b := img.Bounds()
-	scale := min(1, float64(maxScanSide)/float64(max(b.Dx(), b.Dy())))
+	scale := min(1, float64(side)/float64(max(b.Dx(), b.Dy())))
 	out := image.NewRGBA(image.Rect(0, 0, max(int(float64(b.Dx())*scale), 1), max(int(float64(b.Dy())*scale), 1)))
 	// ApproxBiLinear needs no scratch buffer; the kernel scalers need one
 	// the size of the source in float64s.

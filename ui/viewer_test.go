@@ -1,0 +1,79 @@
+package ui
+
+import (
+	"image"
+	"os"
+	"testing"
+
+	"fyne.io/fyne/v2/canvas"
+
+	"titledesk/data"
+)
+
+// TestScanViewer: a scan decodes only as large as it is drawn, sharper when
+// zoomed in; it turns; and a damaged or missing scan says so in words while
+// the application stays workable.
+func TestScanViewer(t *testing.T) {
+	r := newRig(t)
+	r.login()
+	a := r.fx.Apps[data.StatusLiaisonReview][0]
+	if len(a.Attachments) < 3 {
+		t.Fatalf("fixture has %d scans; the test needs 3", len(a.Attachments))
+	}
+	// The second scan is damaged on this desk, the third not yet synced.
+	blobs := r.ws.Desk.Blobs()
+	if err := os.WriteFile(blobs.Path(a.Attachments[1].SHA256), []byte("not a picture"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(blobs.Path(a.Attachments[2].SHA256)); err != nil {
+		t.Fatal(err)
+	}
+	r.scan(a.No)
+	scan := func() image.Image {
+		return find(r, func(i *canvas.Image) bool { return i.FillMode == canvas.ImageFillContain }).Image
+	}
+	long := func() int {
+		s := scan().Bounds().Size()
+		return max(s.X, s.Y)
+	}
+	source, err := os.Open(blobs.Path(a.Attachments[0].SHA256))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _, err := image.DecodeConfig(source)
+	source.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	window := int(r.ws.Win.Canvas().Size().Height)
+	if max(cfg.Width, cfg.Height) <= window {
+		t.Fatalf("fixture scan %d×%d is no larger than the window: the test shows nothing", cfg.Width, cfg.Height)
+	}
+	r.mustShow("1 / ")
+	if got := long(); got != window {
+		t.Errorf("fitted scan held at %d px, want the window's %d (the scan is %d×%d)", got, window, cfg.Width, cfg.Height)
+	}
+	for range 6 {
+		r.tap("放大")
+	}
+	if got := long(); got <= window || got > max(cfg.Width, cfg.Height) {
+		t.Errorf("zoomed in, the scan is held at %d px; want sharper than %d, at most its own %d", got, window, max(cfg.Width, cfg.Height))
+	}
+	r.tap("适应窗口")
+	portrait := cfg.Height > cfg.Width
+	r.tap("旋转")
+	if s := scan().Bounds().Size(); (s.Y > s.X) == portrait {
+		t.Errorf("turned, the scan is %v", s)
+	}
+	r.tap("下一页")
+	r.mustShow("扫描件已损坏或不是图片，无法显示")
+	if scan() != nil {
+		t.Error("a damaged scan left a picture shown")
+	}
+	r.tap("下一页")
+	r.mustShow("本机还没有这份扫描件，请同步后再看")
+	r.tap("初审通过")
+	if got := r.status(a.ID); got != data.StatusBureauReview {
+		t.Errorf("with a damaged scan the review did not pass: %s", got)
+	}
+}
