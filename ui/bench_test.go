@@ -63,7 +63,9 @@ func BenchmarkDesk100k(b *testing.B) {
 	for b.Loop() {
 		var search time.Duration
 		for _, s := range []string{"陈", "2025", "4419", "黄嘉"} {
-			search = max(search, worst(func() { q.SetText("") }, func() { q.SetText(s) }))
+			w := worst(func() { q.SetText("") }, func() { q.SetText(s) })
+			b.Logf("search %q: worst %v", s, w)
+			search = max(search, w)
 		}
 		filter := worst(func() { q.SetText("黄嘉") }, func() { q.SetText("") })
 		scan := worst(func() {}, func() { ws.shell.scan(rows[0].No) })

@@ -27,7 +27,7 @@ var queueColumns = []column{
 	{"身份证号码", 160, func(_ *queueView, r *data.ApplicationSummary) string { return data.MaskIDNumber(r.IDNumber) }, false},
 	{"系列", 100, func(_ *queueView, r *data.ApplicationSummary) string { return r.Series }, false},
 	{"申报资格", 190, func(_ *queueView, r *data.ApplicationSummary) string { return r.Qualification }, false},
-	{"申报级别", 70, func(_ *queueView, r *data.ApplicationSummary) string { return r.Level }, false},
+	{"申报级别", 76, func(_ *queueView, r *data.ApplicationSummary) string { return r.Level }, false},
 	{"送审时间", 96, func(_ *queueView, r *data.ApplicationSummary) string { return day(r.SubmittedAt) }, false},
 	{"状态", 150, func(_ *queueView, r *data.ApplicationSummary) string { return r.Status.Label() }, false},
 	{"经办人", 70, func(_ *queueView, r *data.ApplicationSummary) string { return r.AssigneeName }, false},
@@ -104,14 +104,14 @@ func newQueueView(s *Shell, q app.Queue, columns []column) *queueView {
 			l := o.(*widget.Label)
 			r := v.row(id.Row)
 			if r == nil {
-				l.SetText("")
+				setCell(l, "", widget.MediumImportance)
 				return
 			}
-			l.Importance = widget.MediumImportance
+			importance := widget.MediumImportance
 			if v.columns[id.Col].urgent {
-				l.Importance = v.urgency(r)
+				importance = v.urgency(r)
 			}
-			l.SetText(v.columns[id.Col].value(v, r))
+			setCell(l, v.columns[id.Col].value(v, r), importance)
 		}, func(col int) (string, float32) { return v.columns[col].title, v.columns[col].width })
 	v.table.Table.OnSelected = func(id widget.TableCellID) {
 		ws.touch()

@@ -58,15 +58,11 @@ type dataTable struct {
 func newTable(size func() (int, int), create func() fyne.CanvasObject, update func(widget.TableCellID, fyne.CanvasObject), head func(col int) (string, float32)) *dataTable {
 	t := &dataTable{Table: widget.NewTableWithHeaders(size, create, update), head: head}
 	t.Table.ShowHeaderColumn = false
-	t.Table.CreateHeader = func() fyne.CanvasObject {
-		l := widget.NewLabel("")
-		l.Truncation = fyne.TextTruncateEllipsis
-		return l
-	}
+	t.Table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
 	t.Table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Row < 0 && id.Col >= 0 {
 			title, _ := head(id.Col)
-			o.(*widget.Label).SetText(title)
+			setCell(o.(*widget.Label), title, widget.MediumImportance)
 		}
 	}
 	t.ExtendBaseWidget(t)
@@ -111,6 +107,17 @@ func (r *dataTableRenderer) Refresh() {
 
 func (r *dataTableRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.t.Table} }
 func (r *dataTableRenderer) Destroy()                     {}
+
+// setCell shows text in a table's label, redrawn only when it changed:
+// a table updates every cell on screen at each refresh, and a label
+// measures its text again at each.
+func setCell(l *widget.Label, text string, importance widget.Importance) {
+	if l.Text == text && l.Importance == importance {
+		return
+	}
+	l.Importance = importance
+	l.SetText(text)
+}
 
 // tab is one page of tabs.
 type tab struct {

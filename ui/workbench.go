@@ -34,13 +34,12 @@ func (s *Shell) workbench() fyne.CanvasObject {
 		func() (int, int) { return len(urgent), len(urgentColumns) },
 		func() fyne.CanvasObject { return widget.NewLabel("已过期 10 天（03-01）") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
 			u := &urgent[id.Row]
-			l.Importance = widget.MediumImportance
+			importance := widget.MediumImportance
 			if u.Left < 0 {
-				l.Importance = widget.DangerImportance
+				importance = widget.DangerImportance
 			}
-			l.SetText(urgentColumns[id.Col].value(u))
+			setCell(o.(*widget.Label), urgentColumns[id.Col].value(u), importance)
 		}, func(col int) (string, float32) { return urgentColumns[col].title, urgentColumns[col].width })
 	list.Table.OnSelected = func(id widget.TableCellID) {
 		list.Table.UnselectAll()

@@ -27,8 +27,8 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
 		// A number prefix may match anything from one application to all
 		// of them; a look at its own index (stopping past SearchCap) says
-		// which plan fits. Names always go through the name index.
-		sp := searchOf(f.Search)
+		// which plan fits. Names go through the index of names by status.
+		sp := searchOf(f.Search, f.Statuses)
 		dense := false
 		if sp.numeric {
 			if err := queryRow(ctx, tx, `SELECT count(*) FROM (`+sp.rowids+` LIMIT ?)`,
@@ -99,7 +99,7 @@ type searchPart struct {
 	numeric      bool
 }
 
-func searchOf(search string) searchPart {
+func searchOf(search string, statuses []data.Status) searchPart {
 	typed := strings.TrimSpace(search)
 	switch q := data.Normalize(search); {
 	case q == "":
@@ -112,10 +112,18 @@ func searchOf(search string) searchPart {
 	default:
 		// A name, or a certificate number as printed (any characters; the
 		// last code point bounds the prefix); two selects, as an OR of a
-		// LIKE would read the whole table.
-		return searchPart{rowids: `SELECT rowid FROM applications WHERE name LIKE ? ESCAPE '\'
+		// LIKE would read the whole table. The names read are those of the
+		// statuses asked for, a range each of their index.
+		inStatus, args := "", []any{}
+		if len(statuses) > 0 {
+			inStatus = "status IN (" + placeholders(len(statuses)) + ") AND "
+			for _, st := range statuses {
+				args = append(args, string(st))
+			}
+		}
+		return searchPart{rowids: `SELECT rowid FROM applications WHERE ` + inStatus + `name LIKE ? ESCAPE '\'
 			UNION ALL SELECT rowid FROM applications WHERE certificate_no >= ? AND certificate_no < ?`,
-			args: []any{"%" + likeEscaper.Replace(typed) + "%", typed, typed + "\U0010FFFF"}}
+			args: append(args, "%"+likeEscaper.Replace(typed)+"%", typed, typed+"\U0010FFFF")}
 	}
 }
 
