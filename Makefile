@@ -18,7 +18,7 @@ WINE_SHOT ?= $(BUILD)/windows-wine.png
 export LANG := zh_CN.UTF-8
 
 .PHONY: demo demo-bureau test bench server linux windows windows-desktop windows-server windows-check wine-smoke \
-	deps-test deps-win clean
+	deps-test deps-win clean desk-memory
 
 # A demo server on loopback seeded with 300 applications, and a workstation
 # enrolled and logged in (scripts/demo); demo-bureau opens the reviewer's
@@ -74,6 +74,12 @@ deps-test:
 
 deps-win:
 	@scripts/need-apt $(APT_WIN)
+
+# The workstation under Xvfb on a desk of 100,000 applications: start time and
+# resident memory at three screens (scripts/desk-memory; docs/BENCHMARKS.md).
+desk-memory: deps-test
+	scripts/need-apt xdotool
+	scripts/desk-memory
 
 clean:
 	rm -rf $(BUILD)

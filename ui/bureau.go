@@ -43,12 +43,13 @@ func (d *detailView) openCertify() {
 				return
 			}
 		}
-		if _, err := ws.Desk.Certify(ws.ctx, d.v.ID, number, at); err != nil {
+		v, err := ws.Desk.Certify(ws.ctx, d.v.ID, number, at)
+		if err != nil {
 			showError(errl, err)
 			return
 		}
 		d.s.pop()
-		d.reload("已发证，证书编号 " + number + "，待同步")
+		d.showAfter(v, "已发证，证书编号 "+number+"，待同步")
 	}
 	no.OnSubmitted = func(string) { submit() }
 	ok := ws.button("发证（回车）", submit)

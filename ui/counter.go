@@ -88,24 +88,24 @@ func (c *counterCheck) checks() []data.AttachmentCheck {
 
 func (c *counterCheck) accept() {
 	ws := c.d.s.ws
-	_, prints, err := ws.Desk.Accept(ws.ctx, c.d.v.ID, c.checks(), nil)
+	v, prints, err := ws.Desk.Accept(ws.ctx, c.d.v.ID, c.checks(), nil)
 	if err != nil {
 		showError(c.errl, err)
 		return
 	}
-	c.done([]data.Document{data.DocReceipt, data.DocPayment}, prints)
+	c.done(v, []data.Document{data.DocReceipt, data.DocPayment}, prints)
 }
 
 // done leaves the check for the application's detail, the documents
 // printed and opened.
-func (c *counterCheck) done(kinds []data.Document, prints []*app.Printout) {
+func (c *counterCheck) done(v *app.View, kinds []data.Document, prints []*app.Printout) {
 	note := "已办理"
 	for i, p := range prints {
 		c.d.s.ws.openPrintout(p)
 		note += "；" + printedNote(kinds[i], p)
 	}
 	c.d.s.pop()
-	c.d.reload(note + "，待同步")
+	c.d.showAfter(v, note+"，待同步")
 }
 
 func (c *counterCheck) deficient() {
@@ -125,12 +125,12 @@ func (c *counterCheck) deficient() {
 		orNone(missing), data.SupplementWorkingDays, deadline))
 	summary.Wrapping = fyne.TextWrapWord
 	c.d.s.decisionScreen("一次性告知补正：申请 "+c.d.v.No+" "+c.d.v.Name, data.StepCounter, summary, func(reasons []string, note string) error {
-		_, p, err := ws.Desk.Deficient(ws.ctx, c.d.v.ID, checks, reasons, note)
+		v, p, err := ws.Desk.Deficient(ws.ctx, c.d.v.ID, checks, reasons, note)
 		if err != nil {
 			return err
 		}
 		c.d.s.pop()
-		c.done([]data.Document{data.DocNotice}, []*app.Printout{p})
+		c.done(v, []data.Document{data.DocNotice}, []*app.Printout{p})
 		return nil
 	})
 }
@@ -138,11 +138,12 @@ func (c *counterCheck) deficient() {
 func (c *counterCheck) reject() {
 	ws := c.d.s.ws
 	c.d.s.decisionScreen("不予受理：申请 "+c.d.v.No+" "+c.d.v.Name, data.StepCounter, nil, func(reasons []string, note string) error {
-		if _, err := ws.Desk.Do(ws.ctx, data.Command{Action: data.ActionPaperReject, ApplicationID: c.d.v.ID, Reasons: reasons, Note: note}); err != nil {
+		v, err := ws.Desk.Do(ws.ctx, data.Command{Action: data.ActionPaperReject, ApplicationID: c.d.v.ID, Reasons: reasons, Note: note})
+		if err != nil {
 			return err
 		}
 		c.d.s.pop()
-		c.done(nil, nil)
+		c.done(v, nil, nil)
 		return nil
 	})
 }

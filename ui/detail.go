@@ -36,13 +36,9 @@ func newDetail(s *Shell, v *app.View) *detailView {
 	return &detailView{s: s, v: v, viewer: newScanViewer(s.ws, v.Attachments), note: widget.NewLabel("")}
 }
 
-// reload shows the application as it now stands, after a command.
-func (d *detailView) reload(note string) {
-	v, err := d.s.ws.Desk.View(d.s.ws.ctx, d.v.ID)
-	if err != nil {
-		d.s.setBanner(&bannerText{data.ErrorMessage(err), colorBad})
-		return
-	}
+// showAfter shows the application as a command left it (the view the
+// command returned), with a note of what was done.
+func (d *detailView) showAfter(v *app.View, note string) {
 	nd := newDetail(d.s, v)
 	nd.note.SetText(note)
 	d.s.replace(nd.screen())
@@ -208,9 +204,9 @@ func (d *detailView) actions() fyne.CanvasObject {
 
 func (d *detailView) do(cmd data.Command) error {
 	cmd.ApplicationID = d.v.ID
-	_, err := d.s.ws.Desk.Do(d.s.ws.ctx, cmd)
+	v, err := d.s.ws.Desk.Do(d.s.ws.ctx, cmd)
 	if err == nil {
-		d.reload("已" + actionText(cmd) + "，待同步")
+		d.showAfter(v, "已"+actionText(cmd)+"，待同步")
 	}
 	return err
 }
@@ -232,11 +228,12 @@ func (d *detailView) withReasons(t data.Transition) *widget.Button {
 	return d.s.ws.button(label, func() {
 		d.s.decisionScreen(fmt.Sprintf("%s：申请 %s %s", label, d.v.No, d.v.Name), step, nil, func(reasons []string, note string) error {
 			cmd := data.Command{Action: t.Action, ReturnTo: t.ReturnTo, Reasons: reasons, Note: note, ApplicationID: d.v.ID}
-			if _, err := d.s.ws.Desk.Do(d.s.ws.ctx, cmd); err != nil {
+			v, err := d.s.ws.Desk.Do(d.s.ws.ctx, cmd)
+			if err != nil {
 				return err
 			}
 			d.s.pop()
-			d.reload("已" + label + "，待同步")
+			d.showAfter(v, "已"+label+"，待同步")
 			return nil
 		})
 	})
@@ -255,7 +252,13 @@ func (d *detailView) print(kind data.Document) {
 		return
 	}
 	d.s.ws.openPrintout(p)
-	d.reload(printedNote(kind, p))
+	// The print is an event of the history shown.
+	v, err := d.s.ws.Desk.View(d.s.ws.ctx, d.v.ID)
+	if err != nil {
+		d.note.SetText(data.ErrorMessage(err))
+		return
+	}
+	d.showAfter(v, printedNote(kind, p))
 }
 
 func printedNote(kind data.Document, p *app.Printout) string {

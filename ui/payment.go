@@ -50,12 +50,13 @@ func (d *detailView) openPayment() {
 			showError(errl, err)
 			return
 		}
-		if _, err := ws.Desk.RecordPayment(ws.ctx, d.v.ID, in); err != nil {
+		v, err := ws.Desk.RecordPayment(ws.ctx, d.v.ID, in)
+		if err != nil {
 			showError(errl, err)
 			return
 		}
 		d.s.pop()
-		d.reload("已登记缴费，待同步")
+		d.showAfter(v, "已登记缴费，待同步")
 	}
 	receipt.OnSubmitted = func(string) { submit() }
 	ok := ws.button("登记（回车）", submit)

@@ -96,53 +96,33 @@ func scanApplication(row interface{ Scan(...any) error }) (*data.Application, er
 	return &a, nil
 }
 
-// appStatements are the statements that save an application, prepared once
-// per transaction so bulk saves stay fast.
-type appStatements struct {
-	tx                                                      *sql.Tx
-	app, delAttachments, attachment, delDecisions, decision *sql.Stmt
-}
+const (
+	deleteAttachments = `DELETE FROM attachments WHERE application_id = ?`
+	insertAttachment  = `INSERT INTO attachments (application_id, id, ord, kind, file_name, sha256, size, content_type, check_result, check_note)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	deleteDecisions = `DELETE FROM decisions WHERE application_id = ?`
+	insertDecision  = `INSERT INTO decisions (application_id, ord, action, from_status, to_status, actor_id, actor_name, role, reasons, note, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+)
 
-func prepareApp(ctx context.Context, tx *sql.Tx) (*appStatements, error) {
-	st := appStatements{tx: tx}
-	for _, p := range []struct {
-		stmt **sql.Stmt
-		sql  string
-	}{
-		{&st.app, upsertApplication},
-		{&st.delAttachments, `DELETE FROM attachments WHERE application_id = ?`},
-		{&st.attachment, `INSERT INTO attachments (application_id, id, ord, kind, file_name, sha256, size, content_type, check_result, check_note)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&st.delDecisions, `DELETE FROM decisions WHERE application_id = ?`},
-		{&st.decision, `INSERT INTO decisions (application_id, ord, action, from_status, to_status, actor_id, actor_name, role, reasons, note, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-	} {
-		s, err := prep(ctx, tx, p.sql)
-		if err != nil {
-			return nil, err
-		}
-		*p.stmt = s
-	}
-	return &st, nil
-}
-
-// save writes an application. prev is what is stored under its ID when the
+// saveApplication writes an application in tx (its statements prepared once
+// per transaction, see prep). prev is what is stored under its ID when the
 // caller knows it (an empty Application for a new one), nil when unknown.
 // Knowing it, only what changed is written: the changed columns (so the
 // indexes of unchanged ones are left alone), the attachments only when they
 // changed, and only the new decisions, as decisions only ever grow.
-func (st *appStatements) save(ctx context.Context, a, prev *data.Application) error {
-	if err := st.saveRow(ctx, a, prev); err != nil {
+func saveApplication(ctx context.Context, tx *sql.Tx, a, prev *data.Application) error {
+	if err := saveApplicationRow(ctx, tx, a, prev); err != nil {
 		return err
 	}
 	if prev == nil || !slices.Equal(prev.Attachments, a.Attachments) {
 		if prev == nil || len(prev.Attachments) > 0 {
-			if _, err := st.delAttachments.ExecContext(ctx, a.ID); err != nil {
+			if _, err := exec(ctx, tx, deleteAttachments, a.ID); err != nil {
 				return err
 			}
 		}
 		for i, at := range a.Attachments {
-			if _, err := st.attachment.ExecContext(ctx, a.ID, at.ID, i, at.Kind, at.FileName, at.SHA256, at.Size, at.ContentType, string(at.Check), at.CheckNote); err != nil {
+			if _, err := exec(ctx, tx, insertAttachment, a.ID, at.ID, i, at.Kind, at.FileName, at.SHA256, at.Size, at.ContentType, string(at.Check), at.CheckNote); err != nil {
 				return err
 			}
 		}
@@ -150,7 +130,7 @@ func (st *appStatements) save(ctx context.Context, a, prev *data.Application) er
 	kept := 0
 	if prev != nil && len(prev.Decisions) <= len(a.Decisions) && slices.EqualFunc(prev.Decisions, a.Decisions[:len(prev.Decisions)], sameDecision) {
 		kept = len(prev.Decisions)
-	} else if _, err := st.delDecisions.ExecContext(ctx, a.ID); err != nil {
+	} else if _, err := exec(ctx, tx, deleteDecisions, a.ID); err != nil {
 		return err
 	}
 	for i, d := range a.Decisions[kept:] {
@@ -158,7 +138,7 @@ func (st *appStatements) save(ctx context.Context, a, prev *data.Application) er
 		if err != nil {
 			return err
 		}
-		if _, err := st.decision.ExecContext(ctx, a.ID, kept+i, string(d.Action), string(d.From), string(d.To), d.ActorID, d.ActorName, string(d.Role), string(reasons), d.Note, d.At.UnixNano()); err != nil {
+		if _, err := exec(ctx, tx, insertDecision, a.ID, kept+i, string(d.Action), string(d.From), string(d.To), d.ActorID, d.ActorName, string(d.Role), string(reasons), d.Note, d.At.UnixNano()); err != nil {
 			return err
 		}
 	}
@@ -174,10 +154,10 @@ var applicationColumnNames = func() []string {
 	return cols
 }()
 
-func (st *appStatements) saveRow(ctx context.Context, a, prev *data.Application) error {
+func saveApplicationRow(ctx context.Context, tx *sql.Tx, a, prev *data.Application) error {
 	vals := appValues(a)
 	if prev == nil || prev.ID == "" {
-		_, err := st.app.ExecContext(ctx, vals...)
+		_, err := exec(ctx, tx, upsertApplication, vals...)
 		return err
 	}
 	old := appValues(prev)
@@ -194,7 +174,7 @@ func (st *appStatements) saveRow(ctx context.Context, a, prev *data.Application)
 	if len(set) == 0 {
 		return nil
 	}
-	_, err := exec(ctx, st.tx, `UPDATE applications SET `+strings.Join(set, ", ")+` WHERE id = ?`, append(args, a.ID)...)
+	_, err := exec(ctx, tx, `UPDATE applications SET `+strings.Join(set, ", ")+` WHERE id = ?`, append(args, a.ID)...)
 	return err
 }
 
@@ -216,12 +196,8 @@ func nonNil(s []string) []string {
 // server (logged for sync), test and benchmark fixtures anywhere.
 func (s *Store) SaveApplications(ctx context.Context, apps []*data.Application) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		st, err := prepareApp(ctx, tx)
-		if err != nil {
-			return err
-		}
 		for _, a := range apps {
-			if err := st.save(ctx, a, nil); err != nil {
+			if err := saveApplication(ctx, tx, a, nil); err != nil {
 				return fmt.Errorf("save application %s: %w", a.No, err)
 			}
 			if err := s.logChange(ctx, tx, data.ChangeApplication, a.ID, scopeOf(a)); err != nil {
@@ -251,11 +227,7 @@ func (s *Store) CreateApplication(ctx context.Context, a *data.Application, acto
 		}
 		a.Status, a.Version = data.StatusDraft, 1
 		a.CreatedAt, a.UpdatedAt = now.UTC(), now.UTC()
-		st, err := prepareApp(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if err := st.save(ctx, a, &data.Application{}); err != nil {
+		if err := saveApplication(ctx, tx, a, &data.Application{}); err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") {
 				return data.Errorf(data.ECONFLICT, "申请编号 %s 或申请 ID 已存在", a.No)
 			}
@@ -310,11 +282,7 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, cmd data.Command, env d
 		}
 	}
 	if out.Application.Version != app.Version || out.Application.AssigneeID != app.AssigneeID {
-		st, err := prepareApp(ctx, tx)
-		if err != nil {
-			return data.Outcome{}, err
-		}
-		if err := st.save(ctx, &out.Application, app); err != nil {
+		if err := saveApplication(ctx, tx, &out.Application, app); err != nil {
 			return data.Outcome{}, err
 		}
 		if err := s.logChange(ctx, tx, data.ChangeApplication, app.ID, scopeOf(&out.Application)); err != nil {

@@ -199,12 +199,8 @@ func (s *Store) SyncCursor(ctx context.Context) (int64, error) {
 // crash leaves either both or neither.
 func (s *Store) ApplyChanges(ctx context.Context, changes []data.Change, cursor int64) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		st, err := prepareApp(ctx, tx)
-		if err != nil {
-			return err
-		}
 		for _, c := range changes {
-			if err := applyChange(ctx, tx, st, c); err != nil {
+			if err := applyChange(ctx, tx, c); err != nil {
 				return fmt.Errorf("change %d (%s %s): %w", c.Seq, c.Kind, c.ID, err)
 			}
 		}
@@ -215,14 +211,14 @@ func (s *Store) ApplyChanges(ctx context.Context, changes []data.Change, cursor 
 	})
 }
 
-func applyChange(ctx context.Context, tx *sql.Tx, st *appStatements, c data.Change) error {
+func applyChange(ctx context.Context, tx *sql.Tx, c data.Change) error {
 	switch c.Kind {
 	case data.ChangeApplication:
 		var a data.Application
 		if err := json.Unmarshal(c.Data, &a); err != nil {
 			return err
 		}
-		return st.save(ctx, &a, nil)
+		return saveApplication(ctx, tx, &a, nil)
 	case data.ChangeClerk:
 		var v data.Clerk
 		if err := json.Unmarshal(c.Data, &v); err != nil {
