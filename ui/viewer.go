@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"io/fs"
 	_ "image/jpeg" // scans are JPEG or PNG
 	_ "image/png"
+	"io/fs"
 	"os"
 
 	xdraw "golang.org/x/image/draw"
