@@ -36,6 +36,7 @@ type rig struct {
 	ws     *Workstation
 	fx     *testdesk.Fixture
 	opened []string
+	home   string // the clerk's home folder, where pictures are looked for
 }
 
 func newRig(t *testing.T) *rig {
@@ -65,9 +66,9 @@ func newRig(t *testing.T) *rig {
 
 // rigOn is a headless workstation on desk; it syncs only when told.
 func rigOn(t *testing.T, desk *app.Desk) *rig {
-	r := &rig{t: t}
+	r := &rig{t: t, home: t.TempDir()}
 	a := test.NewTempApp(t)
-	r.ws = NewWindow(a, Config{Desk: desk, Open: func(p string) error { r.opened = append(r.opened, p); return nil }})
+	r.ws = NewWindow(a, Config{Desk: desk, Open: func(p string) error { r.opened = append(r.opened, p); return nil }, Home: r.home})
 	r.ws.async, r.ws.syncLoop = func(f func()) { f() }, false
 	r.ws.Win.Resize(fyne.NewSize(1366, 768))
 	r.ws.Win.Show()

@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"titledesk/app"
@@ -31,13 +29,13 @@ func (d *detailView) openPayment() {
 	}
 	paid.SetText(day(ws.Desk.Now()))
 	errl := errorText()
+	// Not Fyne's file dialog: it browses from the home folder, and draws its
+	// title in bold, which costs a second parse of the CJK font (style.go).
 	pick := ws.button("选择文件…", func() {
-		dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err == nil && r != nil {
-				proof.SetText(r.URI().Path())
-				r.Close()
-			}
-		}, ws.Win)
+		d.s.pickImage("选择缴费凭证（票据照片或缴费截图）", func(path string) {
+			proof.SetText(path)
+			ws.Win.Canvas().Focus(receipt)
+		})
 	})
 	submit := func() {
 		in := app.PaymentInput{Channel: channel.Selected, Reason: reason.Text, ReceiptNo: receipt.Text, ProofFile: proof.Text}

@@ -123,6 +123,17 @@ func clerkShots(t *testing.T, dir string) {
 	r.tap("登记缴费")
 	r.typeFocused("44190020261127")
 	r.shot(dir, "payment")
+	for i, name := range []string{"Downloads/IMG_20261127_093512.jpg", "桌面/微信图片_20261127101522.png",
+		"Documents/WeChat Files/wxid_k2v9/FileStorage/File/2026-11/缴费截图.png", "Pictures/Screenshots/屏幕截图 2026-11-26 163045.png"} {
+		p := filepath.Join(r.home, filepath.FromSlash(name))
+		at := time.Now().Add(-time.Duration(i) * 47 * time.Minute)
+		if os.MkdirAll(filepath.Dir(p), 0o700) != nil || os.WriteFile(p, []byte("picture"), 0o600) != nil || os.Chtimes(p, at, at) != nil {
+			t.Fatal("cannot write", p)
+		}
+	}
+	r.tap("选择文件")
+	r.shot(dir, "proof-picker")
+	r.key(fyne.KeyEscape)
 	r.key(fyne.KeyReturn)
 	r.ws.shell.Task("报表")
 	r.shot(dir, "report")

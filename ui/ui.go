@@ -29,6 +29,9 @@ type Config struct {
 	// DefaultIdleLock.
 	IdleLock time.Duration
 	Hostname string // sent at enrollment
+	// Home is where pictures to import are looked for; "" is the user's
+	// home folder.
+	Home string
 }
 
 // DefaultIdleLock suits a counter PC shared by clerks.

@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"titledesk/data"
+)
+
+// TestPaymentProofPicker: 选择文件… lists the pictures the PC received last,
+// newest first, from downloads, the desktop and WeChat's folders (not other
+// files); a damaged picture is refused at 登记 with a message and nothing
+// recorded; a typed path picks too, and the payment then carries the proof.
+func TestPaymentProofPicker(t *testing.T) {
+	r := newRig(t)
+	r.login()
+	var good bytes.Buffer
+	if err := png.Encode(&good, image.NewGray(image.Rect(0, 0, 400, 300))); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	files := []struct {
+		path string
+		body []byte
+		age  time.Duration
+	}{
+		{"Downloads/回执照片.png", good.Bytes(), 3 * time.Hour},
+		{"桌面/微信截图.png", good.Bytes(), 2 * time.Hour},
+		{"Documents/WeChat Files/wxid_a1/FileStorage/File/2026-11/转账记录.png", good.Bytes(), time.Hour},
+		{"Downloads/损坏.png", []byte("not a picture"), time.Minute},
+		{"Downloads/说明.txt", []byte("text"), 0},
+	}
+	for _, f := range files {
+		p := filepath.Join(r.home, filepath.FromSlash(f.path))
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.body, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, now.Add(-f.age), now.Add(-f.age)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := r.fx.Apps[data.StatusAwaitingPayment][0]
+	r.openFromQueue("待缴费", a.No)
+	r.tap("登记缴费")
+	r.typeFocused("44190012345678")
+	r.tap("选择文件")
+	var listed []string
+	for _, s := range r.texts() {
+		if name, _, ok := strings.Cut(s, "　"); ok && strings.Contains(name, ".") {
+			listed = append(listed, name)
+		}
+	}
+	if want := []string{"损坏.png", "转账记录.png", "微信截图.png", "回执照片.png"}; !slices.Equal(listed, want) {
+		t.Fatalf("picker lists %q, want %q", listed, want)
+	}
+	find(r, func(l *widget.List) bool { return l != r.ws.shell.nav }).Select(0)
+	proof := find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "票据照片") })
+	if filepath.Base(proof.Text) != "损坏.png" {
+		t.Fatalf("picked %q", proof.Text)
+	}
+	r.key(fyne.KeyReturn) // 登记
+	r.mustShow("“损坏.png”不是有效的 JPEG 或 PNG 图片")
+	if got := r.status(a.ID); got != data.StatusAwaitingPayment {
+		t.Fatalf("a damaged proof still recorded the payment: %s", got)
+	}
+
+	r.tap("选择文件")
+	wechat := filepath.Join(r.home, filepath.FromSlash(files[2].path))
+	r.typeFocused(`"` + wechat + `"`) // pasted from Explorer's 复制文件地址, quotes and all
+	r.key(fyne.KeyReturn)
+	if proof.Text != wechat {
+		t.Fatalf("typed path gave %q", proof.Text)
+	}
+	r.ws.Win.Canvas().Focus(find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "《广东省") }))
+	r.key(fyne.KeyReturn)
+	if got := r.status(a.ID); got != data.StatusPaid {
+		t.Fatalf("payment: %s", got)
+	}
+	cmds := r.pending()
+	if p := cmds[len(cmds)-1].Payment; p == nil || p.ProofSHA256 == "" {
+		t.Errorf("payment command carries no proof: %+v", p)
+	}
+}
