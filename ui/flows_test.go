@@ -4,13 +4,11 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"titledesk/app"
 	"titledesk/data"
 	"titledesk/internal/testdesk"
 )
@@ -279,16 +277,7 @@ func TestPaymentAndReprint(t *testing.T) {
 // search (Fyne builds one per row for a table refreshed before it has a
 // height; see dataTable).
 func TestQueueTableBuildsOnlyVisibleRows(t *testing.T) {
-	seed := t.TempDir()
-	if _, err := testdesk.Seed(context.Background(), seed, 4000, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	desk, err := app.Open(seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer desk.Close()
-	r := rigOn(t, desk)
+	r := seededRig(t, 4000)
 	r.login()
 	// Hidden ones count: Fyne keeps them.
 	var count func(o fyne.CanvasObject) int

@@ -76,6 +76,24 @@ func rigOn(t *testing.T, desk *app.Desk) *rig {
 	return r
 }
 
+// seededRig is a rig on a desk of its own seeded with n applications.
+func seededRig(t *testing.T, n int) *rig {
+	t.Helper()
+	seed := t.TempDir()
+	fx, err := testdesk.Seed(context.Background(), seed, n, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	desk, err := app.Open(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { desk.Close() })
+	r := rigOn(t, desk)
+	r.fx = fx
+	return r
+}
+
 func copyDir(from, to string) error {
 	return filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

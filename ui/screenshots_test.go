@@ -16,7 +16,6 @@ import (
 	"titledesk/app"
 	"titledesk/data"
 	"titledesk/demo"
-	"titledesk/internal/testdesk"
 	"titledesk/internal/testworld"
 )
 
@@ -80,19 +79,9 @@ func (r *rig) recordStyles() {
 }
 
 func clerkShots(t *testing.T, dir string) {
-	seed := t.TempDir()
-	fx, err := testdesk.Seed(context.Background(), seed, 2400, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	desk, err := app.Open(seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer desk.Close()
-	r := rigOn(t, desk)
+	r := seededRig(t, 2400)
 	r.recordStyles()
-	r.fx = fx
+	fx, desk := r.fx, r.ws.Desk
 	r.shot(dir, "login")
 	r.login()
 	r.shot(dir, "workbench")
