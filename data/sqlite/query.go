@@ -27,7 +27,7 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
 		// A number prefix may match anything from one application to all
 		// of them; a look at its own index (stopping past SearchCap) says
-		// which plan fits. Names go through the index of names by status.
+		// which plan fits. Names go through the status index, which holds them.
 		sp := searchOf(f.Search, f.Statuses)
 		dense := false
 		if sp.numeric {
