@@ -16,12 +16,12 @@ type ImageFile struct {
 }
 
 // proofFolders are where a counter PC keeps the pictures it just received,
-// under the user's home: downloads, the desktop and pictures by their
-// English and Chinese names, and the month folders of files received in
-// WeChat for Windows.
+// under the user's home: downloads, the desktop and pictures (Windows names
+// them in English on disk, a Chinese Linux desktop in Chinese), and the month
+// folders of files received in WeChat for Windows, 3.x and 4.x.
 var proofFolders = []string{
 	"Downloads", "下载", "Desktop", "桌面", "Pictures", "图片", "Pictures/Screenshots",
-	"Documents/WeChat Files/*/FileStorage/File/*", "文档/WeChat Files/*/FileStorage/File/*",
+	"Documents/WeChat Files/*/FileStorage/File/*", "Documents/xwechat_files/*/msg/file/*",
 }
 
 // imageExtensions are the formats RecordPayment accepts as a proof.

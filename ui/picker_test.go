@@ -18,8 +18,8 @@ import (
 )
 
 // TestPaymentProofPicker: 选择文件… lists the pictures the PC received last,
-// newest first, from downloads, the desktop and WeChat's folders (not other
-// files); a damaged picture is refused at 登记 with a message and nothing
+// newest first, from downloads, the desktop and WeChat 3's and 4's folders
+// (not other files); a damaged picture is refused at 登记 with a message and nothing
 // recorded; a typed path picks too, and the payment then carries the proof.
 func TestPaymentProofPicker(t *testing.T) {
 	r := newRig(t)
@@ -37,6 +37,7 @@ func TestPaymentProofPicker(t *testing.T) {
 		{"Downloads/回执照片.png", good.Bytes(), 3 * time.Hour},
 		{"桌面/微信截图.png", good.Bytes(), 2 * time.Hour},
 		{"Documents/WeChat Files/wxid_a1/FileStorage/File/2026-11/转账记录.png", good.Bytes(), time.Hour},
+		{"Documents/xwechat_files/wxid_a1_9f3c/msg/file/2026-11/付款凭证.png", good.Bytes(), 90 * time.Minute},
 		{"Downloads/损坏.png", []byte("not a picture"), time.Minute},
 		{"Downloads/说明.txt", []byte("text"), 0},
 	}
@@ -63,7 +64,7 @@ func TestPaymentProofPicker(t *testing.T) {
 			listed = append(listed, name)
 		}
 	}
-	if want := []string{"损坏.png", "转账记录.png", "微信截图.png", "回执照片.png"}; !slices.Equal(listed, want) {
+	if want := []string{"损坏.png", "转账记录.png", "付款凭证.png", "微信截图.png", "回执照片.png"}; !slices.Equal(listed, want) {
 		t.Fatalf("picker lists %q, want %q", listed, want)
 	}
 	find(r, func(l *widget.List) bool { return l != r.ws.shell.nav }).Select(0)
