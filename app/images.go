@@ -1,6 +1,7 @@
 package app
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -34,16 +35,21 @@ var imageExtensions = []string{".jpg", ".jpeg", ".png"}
 func RecentImages(home string, limit int) []ImageFile {
 	var out []ImageFile
 	seen := map[string]bool{}
+	// Globbed below home, not with it: a home folder's name may hold a
+	// glob's special characters, which Windows paths cannot escape.
+	homeFS := os.DirFS(home)
 	for _, pattern := range proofFolders {
-		dirs, _ := filepath.Glob(filepath.Join(home, filepath.FromSlash(pattern)))
+		dirs, _ := fs.Glob(homeFS, pattern)
 		for _, dir := range dirs {
-			entries, err := os.ReadDir(dir)
+			entries, err := os.ReadDir(filepath.Join(home, filepath.FromSlash(dir)))
 			if err != nil {
 				continue
 			}
 			for _, e := range entries {
-				path := filepath.Join(dir, e.Name())
-				if seen[path] || !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") ||
+				path := filepath.Join(home, filepath.FromSlash(dir), e.Name())
+				// Any file but a folder: Windows reports a OneDrive picture
+				// kept online only as irregular.
+				if seen[path] || e.IsDir() || strings.HasPrefix(e.Name(), ".") ||
 					!slices.Contains(imageExtensions, strings.ToLower(filepath.Ext(e.Name()))) {
 					continue
 				}

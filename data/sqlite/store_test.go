@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -417,5 +418,68 @@ func TestVerifyPinpointsTampering(t *testing.T) {
 	}
 	if brk, _ := s.VerifyAudit(ctx); brk == nil || brk.Seq != 5 {
 		t.Errorf("deleted event: Verify = %v", brk)
+	}
+}
+
+// TestSearchWithFiltersMatchesScan: every search (name, number prefix, none
+// found) under every mix of statuses, point, level, submission dates and
+// offset gives the page and total a scan of the applications gives; names
+// are searched within the statuses asked for (searchOf), so the arguments
+// of the status list and the search must line up with their placeholders.
+func TestSearchWithFiltersMatchesScan(t *testing.T) {
+	s, _ := openTest(t)
+	r := rand.New(rand.NewPCG(7, 8))
+	apps := make([]*data.Application, 3000)
+	for i := range apps {
+		apps[i] = genApplication(r, i)
+	}
+	if err := s.SaveApplications(ctx, apps); err != nil {
+		t.Fatal(err)
+	}
+	from, to := t0.AddDate(0, -6, 0), t0.AddDate(0, -1, 0)
+	matches := func(a *data.Application, f data.ApplicationFilter) bool {
+		q := data.Normalize(f.Search)
+		found := strings.Contains(a.Name, f.Search)
+		if isNumberLike(q) {
+			found = strings.HasPrefix(a.No, q) || strings.HasPrefix(a.IDNumber, q)
+		}
+		return found && (len(f.Statuses) == 0 || slices.Contains(f.Statuses, a.Status)) &&
+			(f.LiaisonPointID == "" || a.LiaisonPointID == f.LiaisonPointID) && (f.Level == "" || a.Level == f.Level) &&
+			(f.SubmittedFrom.IsZero() || !a.SubmittedAt.Before(data.Midnight(f.SubmittedFrom))) &&
+			(f.SubmittedTo.IsZero() || a.SubmittedAt.Before(data.Midnight(f.SubmittedTo).AddDate(0, 0, 1)))
+	}
+	for _, search := range []string{"张", "王芳", "2026000", "20260012", "zz"} {
+		for _, statuses := range [][]data.Status{nil, {data.StatusLiaisonReview}, {data.StatusAwaitingPaper, data.StatusPaperDeficient}} {
+			for _, point := range []string{"", "lp03"} {
+				for _, level := range []string{"", "中级"} {
+					for _, dated := range []bool{false, true} {
+						for _, offset := range []int{0, 3} {
+							f := data.ApplicationFilter{Search: search, Statuses: statuses, LiaisonPointID: point, Level: level, Offset: offset, Limit: 5}
+							if dated {
+								f.SubmittedFrom, f.SubmittedTo = from, to
+							}
+							want := 0
+							for _, a := range apps {
+								if matches(a, f) {
+									want++
+								}
+							}
+							page, total, err := s.FindApplications(ctx, f)
+							if err != nil {
+								t.Fatalf("%+v: %v", f, err)
+							}
+							if (total != want && (want <= data.SearchCap || total != data.SearchCap+1)) || len(page) != min(max(want-offset, 0), 5) {
+								t.Errorf("%q %v point %q level %q dated %v offset %d: total %d, %d on the page; want %d", search, statuses, point, level, dated, offset, total, len(page), want)
+							}
+							for _, a := range page {
+								if full, _ := s.Application(ctx, a.ID); full == nil || !matches(full, f) {
+									t.Errorf("%q %v: %s does not match", search, statuses, a.No)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
 	}
 }
