@@ -3,6 +3,7 @@ package app
 import (
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,11 +19,16 @@ type ImageFile struct {
 
 // proofFolders are where a counter PC keeps the pictures it just received,
 // under the user's home: downloads, the desktop and pictures (Windows names
-// them in English on disk, a Chinese Linux desktop in Chinese), and the month
-// folders of files received in WeChat for Windows, 3.x and 4.x.
-var proofFolders = []string{
-	"Downloads", "下载", "Desktop", "桌面", "Pictures", "图片", "Pictures/Screenshots",
-	"Documents/WeChat Files/*/FileStorage/File/*", "Documents/xwechat_files/*/msg/file/*",
+// them in English on disk, also when OneDrive keeps them, and a Chinese Linux
+// desktop in Chinese), and the month folders of files received in WeChat for
+// Windows, 3.x and 4.x, of which only the newest few are read.
+var proofFolders = []struct {
+	pattern string
+	newest  int // read only the last so many matches in name order; 0 is all
+}{
+	{"Downloads", 0}, {"下载", 0}, {"Desktop", 0}, {"桌面", 0}, {"Pictures", 0}, {"图片", 0}, {"Pictures/Screenshots", 0},
+	{"OneDrive/Desktop", 0}, {"OneDrive/桌面", 0}, {"OneDrive/Pictures", 0}, {"OneDrive/图片", 0},
+	{"Documents/WeChat Files/*/FileStorage/File/*", 3}, {"Documents/xwechat_files/*/msg/file/*", 3},
 }
 
 // imageExtensions are the formats RecordPayment accepts as a proof.
@@ -38,24 +44,29 @@ func RecentImages(home string, limit int) []ImageFile {
 	// Globbed below home, not with it: a home folder's name may hold a
 	// glob's special characters, which Windows paths cannot escape.
 	homeFS := os.DirFS(home)
-	for _, pattern := range proofFolders {
-		dirs, _ := fs.Glob(homeFS, pattern)
+	for _, folder := range proofFolders {
+		dirs, _ := fs.Glob(homeFS, folder.pattern)
+		if folder.newest > 0 {
+			// Month folders are named 2026-11, under one folder per account.
+			slices.SortStableFunc(dirs, func(a, b string) int { return strings.Compare(path.Base(a), path.Base(b)) })
+			dirs = dirs[max(len(dirs)-folder.newest, 0):]
+		}
 		for _, dir := range dirs {
 			entries, err := os.ReadDir(filepath.Join(home, filepath.FromSlash(dir)))
 			if err != nil {
 				continue
 			}
 			for _, e := range entries {
-				path := filepath.Join(home, filepath.FromSlash(dir), e.Name())
+				file := filepath.Join(home, filepath.FromSlash(dir), e.Name())
 				// Any file but a folder: Windows reports a OneDrive picture
 				// kept online only as irregular.
-				if seen[path] || e.IsDir() || strings.HasPrefix(e.Name(), ".") ||
+				if seen[file] || e.IsDir() || strings.HasPrefix(e.Name(), ".") ||
 					!slices.Contains(imageExtensions, strings.ToLower(filepath.Ext(e.Name()))) {
 					continue
 				}
-				seen[path] = true
+				seen[file] = true
 				if info, err := e.Info(); err == nil {
-					out = append(out, ImageFile{Path: path, Modified: info.ModTime()})
+					out = append(out, ImageFile{Path: file, Modified: info.ModTime()})
 				}
 			}
 		}

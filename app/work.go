@@ -30,7 +30,8 @@ func (d *Desk) env(ctx context.Context) (data.Env, error) {
 	return data.Env{Now: d.Now(), Calendar: cal}, nil
 }
 
-// View loads one application with the overlay of pending commands.
+// View loads one application as this desk shows it, with the commands that
+// wait for the server or that it refused.
 func (d *Desk) View(ctx context.Context, id string) (*View, error) {
 	base, err := d.Store.Application(ctx, id)
 	if err != nil {
@@ -40,23 +41,15 @@ func (d *Desk) View(ctx context.Context, id string) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
-	env, err := d.env(ctx)
-	if err != nil {
-		return nil, err
-	}
+	// The stored application already shows this desk's commands (see
+	// sqlite's server_snapshots); the entries say which wait for the server.
 	v := &View{Application: *base}
 	for _, e := range entries {
 		switch e.State {
 		case data.StateRejected, data.StateConflict:
 			v.Refused = append(v.Refused, e)
-			continue
 		case sqlite.StatePending:
 			v.Pending = append(v.Pending, e)
-		}
-		// Pending commands, and applied ones the snapshot does not show yet.
-		env.Now = e.At
-		if out, err := data.Apply(&v.Application, e.Command, env); err == nil {
-			v.Application = out.Application
 		}
 	}
 	if a, err := d.actor(); err == nil {
@@ -82,10 +75,11 @@ func (d *Desk) Do(ctx context.Context, cmd data.Command) (*View, error) {
 		return nil, err
 	}
 	cmd.ID, cmd.Actor, cmd.ExpectedVersion = uuid.NewString(), actor, v.Version
-	if _, err := data.Apply(&v.Application, cmd, env); err != nil {
+	out, err := data.Apply(&v.Application, cmd, env)
+	if err != nil {
 		return nil, err
 	}
-	if _, err := d.Store.Enqueue(ctx, cmd, env.Now); err != nil {
+	if _, err := d.Store.Enqueue(ctx, cmd, env.Now, &out.Application); err != nil {
 		return nil, err
 	}
 	if s := d.Syncer(); s != nil {

@@ -63,8 +63,9 @@ func (d *detailView) openCertify() {
 }
 
 // certifyTask is 发证: the paid applications waiting for a certificate,
-// and the 证书登记簿 of those certified, searchable and exported.
-func (s *Shell) certifyTask() fyne.CanvasObject {
+// and the 证书登记簿 of those certified, searchable and exported. Back from
+// a certificate, both show where things stand now.
+func (s *Shell) certifyTask() screen {
 	queue := newQueueView(s, *app.QueueOf(data.RoleBureau, "发证"), roleColumns[data.RoleBureau])
 	reg := newQueueView(s, app.Register, registerColumns(s))
 	export := func(ext string) func() {
@@ -73,7 +74,8 @@ func (s *Shell) certifyTask() fyne.CanvasObject {
 		}
 	}
 	bar := container.NewHBox(s.ws.button("导出 Excel", export(".xlsx")), s.ws.button("导出 CSV", export(".csv")))
-	return s.ws.tabs(tab{"待发证", queue.object()}, tab{"证书登记簿", container.NewBorder(nil, bar, nil, nil, reg.object())})
+	return screen{obj: s.ws.tabs(tab{"待发证", queue.object()}, tab{"证书登记簿", container.NewBorder(nil, bar, nil, nil, reg.object())}),
+		refreshOnTop: func() { queue.reload(); reg.reload() }}
 }
 
 // registerColumns show app.RegisterRow, made once per row as it scrolls

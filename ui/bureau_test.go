@@ -123,6 +123,12 @@ func TestSecondReviewPassRejectAndCertify(t *testing.T) {
 	r.key(fyne.KeyReturn)
 	r.mustShow("已发证，证书编号 粤职证字 2026-000123")
 	r.key(fyne.KeyEscape)
+	// Back on 发证, the application has left 待发证 for the register.
+	if r.shows(paid[0].No) {
+		t.Errorf("待发证 still lists %s after its certificate:\n%s", paid[0].No, strings.Join(r.texts(), "\n"))
+	}
+	find(r, func(*tabs) bool { return true }).Select(1)
+	r.mustShow(paid[0].No)
 	r.openFromQueue("发证", paid[1].No)
 	r.tap("发证")
 	r.key(fyne.KeyReturn)

@@ -313,3 +313,39 @@ func TestQueueTableBuildsOnlyVisibleRows(t *testing.T) {
 		t.Errorf("初审 searched drawn with %d separators", n)
 	}
 }
+
+// TestQueuesShowOwnCommandsAtOnce: offline, a passed application leaves
+// 初审 and the 工作台's count at once, and an accepted one is in 待缴费,
+// before any sync.
+func TestQueuesShowOwnCommandsAtOnce(t *testing.T) {
+	r := newRig(t)
+	r.login()
+	count := func(task string) string {
+		r.ws.shell.Task("工作台")
+		for _, s := range r.texts() {
+			if n, ok := strings.CutPrefix(s, task+"\n"); ok {
+				return n
+			}
+		}
+		t.Fatalf("工作台 has no %s", task)
+		return ""
+	}
+	before := count("初审")
+	a := r.fx.Apps[data.StatusLiaisonReview][0]
+	r.openFromQueue("初审", a.No)
+	r.tap("初审通过")
+	if after := count("初审"); after == before {
+		t.Errorf("工作台 still counts %s in 初审", after)
+	}
+	r.ws.shell.Task("初审")
+	search := find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") })
+	search.SetText(a.No)
+	r.mustShow("共 0 条")
+
+	p := r.fx.Apps[data.StatusAwaitingPaper][0]
+	r.scan(p.FormSeal)
+	r.tap("全部一致")
+	r.key(fyne.KeyReturn)
+	r.openFromQueue("待缴费", p.No)
+	r.mustShow("登记缴费")
+}

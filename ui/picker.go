@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -17,21 +19,29 @@ import (
 const recentImagesShown = 200
 
 // pickImage lets the clerk choose a picture this PC received: the newest in
-// its downloads, desktop, pictures and WeChat folders, or any path typed or
-// pasted. A tap or Enter picks; Esc goes back without one.
+// its downloads, desktop, pictures and WeChat folders (looked up in the
+// background: a folder on a slow disk must not freeze the screen), or any
+// path typed or pasted. A tap or Enter picks; Esc goes back without one.
 func (s *Shell) pickImage(heading string, picked func(path string)) {
 	ws := s.ws
 	home := ws.cfg.Home
 	if home == "" {
 		home, _ = os.UserHomeDir()
 	}
-	images := app.RecentImages(home, recentImagesShown)
+	var images []app.ImageFile
 	path := ws.newEntry("或输入、粘贴文件路径，回车")
-	errl := errorText()
-	choose := func(p string) {
-		p = strings.Trim(strings.TrimSpace(p), `"`)
-		if info, err := os.Stat(p); err != nil || info.IsDir() {
-			showError(errl, data.Errorf(data.EINVALID, "找不到文件“%s”", p))
+	errl, note := errorText(), widget.NewLabel("正在查找最近收到的图片…")
+	choose := func(typed string) {
+		p, err := pickedPath(typed)
+		if err == nil {
+			var info os.FileInfo
+			if info, err = os.Stat(p); err != nil || info.IsDir() {
+				err = data.Errorf(data.EINVALID, "找不到文件“%s”", p)
+			}
+		}
+		if err != nil {
+			showError(errl, err)
+			ws.Win.Canvas().Focus(path)
 			return
 		}
 		s.pop()
@@ -50,14 +60,43 @@ func (s *Shell) pickImage(heading string, picked func(path string)) {
 		})
 	list.OnSelected = func(i widget.ListItemID) {
 		ws.touch()
+		// Unselected at once: a picture that cannot be used is tapped again
+		// after the message, and the keys go back to the window.
+		list.Unselect(i)
 		choose(images[i].Path)
 	}
-	note := "最近收到的图片（下载、桌面、图片和微信文件夹），新的在前："
-	if len(images) == 0 {
-		note = "下载、桌面、图片和微信文件夹里没有图片；请输入文件路径。"
-	}
 	head := container.NewVBox(container.NewBorder(nil, nil, ws.button("← 返回（Esc）", s.pop), nil, title(heading)),
-		path, errl, widget.NewLabel(note))
+		path, errl, note)
 	s.push(screen{obj: container.NewBorder(head, nil, nil, nil, list), enter: func() { choose(path.Text) }})
 	ws.Win.Canvas().Focus(path)
+	ws.async(func() {
+		found := app.RecentImages(home, recentImagesShown)
+		fyne.Do(func() {
+			images = found
+			note.SetText("最近收到的图片（下载、桌面、图片和微信文件夹），新的在前：")
+			if len(images) == 0 {
+				note.SetText("下载、桌面、图片和微信文件夹里没有图片；请输入文件路径。")
+			}
+			list.Refresh()
+		})
+	})
+}
+
+// pickedPath is the file a clerk typed or pasted: as Explorer's 复制文件地址
+// quotes it, or as a file:// address a browser or chat gives.
+func pickedPath(typed string) (string, error) {
+	p := strings.Trim(strings.TrimSpace(typed), `"`)
+	if u, err := url.Parse(p); err == nil && u.Scheme == "file" {
+		p = filepath.FromSlash(u.Path)
+		if runtime.GOOS == "windows" {
+			p = strings.TrimPrefix(p, `\`) // \C:\Users\… from file:///C:/Users/…
+		}
+	}
+	switch {
+	case p == "":
+		return "", data.Errorf(data.EINVALID, "请输入文件路径，或在下面选一张图片")
+	case !filepath.IsAbs(p):
+		return "", data.Errorf(data.EINVALID, "请输入完整的文件路径（从盘符或 / 开始），“%s”不是", p)
+	}
+	return p, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	"image/png"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -93,5 +94,22 @@ func TestPaymentProofPicker(t *testing.T) {
 	cmds := r.pending()
 	if p := cmds[len(cmds)-1].Payment; p == nil || p.ProofSHA256 == "" {
 		t.Errorf("payment command carries no proof: %+v", p)
+	}
+}
+
+// TestPickedPath: what a clerk may paste into the picker's path box.
+func TestPickedPath(t *testing.T) {
+	abs := filepath.Join(t.TempDir(), "回执 1.png")
+	for _, c := range []struct{ typed, want, err string }{
+		{abs, abs, ""},
+		{` "` + abs + `" `, abs, ""}, // Explorer's 复制文件地址 quotes the path
+		{(&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String(), abs, ""},
+		{"", "", "请输入文件路径"},
+		{"回执.png", "", "请输入完整的文件路径"},
+	} {
+		got, err := pickedPath(c.typed)
+		if got != c.want || (err == nil) != (c.err == "") || (err != nil && !strings.Contains(data.ErrorMessage(err), c.err)) {
+			t.Errorf("%q: %q, %v; want %q, %q", c.typed, got, err, c.want, c.err)
+		}
 	}
 }

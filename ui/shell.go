@@ -63,7 +63,7 @@ var tasks = map[data.Role][]task{
 	},
 	data.RoleBureau: {
 		queueTask("复审"),
-		{"发证", plain((*Shell).certifyTask)},
+		{"发证", (*Shell).certifyTask},
 		{"统计", plain((*Shell).statistics)},
 		{"同步", plain((*Shell).syncScreen)},
 		{"设置", plain((*Shell).settings)},
@@ -273,8 +273,6 @@ func (ws *Workstation) printShortcut() {
 		s.top().print()
 	}
 }
-
-// title is a screen's heading.
 
 // pointName names a liaison point; the list is small and loaded once.
 func (s *Shell) pointName(id string) string {

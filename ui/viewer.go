@@ -38,6 +38,10 @@ type scanViewer struct {
 	scroll  *container.Scroll
 	caption *widget.Label
 	loading int // generation, so a slow decode of an earlier page is dropped
+	// busy is a decode running; again, one asked for meanwhile: decodes run
+	// one at a time and the latest wish wins, so quick zoom clicks on a
+	// photo do not decode it several times over at once.
+	busy, again bool
 	// OnShown is called on the UI goroutine when a scan is drawn (tests).
 	OnShown func()
 	obj     fyne.CanvasObject
@@ -79,6 +83,11 @@ func (sv *scanViewer) show(i int) {
 // decode loads the scan shown at the size it is drawn at.
 func (sv *scanViewer) decode() {
 	sv.loading++
+	if sv.busy {
+		sv.again = true
+		return
+	}
+	sv.busy = true
 	a := sv.scans[sv.i]
 	gen, turns, side, path := sv.loading, sv.turns, sv.drawnSide(), sv.ws.Desk.Blobs().Path(a.SHA256)
 	sv.ws.async(func() {
@@ -92,6 +101,12 @@ func (sv *scanViewer) decode() {
 			img = rotate(shrink(img, side), turns)
 		}
 		fyne.Do(func() {
+			sv.busy = false
+			if sv.again {
+				sv.again = false
+				sv.decode()
+				return
+			}
 			if gen != sv.loading {
 				return
 			}
@@ -149,11 +164,11 @@ func (sv *scanViewer) effectiveZoom() float32 {
 // setZoom draws the scan z times its size (0 fits it), and decodes it again
 // when the one held is too coarse or much finer than that.
 func (sv *scanViewer) setZoom(z float32) {
+	if sv.decoded == nil {
+		return // still loading (or unreadable): nothing to size yet
+	}
 	sv.zoom = min(z, 4)
 	sv.layout()
-	if sv.decoded == nil {
-		return
-	}
 	have, want := sv.decoded.Bounds().Size(), sv.drawnSide()
 	long := max(have.X, have.Y)
 	if min(want, max(sv.source.X, sv.source.Y)) > long*11/10 || want < long/2 {

@@ -70,14 +70,29 @@ type OutboxEntry struct {
 // StatePending is an outbox entry the server has not answered yet.
 const StatePending = "pending"
 
-// Enqueue keeps a clerk's command with the next seq of this device.
-func (s *Store) Enqueue(ctx context.Context, cmd data.Command, at time.Time) (int64, error) {
+// Enqueue keeps a clerk's command with the next seq of this device and,
+// in the same transaction, the application as the command left it (nil
+// leaves the stored one alone). The server's snapshot is set aside first,
+// if it is not already (see server_snapshots).
+func (s *Store) Enqueue(ctx context.Context, cmd data.Command, at time.Time, after *data.Application) (int64, error) {
 	body, err := json.Marshal(cmd)
 	if err != nil {
 		return 0, err
 	}
 	var seq int64
 	err = s.inWrite(ctx, func(tx *sql.Tx) error {
+		if after != nil {
+			stored, err := findApplication(ctx, tx, `id = ?`, after.ID)
+			if err != nil {
+				return err
+			}
+			if err := keepSnapshot(ctx, tx, stored, false); err != nil {
+				return err
+			}
+			if err := saveApplication(ctx, tx, after, stored); err != nil {
+				return err
+			}
+		}
 		if seq, err = nextCounter(ctx, tx, "outbox_seq"); err != nil {
 			return err
 		}
@@ -86,6 +101,72 @@ func (s *Store) Enqueue(ctx context.Context, cmd data.Command, at time.Time) (in
 		return err
 	})
 	return seq, err
+}
+
+// keepSnapshot sets a server snapshot aside; replace says whether it takes
+// the place of one already kept (a pulled snapshot does, the stored
+// application a command is about to change does not: it may already carry
+// earlier commands).
+func keepSnapshot(ctx context.Context, tx *sql.Tx, a *data.Application, replace bool) error {
+	body, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	verb := "INSERT OR IGNORE"
+	if replace {
+		verb = "INSERT OR REPLACE"
+	}
+	_, err = exec(ctx, tx, verb+` INTO server_snapshots (application_id, version, body) VALUES (?, ?, ?)`, a.ID, a.Version, string(body))
+	return err
+}
+
+// relay stores application id as its kept server snapshot with this desk's
+// unanswered commands laid on it, and the commands the server applied that
+// the snapshot does not show yet; with none left, the snapshot alone, no
+// longer kept aside. Commands that no longer apply (the server's state moved
+// on) are left out, as the server will answer them.
+func (s *Store) relay(ctx context.Context, tx *sql.Tx, id string) error {
+	var body string
+	err := queryRow(ctx, tx, `SELECT body FROM server_snapshots WHERE application_id = ?`, id).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var a data.Application
+	if err := json.Unmarshal([]byte(body), &a); err != nil {
+		return err
+	}
+	rows, err := query(ctx, tx, `SELECT `+outboxColumns+` FROM outbox WHERE application_id = ? AND state IN ('pending', 'applied')
+		AND (state = 'pending' OR version > ?) ORDER BY seq`, id, a.Version)
+	if err != nil {
+		return err
+	}
+	entries, err := scanOutbox(rows)
+	if err != nil {
+		return err
+	}
+	if len(entries) > 0 {
+		cal, err := s.calendarTx(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if out, err := data.Apply(&a, e.Command, data.Env{Now: e.At, Calendar: cal}); err == nil {
+				a = out.Application
+			}
+		}
+	} else if _, err := exec(ctx, tx, `DELETE FROM server_snapshots WHERE application_id = ?`, id); err != nil {
+		return err
+	}
+	stored, err := findApplication(ctx, tx, `id = ?`, id)
+	if data.ErrorCode(err) == data.ENOTFOUND {
+		stored = nil // moved away and back: written whole
+	} else if err != nil {
+		return err
+	}
+	return saveApplication(ctx, tx, &a, stored)
 }
 
 const outboxColumns = `seq, at, command, state, code, message, version`
@@ -145,13 +226,26 @@ func (s *Store) ToPush(ctx context.Context, limit int) ([]data.PushedCommand, er
 
 // RecordResults stores the server's outcomes and its acknowledged seq.
 // Applied entries stay (laid over the snapshot) until a pulled snapshot
-// reaches their version; see trimApplied.
+// reaches their version; see trimApplied. An application one of whose
+// commands was refused is shown again without it (relay).
 func (s *Store) RecordResults(ctx context.Context, results []data.CommandResult, acked int64) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		touched := map[string]bool{}
 		for _, r := range results {
-			if _, err := exec(ctx, tx, `UPDATE outbox SET state = ?, code = ?, message = ?, version = ? WHERE seq = ? AND state = 'pending'`,
-				r.State, r.Code, r.Message, r.Version, r.Seq); err != nil {
+			var id string
+			err := queryRow(ctx, tx, `UPDATE outbox SET state = ?, code = ?, message = ?, version = ? WHERE seq = ? AND state = 'pending'
+				RETURNING application_id`, r.State, r.Code, r.Message, r.Version, r.Seq).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // answered before: a replayed batch
+			}
+			if err != nil {
 				return err
+			}
+			if r.State != data.StateApplied && !touched[id] {
+				touched[id] = true
+				if err := s.relay(ctx, tx, id); err != nil {
+					return err
+				}
 			}
 		}
 		if _, err := exec(ctx, tx, `UPDATE identity SET acked_seq = max(acked_seq, ?)`, acked); err != nil {
@@ -164,10 +258,12 @@ func (s *Store) RecordResults(ctx context.Context, results []data.CommandResult,
 // trimApplied drops applied entries whose effect the local snapshot
 // already shows.
 func trimApplied(ctx context.Context, tx *sql.Tx) error {
-	// An application moved to another point is gone from here: nothing
-	// will show its applied commands any more.
-	_, err := exec(ctx, tx, `DELETE FROM outbox WHERE state = 'applied'
-		AND version <= coalesce((SELECT version FROM applications WHERE applications.id = outbox.application_id), version)`)
+	// The server's snapshot is the kept one if there is one. An application
+	// moved to another point is gone from here: nothing will show its
+	// applied commands any more.
+	_, err := exec(ctx, tx, `DELETE FROM outbox WHERE state = 'applied' AND version <= coalesce(
+		(SELECT version FROM server_snapshots WHERE application_id = outbox.application_id),
+		(SELECT version FROM applications WHERE applications.id = outbox.application_id), version)`)
 	return err
 }
 
@@ -200,7 +296,7 @@ func (s *Store) SyncCursor(ctx context.Context) (int64, error) {
 func (s *Store) ApplyChanges(ctx context.Context, changes []data.Change, cursor int64) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
 		for _, c := range changes {
-			if err := applyChange(ctx, tx, c); err != nil {
+			if err := s.applyChange(ctx, tx, c); err != nil {
 				return fmt.Errorf("change %d (%s %s): %w", c.Seq, c.Kind, c.ID, err)
 			}
 		}
@@ -211,14 +307,26 @@ func (s *Store) ApplyChanges(ctx context.Context, changes []data.Change, cursor 
 	})
 }
 
-func applyChange(ctx context.Context, tx *sql.Tx, c data.Change) error {
+func (s *Store) applyChange(ctx context.Context, tx *sql.Tx, c data.Change) error {
 	switch c.Kind {
 	case data.ChangeApplication:
 		var a data.Application
 		if err := json.Unmarshal(c.Data, &a); err != nil {
 			return err
 		}
-		return saveApplication(ctx, tx, &a, nil)
+		// With commands of this desk still to show, the pulled snapshot is
+		// kept aside and they are laid on it.
+		var kept int
+		if err := queryRow(ctx, tx, `SELECT count(*) FROM server_snapshots WHERE application_id = ?`, a.ID).Scan(&kept); err != nil {
+			return err
+		}
+		if kept == 0 {
+			return saveApplication(ctx, tx, &a, nil)
+		}
+		if err := keepSnapshot(ctx, tx, &a, true); err != nil {
+			return err
+		}
+		return s.relay(ctx, tx, a.ID)
 	case data.ChangeClerk:
 		var v data.Clerk
 		if err := json.Unmarshal(c.Data, &v); err != nil {
@@ -255,6 +363,9 @@ func applyChange(ctx context.Context, tx *sql.Tx, c data.Change) error {
 			return err
 		}
 		// Pulls run in seq order: if it came back later, its snapshot follows.
+		if _, err := exec(ctx, tx, `DELETE FROM server_snapshots WHERE application_id = ?`, appID); err != nil {
+			return err
+		}
 		_, err := exec(ctx, tx, `DELETE FROM applications WHERE id = ?`, appID)
 		return err
 	case data.ChangeDeviceKey:

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
@@ -482,4 +483,108 @@ func TestSearchWithFiltersMatchesScan(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestLocalCommandsShowAtOnce: on a workstation a command changes the stored
+// application with its outbox row, so queues find it under its new status
+// at once; a pulled snapshot gets the unanswered commands laid on again,
+// those that still apply; a refused command is taken back off; and once all
+// are answered and pulled, the stored application is the server's snapshot.
+func TestLocalCommandsShowAtOnce(t *testing.T) {
+	s, _ := openTest(t)
+	r := rand.New(rand.NewPCG(9, 10))
+	a, b := genApplication(r, 1), genApplication(r, 2)
+	for _, x := range []*data.Application{a, b} {
+		x.Status, x.LiaisonPointID, x.Version = data.StatusLiaisonReview, "lp1", 3
+	}
+	if err := s.ApplyChanges(ctx, []data.Change{change(t, a, 1), change(t, b, 2)}, 2); err != nil {
+		t.Fatal(err)
+	}
+	env := data.Env{Now: t0, Calendar: data.DefaultCalendar()}
+	do := func(x *data.Application, id string) int64 {
+		t.Helper()
+		stored, _ := s.Application(ctx, x.ID)
+		cmd := data.Command{ID: id, Action: data.ActionLiaisonPass, ApplicationID: x.ID, ExpectedVersion: stored.Version, Actor: clerk}
+		out, err := data.Apply(stored, cmd, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seq, err := s.Enqueue(ctx, cmd, t0, &out.Application)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return seq
+	}
+	in := func(st data.Status) []string {
+		t.Helper()
+		rows, _, err := s.FindApplications(ctx, data.ApplicationFilter{Statuses: []data.Status{st}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, x := range rows {
+			ids = append(ids, x.ID)
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	seqA, seqB := do(a, "cmd-a"), do(b, "cmd-b")
+	if got := in(data.StatusBureauReview); !slices.Equal(got, []string{a.ID, b.ID}) || len(in(data.StatusLiaisonReview)) != 0 {
+		t.Fatalf("after two passes: bureau queue %v, first review %v", got, in(data.StatusLiaisonReview))
+	}
+
+	// A pull brings b's snapshot again, unchanged: the pass stays laid on.
+	// Then a newer one of a: someone acted first, so a's pass, issued
+	// against version 3, no longer applies; the server will say so.
+	if err := s.ApplyChanges(ctx, []data.Change{change(t, b, 3)}, 3); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Application(ctx, b.ID); got.Status != data.StatusBureauReview {
+		t.Errorf("same snapshot, pass laid on again: %s", got.Status)
+	}
+	a2 := *a
+	a2.Version, a2.UnitName = 4, "东莞市新单位"
+	if err := s.ApplyChanges(ctx, []data.Change{change(t, &a2, 4)}, 4); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Application(ctx, a.ID); got.Status != data.StatusLiaisonReview || got.UnitName != "东莞市新单位" {
+		t.Errorf("newer snapshot, stale pass left off: %s %s", got.Status, got.UnitName)
+	}
+
+	// The server refuses a's pass and applies b's.
+	if err := s.RecordResults(ctx, []data.CommandResult{
+		{Seq: seqA, CommandID: "cmd-a", State: data.StateConflict, Code: data.ECONFLICT, Message: "已被他人处理"},
+		{Seq: seqB, CommandID: "cmd-b", State: data.StateApplied, Version: 4},
+	}, seqB); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Application(ctx, a.ID); got.Status != data.StatusLiaisonReview || got.Version != 4 {
+		t.Errorf("refused pass taken back: %s v%d", got.Status, got.Version)
+	}
+	if got, _ := s.Application(ctx, b.ID); got.Status != data.StatusBureauReview {
+		t.Errorf("applied pass kept before the pull: %s", got.Status)
+	}
+	// The pull brings b as the server applied the pass: nothing is kept aside.
+	b2 := *b
+	b2.Version, b2.Status = 4, data.StatusBureauReview
+	if err := s.ApplyChanges(ctx, []data.Change{change(t, &b2, 5)}, 5); err != nil {
+		t.Fatal(err)
+	}
+	var kept int
+	if err := s.read.QueryRow(`SELECT count(*) FROM server_snapshots`).Scan(&kept); err != nil || kept != 0 {
+		t.Errorf("snapshots still kept after every command was answered and pulled: %d (%v)", kept, err)
+	}
+	if got := in(data.StatusBureauReview); !slices.Equal(got, []string{b.ID}) {
+		t.Errorf("bureau queue after sync: %v", got)
+	}
+}
+
+// change is a pulled snapshot of a.
+func change(t *testing.T, a *data.Application, seq int64) data.Change {
+	t.Helper()
+	body, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data.Change{Seq: seq, Kind: data.ChangeApplication, ID: a.ID, Data: body}
 }
