@@ -41,8 +41,8 @@ func (ws *Workstation) showEnroll() {
 	head.Alignment = fyne.TextAlignCenter
 	about := widget.NewLabel("请向市局系统管理员索取一次性注册码和服务器证书指纹。注册后，本机同步本联络点的申请与经办人账号，断网时也能办理。")
 	about.Wrapping = fyne.TextWrapWord
-	fields := form(formRow{"服务器地址", s.server}, formRow{"注册码", s.code}, formRow{"证书指纹", s.fingerprint})
-	ws.setContent(centered(620, container.NewVBox(head, about, fields, s.submit, s.err)))
+	inputs := form(formRow{"服务器地址", s.server}, formRow{"注册码", s.code}, formRow{"证书指纹", s.fingerprint})
+	ws.setContent(centered(620, container.NewVBox(head, about, inputs, s.submit, s.err)))
 	ws.keys(enroll, nil)
 	ws.Win.Canvas().Focus(s.server)
 }

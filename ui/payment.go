@@ -59,10 +59,10 @@ func (d *detailView) openPayment() {
 	receipt.OnSubmitted = func(string) { submit() }
 	ok := ws.button("登记（回车）", submit)
 	ok.Importance = widget.HighImportance
-	fields := form(formRow{"缴款通知书", widget.NewLabel(noticeText)}, formRow{"缴费方式", channel},
+	inputs := form(formRow{"缴款通知书", widget.NewLabel(noticeText)}, formRow{"缴费方式", channel},
 		formRow{"缴费金额（元）", amount}, formRow{"金额不同的原因", reason}, formRow{"票据号", receipt},
 		formRow{"缴费日期", paid}, formRow{"缴费凭证", container.NewBorder(nil, nil, nil, pick, proof)})
-	d.s.push(screen{obj: container.NewVBox(title("登记缴费：申请 "+d.v.No+" "+d.v.Name), fields, errl,
+	d.s.push(screen{obj: container.NewVBox(title("登记缴费：申请 "+d.v.No+" "+d.v.Name), inputs, errl,
 		container.NewHBox(ok, ws.button("取消（Esc）", d.s.pop))), enter: submit})
 	ws.Win.Canvas().Focus(receipt)
 }
