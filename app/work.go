@@ -75,11 +75,10 @@ func (d *Desk) Do(ctx context.Context, cmd data.Command) (*View, error) {
 		return nil, err
 	}
 	cmd.ID, cmd.Actor, cmd.ExpectedVersion = uuid.NewString(), actor, v.Version
-	out, err := data.Apply(&v.Application, cmd, env)
-	if err != nil {
+	if _, err := data.Apply(&v.Application, cmd, env); err != nil {
 		return nil, err
 	}
-	if _, err := d.Store.Enqueue(ctx, cmd, env.Now, &out.Application); err != nil {
+	if _, err := d.Store.Enqueue(ctx, cmd, env.Now, true); err != nil {
 		return nil, err
 	}
 	if s := d.Syncer(); s != nil {

@@ -93,7 +93,7 @@ func appNo(s *Shell, id string) string {
 func (v *syncView) refusedRow(e sqlite.OutboxEntry, app string) fyne.CanvasObject {
 	ctx, desk := v.s.ws.ctx, v.s.ws.Desk
 	server := "（本机没有该申请）"
-	if a, err := desk.Store.Application(ctx, e.Command.ApplicationID); err == nil {
+	if a, err := desk.Store.ServerSnapshot(ctx, e.Command.ApplicationID); err == nil {
 		server = fmt.Sprintf("服务器现状：%s（第 %d 版）", a.Status.Label(), a.Version)
 		if n := len(a.Decisions); n > 0 {
 			last := a.Decisions[n-1]

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"titledesk/data"
@@ -71,25 +72,34 @@ type OutboxEntry struct {
 const StatePending = "pending"
 
 // Enqueue keeps a clerk's command with the next seq of this device and,
-// in the same transaction, the application as the command left it (nil
-// leaves the stored one alone). The server's snapshot is set aside first,
-// if it is not already (see server_snapshots).
-func (s *Store) Enqueue(ctx context.Context, cmd data.Command, at time.Time, after *data.Application) (int64, error) {
+// when local, applies it to the stored application in the same transaction
+// (so a pull landing meanwhile is not overwritten: the command then fails
+// its version check here, as it would on the server). The server's snapshot
+// is set aside first, if it is not already (see server_snapshots).
+func (s *Store) Enqueue(ctx context.Context, cmd data.Command, at time.Time, local bool) (int64, error) {
 	body, err := json.Marshal(cmd)
 	if err != nil {
 		return 0, err
 	}
 	var seq int64
 	err = s.inWrite(ctx, func(tx *sql.Tx) error {
-		if after != nil {
-			stored, err := findApplication(ctx, tx, `id = ?`, after.ID)
+		if local {
+			stored, err := findApplication(ctx, tx, `id = ?`, cmd.ApplicationID)
+			if err != nil {
+				return err
+			}
+			cal, err := s.calendarTx(ctx, tx)
+			if err != nil {
+				return err
+			}
+			out, err := data.Apply(stored, cmd, data.Env{Now: at, Calendar: cal})
 			if err != nil {
 				return err
 			}
 			if err := keepSnapshot(ctx, tx, stored, false); err != nil {
 				return err
 			}
-			if err := saveApplication(ctx, tx, after, stored); err != nil {
+			if err := saveApplication(ctx, tx, &out.Application, stored); err != nil {
 				return err
 			}
 		}
@@ -101,6 +111,66 @@ func (s *Store) Enqueue(ctx context.Context, cmd data.Command, at time.Time, aft
 		return err
 	})
 	return seq, err
+}
+
+// ServerSnapshot is application id as the server last sent it: the kept
+// snapshot while this desk has commands on it, else the stored application.
+func (s *Store) ServerSnapshot(ctx context.Context, id string) (*data.Application, error) {
+	var a *data.Application
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		var body string
+		err := queryRow(ctx, tx, `SELECT body FROM server_snapshots WHERE application_id = ?`, id).Scan(&body)
+		if errors.Is(err, sql.ErrNoRows) {
+			a, err = findApplication(ctx, tx, `id = ?`, id)
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		a = &data.Application{}
+		return json.Unmarshal([]byte(body), a)
+	})
+	return a, err
+}
+
+// relayUnkept lays the unanswered commands of a workstation upgraded from
+// a build that did not write their changes (and so kept no snapshot) on its
+// stored applications, once.
+func (s *Store) relayUnkept(ctx context.Context) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		rows, err := query(ctx, tx, `SELECT DISTINCT application_id FROM outbox WHERE state IN ('pending', 'applied')
+			AND application_id NOT IN (SELECT application_id FROM server_snapshots)
+			AND application_id IN (SELECT id FROM applications)`)
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			stored, err := findApplication(ctx, tx, `id = ?`, id)
+			if err != nil {
+				return err
+			}
+			if err := keepSnapshot(ctx, tx, stored, false); err != nil {
+				return err
+			}
+			if err := s.relay(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		return trimApplied(ctx, tx)
+	})
 }
 
 // keepSnapshot sets a server snapshot aside; replace says whether it takes
@@ -230,7 +300,10 @@ func (s *Store) ToPush(ctx context.Context, limit int) ([]data.PushedCommand, er
 // commands was refused is shown again without it (relay).
 func (s *Store) RecordResults(ctx context.Context, results []data.CommandResult, acked int64) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		touched := map[string]bool{}
+		// Every answer first, then each application with a refused command
+		// once: relayed earlier, it would lay on its next commands while
+		// they are still pending, even if the same batch refuses them too.
+		var refused []string
 		for _, r := range results {
 			var id string
 			err := queryRow(ctx, tx, `UPDATE outbox SET state = ?, code = ?, message = ?, version = ? WHERE seq = ? AND state = 'pending'
@@ -241,11 +314,13 @@ func (s *Store) RecordResults(ctx context.Context, results []data.CommandResult,
 			if err != nil {
 				return err
 			}
-			if r.State != data.StateApplied && !touched[id] {
-				touched[id] = true
-				if err := s.relay(ctx, tx, id); err != nil {
-					return err
-				}
+			if r.State != data.StateApplied && !slices.Contains(refused, id) {
+				refused = append(refused, id)
+			}
+		}
+		for _, id := range refused {
+			if err := s.relay(ctx, tx, id); err != nil {
+				return err
 			}
 		}
 		if _, err := exec(ctx, tx, `UPDATE identity SET acked_seq = max(acked_seq, ?)`, acked); err != nil {
@@ -261,9 +336,16 @@ func trimApplied(ctx context.Context, tx *sql.Tx) error {
 	// The server's snapshot is the kept one if there is one. An application
 	// moved to another point is gone from here: nothing will show its
 	// applied commands any more.
-	_, err := exec(ctx, tx, `DELETE FROM outbox WHERE state = 'applied' AND version <= coalesce(
+	if _, err := exec(ctx, tx, `DELETE FROM outbox WHERE state = 'applied' AND version <= coalesce(
 		(SELECT version FROM server_snapshots WHERE application_id = outbox.application_id),
-		(SELECT version FROM applications WHERE applications.id = outbox.application_id), version)`)
+		(SELECT version FROM applications WHERE applications.id = outbox.application_id), version)`); err != nil {
+		return err
+	}
+	// A snapshot no command needs any more goes: after a print, say, which
+	// changes nothing the server would send back. The stored application
+	// stays as it is (a claim the snapshot does not show yet is on it).
+	_, err := exec(ctx, tx, `DELETE FROM server_snapshots WHERE NOT EXISTS (SELECT 1 FROM outbox
+		WHERE outbox.application_id = server_snapshots.application_id AND (state = 'pending' OR state = 'applied' AND version > server_snapshots.version))`)
 	return err
 }
 

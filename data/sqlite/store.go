@@ -97,6 +97,10 @@ func Open(path string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
+	if err := s.relayUnkept(context.Background()); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("lay unanswered commands on %s: %w", path, err)
+	}
 	return s, nil
 }
 

@@ -500,16 +500,11 @@ func TestLocalCommandsShowAtOnce(t *testing.T) {
 	if err := s.ApplyChanges(ctx, []data.Change{change(t, a, 1), change(t, b, 2)}, 2); err != nil {
 		t.Fatal(err)
 	}
-	env := data.Env{Now: t0, Calendar: data.DefaultCalendar()}
 	do := func(x *data.Application, id string) int64 {
 		t.Helper()
 		stored, _ := s.Application(ctx, x.ID)
 		cmd := data.Command{ID: id, Action: data.ActionLiaisonPass, ApplicationID: x.ID, ExpectedVersion: stored.Version, Actor: clerk}
-		out, err := data.Apply(stored, cmd, env)
-		if err != nil {
-			t.Fatal(err)
-		}
-		seq, err := s.Enqueue(ctx, cmd, t0, &out.Application)
+		seq, err := s.Enqueue(ctx, cmd, t0, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -576,6 +571,93 @@ func TestLocalCommandsShowAtOnce(t *testing.T) {
 	}
 	if got := in(data.StatusBureauReview); !slices.Equal(got, []string{b.ID}) {
 		t.Errorf("bureau queue after sync: %v", got)
+	}
+}
+
+// TestLocalCommandsRefusedUpgradedAndRaced: two commands on one application
+// refused in one batch both come off; a claim leaves no snapshot kept once
+// answered; a command laid on a newer pull than the clerk saw fails here as
+// on the server; and commands queued by a build that did not write their
+// changes are laid on when the store opens.
+func TestLocalCommandsRefusedUpgradedAndRaced(t *testing.T) {
+	s, path := openTest(t)
+	a := genApplication(rand.New(rand.NewPCG(11, 12)), 1)
+	a.Status, a.LiaisonPointID, a.Version = data.StatusLiaisonReview, "lp1", 3
+	if err := s.ApplyChanges(ctx, []data.Change{change(t, a, 1)}, 1); err != nil {
+		t.Fatal(err)
+	}
+	enqueue := func(id string, action data.Action, version int64, local bool) int64 {
+		t.Helper()
+		seq, err := s.Enqueue(ctx, data.Command{ID: id, Action: action, ApplicationID: a.ID, ExpectedVersion: version, Actor: clerk}, t0, local)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return seq
+	}
+	status := func() data.Status {
+		t.Helper()
+		got, err := s.Application(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.Status
+	}
+	kept := func() int {
+		t.Helper()
+		var n int
+		if err := s.read.QueryRow(`SELECT count(*) FROM server_snapshots`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	claim, pass := enqueue("claim", data.ActionClaim, 3, true), enqueue("pass", data.ActionLiaisonPass, 3, true)
+	if status() != data.StatusBureauReview {
+		t.Fatalf("after the pass: %s", status())
+	}
+	if err := s.RecordResults(ctx, []data.CommandResult{
+		{Seq: claim, CommandID: "claim", State: data.StateRejected, Code: data.EFORBIDDEN, Message: "账号已停用"},
+		{Seq: pass, CommandID: "pass", State: data.StateRejected, Code: data.EFORBIDDEN, Message: "账号已停用"},
+	}, pass); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Application(ctx, a.ID); got.Status != data.StatusLiaisonReview || got.Version != 3 || got.AssigneeID != "" || kept() != 0 {
+		t.Errorf("both refused: %s v%d held by %q, %d snapshots kept", got.Status, got.Version, got.AssigneeID, kept())
+	}
+	// A claim changes no version: once applied, its entry is trimmed at
+	// once, and the snapshot with it (the stored application keeps the
+	// claim until the pull brings the server's).
+	claimed := enqueue("claim-2", data.ActionClaim, 3, true)
+	if err := s.RecordResults(ctx, []data.CommandResult{{Seq: claimed, CommandID: "claim-2", State: data.StateApplied, Version: 3}}, claimed); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Application(ctx, a.ID); kept() != 0 || got.AssigneeID != clerk.ID {
+		t.Errorf("an answered claim: %d snapshots kept, held by %q", kept(), got.AssigneeID)
+	}
+	// The clerk saw version 3; a pull brought 4 before the command was kept.
+	a4 := *a
+	a4.Version = 4
+	if err := s.ApplyChanges(ctx, []data.Change{change(t, &a4, 2)}, 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Enqueue(ctx, data.Command{ID: "late", Action: data.ActionLiaisonPass, ApplicationID: a.ID, ExpectedVersion: 3, Actor: clerk}, t0, true); data.ErrorCode(err) != data.ECONFLICT {
+		t.Errorf("a pass on a version the clerk never saw: %v", err)
+	}
+	// An older build queued a pass without writing its change.
+	enqueue("old-build", data.ActionLiaisonPass, 4, false)
+	if status() != data.StatusLiaisonReview {
+		t.Fatalf("not written: %s", status())
+	}
+	s.Close()
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got, _ := s.Application(ctx, a.ID); got.Status != data.StatusBureauReview {
+		t.Errorf("reopened, the queued pass is not laid on: %s", got.Status)
+	}
+	if snap, err := s.ServerSnapshot(ctx, a.ID); err != nil || snap.Status != data.StatusLiaisonReview || snap.Version != 4 {
+		t.Errorf("the server's snapshot: %+v, %v", snap, err)
 	}
 }
 
