@@ -33,20 +33,10 @@ func (s *Store) BlobsToFetch(ctx context.Context, statuses []data.Status) ([]str
 		for i, st := range statuses {
 			args[i] = string(st)
 		}
-		rows, err := query(ctx, tx, `SELECT DISTINCT t.sha256 FROM attachments t JOIN applications a ON a.id = t.application_id
+		var err error
+		out, err = queryStrings(ctx, tx, `SELECT DISTINCT t.sha256 FROM attachments t JOIN applications a ON a.id = t.application_id
 			WHERE a.status IN (`+placeholders(len(args))+`) ORDER BY t.sha256`, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var sum string
-			if err := rows.Scan(&sum); err != nil {
-				return err
-			}
-			out = append(out, sum)
-		}
-		return rows.Err()
+		return err
 	})
 	return out, err
 }

@@ -138,23 +138,10 @@ func (s *Store) ServerSnapshot(ctx context.Context, id string) (*data.Applicatio
 // stored applications, once.
 func (s *Store) relayUnkept(ctx context.Context) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		rows, err := query(ctx, tx, `SELECT DISTINCT application_id FROM outbox WHERE state IN ('pending', 'applied')
+		ids, err := queryStrings(ctx, tx, `SELECT DISTINCT application_id FROM outbox WHERE state IN ('pending', 'applied')
 			AND application_id NOT IN (SELECT application_id FROM server_snapshots)
 			AND application_id IN (SELECT id FROM applications)`)
 		if err != nil {
-			return err
-		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, id := range ids {
@@ -377,8 +364,17 @@ func (s *Store) SyncCursor(ctx context.Context) (int64, error) {
 // crash leaves either both or neither.
 func (s *Store) ApplyChanges(ctx context.Context, changes []data.Change, cursor int64) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		// Few applications have a snapshot kept: read which once, not per change.
+		ids, err := queryStrings(ctx, tx, `SELECT application_id FROM server_snapshots`)
+		if err != nil {
+			return err
+		}
+		kept := map[string]bool{}
+		for _, id := range ids {
+			kept[id] = true
+		}
 		for _, c := range changes {
-			if err := s.applyChange(ctx, tx, c); err != nil {
+			if err := s.applyChange(ctx, tx, c, kept); err != nil {
 				return fmt.Errorf("change %d (%s %s): %w", c.Seq, c.Kind, c.ID, err)
 			}
 		}
@@ -389,7 +385,7 @@ func (s *Store) ApplyChanges(ctx context.Context, changes []data.Change, cursor 
 	})
 }
 
-func (s *Store) applyChange(ctx context.Context, tx *sql.Tx, c data.Change) error {
+func (s *Store) applyChange(ctx context.Context, tx *sql.Tx, c data.Change, kept map[string]bool) error {
 	switch c.Kind {
 	case data.ChangeApplication:
 		var a data.Application
@@ -398,11 +394,7 @@ func (s *Store) applyChange(ctx context.Context, tx *sql.Tx, c data.Change) erro
 		}
 		// With commands of this desk still to show, the pulled snapshot is
 		// kept aside and they are laid on it.
-		var kept int
-		if err := queryRow(ctx, tx, `SELECT count(*) FROM server_snapshots WHERE application_id = ?`, a.ID).Scan(&kept); err != nil {
-			return err
-		}
-		if kept == 0 {
+		if !kept[a.ID] {
 			return saveApplication(ctx, tx, &a, nil)
 		}
 		if err := keepSnapshot(ctx, tx, &a, true); err != nil {

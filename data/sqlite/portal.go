@@ -241,20 +241,9 @@ func (s *Store) PortalSecret(ctx context.Context) (secret []byte, err error) {
 // RequiredMaterials lists the materials an application of that level must
 // carry before 送审.
 func (s *Store) RequiredMaterials(ctx context.Context, level string) (kinds []string, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT kind FROM required_materials WHERE level = ? ORDER BY ord, kind`, level)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var k string
-			if err := rows.Scan(&k); err != nil {
-				return err
-			}
-			kinds = append(kinds, k)
-		}
-		return rows.Err()
+	err = s.inRead(ctx, func(tx *sql.Tx) (err error) {
+		kinds, err = queryStrings(ctx, tx, `SELECT kind FROM required_materials WHERE level = ? ORDER BY ord, kind`, level)
+		return err
 	})
 	return kinds, err
 }

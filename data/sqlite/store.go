@@ -204,6 +204,24 @@ func queryRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
 	return st.QueryRowContext(ctx, args...)
 }
 
+// queryStrings returns the one column of text q selects.
+func queryStrings(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]string, error) {
+	rows, err := query(ctx, tx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 func query(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
 	st, err := prep(ctx, tx, q)
 	if err != nil {
