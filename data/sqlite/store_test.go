@@ -670,3 +670,42 @@ func change(t *testing.T, a *data.Application, seq int64) data.Change {
 	}
 	return data.Change{Seq: seq, Kind: data.ChangeApplication, ID: a.ID, Data: body}
 }
+
+// TestPushRefusesCommandsAfterAConflict: in a pushed batch, a device's
+// later command on an application whose earlier one met a conflict is
+// refused too (it was decided on the refused one's outcome), while its
+// commands on other applications apply.
+func TestPushRefusesCommandsAfterAConflict(t *testing.T) {
+	s, point, c, dev := pushServer(t)
+	r := rand.New(rand.NewPCG(13, 14))
+	a, b := genApplication(r, 1), genApplication(r, 2)
+	for _, x := range []*data.Application{a, b} {
+		x.Status, x.LiaisonPointID = data.StatusLiaisonReview, point.ID
+	}
+	if err := s.SaveApplications(ctx, []*data.Application{a, b}); err != nil {
+		t.Fatal(err)
+	}
+	actor := c.Actor()
+	cmds := []data.PushedCommand{
+		{Seq: 1, At: t0, Command: data.Command{ID: "pass-a", Action: data.ActionLiaisonPass, ApplicationID: a.ID, ExpectedVersion: a.Version - 1, Actor: actor}},
+		{Seq: 2, At: t0, Command: data.Command{ID: "claim-a", Action: data.ActionClaim, ApplicationID: a.ID, Actor: actor}},
+		{Seq: 3, At: t0, Command: data.Command{ID: "pass-b", Action: data.ActionLiaisonPass, ApplicationID: b.ID, ExpectedVersion: b.Version, Actor: actor}},
+	}
+	results, acked, err := s.Push(ctx, dev, cmds, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var states []string
+	for _, r := range results {
+		states = append(states, r.State)
+	}
+	if want := []string{data.StateConflict, data.StateConflict, data.StateApplied}; !slices.Equal(states, want) || acked != 3 {
+		t.Fatalf("results %v acked %d, want %v and 3", states, acked, want)
+	}
+	if got, _ := s.Application(ctx, a.ID); got.AssigneeID != "" || got.Version != a.Version {
+		t.Errorf("the claim after a refused pass was applied: held by %q, v%d", got.AssigneeID, got.Version)
+	}
+	if got, _ := s.Application(ctx, b.ID); got.Status != data.StatusBureauReview {
+		t.Errorf("another application's pass: %s", got.Status)
+	}
+}

@@ -80,6 +80,14 @@ func (s *Store) Push(ctx context.Context, dev *data.Device, cmds []data.PushedCo
 			return err
 		}
 		clerks := map[string]*data.Clerk{} // a batch is mostly one clerk's work
+		// A device's later commands on an application whose earlier one
+		// met a conflict in this batch were decided on a state the server
+		// never had (the refused one's), and another desk's change may
+		// have brought the version they expect: they are refused too, not
+		// applied to whatever the server has. (After a rejection the
+		// server's version did not move, so they fail on their own.) A day
+		// offline is one batch.
+		conflicted := map[string]bool{}
 		for _, c := range cmds {
 			if c.Seq <= acked {
 				r, err := storedResult(ctx, tx, dev.ID, c.Seq)
@@ -89,12 +97,22 @@ func (s *Store) Push(ctx context.Context, dev *data.Device, cmds []data.PushedCo
 				results = append(results, r)
 				continue
 			}
-			r, transient, err := s.pushOne(ctx, tx, dev, c, data.Env{Now: commandTime(c.At, now), Calendar: cal}, clerks)
-			if err != nil {
+			var (
+				r         data.CommandResult
+				transient bool
+				err       error
+			)
+			if conflicted[c.Command.ApplicationID] {
+				r = data.CommandResult{Seq: c.Seq, CommandID: c.Command.ID, State: data.StateConflict, Code: data.ECONFLICT,
+					Message: "本工作站对该申请的前一操作未被接受，本操作未执行；请看过服务器现状后重做或放弃"}
+			} else if r, transient, err = s.pushOne(ctx, tx, dev, c, data.Env{Now: commandTime(c.At, now), Calendar: cal}, clerks); err != nil {
 				return err
 			}
 			if transient {
 				break
+			}
+			if r.State == data.StateConflict {
+				conflicted[c.Command.ApplicationID] = true
 			}
 			if _, err := exec(ctx, tx, `INSERT INTO command_results (device_id, seq, command_id, state, version, code, message, at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, dev.ID, r.Seq, r.CommandID, r.State, r.Version, r.Code, r.Message, now.UnixNano()); err != nil {

@@ -94,29 +94,37 @@ func BenchmarkApplyPulled(b *testing.B) {
 	})
 }
 
-// BenchmarkServerPush measures the server applying pushed batches of 500
-// liaison_pass commands, each on its own application, through the state
-// machine, audit chain, change log and outcome table. Budget: 5,000/s.
-func BenchmarkServerPush(b *testing.B) {
+// pushServer is a server store with one liaison point, its clerk and an
+// enrolled clerk device.
+func pushServer(tb testing.TB) (*Store, *data.LiaisonPoint, *data.Clerk, *data.Device) {
+	tb.Helper()
 	ctx := context.Background()
-	s, err := OpenServer(filepath.Join(b.TempDir(), "server.db"))
+	s, err := OpenServer(filepath.Join(tb.TempDir(), "server.db"))
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	defer s.Close()
+	tb.Cleanup(func() { s.Close() })
 	point := &data.LiaisonPoint{ID: "lp00", Code: "DLXH", Name: "东莞市电力行业协会", Active: true}
 	clerk := &data.Clerk{ID: "clerk-1", Login: "chen", Name: "陈晓敏", Role: data.RoleClerk, LiaisonPointID: point.ID, Active: true}
 	if err := s.SaveLiaisonPoint(ctx, point); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	if err := s.SaveClerk(ctx, clerk); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	code, _ := s.CreateEnrollment(ctx, data.RoleClerk, point.ID, time.Hour, time.Now())
 	dev, _, err := s.Enroll(ctx, code, make([]byte, 32), "bench", time.Now())
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
+	return s, point, clerk, dev
+}
+
+// BenchmarkServerPush measures the server applying pushed batches of 500
+// liaison_pass commands, each on its own application, through the state
+// machine, audit chain, change log and outcome table. Budget: 5,000/s.
+func BenchmarkServerPush(b *testing.B) {
+	s, point, clerk, dev := pushServer(b)
 	const batch = 500
 	r := rand.New(rand.NewPCG(5, 6))
 	seq, made := int64(0), 0
