@@ -61,7 +61,10 @@ func (d *Desk) View(ctx context.Context, id string) (*View, error) {
 // Do applies a command the clerk issued: it is checked against the view at
 // once (so mistakes are told now, not after a sync), kept in the outbox,
 // and the sync loop is woken. It returns the view after the command.
-func (d *Desk) Do(ctx context.Context, cmd data.Command) (*View, error) {
+func (d *Desk) Do(ctx context.Context, cmd data.Command) (*View, error) { return d.issue(ctx, cmd, 0) }
+
+// issue is Do; redoes is the refused entry the command issues again, or 0.
+func (d *Desk) issue(ctx context.Context, cmd data.Command, redoes int64) (*View, error) {
 	actor, err := d.actor()
 	if err != nil {
 		return nil, err
@@ -78,7 +81,7 @@ func (d *Desk) Do(ctx context.Context, cmd data.Command) (*View, error) {
 	if _, err := data.Apply(&v.Application, cmd, env); err != nil {
 		return nil, err
 	}
-	if _, err := d.Store.Enqueue(ctx, cmd, env.Now, true); err != nil {
+	if _, err := d.Store.Enqueue(ctx, cmd, env.Now, true, redoes); err != nil {
 		return nil, err
 	}
 	if s := d.Syncer(); s != nil {
@@ -89,7 +92,7 @@ func (d *Desk) Do(ctx context.Context, cmd data.Command) (*View, error) {
 
 // Redo issues a refused command again against the current state: the clerk
 // has looked at the server's state and still wants it. The refused entry is
-// set aside.
+// set aside with it, in one transaction: a second Redo of it is refused.
 func (d *Desk) Redo(ctx context.Context, seq int64) (*View, error) {
 	entries, err := d.Store.Outbox(ctx)
 	if err != nil {
@@ -99,11 +102,7 @@ func (d *Desk) Redo(ctx context.Context, seq int64) (*View, error) {
 		if e.Seq != seq {
 			continue
 		}
-		v, err := d.Do(ctx, e.Command)
-		if err != nil {
-			return nil, err
-		}
-		return v, d.Store.Discard(ctx, seq)
+		return d.issue(ctx, e.Command, seq)
 	}
 	return nil, data.Errorf(data.ENOTFOUND, "找不到该操作")
 }

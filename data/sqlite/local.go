@@ -75,14 +75,21 @@ const StatePending = "pending"
 // when local, applies it to the stored application in the same transaction
 // (so a pull landing meanwhile is not overwritten: the command then fails
 // its version check here, as it would on the server). The server's snapshot
-// is set aside first, if it is not already (see server_snapshots).
-func (s *Store) Enqueue(ctx context.Context, cmd data.Command, at time.Time, local bool) (int64, error) {
+// is set aside first, if it is not already (see server_snapshots). redoes
+// is the refused entry the command issues again, set aside in the same
+// transaction (0 for none), so a redo is kept once or not at all.
+func (s *Store) Enqueue(ctx context.Context, cmd data.Command, at time.Time, local bool, redoes int64) (int64, error) {
 	body, err := json.Marshal(cmd)
 	if err != nil {
 		return 0, err
 	}
 	var seq int64
 	err = s.inWrite(ctx, func(tx *sql.Tx) error {
+		if redoes > 0 {
+			if err := discardTx(ctx, tx, redoes); err != nil {
+				return err
+			}
+		}
 		if local {
 			stored, err := findApplication(ctx, tx, `id = ?`, cmd.ApplicationID)
 			if err != nil {
@@ -339,16 +346,18 @@ func trimApplied(ctx context.Context, tx *sql.Tx) error {
 // Discard sets a refused entry aside once a clerk has seen it; it is kept,
 // marked discarded, as the record that the clerk let it go.
 func (s *Store) Discard(ctx context.Context, seq int64) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		res, err := exec(ctx, tx, `UPDATE outbox SET state = 'discarded' WHERE seq = ? AND state IN ('rejected', 'conflict')`, seq)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return data.Errorf(data.ECONFLICT, "只能放弃被服务器拒绝或冲突的操作")
-		}
-		return nil
-	})
+	return s.inWrite(ctx, func(tx *sql.Tx) error { return discardTx(ctx, tx, seq) })
+}
+
+func discardTx(ctx context.Context, tx *sql.Tx, seq int64) error {
+	res, err := exec(ctx, tx, `UPDATE outbox SET state = 'discarded' WHERE seq = ? AND state IN ('rejected', 'conflict')`, seq)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return data.Errorf(data.ECONFLICT, "只能重做或放弃被服务器拒绝或冲突、还未处理的操作")
+	}
+	return nil
 }
 
 // SyncCursor returns where the next pull starts.

@@ -504,7 +504,7 @@ func TestLocalCommandsShowAtOnce(t *testing.T) {
 		t.Helper()
 		stored, _ := s.Application(ctx, x.ID)
 		cmd := data.Command{ID: id, Action: data.ActionLiaisonPass, ApplicationID: x.ID, ExpectedVersion: stored.Version, Actor: clerk}
-		seq, err := s.Enqueue(ctx, cmd, t0, true)
+		seq, err := s.Enqueue(ctx, cmd, t0, true, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -588,7 +588,7 @@ func TestLocalCommandsRefusedUpgradedAndRaced(t *testing.T) {
 	}
 	enqueue := func(id string, action data.Action, version int64, local bool) int64 {
 		t.Helper()
-		seq, err := s.Enqueue(ctx, data.Command{ID: id, Action: action, ApplicationID: a.ID, ExpectedVersion: version, Actor: clerk}, t0, local)
+		seq, err := s.Enqueue(ctx, data.Command{ID: id, Action: action, ApplicationID: a.ID, ExpectedVersion: version, Actor: clerk}, t0, local, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -639,7 +639,7 @@ func TestLocalCommandsRefusedUpgradedAndRaced(t *testing.T) {
 	if err := s.ApplyChanges(ctx, []data.Change{change(t, &a4, 2)}, 2); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Enqueue(ctx, data.Command{ID: "late", Action: data.ActionLiaisonPass, ApplicationID: a.ID, ExpectedVersion: 3, Actor: clerk}, t0, true); data.ErrorCode(err) != data.ECONFLICT {
+	if _, err := s.Enqueue(ctx, data.Command{ID: "late", Action: data.ActionLiaisonPass, ApplicationID: a.ID, ExpectedVersion: 3, Actor: clerk}, t0, true, 0); data.ErrorCode(err) != data.ECONFLICT {
 		t.Errorf("a pass on a version the clerk never saw: %v", err)
 	}
 	// An older build queued a pass without writing its change.
@@ -707,5 +707,43 @@ func TestPushRefusesCommandsAfterAConflict(t *testing.T) {
 	}
 	if got, _ := s.Application(ctx, b.ID); got.Status != data.StatusBureauReview {
 		t.Errorf("another application's pass: %s", got.Status)
+	}
+}
+
+// TestRedoKeptOnce: a refused command issued again sets the refused entry
+// aside in the same transaction, so a second redo of it is refused and
+// queues nothing.
+func TestRedoKeptOnce(t *testing.T) {
+	s, _ := openTest(t)
+	a := genApplication(rand.New(rand.NewPCG(15, 16)), 1)
+	a.Status, a.LiaisonPointID, a.Version = data.StatusLiaisonReview, "lp1", 3
+	if err := s.ApplyChanges(ctx, []data.Change{change(t, a, 1)}, 1); err != nil {
+		t.Fatal(err)
+	}
+	pass := func(id string) data.Command {
+		return data.Command{ID: id, Action: data.ActionLiaisonPass, ApplicationID: a.ID, ExpectedVersion: 3, Actor: clerk}
+	}
+	first, err := s.Enqueue(ctx, pass("first"), t0, true, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordResults(ctx, []data.CommandResult{{Seq: first, CommandID: "first", State: data.StateConflict, Code: data.ECONFLICT, Message: "冲突"}}, first); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Enqueue(ctx, pass("redo"), t0, true, first); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Enqueue(ctx, pass("redo-again"), t0, true, first); data.ErrorCode(err) != data.ECONFLICT {
+		t.Errorf("a second redo of the same entry: %v", err)
+	}
+	entries, err := s.Outbox(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Command.ID != "redo" || entries[0].State != StatePending {
+		t.Errorf("outbox after the redo: %+v", entries)
+	}
+	if got, _ := s.Application(ctx, a.ID); got.Status != data.StatusBureauReview {
+		t.Errorf("redone pass not shown: %s", got.Status)
 	}
 }
