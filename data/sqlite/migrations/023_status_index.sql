@@ -4,7 +4,10 @@
 -- instead of every name. It replaces the status index and the name index:
 -- a status change, which most commands make, rewrites no more index entries
 -- than before (a separate (status, name) index would add one), and a new
--- row has one index fewer.
-DROP INDEX applications_name;
-DROP INDEX applications_status;
+-- row has one index fewer. (IF EXISTS: a development build of this
+-- migration, under another name, had already dropped the name index and
+-- made that separate one.)
+DROP INDEX IF EXISTS applications_name;
+DROP INDEX IF EXISTS applications_status_name;
+DROP INDEX IF EXISTS applications_status;
 CREATE INDEX applications_status ON applications (status, submitted_at, name);
