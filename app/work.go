@@ -58,9 +58,10 @@ func (d *Desk) View(ctx context.Context, id string) (*View, error) {
 	return v, nil
 }
 
-// Do applies a command the clerk issued: it is checked against the view at
-// once (so mistakes are told now, not after a sync), kept in the outbox,
-// and the sync loop is woken. It returns the view after the command.
+// Do applies a command the clerk issued: it is checked against the stored
+// application at once (so mistakes are told now, not after a sync), kept in
+// the outbox with its change, and the sync loop is woken. It returns the
+// view after the command.
 func (d *Desk) Do(ctx context.Context, cmd data.Command) (*View, error) { return d.issue(ctx, cmd, 0) }
 
 // issue is Do; redoes is the refused entry the command issues again, or 0.
@@ -69,7 +70,7 @@ func (d *Desk) issue(ctx context.Context, cmd data.Command, redoes int64) (*View
 	if err != nil {
 		return nil, err
 	}
-	v, err := d.View(ctx, cmd.ApplicationID)
+	a, err := d.Store.Application(ctx, cmd.ApplicationID)
 	if err != nil {
 		return nil, err
 	}
@@ -77,11 +78,9 @@ func (d *Desk) issue(ctx context.Context, cmd data.Command, redoes int64) (*View
 	if err != nil {
 		return nil, err
 	}
-	cmd.ID, cmd.Actor, cmd.ExpectedVersion = uuid.NewString(), actor, v.Version
-	if _, err := data.Apply(&v.Application, cmd, env); err != nil {
-		return nil, err
-	}
-	if _, err := d.Store.Enqueue(ctx, cmd, env.Now, true, redoes); err != nil {
+	cmd.ID, cmd.Actor, cmd.ExpectedVersion = uuid.NewString(), actor, a.Version
+	// Enqueue checks it against the state machine as it keeps it.
+	if _, err := d.Store.Enqueue(ctx, cmd, env, true, redoes); err != nil {
 		return nil, err
 	}
 	if s := d.Syncer(); s != nil {

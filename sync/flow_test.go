@@ -192,7 +192,7 @@ func TestServerHoldsRoles(t *testing.T) {
 	}
 	for _, f := range forged {
 		f.cmd.ID, f.cmd.Actor = uuid.NewString(), f.actor.Actor()
-		if _, err := f.desk.Store.Enqueue(ctx, f.cmd, time.Now(), false, 0); err != nil {
+		if _, err := f.desk.Store.Enqueue(ctx, f.cmd, data.Env{Now: time.Now()}, false, 0); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -37,10 +37,10 @@ type scanViewer struct {
 	img     *canvas.Image
 	scroll  *container.Scroll
 	caption *widget.Label
-	loading int // generation, so a slow decode of an earlier page is dropped
-	// busy is a decode running; again, one asked for meanwhile: decodes run
-	// one at a time and the latest wish wins, so quick zoom clicks on a
-	// photo do not decode it several times over at once.
+	// busy is a decode running; again, one asked for meanwhile (another
+	// page, turn or zoom): decodes run one at a time and the latest wish
+	// wins, so quick clicks on a photo do not decode it several times over
+	// at once, and a slow decode of an earlier page is never shown.
 	busy, again bool
 	// OnShown is called on the UI goroutine when a scan is drawn (tests).
 	OnShown func()
@@ -82,14 +82,13 @@ func (sv *scanViewer) show(i int) {
 
 // decode loads the scan shown at the size it is drawn at.
 func (sv *scanViewer) decode() {
-	sv.loading++
 	if sv.busy {
 		sv.again = true
 		return
 	}
 	sv.busy = true
 	a := sv.scans[sv.i]
-	gen, turns, side, path := sv.loading, sv.turns, sv.drawnSide(), sv.ws.Desk.Blobs().Path(a.SHA256)
+	turns, side, path := sv.turns, sv.drawnSide(), sv.ws.Desk.Blobs().Path(a.SHA256)
 	sv.ws.async(func() {
 		img, err := decodeFile(path)
 		var source image.Point
@@ -105,9 +104,6 @@ func (sv *scanViewer) decode() {
 			if sv.again {
 				sv.again = false
 				sv.decode()
-				return
-			}
-			if gen != sv.loading {
 				return
 			}
 			note := ""

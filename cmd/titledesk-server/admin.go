@@ -39,8 +39,8 @@ func init() {
 		{"enroll", "make a one-time enrollment code for a workstation", enroll},
 		{"device-list", "list enrolled workstations", deviceList},
 		{"unit-list", "list units (用人单位), pending ones first", unitList},
-		{"unit-approve", "approve a unit's registration by its credit code", unitApprove},
-		{"unit-reject", "refuse a unit's registration, with the reason the unit will read", unitReject},
+		{"unit-approve", "approve a unit's registration by its credit code", unitDecide(true)},
+		{"unit-reject", "refuse a unit's registration, with the reason the unit will read", unitDecide(false)},
 		{"fee-set", "set the fee of a level (申报级别)", feeSet},
 		{"fee-list", "list the fee schedule", feeList},
 		{"materials-set", "set the materials (材料类别) a level requires before 送审", materialsSet},
@@ -252,47 +252,38 @@ func unitList(*flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
 	}
 }
 
-func unitApprove(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
-	code := fs.String("credit-code", "", "统一社会信用代码 of the unit")
-	return func(ctx context.Context, e *env, db *sqlite.Store) error {
-		if err := required(e, "credit-code", *code); err != nil {
-			return err
+// unitDecide approves a unit's registration or, with a reason, refuses it:
+// the unit reads the reason when it logs in, and may correct its details and
+// send them again. The store normalises the typed credit code.
+func unitDecide(approve bool) func(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	return func(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+		code := fs.String("credit-code", "", "统一社会信用代码 of the unit")
+		reason := new(string)
+		if !approve {
+			reason = fs.String("reason", "", "why, as the unit will read it, e.g. 单位名称与营业执照不一致")
 		}
-		u, err := db.UnitByCreditCode(ctx, strings.ToUpper(strings.TrimSpace(*code)))
-		if err != nil {
-			return err
+		return func(ctx context.Context, e *env, db *sqlite.Store) error {
+			args := []string{"credit-code", *code}
+			if !approve {
+				args = append(args, "reason", *reason)
+			}
+			if err := required(e, args...); err != nil {
+				return err
+			}
+			u, err := db.UnitByCreditCode(ctx, *code)
+			if err != nil {
+				return err
+			}
+			if u.Approved && !approve {
+				return data.Errorf(data.ECONFLICT, "单位 %s 已通过审核，不能再驳回", u.Name)
+			}
+			u.Approved, u.RejectReason = approve, strings.TrimSpace(*reason) // no reason to approve
+			if err := db.SaveUnit(ctx, u); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "unit %s %s\n", u.Name, map[bool]string{true: "approved", false: "rejected"}[approve])
+			return nil
 		}
-		u.Approved, u.RejectReason = true, ""
-		if err := db.SaveUnit(ctx, u); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "unit %s approved\n", u.Name)
-		return nil
-	}
-}
-
-// unitReject refuses a registration with a reason the unit reads when it
-// logs in; it may correct its details and send them again.
-func unitReject(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
-	code := fs.String("credit-code", "", "统一社会信用代码 of the unit")
-	reason := fs.String("reason", "", "why, as the unit will read it, e.g. 单位名称与营业执照不一致")
-	return func(ctx context.Context, e *env, db *sqlite.Store) error {
-		if err := required(e, "credit-code", *code, "reason", *reason); err != nil {
-			return err
-		}
-		u, err := db.UnitByCreditCode(ctx, *code)
-		if err != nil {
-			return err
-		}
-		if u.Approved {
-			return data.Errorf(data.ECONFLICT, "单位 %s 已通过审核，不能再驳回", u.Name)
-		}
-		u.RejectReason = strings.TrimSpace(*reason)
-		if err := db.SaveUnit(ctx, u); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "unit %s rejected\n", u.Name)
-		return nil
 	}
 }
 

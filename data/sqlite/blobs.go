@@ -29,10 +29,7 @@ func (s *Store) BlobVisible(ctx context.Context, dev *data.Device, sum string) (
 func (s *Store) BlobsToFetch(ctx context.Context, statuses []data.Status) ([]string, error) {
 	var out []string
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		args := make([]any, len(statuses))
-		for i, st := range statuses {
-			args[i] = string(st)
-		}
+		args := statusArgs(statuses)
 		var err error
 		out, err = queryStrings(ctx, tx, `SELECT DISTINCT t.sha256 FROM attachments t JOIN applications a ON a.id = t.application_id
 			WHERE a.status IN (`+placeholders(len(args))+`) ORDER BY t.sha256`, args...)

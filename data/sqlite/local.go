@@ -71,14 +71,15 @@ type OutboxEntry struct {
 // StatePending is an outbox entry the server has not answered yet.
 const StatePending = "pending"
 
-// Enqueue keeps a clerk's command with the next seq of this device and,
-// when local, applies it to the stored application in the same transaction
-// (so a pull landing meanwhile is not overwritten: the command then fails
-// its version check here, as it would on the server). The server's snapshot
+// Enqueue keeps a clerk's command, issued at env.Now, with the next seq of
+// this device and, when local, applies it to the stored application in the
+// same transaction: the state machine's verdict is the clerk's answer, and a
+// pull landing since the clerk's view was read makes the command fail its
+// version check here, as it would on the server. The server's snapshot
 // is set aside first, if it is not already (see server_snapshots). redoes
 // is the refused entry the command issues again, set aside in the same
 // transaction (0 for none), so a redo is kept once or not at all.
-func (s *Store) Enqueue(ctx context.Context, cmd data.Command, at time.Time, local bool, redoes int64) (int64, error) {
+func (s *Store) Enqueue(ctx context.Context, cmd data.Command, env data.Env, local bool, redoes int64) (int64, error) {
 	body, err := json.Marshal(cmd)
 	if err != nil {
 		return 0, err
@@ -95,11 +96,7 @@ func (s *Store) Enqueue(ctx context.Context, cmd data.Command, at time.Time, loc
 			if err != nil {
 				return err
 			}
-			cal, err := s.calendarTx(ctx, tx)
-			if err != nil {
-				return err
-			}
-			out, err := data.Apply(stored, cmd, data.Env{Now: at, Calendar: cal})
+			out, err := data.Apply(stored, cmd, env)
 			if err != nil {
 				return err
 			}
@@ -114,7 +111,7 @@ func (s *Store) Enqueue(ctx context.Context, cmd data.Command, at time.Time, loc
 			return err
 		}
 		_, err := exec(ctx, tx, `INSERT INTO outbox (seq, command_id, application_id, at, command) VALUES (?, ?, ?, ?, ?)`,
-			seq, cmd.ID, cmd.ApplicationID, at.UnixNano(), string(body))
+			seq, cmd.ID, cmd.ApplicationID, env.Now.UnixNano(), string(body))
 		return err
 	})
 	return seq, err
@@ -142,7 +139,7 @@ func (s *Store) ServerSnapshot(ctx context.Context, id string) (*data.Applicatio
 
 // relayUnkept lays the unanswered commands of a workstation upgraded from
 // a build that did not write their changes (and so kept no snapshot) on its
-// stored applications, once.
+// stored applications: it follows migration 024.
 func (s *Store) relayUnkept(ctx context.Context) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
 		ids, err := queryStrings(ctx, tx, `SELECT DISTINCT application_id FROM outbox WHERE state IN ('pending', 'applied')

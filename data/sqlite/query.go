@@ -114,12 +114,9 @@ func searchOf(search string, statuses []data.Status) searchPart {
 		// last code point bounds the prefix); two selects, as an OR of a
 		// LIKE would read the whole table. The names read are those of the
 		// statuses asked for, a range each of their index.
-		inStatus, args := "", []any{}
+		inStatus, args := "", statusArgs(statuses)
 		if len(statuses) > 0 {
 			inStatus = "status IN (" + placeholders(len(statuses)) + ") AND "
-			for _, st := range statuses {
-				args = append(args, string(st))
-			}
 		}
 		return searchPart{rowids: `SELECT rowid FROM applications WHERE ` + inStatus + `name LIKE ? ESCAPE '\'
 			UNION ALL SELECT rowid FROM applications WHERE certificate_no >= ? AND certificate_no < ?`,
@@ -155,9 +152,7 @@ func applicationWhere(f data.ApplicationFilter, sp searchPart, dense bool) (wher
 	eq("assignee_id", f.AssigneeID)
 	if len(f.Statuses) > 0 {
 		conds = append(conds, col("status")+" IN ("+placeholders(len(f.Statuses))+")")
-		for _, st := range f.Statuses {
-			args = append(args, string(st))
-		}
+		args = append(args, statusArgs(f.Statuses)...)
 	}
 	eq("series", f.Series)
 	eq("level", f.Level)
@@ -183,6 +178,15 @@ func applicationWhere(f data.ApplicationFilter, sp searchPart, dense bool) (wher
 		args = append(args, sp.args...)
 	}
 	return strings.Join(conds, " AND "), args
+}
+
+// statusArgs are statuses as the arguments of an IN list.
+func statusArgs(statuses []data.Status) []any {
+	args := make([]any, len(statuses))
+	for i, st := range statuses {
+		args[i] = string(st)
+	}
+	return args
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

@@ -97,10 +97,6 @@ func Open(path string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
-	if err := s.relayUnkept(context.Background()); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("lay unanswered commands on %s: %w", path, err)
-	}
 	return s, nil
 }
 
@@ -125,35 +121,47 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if err := s.migrateOne(ctx, name); err != nil {
+		applied, err := s.migrateOne(ctx, name)
+		if err == nil && applied && afterMigration[name] != nil {
+			err = afterMigration[name](s, ctx)
+		}
+		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	return nil
 }
 
-func (s *Store) migrateOne(ctx context.Context, name string) error {
+// afterMigration are steps in Go that follow a migration the time it is
+// applied, for what SQL alone cannot do.
+var afterMigration = map[string]func(*Store, context.Context) error{
+	"migrations/024_local_changes.sql": (*Store).relayUnkept,
+}
+
+// migrateOne applies migration name unless it was; applied says whether
+// it was now.
+func (s *Store) migrateOne(ctx context.Context, name string) (applied bool, err error) {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer tx.Rollback()
 	var n int
 	if err := queryRow(ctx, tx, `SELECT COUNT(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil || n > 0 {
-		return err
+		return false, err
 	}
 	body, err := migrations.ReadFile(name)
 	if err != nil {
-		return err
+		return false, err
 	}
 	// A script of many statements: prepared, only its first would run.
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return err
+		return false, err
 	}
 	if _, err := exec(ctx, tx, `INSERT INTO schema_migrations (name) VALUES (?)`, name); err != nil {
-		return err
+		return false, err
 	}
-	return tx.Commit()
+	return true, tx.Commit()
 }
 
 // txState is what an open write transaction remembers between its

@@ -504,7 +504,7 @@ func TestLocalCommandsShowAtOnce(t *testing.T) {
 		t.Helper()
 		stored, _ := s.Application(ctx, x.ID)
 		cmd := data.Command{ID: id, Action: data.ActionLiaisonPass, ApplicationID: x.ID, ExpectedVersion: stored.Version, Actor: clerk}
-		seq, err := s.Enqueue(ctx, cmd, t0, true, 0)
+		seq, err := s.Enqueue(ctx, cmd, localEnv, true, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -588,7 +588,7 @@ func TestLocalCommandsRefusedUpgradedAndRaced(t *testing.T) {
 	}
 	enqueue := func(id string, action data.Action, version int64, local bool) int64 {
 		t.Helper()
-		seq, err := s.Enqueue(ctx, data.Command{ID: id, Action: action, ApplicationID: a.ID, ExpectedVersion: version, Actor: clerk}, t0, local, 0)
+		seq, err := s.Enqueue(ctx, data.Command{ID: id, Action: action, ApplicationID: a.ID, ExpectedVersion: version, Actor: clerk}, localEnv, local, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -639,13 +639,17 @@ func TestLocalCommandsRefusedUpgradedAndRaced(t *testing.T) {
 	if err := s.ApplyChanges(ctx, []data.Change{change(t, &a4, 2)}, 2); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Enqueue(ctx, data.Command{ID: "late", Action: data.ActionLiaisonPass, ApplicationID: a.ID, ExpectedVersion: 3, Actor: clerk}, t0, true, 0); data.ErrorCode(err) != data.ECONFLICT {
+	if _, err := s.Enqueue(ctx, data.Command{ID: "late", Action: data.ActionLiaisonPass, ApplicationID: a.ID, ExpectedVersion: 3, Actor: clerk}, localEnv, true, 0); data.ErrorCode(err) != data.ECONFLICT {
 		t.Errorf("a pass on a version the clerk never saw: %v", err)
 	}
-	// An older build queued a pass without writing its change.
+	// An older build, before migration 024, queued a pass without writing
+	// its change; this build opens its database.
 	enqueue("old-build", data.ActionLiaisonPass, 4, false)
 	if status() != data.StatusLiaisonReview {
 		t.Fatalf("not written: %s", status())
+	}
+	if _, err := s.write.Exec(`DROP TABLE server_snapshots; DELETE FROM schema_migrations WHERE name = 'migrations/024_local_changes.sql'`); err != nil {
+		t.Fatal(err)
 	}
 	s.Close()
 	s, err := Open(path)
@@ -660,6 +664,9 @@ func TestLocalCommandsRefusedUpgradedAndRaced(t *testing.T) {
 		t.Errorf("the server's snapshot: %+v, %v", snap, err)
 	}
 }
+
+// localEnv is when and by which calendar the tests' desk commands are kept.
+var localEnv = data.Env{Now: t0, Calendar: data.DefaultCalendar()}
 
 // change is a pulled snapshot of a.
 func change(t *testing.T, a *data.Application, seq int64) data.Change {
@@ -723,17 +730,17 @@ func TestRedoKeptOnce(t *testing.T) {
 	pass := func(id string) data.Command {
 		return data.Command{ID: id, Action: data.ActionLiaisonPass, ApplicationID: a.ID, ExpectedVersion: 3, Actor: clerk}
 	}
-	first, err := s.Enqueue(ctx, pass("first"), t0, true, 0)
+	first, err := s.Enqueue(ctx, pass("first"), localEnv, true, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := s.RecordResults(ctx, []data.CommandResult{{Seq: first, CommandID: "first", State: data.StateConflict, Code: data.ECONFLICT, Message: "冲突"}}, first); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Enqueue(ctx, pass("redo"), t0, true, first); err != nil {
+	if _, err := s.Enqueue(ctx, pass("redo"), localEnv, true, first); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Enqueue(ctx, pass("redo-again"), t0, true, first); data.ErrorCode(err) != data.ECONFLICT {
+	if _, err := s.Enqueue(ctx, pass("redo-again"), localEnv, true, first); data.ErrorCode(err) != data.ECONFLICT {
 		t.Errorf("a second redo of the same entry: %v", err)
 	}
 	entries, err := s.Outbox(ctx)
