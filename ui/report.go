@@ -40,7 +40,7 @@ func (s *Shell) report() screen {
 		func() (int, int) { return len(rows), len(paymentColumns) },
 		func() fyne.CanvasObject { return widget.NewLabel("2026000123") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(paymentColumns[id.Col].value(&rows[id.Row]))
+			setCell(o.(*widget.Label), paymentColumns[id.Col].value(&rows[id.Row]), widget.MediumImportance)
 		}, func(col int) (string, float32) { return paymentColumns[col].title, paymentColumns[col].width })
 	chosen := func() (time.Time, error) {
 		at, err := parseDay(dayEntry.Text)

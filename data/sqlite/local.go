@@ -121,20 +121,28 @@ func (s *Store) Enqueue(ctx context.Context, cmd data.Command, env data.Env, loc
 // snapshot while this desk has commands on it, else the stored application.
 func (s *Store) ServerSnapshot(ctx context.Context, id string) (*data.Application, error) {
 	var a *data.Application
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		var body string
-		err := queryRow(ctx, tx, `SELECT body FROM server_snapshots WHERE application_id = ?`, id).Scan(&body)
-		if errors.Is(err, sql.ErrNoRows) {
+	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+		if a, err = keptSnapshot(ctx, tx, id); a == nil && err == nil {
 			a, err = findApplication(ctx, tx, `id = ?`, id)
-			return err
 		}
-		if err != nil {
-			return err
-		}
-		a = &data.Application{}
-		return json.Unmarshal([]byte(body), a)
+		return err
 	})
 	return a, err
+}
+
+// keptSnapshot is the server snapshot kept aside for application id, nil
+// when none is.
+func keptSnapshot(ctx context.Context, tx *sql.Tx, id string) (*data.Application, error) {
+	var body string
+	err := queryRow(ctx, tx, `SELECT body FROM server_snapshots WHERE application_id = ?`, id).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var a data.Application
+	return &a, json.Unmarshal([]byte(body), &a)
 }
 
 // relayUnkept lays the unanswered commands of a workstation upgraded from
@@ -187,18 +195,16 @@ func keepSnapshot(ctx context.Context, tx *sql.Tx, a *data.Application, replace 
 // longer kept aside. Commands that no longer apply (the server's state moved
 // on) are left out, as the server will answer them.
 func (s *Store) relay(ctx context.Context, tx *sql.Tx, id string) error {
-	var body string
-	err := queryRow(ctx, tx, `SELECT body FROM server_snapshots WHERE application_id = ?`, id).Scan(&body)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
+	kept, err := keptSnapshot(ctx, tx, id)
+	if kept == nil || err != nil {
 		return err
 	}
-	var a data.Application
-	if err := json.Unmarshal([]byte(body), &a); err != nil {
-		return err
-	}
+	return s.relayOn(ctx, tx, *kept)
+}
+
+// relayOn is relay with the kept snapshot a at hand.
+func (s *Store) relayOn(ctx context.Context, tx *sql.Tx, a data.Application) error {
+	id := a.ID
 	rows, err := query(ctx, tx, `SELECT `+outboxColumns+` FROM outbox WHERE application_id = ? AND state IN ('pending', 'applied')
 		AND (state = 'pending' OR version > ?) ORDER BY seq`, id, a.Version)
 	if err != nil {
@@ -406,7 +412,7 @@ func (s *Store) applyChange(ctx context.Context, tx *sql.Tx, c data.Change, kept
 		if err := keepSnapshot(ctx, tx, &a, true); err != nil {
 			return err
 		}
-		return s.relay(ctx, tx, a.ID)
+		return s.relayOn(ctx, tx, a)
 	case data.ChangeClerk:
 		var v data.Clerk
 		if err := json.Unmarshal(c.Data, &v); err != nil {
