@@ -146,7 +146,9 @@ func (s *Shell) statistics() fyne.CanvasObject {
 	v.table = newTable(
 		func() (int, int) { return max(len(v.rows)-1, 0), len(app.StatsColumns) + 3 },
 		func() fyne.CanvasObject { return widget.NewLabel("0000") },
-		func(id widget.TableCellID, o fyne.CanvasObject) { setCell(o.(*widget.Label), v.rows[id.Row+1][id.Col], widget.MediumImportance) },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			setCell(o.(*widget.Label), v.rows[id.Row+1][id.Col], widget.MediumImportance)
+		},
 		func(col int) (string, float32) {
 			if len(v.rows) == 0 {
 				return "", widths[col]
