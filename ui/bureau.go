@@ -49,7 +49,7 @@ func (d *detailView) openCertify() {
 			return
 		}
 		d.s.pop()
-		d.showAfter(v, "已发证，证书编号 "+number+"，待同步")
+		d.showAfter(v, "已发证，证书编号 "+number)
 	}
 	no.OnSubmitted = func(string) { submit() }
 	ok := ws.button("发证（回车）", submit)

@@ -105,7 +105,7 @@ func (c *counterCheck) done(v *app.View, kinds []data.Document, prints []*app.Pr
 		note += "；" + printedNote(kinds[i], p)
 	}
 	c.d.s.pop()
-	c.d.showAfter(v, note+"，待同步")
+	c.d.showAfter(v, note)
 }
 
 func (c *counterCheck) deficient() {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -10,16 +11,21 @@ import (
 
 	"titledesk/app"
 	"titledesk/data"
+	"titledesk/data/sqlite"
 )
 
 // detailView is one application: who, the unit's opinion, the history and
 // the scans, with a button for each command the clerk may issue now (from
 // the state machine, so the bureau's screens get theirs the same way).
+// It redraws in place when a sync answers or changes the application.
 type detailView struct {
 	s      *Shell
 	v      *app.View
 	viewer *scanViewer
-	note   *widget.Label // what the last action did
+	note   *widget.Label // what the last action did, or why it failed
+	done   string        // the last action, shown with whether it has synced
+	root   *fyne.Container
+	tabs   *tabs
 }
 
 // openDetail shows an application over the current screen.
@@ -33,19 +39,73 @@ func (s *Shell) openDetail(id string) {
 }
 
 func newDetail(s *Shell, v *app.View) *detailView {
-	return &detailView{s: s, v: v, viewer: newScanViewer(s.ws, v.Attachments), note: widget.NewLabel("")}
+	d := &detailView{s: s, v: v, viewer: newScanViewer(s.ws, v.Attachments), note: widget.NewLabel(""), root: container.NewStack()}
+	d.build()
+	return d
+}
+
+func (d *detailView) screen() screen {
+	return screen{obj: d.root, print: d.printDefault, refreshOnTop: d.reload, onSync: d.reload}
 }
 
 // showAfter shows the application as a command left it (the view the
 // command returned), with a note of what was done.
-func (d *detailView) showAfter(v *app.View, note string) {
-	nd := newDetail(d.s, v)
-	nd.note.SetText(note)
-	d.s.replace(nd.screen())
+func (d *detailView) showAfter(v *app.View, done string) {
+	d.done = done
+	d.show(v)
 	d.s.refreshStatus()
 }
 
-func (d *detailView) screen() screen {
+// reload shows the application again if it changed: the server answered
+// the clerk's commands, a pull brought another desk's, or a screen over
+// this one acted on it.
+func (d *detailView) reload() {
+	v, err := d.s.ws.Desk.View(d.s.ws.ctx, d.v.ID)
+	if err != nil || sameView(d.v, v) {
+		if err == nil {
+			d.viewer.retryMissing() // the scans may have arrived with the sync
+		}
+		return
+	}
+	d.show(v)
+}
+
+// show redraws the detail for v, keeping the open tab and, while the scans
+// are the same files, the viewer with its page, zoom and turn.
+func (d *detailView) show(v *app.View) {
+	if sameScans(d.v.Attachments, v.Attachments) {
+		d.viewer.retryMissing()
+	} else {
+		d.viewer = newScanViewer(d.s.ws, v.Attachments)
+	}
+	open := d.tabs.selected
+	d.v = v
+	d.build()
+	d.tabs.Select(open)
+}
+
+func (d *detailView) fail(err error) {
+	d.done = ""
+	d.fail(err)
+}
+
+// sameView is whether a and b would draw the same detail.
+func sameView(a, b *app.View) bool {
+	return a.Version == b.Version && a.Status == b.Status && a.AssigneeName == b.AssigneeName &&
+		len(a.Decisions) == len(b.Decisions) && sameSeqs(a.Pending, b.Pending) && sameSeqs(a.Refused, b.Refused)
+}
+
+func sameSeqs(a, b []sqlite.OutboxEntry) bool {
+	return slices.EqualFunc(a, b, func(x, y sqlite.OutboxEntry) bool { return x.Seq == y.Seq })
+}
+
+// sameScans is whether two attachment lists are the same files in order.
+func sameScans(a, b []data.Attachment) bool {
+	return slices.EqualFunc(a, b, func(x, y data.Attachment) bool { return x.ID == y.ID && x.SHA256 == y.SHA256 })
+}
+
+// build lays the detail out for d.v.
+func (d *detailView) build() {
 	v := d.v
 	head := fmt.Sprintf("申请编号 %s　%s　%s", v.No, v.Name, v.Status.Label())
 	if len(v.Pending) > 0 {
@@ -54,17 +114,33 @@ func (d *detailView) screen() screen {
 	if v.AssigneeName != "" {
 		head += "　经办人：" + v.AssigneeName
 	}
+	if d.done != "" {
+		d.note.SetText(d.done + syncedText(v))
+	}
 	top := container.NewVBox(container.NewBorder(nil, nil, d.s.ws.button("← 返回（Esc）", d.s.pop), nil, title(head)), d.actions(), d.note)
 	for _, r := range v.Refused {
-		l := widget.NewLabel(fmt.Sprintf("服务器%s了本机的“%s”：%s（请到“同步”重做或放弃）", refusedWord(r.State), r.Command.Action.Label(), r.Message))
+		l := widget.NewLabel(fmt.Sprintf(refusedFormat(r.State), actionText(r.Command), r.Message))
 		l.Importance = widget.DangerImportance
 		l.Wrapping = fyne.TextWrapWord
 		top.Add(l)
 	}
-	tabs := d.s.ws.tabs(tab{"申请人", d.applicant()}, tab{"单位意见", d.unit()}, tab{"历史", d.history()})
-	split := container.NewHSplit(tabs, d.viewer.object())
+	d.tabs = d.s.ws.tabs(tab{"申请人", d.applicant()}, tab{"单位意见", d.unit()}, tab{"历史", d.history()})
+	split := container.NewHSplit(d.tabs, d.viewer.object())
 	split.Offset = 0.45
-	return screen{obj: container.NewBorder(top, nil, nil, nil, split), print: d.printDefault}
+	d.root.Objects = []fyne.CanvasObject{container.NewBorder(top, nil, nil, nil, split)}
+	d.root.Refresh()
+}
+
+// syncedText says where the clerk's last action stands: waiting for the
+// server, or taken by it (a refusal is listed under the note).
+func syncedText(v *app.View) string {
+	switch {
+	case len(v.Pending) > 0:
+		return "，待同步"
+	case len(v.Refused) > 0:
+		return ""
+	}
+	return "，已同步"
 }
 
 func refusedWord(state string) string {
@@ -72,6 +148,14 @@ func refusedWord(state string) string {
 		return "发现冲突，未执行"
 	}
 	return "拒绝"
+}
+
+// refusedFormat words a refused command (its name, the server's message).
+func refusedFormat(state string) string {
+	if state == data.StateConflict {
+		return "本机的“%s”与服务器上的变化冲突，未执行：%s（请到“同步”重做或放弃）"
+	}
+	return "服务器拒绝了本机的“%s”：%s（请到“同步”重做或放弃）"
 }
 
 // fields lays label/value pairs out as a form.
@@ -206,7 +290,7 @@ func (d *detailView) do(cmd data.Command) error {
 	cmd.ApplicationID = d.v.ID
 	v, err := d.s.ws.Desk.Do(d.s.ws.ctx, cmd)
 	if err == nil {
-		d.showAfter(v, "已"+actionText(cmd)+"，待同步")
+		d.showAfter(v, "已"+actionText(cmd))
 	}
 	return err
 }
@@ -214,7 +298,7 @@ func (d *detailView) do(cmd data.Command) error {
 func (d *detailView) direct(t data.Transition) *widget.Button {
 	return d.s.ws.button(t.Action.Label(), func() {
 		if err := d.do(data.Command{Action: t.Action}); err != nil {
-			d.note.SetText(data.ErrorMessage(err))
+			d.fail(err)
 		}
 	})
 }
@@ -233,7 +317,7 @@ func (d *detailView) withReasons(t data.Transition) *widget.Button {
 				return err
 			}
 			d.s.pop()
-			d.showAfter(v, "已"+label+"，待同步")
+			d.showAfter(v, "已"+label)
 			return nil
 		})
 	})
@@ -248,14 +332,14 @@ func (d *detailView) printButton(t data.Transition) *widget.Button {
 func (d *detailView) print(kind data.Document) {
 	p, err := d.s.ws.Desk.Print(d.s.ws.ctx, d.v.ID, kind)
 	if err != nil {
-		d.note.SetText(data.ErrorMessage(err))
+		d.fail(err)
 		return
 	}
 	d.s.ws.openPrintout(p)
 	// The print is an event of the history shown.
 	v, err := d.s.ws.Desk.View(d.s.ws.ctx, d.v.ID)
 	if err != nil {
-		d.note.SetText(data.ErrorMessage(err))
+		d.fail(err)
 		return
 	}
 	d.showAfter(v, printedNote(kind, p))

@@ -54,7 +54,7 @@ func (d *detailView) openPayment() {
 			return
 		}
 		d.s.pop()
-		d.showAfter(v, "已登记缴费，待同步")
+		d.showAfter(v, "已登记缴费")
 	}
 	receipt.OnSubmitted = func(string) { submit() }
 	ok := ws.button("登记（回车）", submit)

@@ -76,6 +76,7 @@ type screen struct {
 	enter, esc   func()
 	print        func() // Ctrl+P
 	refreshOnTop func() // called when the screen comes back to the top
+	onSync       func() // called on the top screen when a sync round ends
 }
 
 // Shell is the desk after login: navigation, scan box, verdict banner,
@@ -223,6 +224,9 @@ func (s *Shell) setSync(st tdsync.Status) {
 	s.refreshStatus()
 	if s.syncView != nil {
 		s.syncView.refresh()
+	}
+	if !st.Syncing && len(s.stack) > 0 && s.top().onSync != nil {
+		s.top().onSync()
 	}
 }
 

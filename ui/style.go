@@ -129,10 +129,11 @@ type tab struct {
 // highlighted.
 type tabs struct {
 	widget.BaseWidget
-	pages   []tab
-	buttons []*widget.Button
-	body    *fyne.Container
-	bar     *fyne.Container
+	pages    []tab
+	buttons  []*widget.Button
+	selected int
+	body     *fyne.Container
+	bar      *fyne.Container
 }
 
 func (ws *Workstation) tabs(pages ...tab) *tabs {
@@ -156,6 +157,7 @@ func (t *tabs) Select(i int) {
 		}
 		b.Refresh()
 	}
+	t.selected = i
 	t.body.Objects = []fyne.CanvasObject{t.pages[i].content}
 	t.body.Refresh()
 }

@@ -42,6 +42,7 @@ type scanViewer struct {
 	// wins, so quick clicks on a photo do not decode it several times over
 	// at once, and a slow decode of an earlier page is never shown.
 	busy, again bool
+	missing     bool // the scan shown is not on this PC yet
 	// OnShown is called on the UI goroutine when a scan is drawn (tests).
 	OnShown func()
 	obj     fyne.CanvasObject
@@ -107,8 +108,9 @@ func (sv *scanViewer) decode() {
 				return
 			}
 			note := ""
+			sv.missing = errors.Is(err, fs.ErrNotExist)
 			switch {
-			case errors.Is(err, fs.ErrNotExist):
+			case sv.missing:
 				note = "（本机还没有这份扫描件，请同步后再看）"
 			case err != nil:
 				note = "（扫描件已损坏或不是图片，无法显示；请申报人重新上传）"
@@ -168,6 +170,14 @@ func (sv *scanViewer) setZoom(z float32) {
 	have, want := sv.decoded.Bounds().Size(), sv.drawnSide()
 	long := max(have.X, have.Y)
 	if min(want, max(sv.source.X, sv.source.Y)) > long*11/10 || want < long/2 {
+		sv.decode()
+	}
+}
+
+// retryMissing loads the scan shown again if it was not on this PC: a sync
+// may have fetched it since.
+func (sv *scanViewer) retryMissing() {
+	if sv.missing && !sv.busy {
 		sv.decode()
 	}
 }

@@ -4,10 +4,12 @@ import (
 	"image"
 	"os"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/canvas"
 
 	"titledesk/data"
+	tdsync "titledesk/sync"
 )
 
 // TestScanViewer: a scan decodes only as large as it is drawn, sharper when
@@ -23,6 +25,10 @@ func TestScanViewer(t *testing.T) {
 	// The second scan is damaged on this desk, the third not yet synced.
 	blobs := r.ws.Desk.Blobs()
 	if err := os.WriteFile(blobs.Path(a.Attachments[1].SHA256), []byte("not a picture"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	third, err := os.ReadFile(blobs.Path(a.Attachments[2].SHA256))
+	if err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Remove(blobs.Path(a.Attachments[2].SHA256)); err != nil {
@@ -72,7 +78,16 @@ func TestScanViewer(t *testing.T) {
 	}
 	r.tap("下一页")
 	r.mustShow("本机还没有这份扫描件，请同步后再看")
+	// The sync fetches it: the detail shows it when the round ends.
+	if err := os.WriteFile(blobs.Path(a.Attachments[2].SHA256), third, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r.ws.shell.setSync(tdsync.Status{Online: true, LastSuccess: time.Now()})
+	if r.shows("本机还没有") || scan() == nil {
+		t.Error("the fetched scan is not shown after the sync")
+	}
 	r.tap("初审通过")
+	r.mustShow("3 / ") // the viewer kept its page through the redraw
 	if got := r.status(a.ID); got != data.StatusBureauReview {
 		t.Errorf("with a damaged scan the review did not pass: %s", got)
 	}

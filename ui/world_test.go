@@ -238,3 +238,65 @@ func (r *rig) pay(no, receipt string) {
 	r.key(fyne.KeyReturn)
 	r.mustShow("已登记缴费")
 }
+
+// TestDetailFollowsSync: a detail left open redraws when a sync round ends:
+// the clerk's pass is marked synced, and the server's refusal of the next
+// one appears under it, on the tab the clerk had open.
+func TestDetailFollowsSync(t *testing.T) {
+	w := testworld.New(t)
+	apps := w.Apps(t, 2, "DLXH", data.StatusLiaisonReview)
+	other := w.Desk(t, "DLXH", "chen2")
+	r := rigOn(t, w.Enrolled(t, "DLXH"))
+	r.loginAs("chen", testworld.Password)
+	net := testworld.Inject(r.ws.Desk)
+	net.Offline()
+	ctx := context.Background()
+	roundEnds := func() {
+		sy := r.ws.Desk.Syncer()
+		if err := sy.SyncOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		r.ws.shell.setSync(sy.Status()) // as the sync loop reports it
+	}
+	heading := func() string {
+		return find(r, func(l *widget.Label) bool { return strings.HasPrefix(l.Text, "申请编号 ") }).Text
+	}
+
+	r.openFromQueue("初审", apps[0].No)
+	r.tap("初审通过")
+	r.mustShow("已初审通过，待同步")
+	if h := heading(); !strings.Contains(h, "（待同步 1 条）") {
+		t.Errorf("heading offline: %q", h)
+	}
+	r.tap("历史")
+	net.Set(nil, nil)
+	roundEnds()
+	r.mustShow("已初审通过，已同步")
+	if h := heading(); strings.Contains(h, "待同步") || !strings.Contains(h, data.StatusBureauReview.Label()) {
+		t.Errorf("heading after the sync: %q", h)
+	}
+	// Still on 历史: the pass is there as the server recorded it.
+	r.mustShow("初审通过　经办人chen")
+	if r.shows("待同步\n") || r.shows("　待同步") {
+		t.Errorf("history still lists a pending command:\n%s", strings.Join(r.texts(), "\n"))
+	}
+
+	// The other desk passes the second while this one, offline, returns it.
+	net.Offline()
+	r.key(fyne.KeyEscape)
+	r.openFromQueue("初审", apps[1].No)
+	if _, err := other.Do(ctx, data.Command{Action: data.ActionLiaisonPass, ApplicationID: apps[1].ID}); err != nil {
+		t.Fatal(err)
+	}
+	testworld.Drain(t, other)
+	r.tap("退回申报人")
+	find(r, func(*widget.CheckGroup) bool { return true }).SetSelected([]string{"扫描件不清晰或不完整"})
+	r.tap("确定")
+	r.mustShow("已退回申报人，待同步")
+	net.Set(nil, nil)
+	roundEnds()
+	r.mustShow("本机的“退回申报人”与服务器上的变化冲突，未执行")
+	if h := heading(); !strings.Contains(h, data.StatusBureauReview.Label()) || strings.Contains(h, "待同步") {
+		t.Errorf("heading after the conflict: %q", h)
+	}
+}
