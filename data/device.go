@@ -31,11 +31,15 @@ type Device struct {
 }
 
 // PushedCommand is one outbox row of a device: the command, the device's
-// strictly increasing sequence number and when the clerk acted.
+// strictly increasing sequence number and when the clerk acted. After is
+// the seq of the device's command on the same application it was decided
+// on top of, still unanswered when the clerk acted (0 for none): unless
+// that one was applied, this one is refused.
 type PushedCommand struct {
 	Seq     int64
 	At      time.Time
 	Command Command
+	After   int64 `json:",omitempty"`
 }
 
 // Outcome states of a pushed command.

@@ -193,11 +193,10 @@ func buildTransitions() []Transition {
 
 func reqs(rs ...Requirement) []Requirement { return rs }
 
-// changesRecord tells the commands that raise the version and therefore
-// check ExpectedVersion.
-func (t *Transition) changesRecord() bool {
-	return t.Action != ActionClaim && t.Action != ActionPrint
-}
+// Versioned tells the actions that raise the version and therefore check
+// ExpectedVersion: the decisions. A claim or a print is a fact about who
+// holds the application or what was handed over, whatever its version.
+func (a Action) Versioned() bool { return a != ActionClaim && a != ActionPrint }
 
 // Command is a request to change an application. Only the fields its action
 // needs are read.
@@ -321,7 +320,7 @@ func Apply(app *Application, cmd Command, env Env) (Outcome, error) {
 	if !inScope(app, cmd.Actor) {
 		return Outcome{}, Errorf(EFORBIDDEN, "申请 %s 不在您的办理范围内", app.No)
 	}
-	if cmd.Action != ActionClaim && cmd.Action != ActionPrint && cmd.ExpectedVersion != app.Version {
+	if cmd.Action.Versioned() && cmd.ExpectedVersion != app.Version {
 		return Outcome{}, Errorf(ECONFLICT, "申请 %s 已被他人处理（当前为“%s”），请刷新后重新操作", app.No, app.Status.Label())
 	}
 	t, err := findTransition(app, &cmd)
@@ -337,7 +336,7 @@ func Apply(app *Application, cmd Command, env Env) (Outcome, error) {
 		}
 	}
 	now := env.Now.UTC()
-	if t.changesRecord() {
+	if t.Action.Versioned() {
 		next.Version++
 		next.UpdatedAt = now
 		next.Decisions = append(next.Decisions, Decision{
@@ -394,13 +393,12 @@ func findTransition(app *Application, cmd *Command) (*Transition, error) {
 		}
 	}
 	switch {
-	case !found:
-		return nil, Errorf(EINVALID, "申请 %s 当前状态为“%s”，不能%s", app.No, app.Status.Label(), cmd.Action.Label())
-	case cmd.Action == ActionLiaisonReturn:
+	case found && cmd.Action == ActionLiaisonReturn:
 		return nil, Errorf(EINVALID, "请选择退回给申报人还是用人单位")
-	default:
+	case found && cmd.Action == ActionPrint:
 		return nil, Errorf(EINVALID, "当前状态下不能打印%s", orDefault(cmd.Document.Label(), "该文书"))
 	}
+	return nil, Errorf(EINVALID, "申请 %s 当前状态为“%s”，不能%s", app.No, app.Status.Label(), cmd.Action.Label())
 }
 
 func orDefault(s, def string) string {

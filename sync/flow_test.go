@@ -261,3 +261,58 @@ func TestApplicationMovesToAnotherPoint(t *testing.T) {
 		}
 	}
 }
+
+// TestDecisionOnARefusedOneIsRefused: offline, a clerk lists what an
+// application lacks and then rejects it on the strength of that notice,
+// while another clerk's notice on it reached the server first. The first
+// notice conflicts, and the rejection, though it expects the version the
+// server has now, is refused with it: it was decided on a notice the
+// applicant never got. The notice's print is kept: it happened.
+func TestDecisionOnARefusedOneIsRefused(t *testing.T) {
+	w := testworld.New(t)
+	a := w.Apps(t, 1, "DLXH", data.StatusAwaitingPaper)[0]
+	mine, other := w.Desk(t, "DLXH", "chen"), w.Desk(t, "DLXH", "chen2")
+	net := testworld.Inject(mine)
+	net.Offline()
+	ctx := context.Background()
+	var missing []data.AttachmentCheck
+	for _, x := range a.Attachments {
+		missing = append(missing, data.AttachmentCheck{AttachmentID: x.ID, Check: data.CheckMissing})
+	}
+	if _, _, err := other.Deficient(ctx, a.ID, missing, []string{"未提供原件"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	testworld.Drain(t, other)
+	if _, _, err := mine.Deficient(ctx, a.ID, missing, []string{"复印件未签名或未加盖单位公章"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mine.Do(ctx, data.Command{Action: data.ActionPaperReject, ApplicationID: a.ID, Reasons: []string{"原件与扫描件不一致"}}); err != nil {
+		t.Fatal(err)
+	}
+	net.Set(nil, nil)
+	testworld.Drain(t, mine)
+	entries, err := mine.Store.Outbox(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[data.Action]string{}
+	for _, e := range entries {
+		got[e.Command.Action] = e.State
+	}
+	if got[data.ActionPaperDeficient] != data.StateConflict || got[data.ActionPaperReject] != data.StateConflict {
+		t.Errorf("outcomes here: %v", got)
+	}
+	server, err := w.DB.Application(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := server.Decisions[len(server.Decisions)-1]; server.Status != data.StatusPaperDeficient || last.ActorName != w.Clerks["chen2"].Name {
+		t.Errorf("on the server: %s, last decided by %s", server.Status, last.ActorName)
+	}
+	if s := got[data.ActionPrint]; s == data.StateConflict || s == data.StateRejected {
+		t.Errorf("the notice's print was refused: %s", s)
+	}
+	if view, _ := mine.View(ctx, a.ID); view.Status != data.StatusPaperDeficient || len(view.Refused) != 2 {
+		t.Errorf("this desk shows %s with %d refused", view.Status, len(view.Refused))
+	}
+}

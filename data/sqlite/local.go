@@ -66,6 +66,8 @@ type OutboxEntry struct {
 	Code    string
 	Message string
 	Version int64 // the application's version after an applied command
+	After   int64 // see data.PushedCommand
+	Laid    bool  // a pending command shows in the stored application
 }
 
 // StatePending is an outbox entry the server has not answered yet.
@@ -110,11 +112,38 @@ func (s *Store) Enqueue(ctx context.Context, cmd data.Command, env data.Env, loc
 		if seq, err = nextCounter(ctx, tx, "outbox_seq"); err != nil {
 			return err
 		}
-		_, err := exec(ctx, tx, `INSERT INTO outbox (seq, command_id, application_id, at, command) VALUES (?, ?, ?, ?, ?)`,
-			seq, cmd.ID, cmd.ApplicationID, env.Now.UnixNano(), string(body))
+		after, err := predecessor(ctx, tx, cmd)
+		if err != nil {
+			return err
+		}
+		_, err = exec(ctx, tx, `INSERT INTO outbox (seq, command_id, application_id, at, command, after_seq, laid) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			seq, cmd.ID, cmd.ApplicationID, env.Now.UnixNano(), string(body), after, local)
 		return err
 	})
 	return seq, err
+}
+
+// predecessor is the desk's command cmd was decided on top of: the latest
+// pending decision on its application that shows in it (0 for none, and for
+// a claim or a print, which stand on their own). See migration 025.
+func predecessor(ctx context.Context, tx *sql.Tx, cmd data.Command) (int64, error) {
+	if !cmd.Action.Versioned() {
+		return 0, nil
+	}
+	rows, err := query(ctx, tx, `SELECT `+outboxColumns+` FROM outbox WHERE application_id = ? AND state = 'pending' AND laid ORDER BY seq DESC`, cmd.ApplicationID)
+	if err != nil {
+		return 0, err
+	}
+	entries, err := scanOutbox(rows)
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range entries {
+		if e.Command.Action.Versioned() {
+			return e.Seq, nil
+		}
+	}
+	return 0, nil
 }
 
 // ServerSnapshot is application id as the server last sent it: the kept
@@ -193,7 +222,9 @@ func keepSnapshot(ctx context.Context, tx *sql.Tx, a *data.Application, replace 
 // unanswered commands laid on it, and the commands the server applied that
 // the snapshot does not show yet; with none left, the snapshot alone, no
 // longer kept aside. Commands that no longer apply (the server's state moved
-// on) are left out, as the server will answer them.
+// on), and those decided on top of a refused one or one left out, are left
+// out, as the server will refuse them; each pending command's laid says
+// which.
 func (s *Store) relay(ctx context.Context, tx *sql.Tx, id string) error {
 	kept, err := keptSnapshot(ctx, tx, id)
 	if kept == nil || err != nil {
@@ -205,8 +236,8 @@ func (s *Store) relay(ctx context.Context, tx *sql.Tx, id string) error {
 // relayOn is relay with the kept snapshot a at hand.
 func (s *Store) relayOn(ctx context.Context, tx *sql.Tx, a data.Application) error {
 	id := a.ID
-	rows, err := query(ctx, tx, `SELECT `+outboxColumns+` FROM outbox WHERE application_id = ? AND state IN ('pending', 'applied')
-		AND (state = 'pending' OR version > ?) ORDER BY seq`, id, a.Version)
+	rows, err := query(ctx, tx, `SELECT `+outboxColumns+` FROM outbox WHERE application_id = ?
+		AND (state <> 'applied' OR version > ?) ORDER BY seq`, id, a.Version)
 	if err != nil {
 		return err
 	}
@@ -214,18 +245,42 @@ func (s *Store) relayOn(ctx context.Context, tx *sql.Tx, a data.Application) err
 	if err != nil {
 		return err
 	}
-	if len(entries) > 0 {
-		cal, err := s.calendarTx(ctx, tx)
-		if err != nil {
-			return err
+	var (
+		cal    *data.Calendar
+		unlaid = map[int64]bool{} // refused, or pending and left out
+		needed bool               // a command still to lay on or to show
+	)
+	for _, e := range entries {
+		if e.State != StatePending && e.State != data.StateApplied {
+			unlaid[e.Seq] = true
+			continue
 		}
-		for _, e := range entries {
-			if out, err := data.Apply(&a, e.Command, data.Env{Now: e.At, Calendar: cal}); err == nil {
+		if needed = true; cal == nil {
+			if cal, err = s.calendarTx(ctx, tx); err != nil {
+				return err
+			}
+		}
+		laid := !unlaid[e.After]
+		if laid {
+			out, err := data.Apply(&a, e.Command, data.Env{Now: e.At, Calendar: cal})
+			if laid = err == nil; laid {
 				a = out.Application
 			}
 		}
-	} else if _, err := exec(ctx, tx, `DELETE FROM server_snapshots WHERE application_id = ?`, id); err != nil {
-		return err
+		if e.State != StatePending {
+			continue
+		}
+		unlaid[e.Seq] = !laid
+		if laid != e.Laid {
+			if _, err := exec(ctx, tx, `UPDATE outbox SET laid = ? WHERE seq = ?`, laid, e.Seq); err != nil {
+				return err
+			}
+		}
+	}
+	if !needed {
+		if _, err := exec(ctx, tx, `DELETE FROM server_snapshots WHERE application_id = ?`, id); err != nil {
+			return err
+		}
 	}
 	stored, err := findApplication(ctx, tx, `id = ?`, id)
 	if data.ErrorCode(err) == data.ENOTFOUND {
@@ -236,7 +291,7 @@ func (s *Store) relayOn(ctx context.Context, tx *sql.Tx, a data.Application) err
 	return saveApplication(ctx, tx, &a, stored)
 }
 
-const outboxColumns = `seq, at, command, state, code, message, version`
+const outboxColumns = `seq, at, command, state, code, message, version, after_seq, laid`
 
 func scanOutbox(rows *sql.Rows) ([]OutboxEntry, error) {
 	defer rows.Close()
@@ -246,7 +301,7 @@ func scanOutbox(rows *sql.Rows) ([]OutboxEntry, error) {
 			e   OutboxEntry
 			cmd string
 		)
-		if err := rows.Scan(&e.Seq, nullTime{&e.At}, &cmd, &e.State, &e.Code, &e.Message, &e.Version); err != nil {
+		if err := rows.Scan(&e.Seq, nullTime{&e.At}, &cmd, &e.State, &e.Code, &e.Message, &e.Version, &e.After, &e.Laid); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(cmd), &e.Command); err != nil {
@@ -286,7 +341,7 @@ func (s *Store) ToPush(ctx context.Context, limit int) ([]data.PushedCommand, er
 	entries, err := s.outbox(ctx, `state = 'pending'`, limit)
 	out := make([]data.PushedCommand, len(entries))
 	for i, e := range entries {
-		out[i] = data.PushedCommand{Seq: e.Seq, At: e.At, Command: e.Command}
+		out[i] = data.PushedCommand{Seq: e.Seq, At: e.At, Command: e.Command, After: e.After}
 	}
 	return out, err
 }

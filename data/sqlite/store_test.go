@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"maps"
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
@@ -665,6 +666,83 @@ func TestLocalCommandsRefusedUpgradedAndRaced(t *testing.T) {
 	}
 }
 
+// TestCommandsGoAfterTheirPredecessor: each decision names the desk's
+// latest pending decision on the application that shows in it; claims and
+// prints stand on their own. Once the predecessor is refused, the decisions
+// after it stop showing (the server will refuse them) and a redo goes after
+// none of them; a decision a pull left behind is no predecessor either.
+func TestCommandsGoAfterTheirPredecessor(t *testing.T) {
+	s, _ := openTest(t)
+	r := rand.New(rand.NewPCG(21, 22))
+	a, b := genApplication(r, 1), genApplication(r, 2)
+	a.Status, b.Status = data.StatusAwaitingPaper, data.StatusLiaisonReview
+	for _, x := range []*data.Application{a, b} {
+		x.LiaisonPointID, x.Version = "lp1", 3
+	}
+	if err := s.ApplyChanges(ctx, []data.Change{change(t, a, 1), change(t, b, 2)}, 2); err != nil {
+		t.Fatal(err)
+	}
+	enqueue := func(id string, app *data.Application, action data.Action, version, redoes int64) int64 {
+		t.Helper()
+		cmd := data.Command{ID: id, Action: action, ApplicationID: app.ID, ExpectedVersion: version, Actor: clerk}
+		switch action {
+		case data.ActionPaperDeficient:
+			cmd.Reasons = []string{"未提供原件"}
+			for _, x := range app.Attachments {
+				cmd.Checks = append(cmd.Checks, data.AttachmentCheck{AttachmentID: x.ID, Check: data.CheckMissing})
+			}
+		case data.ActionPaperReject:
+			cmd.Reasons = []string{"逾期未补正"}
+		}
+		seq, err := s.Enqueue(ctx, cmd, localEnv, true, redoes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return seq
+	}
+	afters := func() map[int64]int64 {
+		t.Helper()
+		cmds, err := s.ToPush(ctx, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[int64]int64{}
+		for _, c := range cmds {
+			m[c.Seq] = c.After
+		}
+		return m
+	}
+	deficient := enqueue("deficient", a, data.ActionPaperDeficient, 3, 0)
+	claim := enqueue("claim", a, data.ActionClaim, 0, 0)
+	reject := enqueue("reject", a, data.ActionPaperReject, 4, 0)
+	claimB := enqueue("claim-b", b, data.ActionClaim, 0, 0)
+	if got, want := afters(), map[int64]int64{deficient: 0, claim: 0, reject: deficient, claimB: 0}; !maps.Equal(got, want) {
+		t.Fatalf("after: %v, want %v", got, want)
+	}
+	if err := s.RecordResults(ctx, []data.CommandResult{{Seq: deficient, CommandID: "deficient", State: data.StateConflict, Code: data.ECONFLICT, Message: "冲突"}}, deficient); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Application(ctx, a.ID); got.Status != data.StatusAwaitingPaper || got.AssigneeID != clerk.ID {
+		t.Errorf("after the refused notice: %s (the rejection on top of it must not show), held by %q (the claim must)", got.Status, got.AssigneeID)
+	}
+	redo := enqueue("deficient-redo", a, data.ActionPaperDeficient, 3, deficient)
+	if got := afters()[redo]; got != 0 {
+		t.Errorf("the redo goes after %d, which the server will refuse", got)
+	}
+	// b moved on at the server; this desk's pass on it, queued before the
+	// pull, no longer applies, so the next decision does not wait on it.
+	stale := enqueue("pass-b", b, data.ActionLiaisonPass, 3, 0)
+	b4 := *b
+	b4.Version = 4
+	if err := s.ApplyChanges(ctx, []data.Change{change(t, &b4, 3)}, 3); err != nil {
+		t.Fatal(err)
+	}
+	next := enqueue("pass-b-again", &b4, data.ActionLiaisonPass, 4, 0)
+	if got := afters(); got[stale] != 0 || got[next] != 0 {
+		t.Errorf("after a pull: %v; the pass the pull left behind (%d) is no predecessor", got, stale)
+	}
+}
+
 // localEnv is when and by which calendar the tests' desk commands are kept.
 var localEnv = data.Env{Now: t0, Calendar: data.DefaultCalendar()}
 
@@ -678,10 +756,11 @@ func change(t *testing.T, a *data.Application, seq int64) data.Change {
 	return data.Change{Seq: seq, Kind: data.ChangeApplication, ID: a.ID, Data: body}
 }
 
-// TestPushRefusesCommandsAfterAConflict: in a pushed batch, a device's
-// later command on an application whose earlier one met a conflict is
-// refused too (it was decided on the refused one's outcome), while its
-// commands on other applications apply.
+// TestPushRefusesCommandsAfterAConflict: a device's command decided on top
+// of its earlier one on the same application (After) is refused when that
+// one was, whether they come in one batch or two, while its commands on
+// top of an applied one, and on other applications, apply. An After that
+// does not point back refuses the batch.
 func TestPushRefusesCommandsAfterAConflict(t *testing.T) {
 	s, point, c, dev := pushServer(t)
 	r := rand.New(rand.NewPCG(13, 14))
@@ -695,25 +774,34 @@ func TestPushRefusesCommandsAfterAConflict(t *testing.T) {
 	actor := c.Actor()
 	cmds := []data.PushedCommand{
 		{Seq: 1, At: t0, Command: data.Command{ID: "pass-a", Action: data.ActionLiaisonPass, ApplicationID: a.ID, ExpectedVersion: a.Version - 1, Actor: actor}},
-		{Seq: 2, At: t0, Command: data.Command{ID: "claim-a", Action: data.ActionClaim, ApplicationID: a.ID, Actor: actor}},
-		{Seq: 3, At: t0, Command: data.Command{ID: "pass-b", Action: data.ActionLiaisonPass, ApplicationID: b.ID, ExpectedVersion: b.Version, Actor: actor}},
+		{Seq: 2, At: t0, Command: data.Command{ID: "claim-a", Action: data.ActionClaim, ApplicationID: a.ID, Actor: actor}, After: 1},
+		{Seq: 3, At: t0, Command: data.Command{ID: "claim-a-again", Action: data.ActionClaim, ApplicationID: a.ID, Actor: actor}, After: 2},
+		{Seq: 4, At: t0, Command: data.Command{ID: "claim-b", Action: data.ActionClaim, ApplicationID: b.ID, Actor: actor}},
+		{Seq: 5, At: t0, Command: data.Command{ID: "pass-b", Action: data.ActionLiaisonPass, ApplicationID: b.ID, ExpectedVersion: b.Version, Actor: actor}, After: 4},
 	}
-	results, acked, err := s.Push(ctx, dev, cmds, time.Now())
-	if err != nil {
-		t.Fatal(err)
+	bad := []data.PushedCommand{cmds[0], cmds[1]}
+	bad[1].After = 2
+	if _, _, err := s.Push(ctx, dev, bad, time.Now()); data.ErrorCode(err) != data.EINVALID {
+		t.Errorf("a command after itself: %v", err)
 	}
 	var states []string
-	for _, r := range results {
-		states = append(states, r.State)
+	for _, batch := range [][]data.PushedCommand{cmds[:1], cmds[1:3], cmds[3:]} {
+		results, _, err := s.Push(ctx, dev, batch, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range results {
+			states = append(states, r.State)
+		}
 	}
-	if want := []string{data.StateConflict, data.StateConflict, data.StateApplied}; !slices.Equal(states, want) || acked != 3 {
-		t.Fatalf("results %v acked %d, want %v and 3", states, acked, want)
+	if want := []string{data.StateConflict, data.StateConflict, data.StateConflict, data.StateApplied, data.StateApplied}; !slices.Equal(states, want) {
+		t.Fatalf("results %v, want %v", states, want)
 	}
 	if got, _ := s.Application(ctx, a.ID); got.AssigneeID != "" || got.Version != a.Version {
-		t.Errorf("the claim after a refused pass was applied: held by %q, v%d", got.AssigneeID, got.Version)
+		t.Errorf("a claim after a refused pass, in the next batch, was applied: held by %q, v%d", got.AssigneeID, got.Version)
 	}
 	if got, _ := s.Application(ctx, b.ID); got.Status != data.StatusBureauReview {
-		t.Errorf("another application's pass: %s", got.Status)
+		t.Errorf("a pass after an applied claim: %s", got.Status)
 	}
 }
 

@@ -73,6 +73,8 @@ func (s *Store) Push(ctx context.Context, dev *data.Device, cmds []data.PushedCo
 				return data.Errorf(data.EINVALID, "操作序号不连续：%d 之后是 %d", cmds[i-1].Seq, c.Seq)
 			case i == 0 && (c.Seq < 1 || c.Seq > acked+1):
 				return data.Errorf(data.EINVALID, "操作序号不连续：服务器已确认到 %d，收到 %d", acked, c.Seq)
+			case c.After < 0 || c.After >= c.Seq:
+				return data.Errorf(data.EINVALID, "操作 %d 所依据的前一操作序号 %d 无效", c.Seq, c.After)
 			}
 		}
 		cal, err := s.calendarTx(ctx, tx)
@@ -80,14 +82,6 @@ func (s *Store) Push(ctx context.Context, dev *data.Device, cmds []data.PushedCo
 			return err
 		}
 		clerks := map[string]*data.Clerk{} // a batch is mostly one clerk's work
-		// A device's later commands on an application whose earlier one
-		// met a conflict in this batch were decided on a state the server
-		// never had (the refused one's), and another desk's change may
-		// have brought the version they expect: they are refused too, not
-		// applied to whatever the server has. (After a rejection the
-		// server's version did not move, so they fail on their own.) A day
-		// offline is one batch.
-		conflicted := map[string]bool{}
 		for _, c := range cmds {
 			if c.Seq <= acked {
 				r, err := storedResult(ctx, tx, dev.ID, c.Seq)
@@ -100,19 +94,21 @@ func (s *Store) Push(ctx context.Context, dev *data.Device, cmds []data.PushedCo
 			var (
 				r         data.CommandResult
 				transient bool
-				err       error
 			)
-			if conflicted[c.Command.ApplicationID] {
+			refused, err := priorRefused(ctx, tx, dev.ID, c.After)
+			switch {
+			case err != nil:
+				return err
+			case refused:
 				r = data.CommandResult{Seq: c.Seq, CommandID: c.Command.ID, State: data.StateConflict, Code: data.ECONFLICT,
 					Message: "本工作站对该申请的前一操作未被接受，本操作未执行；请看过服务器现状后重做或放弃"}
-			} else if r, transient, err = s.pushOne(ctx, tx, dev, c, data.Env{Now: commandTime(c.At, now), Calendar: cal}, clerks); err != nil {
-				return err
+			default:
+				if r, transient, err = s.pushOne(ctx, tx, dev, c, data.Env{Now: commandTime(c.At, now), Calendar: cal}, clerks); err != nil {
+					return err
+				}
 			}
 			if transient {
 				break
-			}
-			if r.State == data.StateConflict {
-				conflicted[c.Command.ApplicationID] = true
 			}
 			if _, err := exec(ctx, tx, `INSERT INTO command_results (device_id, seq, command_id, state, version, code, message, at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, dev.ID, r.Seq, r.CommandID, r.State, r.Version, r.Code, r.Message, now.UnixNano()); err != nil {
@@ -137,6 +133,27 @@ func commandTime(at, now time.Time) time.Time {
 		return now
 	}
 	return at
+}
+
+// priorRefused is whether the command a device's command was decided on top
+// of (see data.PushedCommand.After) was refused. Its outcome is stored by
+// now, in this batch or an earlier one: its seq is lower and seqs are
+// contiguous. Without it, the
+// later command would be applied to a state the clerk never saw: after a
+// conflict, another desk's change may well have brought the version it
+// expects.
+func priorRefused(ctx context.Context, tx *sql.Tx, deviceID string, after int64) (bool, error) {
+	if after == 0 {
+		return false, nil
+	}
+	prior, err := storedResult(ctx, tx, deviceID, after)
+	switch {
+	case data.ErrorCode(err) == data.ENOTFOUND:
+		return false, nil // none stored: nothing to go by
+	case err != nil:
+		return false, err
+	}
+	return prior.State != data.StateApplied, nil
 }
 
 func storedResult(ctx context.Context, tx *sql.Tx, deviceID string, seq int64) (data.CommandResult, error) {
