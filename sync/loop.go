@@ -32,6 +32,9 @@ type Status struct {
 	LastSuccess time.Time
 	LastError   string  // Chinese, for the clerk
 	Progress    float64 // 0..1 of the current sync
+	// Changed says the last sync brought something the screens show:
+	// changes pulled, commands answered or scans fetched.
+	Changed bool
 	// Upgrade is set when the server no longer speaks this workstation's
 	// protocol: sync stops until the software is updated.
 	Upgrade bool
@@ -93,10 +96,10 @@ func (s *Syncer) Kick() {
 // SyncOnce pushes every pending command, then pulls every new change.
 func (s *Syncer) SyncOnce(ctx context.Context) error {
 	s.update(func(st *Status) { st.Syncing, st.Progress = true, 0 })
-	err := s.syncOnce(ctx)
+	changed, err := s.syncOnce(ctx)
 	pending, refused, cerr := s.Local.OutboxCounts(ctx)
 	s.update(func(st *Status) {
-		st.Syncing, st.Progress = false, 1
+		st.Syncing, st.Progress, st.Changed = false, 1, changed
 		if cerr == nil {
 			st.Pending, st.Refused = pending, refused
 		}
@@ -113,25 +116,28 @@ func (s *Syncer) SyncOnce(ctx context.Context) error {
 	return err
 }
 
-func (s *Syncer) syncOnce(ctx context.Context) error {
+// syncOnce is SyncOnce; changed says whether it wrote anything the desk
+// shows, even when it failed part way.
+func (s *Syncer) syncOnce(ctx context.Context) (changed bool, err error) {
 	for {
 		cmds, err := s.Local.ToPush(ctx, maxBatch)
 		if err != nil || len(cmds) == 0 {
 			if err != nil {
-				return err
+				return changed, err
 			}
 			break
 		}
 		if err := s.uploadProofs(ctx, cmds); err != nil {
-			return err
+			return changed, err
 		}
 		resp, err := s.Client.Push(ctx, cmds)
 		if err != nil {
-			return err
+			return changed, err
 		}
 		if err := s.Local.RecordResults(ctx, resp.Results, resp.AckedSeq); err != nil {
-			return err
+			return changed, err
 		}
+		changed = changed || len(resp.Results) > 0
 		if len(resp.Results) < len(cmds) {
 			// The server stopped at a command it cannot take yet; the rest
 			// wait for the next round, in order.
@@ -142,17 +148,19 @@ func (s *Syncer) syncOnce(ctx context.Context) error {
 	for pages := 0; ; pages++ {
 		cursor, err := s.Local.SyncCursor(ctx)
 		if err != nil {
-			return err
+			return changed, err
 		}
 		resp, err := s.Client.Pull(ctx, cursor, pullPage)
 		if err != nil {
-			return err
+			return changed, err
 		}
 		if err := s.Local.ApplyChanges(ctx, resp.Changes, resp.Cursor); err != nil {
-			return err
+			return changed, err
 		}
+		changed = changed || len(resp.Changes) > 0
 		if !resp.More {
-			return s.prefetch(ctx)
+			fetched, err := s.prefetch(ctx)
+			return changed || fetched > 0, err
 		}
 		// The total is unknown: creep towards the end page by page.
 		s.update(func(st *Status) { st.Progress = 0.3 + 0.7*(1-1/float64(pages+2)) })
@@ -178,27 +186,36 @@ func (s *Syncer) uploadProofs(ctx context.Context, cmds []data.PushedCommand) er
 	return nil
 }
 
-// prefetch downloads the scans of the applications this device acts on.
-func (s *Syncer) prefetch(ctx context.Context) error {
+// prefetch downloads the scans of the applications this device acts on and
+// says how many came.
+func (s *Syncer) prefetch(ctx context.Context) (int, error) {
 	if len(s.Prefetch) == 0 {
-		return nil
+		return 0, nil
 	}
 	sums, err := s.Local.BlobsToFetch(ctx, s.Prefetch)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	// One lost or damaged scan must not keep the others from coming.
-	var first error
+	var (
+		first   error
+		fetched int
+	)
 	for _, sum := range sums {
-		err := s.Client.DownloadBlob(ctx, s.Blobs, sum)
-		if errors.Is(err, ErrUnreachable) {
-			return err
+		if s.Blobs.Has(sum) {
+			continue
 		}
-		if first == nil {
+		err := s.Client.DownloadBlob(ctx, s.Blobs, sum)
+		switch {
+		case errors.Is(err, ErrUnreachable):
+			return fetched, err
+		case err == nil:
+			fetched++
+		case first == nil:
 			first = err
 		}
 	}
-	return first
+	return fetched, first
 }
 
 // Run syncs after every Kick and every Interval until ctx ends. While the

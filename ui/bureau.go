@@ -64,7 +64,7 @@ func (d *detailView) openCertify() {
 
 // certifyTask is 发证: the paid applications waiting for a certificate,
 // and the 证书登记簿 of those certified, searchable and exported. Back from
-// a certificate, both show where things stand now.
+// a certificate, or after a sync, both show where things stand now.
 func (s *Shell) certifyTask() screen {
 	queue := newQueueView(s, *app.QueueOf(data.RoleBureau, "发证"), roleColumns[data.RoleBureau])
 	reg := newQueueView(s, app.Register, registerColumns(s))
@@ -74,8 +74,9 @@ func (s *Shell) certifyTask() screen {
 		}
 	}
 	bar := container.NewHBox(s.ws.button("导出 Excel", export(".xlsx")), s.ws.button("导出 CSV", export(".csv")))
+	refresh := func() { queue.refresh(); reg.refresh() }
 	return screen{obj: s.ws.tabs(tab{"待发证", queue.object()}, tab{"证书登记簿", container.NewBorder(nil, bar, nil, nil, reg.object())}),
-		refreshOnTop: func() { queue.reload(); reg.reload() }}
+		refreshOnTop: refresh, onSync: refresh}
 }
 
 // registerColumns show app.RegisterRow, made once per row as it scrolls

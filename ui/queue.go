@@ -134,9 +134,25 @@ func (v *queueView) object() fyne.CanvasObject {
 	return container.NewBorder(head, nil, nil, nil, v.table)
 }
 
-// reload applies the filters: the count and the first page come now, the
-// rest as the clerk scrolls.
+// reload applies the filters from the top of the list.
 func (v *queueView) reload() {
+	if v.load() {
+		v.table.Reset()
+	}
+}
+
+// refresh shows the list again where the clerk has scrolled to: back from
+// a decision, or after a sync changed it.
+func (v *queueView) refresh() {
+	if v.load() {
+		v.table.Redraw()
+	}
+}
+
+// load applies the filters: the count and the first page come now, the
+// rest as the clerk scrolls. It says whether the table needs redrawing (a
+// date still being typed leaves it as it was).
+func (v *queueView) load() bool {
 	f := data.ApplicationFilter{Statuses: v.q.Statuses, Search: v.search.Text, Level: v.level.Selected, Series: v.series.Text, Limit: pageSize}
 	if f.Level == "全部级别" {
 		f.Level = ""
@@ -152,7 +168,7 @@ func (v *queueView) reload() {
 	}
 	if err != nil {
 		showError(v.err, err)
-		return
+		return false
 	}
 	v.filter = f
 	v.pages = map[int][]data.ApplicationSummary{}
@@ -170,7 +186,7 @@ func (v *queueView) reload() {
 	}
 	showError(v.err, err)
 	v.count.SetText(countText(v.total))
-	v.table.Reset()
+	return true
 }
 
 // fillSeries offers the series seen in the list as choices.

@@ -39,8 +39,9 @@ type task struct {
 func queueTask(label string) task {
 	return task{label, func(s *Shell) screen {
 		v := newQueueView(s, *app.QueueOf(s.clerk.Role, label), roleColumns[s.clerk.Role])
-		// Back from a decision, the queue shows where things stand now.
-		return screen{obj: v.object(), refreshOnTop: v.reload}
+		// Back from a decision, or after a sync, the queue shows where
+		// things stand now.
+		return screen{obj: v.object(), refreshOnTop: v.refresh, onSync: v.refresh}
 	}}
 }
 
@@ -52,7 +53,7 @@ func plain(f func(s *Shell) fyne.CanvasObject) func(s *Shell) screen {
 // tasks is the navigation of DESIGN.md section 6, per role.
 var tasks = map[data.Role][]task{
 	data.RoleClerk: {
-		{"工作台", plain((*Shell).workbench)},
+		{"工作台", (*Shell).workbenchTask},
 		queueTask("初审"),
 		queueTask("市局退回"),
 		queueTask("现场核验"),
@@ -76,7 +77,7 @@ type screen struct {
 	enter, esc   func()
 	print        func() // Ctrl+P
 	refreshOnTop func() // called when the screen comes back to the top
-	onSync       func() // called on the top screen when a sync round ends
+	onSync       func() // called on the top screen when a sync changed something
 }
 
 // Shell is the desk after login: navigation, scan box, verdict banner,
@@ -225,7 +226,7 @@ func (s *Shell) setSync(st tdsync.Status) {
 	if s.syncView != nil {
 		s.syncView.refresh()
 	}
-	if !st.Syncing && len(s.stack) > 0 && s.top().onSync != nil {
+	if !st.Syncing && st.Changed && len(s.stack) > 0 && s.top().onSync != nil {
 		s.top().onSync()
 	}
 }

@@ -82,7 +82,7 @@ func TestScanViewer(t *testing.T) {
 	if err := os.WriteFile(blobs.Path(a.Attachments[2].SHA256), third, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r.ws.shell.setSync(tdsync.Status{Online: true, LastSuccess: time.Now()})
+	r.ws.shell.setSync(tdsync.Status{Online: true, LastSuccess: time.Now(), Changed: true})
 	if r.shows("本机还没有") || scan() == nil {
 		t.Error("the fetched scan is not shown after the sync")
 	}

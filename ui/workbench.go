@@ -15,6 +15,17 @@ import (
 // 工作台 to warn about it.
 const urgentWithin = 2
 
+// workbenchTask is the 工作台, drawn again after a sync changed something
+// or when the clerk comes back to it.
+func (s *Shell) workbenchTask() screen {
+	box := container.NewStack(s.workbench())
+	redraw := func() {
+		box.Objects = []fyne.CanvasObject{s.workbench()}
+		box.Refresh()
+	}
+	return screen{obj: box, refreshOnTop: redraw, onSync: redraw}
+}
+
 // workbench is the 工作台: each queue's size (a tap opens it) and the
 // applications whose deadline is close or past.
 func (s *Shell) workbench() fyne.CanvasObject {

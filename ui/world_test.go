@@ -239,6 +239,40 @@ func (r *rig) pay(no, receipt string) {
 	r.mustShow("已登记缴费")
 }
 
+// syncRound runs one sync and reports it to the window as the sync loop
+// does.
+func (r *rig) syncRound() {
+	r.t.Helper()
+	sy := r.ws.Desk.Syncer()
+	if err := sy.SyncOnce(context.Background()); err != nil {
+		r.t.Fatal(err)
+	}
+	r.ws.shell.setSync(sy.Status())
+}
+
+// TestQueuesFollowSync: a queue or the 工作台 left open shows what a sync
+// brought, without the clerk leaving it.
+func TestQueuesFollowSync(t *testing.T) {
+	w := testworld.New(t)
+	w.Apps(t, 2, "DLXH", data.StatusLiaisonReview)
+	r := rigOn(t, w.Enrolled(t, "DLXH"))
+	r.loginAs("chen", testworld.Password)
+	r.ws.shell.Task("初审")
+	r.mustShow("共 2 条")
+	arrived := w.Apps(t, 1, "DLXH", data.StatusLiaisonReview)[0]
+	r.syncRound()
+	r.mustShow("共 3 条")
+	r.mustShow(arrived.No)
+	r.ws.shell.Task("工作台")
+	r.mustShow("初审\n3 件")
+	w.Apps(t, 1, "DLXH", data.StatusLiaisonReview)
+	r.syncRound()
+	r.mustShow("初审\n4 件")
+	if r.syncRound(); r.ws.Desk.Syncer().Status().Changed {
+		t.Error("a sync that brought nothing says it changed something: the screens would redraw for nothing")
+	}
+}
+
 // TestDetailFollowsSync: a detail left open redraws when a sync round ends:
 // the clerk's pass is marked synced, and the server's refusal of the next
 // one appears under it, on the tab the clerk had open.
@@ -251,13 +285,6 @@ func TestDetailFollowsSync(t *testing.T) {
 	net := testworld.Inject(r.ws.Desk)
 	net.Offline()
 	ctx := context.Background()
-	roundEnds := func() {
-		sy := r.ws.Desk.Syncer()
-		if err := sy.SyncOnce(ctx); err != nil {
-			t.Fatal(err)
-		}
-		r.ws.shell.setSync(sy.Status()) // as the sync loop reports it
-	}
 	heading := func() string {
 		return find(r, func(l *widget.Label) bool { return strings.HasPrefix(l.Text, "申请编号 ") }).Text
 	}
@@ -270,7 +297,7 @@ func TestDetailFollowsSync(t *testing.T) {
 	}
 	r.tap("历史")
 	net.Set(nil, nil)
-	roundEnds()
+	r.syncRound()
 	r.mustShow("已初审通过，已同步")
 	if h := heading(); strings.Contains(h, "待同步") || !strings.Contains(h, data.StatusBureauReview.Label()) {
 		t.Errorf("heading after the sync: %q", h)
@@ -294,7 +321,7 @@ func TestDetailFollowsSync(t *testing.T) {
 	r.tap("确定")
 	r.mustShow("已退回申报人，待同步")
 	net.Set(nil, nil)
-	roundEnds()
+	r.syncRound()
 	r.mustShow("本机的“退回申报人”与服务器上的变化冲突，未执行")
 	if h := heading(); !strings.Contains(h, data.StatusBureauReview.Label()) || strings.Contains(h, "待同步") {
 		t.Errorf("heading after the conflict: %q", h)
