@@ -14,8 +14,10 @@ import (
 // ProtocolVersion is the wire version every request carries in
 // ProtocolHeader. A server that no longer speaks it answers 426 so the
 // workstation can tell the clerk to update rather than fail obscurely.
+// 2: pushed commands name the decision they were made on (After), and the
+// server relies on it to refuse what follows a refused one.
 const (
-	ProtocolVersion = 1
+	ProtocolVersion = 2
 	ProtocolHeader  = "X-TitleDesk-Protocol"
 )
 

@@ -59,8 +59,12 @@ type Syncer struct {
 
 	mu     stdsync.Mutex
 	status Status
-	kick   chan struct{}
-	once   stdsync.Once
+	// round lets one sync run at a time: 立即同步 during the loop's round
+	// waits for it. Two at once could pull a snapshot showing a command
+	// before the other had recorded its answer.
+	round stdsync.Mutex
+	kick  chan struct{}
+	once  stdsync.Once
 }
 
 // Status returns the current status.
@@ -95,6 +99,8 @@ func (s *Syncer) Kick() {
 
 // SyncOnce pushes every pending command, then pulls every new change.
 func (s *Syncer) SyncOnce(ctx context.Context) error {
+	s.round.Lock()
+	defer s.round.Unlock()
 	s.update(func(st *Status) { st.Syncing, st.Progress = true, 0 })
 	changed, err := s.syncOnce(ctx)
 	pending, refused, cerr := s.Local.OutboxCounts(ctx)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	gosync "sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -313,5 +314,37 @@ func TestProtocolVersionMismatchTellsClerkToUpdate(t *testing.T) {
 	st := d.Syncer().Status()
 	if data.ErrorCode(err) != tdsync.EUPGRADE || !st.Upgrade || !strings.Contains(st.LastError, "升级") {
 		t.Fatalf("old protocol: %v, status %+v", err, st)
+	}
+}
+
+// TestOneSyncAtATime: 立即同步 tapped while the loop's round runs waits for
+// it instead of running beside it (two rounds at once could record a pulled
+// snapshot before the other had recorded its push's answers).
+func TestOneSyncAtATime(t *testing.T) {
+	w := testworld.New(t)
+	w.Apps(t, 2, "DLXH", data.StatusLiaisonReview)
+	desk := w.Desk(t, "DLXH", "chen")
+	var inFlight, most atomic.Int32
+	testworld.Inject(desk).Set(func(*http.Request) error {
+		n := inFlight.Add(1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		time.Sleep(20 * time.Millisecond)
+		return nil
+	}, func(_ *http.Request, resp *http.Response) (*http.Response, error) {
+		inFlight.Add(-1)
+		return resp, nil
+	})
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() { errs <- desk.Syncer().SyncOnce(context.Background()) }()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if m := most.Load(); m != 1 {
+		t.Errorf("%d requests in flight at once: two syncs ran together", m)
 	}
 }

@@ -48,8 +48,8 @@ func (d *detailView) openCertify() {
 			showError(errl, err)
 			return
 		}
-		d.s.pop()
 		d.showAfter(v, "已发证，证书编号 "+number)
+		d.s.pop()
 	}
 	no.OnSubmitted = func(string) { submit() }
 	ok := ws.button("发证（回车）", submit)

@@ -104,8 +104,8 @@ func (c *counterCheck) done(v *app.View, kinds []data.Document, prints []*app.Pr
 		c.d.s.ws.openPrintout(p)
 		note += "；" + printedNote(kinds[i], p)
 	}
-	c.d.s.pop()
 	c.d.showAfter(v, note)
+	c.d.s.pop()
 }
 
 func (c *counterCheck) deficient() {

@@ -26,6 +26,7 @@ type detailView struct {
 	done   string        // the last action, shown with whether it has synced
 	root   *fyne.Container
 	tabs   *tabs
+	split  *container.Split
 }
 
 // openDetail shows an application over the current screen.
@@ -84,9 +85,11 @@ func (d *detailView) show(v *app.View) {
 	d.tabs.Select(open)
 }
 
+// fail shows why the clerk's action did not happen, in place of the note
+// of the last one.
 func (d *detailView) fail(err error) {
 	d.done = ""
-	d.fail(err)
+	d.note.SetText(data.ErrorMessage(err))
 }
 
 // sameView is whether a and b would draw the same detail.
@@ -125,9 +128,13 @@ func (d *detailView) build() {
 		top.Add(l)
 	}
 	d.tabs = d.s.ws.tabs(tab{"申请人", d.applicant()}, tab{"单位意见", d.unit()}, tab{"历史", d.history()})
-	split := container.NewHSplit(d.tabs, d.viewer.object())
-	split.Offset = 0.45
-	d.root.Objects = []fyne.CanvasObject{container.NewBorder(top, nil, nil, nil, split)}
+	offset := 0.45
+	if d.split != nil {
+		offset = d.split.Offset // where the clerk dragged it
+	}
+	d.split = container.NewHSplit(d.tabs, d.viewer.object())
+	d.split.Offset = offset
+	d.root.Objects = []fyne.CanvasObject{container.NewBorder(top, nil, nil, nil, d.split)}
 	d.root.Refresh()
 }
 
@@ -316,8 +323,8 @@ func (d *detailView) withReasons(t data.Transition) *widget.Button {
 			if err != nil {
 				return err
 			}
-			d.s.pop()
 			d.showAfter(v, "已"+label)
+			d.s.pop()
 			return nil
 		})
 	})

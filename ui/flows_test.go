@@ -349,3 +349,34 @@ func TestQueuesShowOwnCommandsAtOnce(t *testing.T) {
 	r.openFromQueue("待缴费", p.No)
 	r.mustShow("登记缴费")
 }
+
+// TestDetailSaysWhyAnActionFailed: a pull the detail has not shown yet
+// (another clerk passed the application) makes the clerk's pass fail its
+// check: the detail says why, and once it is shown again it offers only
+// what the new state allows.
+func TestDetailSaysWhyAnActionFailed(t *testing.T) {
+	r := newRig(t)
+	r.login()
+	a := r.fx.Apps[data.StatusLiaisonReview][0]
+	r.openFromQueue("初审", a.No)
+	moved := *a
+	moved.Status, moved.Version = data.StatusBureauReview, a.Version+1
+	if err := r.ws.Desk.Store.SaveApplications(context.Background(), []*data.Application{&moved}); err != nil {
+		t.Fatal(err)
+	}
+	r.tap("初审通过")
+	r.mustShow("不能初审通过")
+	if cmds := r.pending(); len(cmds) != 0 {
+		t.Errorf("a failed pass was kept: %+v", cmds)
+	}
+	r.ws.shell.top().refreshOnTop()
+	offered := false
+	walk(r.ws.Win.Content(), func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == data.ActionLiaisonPass.Label() {
+			offered = true
+		}
+	})
+	if offered || !r.shows(data.StatusBureauReview.Label()) {
+		t.Errorf("redrawn, the detail still offers the pass:\n%s", strings.Join(r.texts(), "\n"))
+	}
+}

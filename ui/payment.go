@@ -53,8 +53,8 @@ func (d *detailView) openPayment() {
 			showError(errl, err)
 			return
 		}
-		d.s.pop()
 		d.showAfter(v, "已登记缴费")
+		d.s.pop()
 	}
 	receipt.OnSubmitted = func(string) { submit() }
 	ok := ws.button("登记（回车）", submit)

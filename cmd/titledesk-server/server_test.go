@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -331,19 +332,20 @@ func TestServerRefusesBadRequests(t *testing.T) {
 	httpc, _ := tdsync.PinnedClient(b.fingerprint, 10*time.Second)
 	good, _ := json.Marshal(tdsync.PushRequest{Commands: []data.PushedCommand{{Seq: 1, Command: data.Command{
 		ID: "c1", Action: data.ActionLiaisonPass, ApplicationID: app.ID, ExpectedVersion: app.Version, Actor: chen}}}})
+	cur := fmt.Sprint(tdsync.ProtocolVersion)
 
 	for _, tc := range []struct {
 		name, token, protocol string
 		body                  []byte
 		status                int
 	}{
-		{"missing token", "", "1", good, http.StatusUnauthorized},
-		{"wrong token", "nope", "1", good, http.StatusUnauthorized},
-		{"old protocol", dev.c.Token, "0", good, http.StatusUpgradeRequired},
-		{"bad JSON", dev.c.Token, "1", []byte(`{"commands": [`), http.StatusBadRequest},
-		{"unknown field", dev.c.Token, "1", []byte(`{"commands": [], "evil": 1}`), http.StatusBadRequest},
-		{"trailing data", dev.c.Token, "1", append(append([]byte{}, good...), []byte(`{}`)...), http.StatusBadRequest},
-		{"oversized body", dev.c.Token, "1", append([]byte(`{"commands": [`), bytes.Repeat([]byte(" "), 5<<20)...), http.StatusBadRequest},
+		{"missing token", "", cur, good, http.StatusUnauthorized},
+		{"wrong token", "nope", cur, good, http.StatusUnauthorized},
+		{"old protocol", dev.c.Token, fmt.Sprint(tdsync.ProtocolVersion - 1), good, http.StatusUpgradeRequired},
+		{"bad JSON", dev.c.Token, cur, []byte(`{"commands": [`), http.StatusBadRequest},
+		{"unknown field", dev.c.Token, cur, []byte(`{"commands": [], "evil": 1}`), http.StatusBadRequest},
+		{"trailing data", dev.c.Token, cur, append(append([]byte{}, good...), []byte(`{}`)...), http.StatusBadRequest},
+		{"oversized body", dev.c.Token, cur, append([]byte(`{"commands": [`), bytes.Repeat([]byte(" "), 5<<20)...), http.StatusBadRequest},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req, _ := http.NewRequest(http.MethodPost, srv.url+"/api/v1/sync/push", bytes.NewReader(tc.body))

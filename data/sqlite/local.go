@@ -174,31 +174,56 @@ func keptSnapshot(ctx context.Context, tx *sql.Tx, id string) (*data.Application
 	return &a, json.Unmarshal([]byte(body), &a)
 }
 
-// relayUnkept lays the unanswered commands of a workstation upgraded from
-// a build that did not write their changes (and so kept no snapshot) on its
-// stored applications: it follows migration 024.
-func (s *Store) relayUnkept(ctx context.Context) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		ids, err := queryStrings(ctx, tx, `SELECT DISTINCT application_id FROM outbox WHERE state IN ('pending', 'applied')
-			AND application_id NOT IN (SELECT application_id FROM server_snapshots)
-			AND application_id IN (SELECT id FROM applications)`)
+// relayQueued lays the desk's unanswered commands on its applications
+// again once the outbox records their order (migration 025): commands kept
+// by a build before migration 024, which wrote no local change and kept no
+// snapshot, and those of a build before 025, whose order and laid flags
+// are not known. Each pending decision that still shows then goes after
+// the one before it that does, as Enqueue orders them now.
+func (s *Store) relayQueued(ctx context.Context, tx *sql.Tx) error {
+	unkept, err := queryStrings(ctx, tx, `SELECT DISTINCT application_id FROM outbox WHERE state IN ('pending', 'applied')
+		AND application_id NOT IN (SELECT application_id FROM server_snapshots)
+		AND application_id IN (SELECT id FROM applications)`)
+	if err != nil {
+		return err
+	}
+	for _, id := range unkept {
+		stored, err := findApplication(ctx, tx, `id = ?`, id)
 		if err != nil {
 			return err
 		}
-		for _, id := range ids {
-			stored, err := findApplication(ctx, tx, `id = ?`, id)
-			if err != nil {
-				return err
-			}
-			if err := keepSnapshot(ctx, tx, stored, false); err != nil {
-				return err
-			}
-			if err := s.relay(ctx, tx, id); err != nil {
-				return err
-			}
+		if err := keepSnapshot(ctx, tx, stored, false); err != nil {
+			return err
 		}
-		return trimApplied(ctx, tx)
-	})
+	}
+	ids, err := queryStrings(ctx, tx, `SELECT application_id FROM server_snapshots`)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := s.relay(ctx, tx, id); err != nil {
+			return err
+		}
+		rows, err := query(ctx, tx, `SELECT `+outboxColumns+` FROM outbox WHERE application_id = ? AND state = 'pending' AND laid ORDER BY seq`, id)
+		if err != nil {
+			return err
+		}
+		entries, err := scanOutbox(rows)
+		if err != nil {
+			return err
+		}
+		var prior int64
+		for _, e := range entries {
+			if !e.Command.Action.Versioned() {
+				continue
+			}
+			if _, err := exec(ctx, tx, `UPDATE outbox SET after_seq = ? WHERE seq = ?`, prior, e.Seq); err != nil {
+				return err
+			}
+			prior = e.Seq
+		}
+	}
+	return trimApplied(ctx, tx)
 }
 
 // keepSnapshot sets a server snapshot aside; replace says whether it takes

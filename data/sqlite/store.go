@@ -121,47 +121,47 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		applied, err := s.migrateOne(ctx, name)
-		if err == nil && applied && afterMigration[name] != nil {
-			err = afterMigration[name](s, ctx)
-		}
-		if err != nil {
+		if err := s.migrateOne(ctx, name); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	return nil
 }
 
-// afterMigration are steps in Go that follow a migration the time it is
-// applied, for what SQL alone cannot do.
-var afterMigration = map[string]func(*Store, context.Context) error{
-	"migrations/024_local_changes.sql": (*Store).relayUnkept,
+// afterMigration are steps in Go that follow a migration in its
+// transaction, for what SQL alone cannot do: a crash leaves both or neither.
+var afterMigration = map[string]func(*Store, context.Context, *sql.Tx) error{
+	"migrations/025_command_order.sql": (*Store).relayQueued,
 }
 
-// migrateOne applies migration name unless it was; applied says whether
-// it was now.
-func (s *Store) migrateOne(ctx context.Context, name string) (applied bool, err error) {
+// migrateOne applies migration name, and its step in Go, unless it was.
+func (s *Store) migrateOne(ctx context.Context, name string) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
-		return false, err
+		return err
 	}
 	defer tx.Rollback()
 	var n int
 	if err := queryRow(ctx, tx, `SELECT COUNT(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil || n > 0 {
-		return false, err
+		return err
 	}
 	body, err := migrations.ReadFile(name)
 	if err != nil {
-		return false, err
+		return err
 	}
 	// A script of many statements: prepared, only its first would run.
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return false, err
+		return err
+	}
+	if step := afterMigration[name]; step != nil {
+		if err := step(s, ctx, tx); err != nil {
+			return err
+		}
 	}
 	if _, err := exec(ctx, tx, `INSERT INTO schema_migrations (name) VALUES (?)`, name); err != nil {
-		return false, err
+		return err
 	}
-	return true, tx.Commit()
+	return tx.Commit()
 }
 
 // txState is what an open write transaction remembers between its

@@ -649,7 +649,8 @@ func TestLocalCommandsRefusedUpgradedAndRaced(t *testing.T) {
 	if status() != data.StatusLiaisonReview {
 		t.Fatalf("not written: %s", status())
 	}
-	if _, err := s.write.Exec(`DROP TABLE server_snapshots; DELETE FROM schema_migrations WHERE name = 'migrations/024_local_changes.sql'`); err != nil {
+	if _, err := s.write.Exec(`DROP TABLE server_snapshots; ` + before025 + `
+		DELETE FROM schema_migrations WHERE name = 'migrations/024_local_changes.sql'`); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -740,6 +741,80 @@ func TestCommandsGoAfterTheirPredecessor(t *testing.T) {
 	next := enqueue("pass-b-again", &b4, data.ActionLiaisonPass, 4, 0)
 	if got := afters(); got[stale] != 0 || got[next] != 0 {
 		t.Errorf("after a pull: %v; the pass the pull left behind (%d) is no predecessor", got, stale)
+	}
+}
+
+// before025 takes a desk's database back to before migration 025.
+const before025 = `ALTER TABLE outbox DROP COLUMN after_seq; ALTER TABLE outbox DROP COLUMN laid;
+	DELETE FROM schema_migrations WHERE name = 'migrations/025_command_order.sql';`
+
+// TestUpgradeOrdersQueuedDecisions: a desk upgraded with decisions queued
+// by the build before migration 025 orders them as Enqueue does now: each
+// after the one before it that shows, and one a pull left behind after
+// none and before none.
+func TestUpgradeOrdersQueuedDecisions(t *testing.T) {
+	s, path := openTest(t)
+	r := rand.New(rand.NewPCG(23, 24))
+	a, b := genApplication(r, 1), genApplication(r, 2)
+	a.Status, b.Status = data.StatusAwaitingPaper, data.StatusLiaisonReview
+	for _, x := range []*data.Application{a, b} {
+		x.LiaisonPointID, x.Version = "lp1", 3
+	}
+	if err := s.ApplyChanges(ctx, []data.Change{change(t, a, 1), change(t, b, 2)}, 2); err != nil {
+		t.Fatal(err)
+	}
+	var checks []data.AttachmentCheck
+	for _, x := range a.Attachments {
+		checks = append(checks, data.AttachmentCheck{AttachmentID: x.ID, Check: data.CheckMissing})
+	}
+	var seqs []int64
+	for _, c := range []data.Command{
+		{ID: "deficient", Action: data.ActionPaperDeficient, ApplicationID: a.ID, ExpectedVersion: 3, Checks: checks, Reasons: []string{"未提供原件"}},
+		{ID: "print", Action: data.ActionPrint, ApplicationID: a.ID, Document: data.DocNotice},
+		{ID: "reject", Action: data.ActionPaperReject, ApplicationID: a.ID, ExpectedVersion: 4, Reasons: []string{"原件与扫描件不一致"}},
+		{ID: "pass-b", Action: data.ActionLiaisonPass, ApplicationID: b.ID, ExpectedVersion: 3},
+	} {
+		c.Actor = clerk
+		seq, err := s.Enqueue(ctx, c, localEnv, true, 0)
+		if err != nil {
+			t.Fatalf("%s: %v", c.ID, err)
+		}
+		seqs = append(seqs, seq)
+	}
+	b4 := *b
+	b4.Version = 4
+	if err := s.ApplyChanges(ctx, []data.Change{change(t, &b4, 3)}, 3); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.write.Exec(before025); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	cmds, err := s.ToPush(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]int64{}
+	for _, c := range cmds {
+		got[c.Seq] = c.After
+	}
+	if want := map[int64]int64{seqs[0]: 0, seqs[1]: 0, seqs[2]: seqs[0], seqs[3]: 0}; !maps.Equal(got, want) {
+		t.Errorf("after the upgrade: %v, want %v", got, want)
+	}
+	next, err := s.Enqueue(ctx, data.Command{ID: "pass-b-again", Action: data.ActionLiaisonPass, ApplicationID: b.ID, ExpectedVersion: 4, Actor: clerk}, localEnv, true, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if entries, _ := s.OutboxFor(ctx, b.ID); len(entries) != 2 || entries[0].Laid || entries[1].After != 0 || entries[1].Seq != next {
+		t.Errorf("the pass the pull left behind: %+v", entries)
+	}
+	if got, _ := s.Application(ctx, a.ID); got.Status != data.StatusRejected {
+		t.Errorf("the queued decisions no longer show: %s", got.Status)
 	}
 }
 
