@@ -667,6 +667,38 @@ func TestLocalCommandsRefusedUpgradedAndRaced(t *testing.T) {
 	}
 }
 
+// counterAndReview stores, as pulled, an application at the counter and
+// one in first review, both at version 3.
+func counterAndReview(t *testing.T, s *Store, seed uint64) (counter, review *data.Application) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, seed+1))
+	counter, review = genApplication(r, 1), genApplication(r, 2)
+	counter.Status, review.Status = data.StatusAwaitingPaper, data.StatusLiaisonReview
+	for _, x := range []*data.Application{counter, review} {
+		x.LiaisonPointID, x.Version = "lp1", 3
+	}
+	if err := s.ApplyChanges(ctx, []data.Change{change(t, counter, 1), change(t, review, 2)}, 2); err != nil {
+		t.Fatal(err)
+	}
+	return counter, review
+}
+
+// clerkDecision is the clerk's command of action on app at version, with
+// what the state machine asks of a deficiency notice or a rejection.
+func clerkDecision(id string, app *data.Application, action data.Action, version int64) data.Command {
+	cmd := data.Command{ID: id, Action: action, ApplicationID: app.ID, ExpectedVersion: version, Actor: clerk}
+	switch action {
+	case data.ActionPaperDeficient:
+		cmd.Reasons = []string{"未提供原件"}
+		for _, x := range app.Attachments {
+			cmd.Checks = append(cmd.Checks, data.AttachmentCheck{AttachmentID: x.ID, Check: data.CheckMissing})
+		}
+	case data.ActionPaperReject:
+		cmd.Reasons = []string{"原件与扫描件不一致"}
+	}
+	return cmd
+}
+
 // TestCommandsGoAfterTheirPredecessor: each decision names the desk's
 // latest pending decision on the application that shows in it; claims and
 // prints stand on their own. Once the predecessor is refused, the decisions
@@ -674,28 +706,10 @@ func TestLocalCommandsRefusedUpgradedAndRaced(t *testing.T) {
 // none of them; a decision a pull left behind is no predecessor either.
 func TestCommandsGoAfterTheirPredecessor(t *testing.T) {
 	s, _ := openTest(t)
-	r := rand.New(rand.NewPCG(21, 22))
-	a, b := genApplication(r, 1), genApplication(r, 2)
-	a.Status, b.Status = data.StatusAwaitingPaper, data.StatusLiaisonReview
-	for _, x := range []*data.Application{a, b} {
-		x.LiaisonPointID, x.Version = "lp1", 3
-	}
-	if err := s.ApplyChanges(ctx, []data.Change{change(t, a, 1), change(t, b, 2)}, 2); err != nil {
-		t.Fatal(err)
-	}
+	a, b := counterAndReview(t, s, 21)
 	enqueue := func(id string, app *data.Application, action data.Action, version, redoes int64) int64 {
 		t.Helper()
-		cmd := data.Command{ID: id, Action: action, ApplicationID: app.ID, ExpectedVersion: version, Actor: clerk}
-		switch action {
-		case data.ActionPaperDeficient:
-			cmd.Reasons = []string{"未提供原件"}
-			for _, x := range app.Attachments {
-				cmd.Checks = append(cmd.Checks, data.AttachmentCheck{AttachmentID: x.ID, Check: data.CheckMissing})
-			}
-		case data.ActionPaperReject:
-			cmd.Reasons = []string{"逾期未补正"}
-		}
-		seq, err := s.Enqueue(ctx, cmd, localEnv, true, redoes)
+		seq, err := s.Enqueue(ctx, clerkDecision(id, app, action, version), localEnv, true, redoes)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -754,27 +768,14 @@ const before025 = `ALTER TABLE outbox DROP COLUMN after_seq; ALTER TABLE outbox 
 // none and before none.
 func TestUpgradeOrdersQueuedDecisions(t *testing.T) {
 	s, path := openTest(t)
-	r := rand.New(rand.NewPCG(23, 24))
-	a, b := genApplication(r, 1), genApplication(r, 2)
-	a.Status, b.Status = data.StatusAwaitingPaper, data.StatusLiaisonReview
-	for _, x := range []*data.Application{a, b} {
-		x.LiaisonPointID, x.Version = "lp1", 3
-	}
-	if err := s.ApplyChanges(ctx, []data.Change{change(t, a, 1), change(t, b, 2)}, 2); err != nil {
-		t.Fatal(err)
-	}
-	var checks []data.AttachmentCheck
-	for _, x := range a.Attachments {
-		checks = append(checks, data.AttachmentCheck{AttachmentID: x.ID, Check: data.CheckMissing})
-	}
+	a, b := counterAndReview(t, s, 23)
+	printed := clerkDecision("print", a, data.ActionPrint, 0)
+	printed.Document = data.DocNotice
 	var seqs []int64
 	for _, c := range []data.Command{
-		{ID: "deficient", Action: data.ActionPaperDeficient, ApplicationID: a.ID, ExpectedVersion: 3, Checks: checks, Reasons: []string{"未提供原件"}},
-		{ID: "print", Action: data.ActionPrint, ApplicationID: a.ID, Document: data.DocNotice},
-		{ID: "reject", Action: data.ActionPaperReject, ApplicationID: a.ID, ExpectedVersion: 4, Reasons: []string{"原件与扫描件不一致"}},
-		{ID: "pass-b", Action: data.ActionLiaisonPass, ApplicationID: b.ID, ExpectedVersion: 3},
+		clerkDecision("deficient", a, data.ActionPaperDeficient, 3), printed,
+		clerkDecision("reject", a, data.ActionPaperReject, 4), clerkDecision("pass-b", b, data.ActionLiaisonPass, 3),
 	} {
-		c.Actor = clerk
 		seq, err := s.Enqueue(ctx, c, localEnv, true, 0)
 		if err != nil {
 			t.Fatalf("%s: %v", c.ID, err)
