@@ -24,6 +24,7 @@ type detailView struct {
 	viewer *scanViewer
 	note   *widget.Label // what the last action did, or why it failed
 	done   string        // the last action, shown with whether it has synced
+	doneAt int64         // the outbox seq of its last command
 	root   *fyne.Container
 	tabs   *tabs
 	split  *container.Split
@@ -53,6 +54,9 @@ func (d *detailView) screen() screen {
 // command returned), with a note of what was done.
 func (d *detailView) showAfter(v *app.View, done string) {
 	d.done = done
+	for _, e := range v.Pending {
+		d.doneAt = max(d.doneAt, e.Seq)
+	}
 	d.show(v)
 	d.s.refreshStatus()
 }
@@ -118,7 +122,7 @@ func (d *detailView) build() {
 		head += "　经办人：" + v.AssigneeName
 	}
 	if d.done != "" {
-		d.note.SetText(d.done + syncedText(v))
+		d.note.SetText(d.done + d.syncedText())
 	}
 	top := container.NewVBox(container.NewBorder(nil, nil, d.s.ws.button("← 返回（Esc）", d.s.pop), nil, title(head)), d.actions(), d.note)
 	for _, r := range v.Refused {
@@ -140,11 +144,14 @@ func (d *detailView) build() {
 
 // syncedText says where the clerk's last action stands: waiting for the
 // server, or taken by it (a refusal is listed under the note).
-func syncedText(v *app.View) string {
+func (d *detailView) syncedText() string {
+	has := func(es []sqlite.OutboxEntry) bool {
+		return slices.ContainsFunc(es, func(e sqlite.OutboxEntry) bool { return e.Seq == d.doneAt })
+	}
 	switch {
-	case len(v.Pending) > 0:
+	case has(d.v.Pending):
 		return "，待同步"
-	case len(v.Refused) > 0:
+	case has(d.v.Refused):
 		return ""
 	}
 	return "，已同步"
