@@ -177,7 +177,7 @@ func (d *Desk) StartSync(onChange func(tdsync.Status)) {
 		d.cancel()
 	}
 	d.cancel = cancel
-	s.OnChange = onChange
 	d.mu.Unlock()
+	s.Watch(onChange)
 	go s.Run(ctx)
 }

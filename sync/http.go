@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 
 	"titledesk/data"
 )
@@ -83,13 +84,17 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
-// checkProtocol refuses requests of another protocol version.
+// checkProtocol refuses requests of another protocol version, saying which
+// side is behind.
 func checkProtocol(r *http.Request) error {
 	v := r.Header.Get(ProtocolHeader)
-	if v != fmt.Sprint(ProtocolVersion) {
-		return data.Errorf(EUPGRADE, "工作站版本与服务器不兼容（协议 %q，服务器为 %d），请升级工作站软件。", v, ProtocolVersion)
+	switch n, err := strconv.Atoi(v); {
+	case v == fmt.Sprint(ProtocolVersion):
+		return nil
+	case err == nil && n > ProtocolVersion:
+		return data.Errorf(EUPGRADE, "市局服务器的软件比本工作站旧（协议 %d，工作站为 %d），请联系市局升级服务器；操作已保存在本机。", ProtocolVersion, n)
 	}
-	return nil
+	return data.Errorf(EUPGRADE, "工作站版本与服务器不兼容（协议 %q，服务器为 %d），请升级工作站软件。", v, ProtocolVersion)
 }
 
 // Who records, for the request log, which device or user a request came

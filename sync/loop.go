@@ -53,12 +53,12 @@ type Syncer struct {
 	// Prefetch names the statuses whose scans are downloaded after a pull:
 	// those the device acts on, so the counter works offline.
 	Prefetch []data.Status
-	OnChange func(Status) // called after every status change, from the loop's goroutine
 	// Interval between syncs when idle (DESIGN: 30 s).
 	Interval time.Duration
 
-	mu     stdsync.Mutex
-	status Status
+	mu       stdsync.Mutex
+	status   Status
+	onChange func(Status) // see Watch
 	// round lets one sync run at a time: 立即同步 during the loop's round
 	// waits for it. Two at once could pull a snapshot showing a command
 	// before the other had recorded its answer.
@@ -74,13 +74,21 @@ func (s *Syncer) Status() Status {
 	return s.status
 }
 
+// Watch has f called after every status change, from the goroutine of the
+// sync that made it, in place of the f watching before.
+func (s *Syncer) Watch(f func(Status)) {
+	s.mu.Lock()
+	s.onChange = f
+	s.mu.Unlock()
+}
+
 func (s *Syncer) update(fn func(*Status)) {
 	s.mu.Lock()
 	fn(&s.status)
-	st := s.status
+	st, f := s.status, s.onChange
 	s.mu.Unlock()
-	if s.OnChange != nil {
-		s.OnChange(st)
+	if f != nil {
+		f(st)
 	}
 }
 
@@ -111,7 +119,7 @@ func (s *Syncer) SyncOnce(ctx context.Context) error {
 		}
 		switch {
 		case err == nil:
-			st.Online, st.LastSuccess, st.LastError = true, time.Now(), ""
+			st.Online, st.LastSuccess, st.LastError, st.Upgrade = true, time.Now(), "", false
 		case errors.Is(err, ErrUnreachable):
 			st.Online, st.LastError = false, "无法连接市局服务器，操作已保存在本机，恢复连接后自动同步"
 		default:

@@ -3,6 +3,7 @@ package sync_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -302,18 +303,30 @@ func (c *cutReader) Read(p []byte) (int, error) {
 
 func (c *cutReader) Close() error { return c.r.Close() }
 
+// TestProtocolVersionMismatchTellsClerkToUpdate: a desk older than the
+// server is told to update itself, one newer to have the server updated;
+// once the versions match again, sync resumes.
 func TestProtocolVersionMismatchTellsClerkToUpdate(t *testing.T) {
 	w := testworld.New(t)
 	d := w.Desk(t, "DLXH", "chen")
 	f := testworld.Inject(d)
-	f.Set(func(r *http.Request) error {
-		r.Header.Set(tdsync.ProtocolHeader, "0")
-		return nil
-	}, nil)
-	err := d.Syncer().SyncOnce(context.Background())
-	st := d.Syncer().Status()
-	if data.ErrorCode(err) != tdsync.EUPGRADE || !st.Upgrade || !strings.Contains(st.LastError, "升级") {
-		t.Fatalf("old protocol: %v, status %+v", err, st)
+	for _, c := range []struct {
+		version int
+		says    string
+	}{{tdsync.ProtocolVersion - 1, "请升级工作站软件"}, {tdsync.ProtocolVersion + 1, "请联系市局升级服务器"}} {
+		f.Set(func(r *http.Request) error {
+			r.Header.Set(tdsync.ProtocolHeader, fmt.Sprint(c.version))
+			return nil
+		}, nil)
+		err := d.Syncer().SyncOnce(context.Background())
+		st := d.Syncer().Status()
+		if data.ErrorCode(err) != tdsync.EUPGRADE || !st.Upgrade || !strings.Contains(st.LastError, c.says) {
+			t.Errorf("protocol %d: %v, status %+v", c.version, err, st)
+		}
+	}
+	f.Set(nil, nil)
+	if err := d.Syncer().SyncOnce(context.Background()); err != nil || d.Syncer().Status().Upgrade {
+		t.Errorf("versions matching again: %v, status %+v", err, d.Syncer().Status())
 	}
 }
 

@@ -380,3 +380,26 @@ func TestDetailSaysWhyAnActionFailed(t *testing.T) {
 		t.Errorf("redrawn, the detail still offers the pass:\n%s", strings.Join(r.texts(), "\n"))
 	}
 }
+
+// TestQueueEnterOpensTheFirstRow: back from an application opened from the
+// middle of a queue (and passed, so it left it), Enter opens the queue's
+// first row, not whatever moved into the opened one's place.
+func TestQueueEnterOpensTheFirstRow(t *testing.T) {
+	r := newRig(t)
+	r.login()
+	r.ws.shell.Task("初审")
+	nos := r.column("申请编号")
+	if len(nos) < 4 {
+		t.Fatalf("初审 has %d rows; the test needs 4", len(nos))
+	}
+	find(r, func(*widget.Table) bool { return true }).Select(widget.TableCellID{Row: 2, Col: 0})
+	r.mustShow("申请编号 " + nos[2])
+	r.tap("初审通过")
+	r.key(fyne.KeyEscape)
+	if got := r.column("申请编号"); got[2] != nos[3] {
+		t.Fatalf("after the pass, row 2 is %s, want %s", got[2], nos[3])
+	}
+	r.ws.Win.Canvas().Focus(find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") }))
+	r.key(fyne.KeyReturn)
+	r.mustShow("申请编号 " + nos[0])
+}

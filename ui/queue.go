@@ -142,8 +142,9 @@ func (v *queueView) reload() {
 }
 
 // refresh shows the list again where the clerk has scrolled to: back from
-// a decision, or after a sync changed it.
+// a decision, or after a sync changed it (the calendar too, maybe).
 func (v *queueView) refresh() {
+	v.cal = nil
 	if v.load() {
 		v.table.Redraw()
 	}
@@ -172,9 +173,12 @@ func (v *queueView) load() bool {
 	}
 	v.filter = f
 	v.pages = map[int][]data.ApplicationSummary{}
+	// Rows move: Enter opens the first one shown again, not whatever took
+	// the place of the one opened last.
+	v.selected = -1
 	v.now = v.s.ws.Desk.Now()
-	// The calendar changes only by sync; once per screen spares every
-	// keystroke of a search its load.
+	// The calendar changes only by sync (refresh drops it): loaded once, it
+	// spares every keystroke of a search its load.
 	if v.cal == nil {
 		v.cal, err = v.s.ws.Desk.Store.Calendar(v.s.ws.ctx)
 	}

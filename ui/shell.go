@@ -263,7 +263,7 @@ func statusLine(st tdsync.Status, c *data.Clerk) string {
 	}
 	parts = append(parts, "上次同步成功："+last)
 	if st.Upgrade {
-		parts = append(parts, "服务器已升级，请更新本软件")
+		parts = append(parts, st.LastError) // which side to update
 	}
 	user := "未登录"
 	if c != nil {

@@ -177,9 +177,10 @@ func keptSnapshot(ctx context.Context, tx *sql.Tx, id string) (*data.Application
 // relayQueued lays the desk's unanswered commands on its applications
 // again once the outbox records their order (migration 025): commands kept
 // by a build before migration 024, which wrote no local change and kept no
-// snapshot, and those of a build before 025, whose order and laid flags
-// are not known. Each pending decision that still shows then goes after
-// the one before it that does, as Enqueue orders them now.
+// snapshot, and those of a build before 025. Each pending decision goes
+// after the pending decision before it: those builds kept no record of
+// which still showed when the clerk made the next, so a decision after one
+// that no longer applies is refused with it, the safe side.
 func (s *Store) relayQueued(ctx context.Context, tx *sql.Tx) error {
 	unkept, err := queryStrings(ctx, tx, `SELECT DISTINCT application_id FROM outbox WHERE state IN ('pending', 'applied')
 		AND application_id NOT IN (SELECT application_id FROM server_snapshots)
@@ -201,10 +202,7 @@ func (s *Store) relayQueued(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	for _, id := range ids {
-		if err := s.relay(ctx, tx, id); err != nil {
-			return err
-		}
-		rows, err := query(ctx, tx, `SELECT `+outboxColumns+` FROM outbox WHERE application_id = ? AND state = 'pending' AND laid ORDER BY seq`, id)
+		rows, err := query(ctx, tx, `SELECT `+outboxColumns+` FROM outbox WHERE application_id = ? AND state = 'pending' ORDER BY seq`, id)
 		if err != nil {
 			return err
 		}
@@ -221,6 +219,9 @@ func (s *Store) relayQueued(ctx context.Context, tx *sql.Tx) error {
 				return err
 			}
 			prior = e.Seq
+		}
+		if err := s.relay(ctx, tx, id); err != nil {
+			return err
 		}
 	}
 	return trimApplied(ctx, tx)

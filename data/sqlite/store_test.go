@@ -763,9 +763,10 @@ const before025 = `ALTER TABLE outbox DROP COLUMN after_seq; ALTER TABLE outbox 
 	DELETE FROM schema_migrations WHERE name = 'migrations/025_command_order.sql';`
 
 // TestUpgradeOrdersQueuedDecisions: a desk upgraded with decisions queued
-// by the build before migration 025 orders them as Enqueue does now: each
-// after the one before it that shows, and one a pull left behind after
-// none and before none.
+// by the build before migration 025 puts each after the pending decision
+// before it, so one made on a decision a pull has left behind shows no more
+// and will be refused with it; a decision left behind is no predecessor of
+// the next one made.
 func TestUpgradeOrdersQueuedDecisions(t *testing.T) {
 	s, path := openTest(t)
 	a, b := counterAndReview(t, s, 23)
@@ -782,9 +783,10 @@ func TestUpgradeOrdersQueuedDecisions(t *testing.T) {
 		}
 		seqs = append(seqs, seq)
 	}
-	b4 := *b
-	b4.Version = 4
-	if err := s.ApplyChanges(ctx, []data.Change{change(t, &b4, 3)}, 3); err != nil {
+	// Another desk's change reached the server first on both.
+	a4, b4 := *a, *b
+	a4.Version, b4.Version = 4, 4
+	if err := s.ApplyChanges(ctx, []data.Change{change(t, &a4, 3), change(t, &b4, 4)}, 4); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.write.Exec(before025); err != nil {
@@ -814,8 +816,8 @@ func TestUpgradeOrdersQueuedDecisions(t *testing.T) {
 	if entries, _ := s.OutboxFor(ctx, b.ID); len(entries) != 2 || entries[0].Laid || entries[1].After != 0 || entries[1].Seq != next {
 		t.Errorf("the pass the pull left behind: %+v", entries)
 	}
-	if got, _ := s.Application(ctx, a.ID); got.Status != data.StatusRejected {
-		t.Errorf("the queued decisions no longer show: %s", got.Status)
+	if got, _ := s.Application(ctx, a.ID); got.Status != data.StatusAwaitingPaper || got.Version != 4 {
+		t.Errorf("the rejection made on a notice the server will refuse shows: %s v%d", got.Status, got.Version)
 	}
 }
 
