@@ -15,31 +15,24 @@ import (
 // 工作台 to warn about it.
 const urgentWithin = 2
 
-// workbenchTask is the 工作台, drawn again after a sync changed something
-// or when the clerk comes back to it.
+// workbenchTask is the 工作台: each queue's size (a tap opens it) and the
+// applications whose deadline is close or past. It is brought up to date in
+// place, the list where the clerk has scrolled it, when a sync changed
+// something or the clerk comes back to it.
 func (s *Shell) workbenchTask() screen {
-	box := container.NewStack(s.workbench())
-	redraw := func() {
-		box.Objects = []fyne.CanvasObject{s.workbench()}
-		box.Refresh()
-	}
-	return screen{obj: box, refreshOnTop: redraw, onSync: redraw}
-}
-
-// workbench is the 工作台: each queue's size (a tap opens it) and the
-// applications whose deadline is close or past.
-func (s *Shell) workbench() fyne.CanvasObject {
-	counts, urgent, err := s.ws.Desk.Workbench(s.ws.ctx, s.clerk.Role, urgentWithin)
+	var urgent []app.Urgent
 	errl := errorText()
-	showError(errl, err)
 	cards := container.NewGridWithColumns(4)
+	var queues []string
+	var buttons []*widget.Button
 	for _, q := range app.Queues {
 		if q.Role != s.clerk.Role {
 			continue
 		}
 		task := q.Task
-		b := s.ws.button(fmt.Sprintf("%s\n%d 件", task, counts[task]), func() { s.Task(task) })
-		cards.Add(b)
+		queues = append(queues, task)
+		buttons = append(buttons, s.ws.button(task, func() { s.Task(task) }))
+		cards.Add(buttons[len(buttons)-1])
 	}
 	list := newTable(
 		func() (int, int) { return len(urgent), len(urgentColumns) },
@@ -54,13 +47,27 @@ func (s *Shell) workbench() fyne.CanvasObject {
 		}, func(col int) (string, float32) { return urgentColumns[col].title, urgentColumns[col].width })
 	list.Table.OnSelected = func(id widget.TableCellID) {
 		list.Table.UnselectAll()
-		if id.Row >= 0 {
+		if id.Row >= 0 && id.Row < len(urgent) {
 			s.openDetail(urgent[id.Row].ID)
 		}
 	}
-	head := container.NewVBox(title("工作台"), cards, errl,
-		title(fmt.Sprintf("临近或已过期限（%d 个工作日内）：%d 件", urgentWithin, len(urgent))))
-	return container.NewBorder(head, nil, nil, nil, list)
+	heading := title("")
+	load := func() {
+		counts, due, err := s.ws.Desk.Workbench(s.ws.ctx, s.clerk.Role, urgentWithin)
+		showError(errl, err)
+		if err != nil {
+			return
+		}
+		urgent = due
+		for i, b := range buttons {
+			b.SetText(fmt.Sprintf("%s\n%d 件", queues[i], counts[queues[i]]))
+		}
+		heading.SetText(fmt.Sprintf("临近或已过期限（%d 个工作日内）：%d 件", urgentWithin, len(urgent)))
+		list.Redraw()
+	}
+	load()
+	head := container.NewVBox(title("工作台"), cards, errl, heading)
+	return screen{obj: container.NewBorder(head, nil, nil, nil, list), refreshOnTop: load, onSync: load}
 }
 
 // urgentColumns are the columns of the 工作台's list of deadlines.
