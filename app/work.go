@@ -61,7 +61,8 @@ func (d *Desk) View(ctx context.Context, id string) (*View, error) {
 // Do applies a command the clerk issued: it is checked against the stored
 // application at once (so mistakes are told now, not after a sync), kept in
 // the outbox with its change, and the sync loop is woken. It returns the
-// view after the command.
+// view after the command. cmd.ExpectedVersion is the version of the view
+// the clerk decided on, or 0 for the one stored now.
 func (d *Desk) Do(ctx context.Context, cmd data.Command) (*View, error) { return d.issue(ctx, cmd, 0) }
 
 // issue is Do; redoes is the refused entry the command issues again, or 0.
@@ -78,7 +79,13 @@ func (d *Desk) issue(ctx context.Context, cmd data.Command, redoes int64) (*View
 	if err != nil {
 		return nil, err
 	}
-	cmd.ID, cmd.Actor, cmd.ExpectedVersion = uuid.NewString(), actor, a.Version
+	// The version the clerk decided on, when the screen says (a pull may
+	// have landed since it was drawn); else the one stored now, which the
+	// use case has just read.
+	if cmd.ExpectedVersion == 0 {
+		cmd.ExpectedVersion = a.Version
+	}
+	cmd.ID, cmd.Actor = uuid.NewString(), actor
 	// Enqueue checks it against the state machine as it keeps it.
 	if _, err := d.Store.Enqueue(ctx, cmd, env, true, redoes); err != nil {
 		return nil, err
@@ -101,7 +108,9 @@ func (d *Desk) Redo(ctx context.Context, seq int64) (*View, error) {
 		if e.Seq != seq {
 			continue
 		}
-		return d.issue(ctx, e.Command, seq)
+		cmd := e.Command
+		cmd.ExpectedVersion = 0 // on the state the clerk looked at before redoing it
+		return d.issue(ctx, cmd, seq)
 	}
 	return nil, data.Errorf(data.ENOTFOUND, "找不到该操作")
 }

@@ -301,7 +301,7 @@ func (d *detailView) actions() fyne.CanvasObject {
 }
 
 func (d *detailView) do(cmd data.Command) error {
-	cmd.ApplicationID = d.v.ID
+	cmd.ApplicationID, cmd.ExpectedVersion = d.v.ID, d.v.Version
 	v, err := d.s.ws.Desk.Do(d.s.ws.ctx, cmd)
 	if err == nil {
 		d.showAfter(v, "已"+actionText(cmd))
@@ -325,7 +325,7 @@ func (d *detailView) withReasons(t data.Transition) *widget.Button {
 	}
 	return d.s.ws.button(label, func() {
 		d.s.decisionScreen(fmt.Sprintf("%s：申请 %s %s", label, d.v.No, d.v.Name), step, nil, func(reasons []string, note string) error {
-			cmd := data.Command{Action: t.Action, ReturnTo: t.ReturnTo, Reasons: reasons, Note: note, ApplicationID: d.v.ID}
+			cmd := data.Command{Action: t.Action, ReturnTo: t.ReturnTo, Reasons: reasons, Note: note, ApplicationID: d.v.ID, ExpectedVersion: d.v.Version}
 			v, err := d.s.ws.Desk.Do(d.s.ws.ctx, cmd)
 			if err != nil {
 				return err

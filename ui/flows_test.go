@@ -351,9 +351,10 @@ func TestQueuesShowOwnCommandsAtOnce(t *testing.T) {
 }
 
 // TestDetailSaysWhyAnActionFailed: a pull the detail has not shown yet
-// (another clerk passed the application) makes the clerk's pass fail its
-// check: the detail says why, and once it is shown again it offers only
-// what the new state allows.
+// makes the clerk's pass fail its check, whether it changed the status
+// (another clerk passed the application) or only the version: the detail
+// says why, and once it is shown again it offers only what the new state
+// allows.
 func TestDetailSaysWhyAnActionFailed(t *testing.T) {
 	r := newRig(t)
 	r.login()
@@ -365,7 +366,7 @@ func TestDetailSaysWhyAnActionFailed(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.tap("初审通过")
-	r.mustShow("不能初审通过")
+	r.mustShow("已被他人处理（当前为“待市局复审”）")
 	if cmds := r.pending(); len(cmds) != 0 {
 		t.Errorf("a failed pass was kept: %+v", cmds)
 	}
@@ -378,6 +379,22 @@ func TestDetailSaysWhyAnActionFailed(t *testing.T) {
 	})
 	if offered || !r.shows(data.StatusBureauReview.Label()) {
 		t.Errorf("redrawn, the detail still offers the pass:\n%s", strings.Join(r.texts(), "\n"))
+	}
+
+	// A pull that changed the application but not its status: the pass is
+	// refused all the same, as it was decided on what the clerk saw.
+	r.key(fyne.KeyEscape)
+	b := r.fx.Apps[data.StatusLiaisonReview][1]
+	r.openFromQueue("初审", b.No)
+	edited := *b
+	edited.Version, edited.Mobile = b.Version+1, "13900000000"
+	if err := r.ws.Desk.Store.SaveApplications(context.Background(), []*data.Application{&edited}); err != nil {
+		t.Fatal(err)
+	}
+	r.tap("初审通过")
+	r.mustShow("已被他人处理")
+	if cmds := r.pending(); len(cmds) != 0 {
+		t.Errorf("a pass on a version the clerk never saw was kept: %+v", cmds)
 	}
 }
 
