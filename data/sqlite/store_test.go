@@ -649,16 +649,8 @@ func TestLocalCommandsRefusedUpgradedAndRaced(t *testing.T) {
 	if status() != data.StatusLiaisonReview {
 		t.Fatalf("not written: %s", status())
 	}
-	if _, err := s.write.Exec(`DROP TABLE server_snapshots; ` + before025 + `
-		DELETE FROM schema_migrations WHERE name = 'migrations/024_local_changes.sql'`); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = reopenedAfter(t, s, path, `DROP TABLE server_snapshots; `+before025+`
+		DELETE FROM schema_migrations WHERE name = 'migrations/024_local_changes.sql'`)
 	if got, _ := s.Application(ctx, a.ID); got.Status != data.StatusBureauReview {
 		t.Errorf("reopened, the queued pass is not laid on: %s", got.Status)
 	}
@@ -758,6 +750,22 @@ func TestCommandsGoAfterTheirPredecessor(t *testing.T) {
 	}
 }
 
+// reopenedAfter takes the desk's database back with downgrade (to what an
+// older build left), closes it and opens it as this build does.
+func reopenedAfter(t *testing.T, s *Store, path, downgrade string) *Store {
+	t.Helper()
+	if _, err := s.write.Exec(downgrade); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
 // before025 takes a desk's database back to before migration 025.
 const before025 = `ALTER TABLE outbox DROP COLUMN after_seq; ALTER TABLE outbox DROP COLUMN laid;
 	DELETE FROM schema_migrations WHERE name = 'migrations/025_command_order.sql';`
@@ -789,15 +797,7 @@ func TestUpgradeOrdersQueuedDecisions(t *testing.T) {
 	if err := s.ApplyChanges(ctx, []data.Change{change(t, &a4, 3), change(t, &b4, 4)}, 4); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.write.Exec(before025); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = reopenedAfter(t, s, path, before025)
 	cmds, err := s.ToPush(ctx, 10)
 	if err != nil {
 		t.Fatal(err)
