@@ -164,8 +164,8 @@ func (d *Desk) Enroll(ctx context.Context, serverURL, code, fingerprint, hostnam
 }
 
 // StartSync runs the background sync loop until Close, replacing a loop
-// started before.
-func (d *Desk) StartSync(onChange func(tdsync.Status)) {
+// started before; sync.Syncer.Watch hears how it goes.
+func (d *Desk) StartSync() {
 	s := d.Syncer()
 	if s == nil {
 		return
@@ -178,6 +178,5 @@ func (d *Desk) StartSync(onChange func(tdsync.Status)) {
 	}
 	d.cancel = cancel
 	d.mu.Unlock()
-	s.Watch(onChange)
 	go s.Run(ctx)
 }

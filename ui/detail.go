@@ -66,13 +66,13 @@ func (d *detailView) showAfter(v *app.View, done string) {
 // this one acted on it.
 func (d *detailView) reload() {
 	v, err := d.s.ws.Desk.View(d.s.ws.ctx, d.v.ID)
-	if err != nil || sameView(d.v, v) {
-		if err == nil {
-			d.viewer.retryMissing() // the scans may have arrived with the sync
-		}
-		return
+	switch {
+	case err != nil:
+	case sameView(d.v, v):
+		d.viewer.retryMissing() // the scans may have arrived with the sync
+	default:
+		d.show(v)
 	}
-	d.show(v)
 }
 
 // show redraws the detail for v, keeping the open tab and, while the scans

@@ -122,8 +122,10 @@ func (ws *Workstation) showShell(c *data.Clerk) {
 	s.nav.Select(0)
 	if sy := ws.Desk.Syncer(); sy != nil {
 		s.sync = sy.Status()
+		// Every sync reports here, the loop's and 立即同步's alike.
+		sy.Watch(func(st tdsync.Status) { fyne.Do(func() { s.setSync(st) }) })
 		if ws.syncLoop {
-			ws.Desk.StartSync(func(st tdsync.Status) { fyne.Do(func() { s.setSync(st) }) })
+			ws.Desk.StartSync()
 		}
 	}
 	s.refreshStatus()

@@ -35,8 +35,8 @@ func (s *Shell) syncScreen() fyne.CanvasObject {
 		container.NewVScroll(container.NewVBox(title("冲突与被拒绝的操作"), v.refused, title("待同步的操作"), v.pending)))
 }
 
-// syncNow runs one sync off the UI goroutine; the loop's status callback
-// redraws the screen as it goes.
+// syncNow runs one sync off the UI goroutine; the shell's watch of the
+// syncer redraws the screen as it goes.
 func (v *syncView) syncNow() {
 	sy := v.s.ws.Desk.Syncer()
 	if sy == nil {
@@ -44,10 +44,7 @@ func (v *syncView) syncNow() {
 	}
 	v.s.ws.async(func() {
 		err := sy.SyncOnce(v.s.ws.ctx)
-		fyne.Do(func() {
-			showError(v.errl, err)
-			v.s.setSync(sy.Status())
-		})
+		fyne.Do(func() { showError(v.errl, err) })
 	})
 }
 

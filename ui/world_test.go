@@ -239,15 +239,13 @@ func (r *rig) pay(no, receipt string) {
 	r.mustShow("已登记缴费")
 }
 
-// syncRound runs one sync and reports it to the window as the sync loop
-// does.
+// syncRound runs one sync, as the sync loop would; it reports to the
+// window on its own.
 func (r *rig) syncRound() {
 	r.t.Helper()
-	sy := r.ws.Desk.Syncer()
-	if err := sy.SyncOnce(context.Background()); err != nil {
+	if err := r.ws.Desk.Syncer().SyncOnce(context.Background()); err != nil {
 		r.t.Fatal(err)
 	}
-	r.ws.shell.setSync(sy.Status())
 }
 
 // TestQueuesFollowSync: a queue or the 工作台 left open shows what a sync

@@ -130,11 +130,7 @@ func predecessor(ctx context.Context, tx *sql.Tx, cmd data.Command) (int64, erro
 	if !cmd.Action.Versioned() {
 		return 0, nil
 	}
-	rows, err := query(ctx, tx, `SELECT `+outboxColumns+` FROM outbox WHERE application_id = ? AND state = 'pending' AND laid ORDER BY seq DESC`, cmd.ApplicationID)
-	if err != nil {
-		return 0, err
-	}
-	entries, err := scanOutbox(rows)
+	entries, err := outboxTx(ctx, tx, `application_id = ? AND state = 'pending' AND laid ORDER BY seq DESC`, cmd.ApplicationID)
 	if err != nil {
 		return 0, err
 	}
@@ -202,11 +198,7 @@ func (s *Store) relayQueued(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	for _, id := range ids {
-		rows, err := query(ctx, tx, `SELECT `+outboxColumns+` FROM outbox WHERE application_id = ? AND state = 'pending' ORDER BY seq`, id)
-		if err != nil {
-			return err
-		}
-		entries, err := scanOutbox(rows)
+		entries, err := outboxTx(ctx, tx, `application_id = ? AND state = 'pending' ORDER BY seq`, id)
 		if err != nil {
 			return err
 		}
@@ -262,12 +254,7 @@ func (s *Store) relay(ctx context.Context, tx *sql.Tx, id string) error {
 // relayOn is relay with the kept snapshot a at hand.
 func (s *Store) relayOn(ctx context.Context, tx *sql.Tx, a data.Application) error {
 	id := a.ID
-	rows, err := query(ctx, tx, `SELECT `+outboxColumns+` FROM outbox WHERE application_id = ?
-		AND (state <> 'applied' OR version > ?) ORDER BY seq`, id, a.Version)
-	if err != nil {
-		return err
-	}
-	entries, err := scanOutbox(rows)
+	entries, err := outboxTx(ctx, tx, `application_id = ? AND (state <> 'applied' OR version > ?) ORDER BY seq`, id, a.Version)
 	if err != nil {
 		return err
 	}
@@ -319,7 +306,13 @@ func (s *Store) relayOn(ctx context.Context, tx *sql.Tx, a data.Application) err
 
 const outboxColumns = `seq, at, command, state, code, message, version, after_seq, laid`
 
-func scanOutbox(rows *sql.Rows) ([]OutboxEntry, error) {
+// outboxTx reads the entries that match where (which may order and limit
+// them).
+func outboxTx(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]OutboxEntry, error) {
+	rows, err := query(ctx, tx, `SELECT `+outboxColumns+` FROM outbox WHERE `+where, args...)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
 	var out []OutboxEntry
 	for rows.Next() {
@@ -341,13 +334,8 @@ func scanOutbox(rows *sql.Rows) ([]OutboxEntry, error) {
 // outbox lists entries not discarded that match where, oldest first.
 func (s *Store) outbox(ctx context.Context, where string, limit int, args ...any) ([]OutboxEntry, error) {
 	var out []OutboxEntry
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := query(ctx, tx, `SELECT `+outboxColumns+` FROM outbox WHERE state <> 'discarded' AND `+where+
-			` ORDER BY seq LIMIT ?`, append(args, limit)...)
-		if err != nil {
-			return err
-		}
-		out, err = scanOutbox(rows)
+	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+		out, err = outboxTx(ctx, tx, `state <> 'discarded' AND `+where+` ORDER BY seq LIMIT ?`, append(args, limit)...)
 		return err
 	})
 	return out, err
