@@ -325,12 +325,9 @@ func (d *detailView) withReasons(t data.Transition) *widget.Button {
 	}
 	return d.s.ws.button(label, func() {
 		d.s.decisionScreen(fmt.Sprintf("%s：申请 %s %s", label, d.v.No, d.v.Name), step, nil, func(reasons []string, note string) error {
-			cmd := data.Command{Action: t.Action, ReturnTo: t.ReturnTo, Reasons: reasons, Note: note, ApplicationID: d.v.ID, ExpectedVersion: d.v.Version}
-			v, err := d.s.ws.Desk.Do(d.s.ws.ctx, cmd)
-			if err != nil {
+			if err := d.do(data.Command{Action: t.Action, ReturnTo: t.ReturnTo, Reasons: reasons, Note: note}); err != nil {
 				return err
 			}
-			d.showAfter(v, "已"+label)
 			d.s.pop()
 			return nil
 		})

@@ -146,7 +146,7 @@ func (v *queueView) reload() {
 func (v *queueView) refresh() {
 	v.cal = nil
 	if v.load() {
-		v.table.Redraw()
+		v.table.Refresh() // where the clerk has scrolled to
 	}
 }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"slices"
 
 	"titledesk/data"
 	"titledesk/forms"
@@ -11,10 +12,6 @@ import (
 var verdictColors = map[forms.Status]color.Color{
 	forms.Genuine: colorGood, forms.Forged: colorBad, forms.Stale: colorWarn, forms.UnknownKey: colorWarn, forms.NoRecord: colorWarn,
 }
-
-// counterStatuses are where a genuine application form opens the counter
-// check rather than the detail.
-var counterStatuses = map[data.Status]bool{data.StatusAwaitingPaper: true, data.StatusPaperDeficient: true}
 
 // scan handles what the scan box received: a scanner types a QR payload
 // and Enter, a clerk types an application number. A payload's verdict is
@@ -41,7 +38,10 @@ func (s *Shell) scan(text string) {
 	}
 	d := newDetail(s, res.View)
 	s.push(d.screen())
-	if v := res.Verdict; v != nil && v.Status == forms.Genuine && v.Payload.Kind == data.DocForm && counterStatuses[res.View.Status] {
+	// A genuine form opens the counter check where the clerk may take the
+	// papers now, as the state machine says.
+	atCounter := slices.ContainsFunc(res.View.Actions, func(t data.Transition) bool { return t.Action == data.ActionPaperAccept })
+	if v := res.Verdict; v != nil && v.Status == forms.Genuine && v.Payload.Kind == data.DocForm && atCounter {
 		d.openCounterCheck()
 	}
 	s.ws.Win.Canvas().Unfocus()

@@ -174,14 +174,6 @@ func (s *Shell) push(sc screen) {
 	sc.show(s)
 }
 
-// replace swaps the top screen, keeping what is under it.
-func (s *Shell) replace(sc screen) {
-	if len(s.stack) > 0 {
-		s.stack = s.stack[:len(s.stack)-1]
-	}
-	s.push(sc)
-}
-
 func (s *Shell) pop() {
 	if len(s.stack) < 2 {
 		return

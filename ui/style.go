@@ -77,13 +77,6 @@ func (t *dataTable) Reset() {
 	}
 }
 
-// Redraw shows the rows again where the clerk has scrolled to.
-func (t *dataTable) Redraw() {
-	if t.sized {
-		t.Table.Refresh()
-	}
-}
-
 func (t *dataTable) CreateRenderer() fyne.WidgetRenderer { return &dataTableRenderer{t} }
 
 type dataTableRenderer struct{ t *dataTable }

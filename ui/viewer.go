@@ -43,9 +43,7 @@ type scanViewer struct {
 	// at once, and a slow decode of an earlier page is never shown.
 	busy, again bool
 	missing     bool // the scan shown is not on this PC yet
-	// OnShown is called on the UI goroutine when a scan is drawn (tests).
-	OnShown func()
-	obj     fyne.CanvasObject
+	obj         fyne.CanvasObject
 }
 
 func newScanViewer(ws *Workstation, scans []data.Attachment) *scanViewer {
@@ -119,9 +117,6 @@ func (sv *scanViewer) decode() {
 			sv.decoded, sv.source = img, source
 			sv.img.Image = img
 			sv.layout()
-			if sv.OnShown != nil {
-				sv.OnShown()
-			}
 		})
 	})
 }

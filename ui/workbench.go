@@ -63,7 +63,7 @@ func (s *Shell) workbenchTask() screen {
 			b.SetText(fmt.Sprintf("%s\n%d 件", queues[i], counts[queues[i]]))
 		}
 		heading.SetText(fmt.Sprintf("临近或已过期限（%d 个工作日内）：%d 件", urgentWithin, len(urgent)))
-		list.Redraw()
+		list.Refresh() // where the clerk has scrolled to
 	}
 	load()
 	head := container.NewVBox(title("工作台"), cards, errl, heading)
