@@ -13,19 +13,33 @@ var Register = Queue{"证书登记簿", data.RoleBureau, []data.Status{data.Stat
 // RegisterColumns head the register on screen and in its export.
 var RegisterColumns = []string{"证书编号", "发证时间", "申请编号", "姓名", "身份证号码", "系列", "申报资格", "申报级别", "人才联络点"}
 
-// RegisterRow is one certified application as the register shows it.
-func (d *Desk) RegisterRow(ctx context.Context, s *data.ApplicationSummary) []string {
+// RegisterRow is one certified application as the register shows it;
+// point names its liaison point.
+func RegisterRow(s *data.ApplicationSummary, point string) []string {
 	issued := ""
 	if !s.CertifiedAt.IsZero() {
 		issued = s.CertifiedAt.In(data.Shanghai).Format("2006-01-02")
 	}
-	return []string{s.CertificateNo, issued, s.No, s.Name, data.MaskIDNumber(s.IDNumber), s.Series, s.Qualification, s.Level,
-		d.pointName(ctx, s.LiaisonPointID)}
+	return []string{s.CertificateNo, issued, s.No, s.Name, data.MaskIDNumber(s.IDNumber), s.Series, s.Qualification, s.Level, point}
+}
+
+// PointNames names every liaison point by id.
+func (d *Desk) PointNames(ctx context.Context) (map[string]string, error) {
+	ps, err := d.Store.LiaisonPoints(ctx)
+	names := make(map[string]string, len(ps))
+	for _, p := range ps {
+		names[p.ID] = p.Name
+	}
+	return names, err
 }
 
 // ExportRegister writes every certificate the filter finds to path (.xlsx
 // or .csv).
 func (d *Desk) ExportRegister(ctx context.Context, f data.ApplicationFilter, path string) error {
+	points, err := d.PointNames(ctx)
+	if err != nil {
+		return err
+	}
 	f.Statuses, f.Offset, f.Limit = Register.Statuses, 0, 500
 	rows := [][]string{RegisterColumns}
 	for {
@@ -34,7 +48,7 @@ func (d *Desk) ExportRegister(ctx context.Context, f data.ApplicationFilter, pat
 			return err
 		}
 		for i := range page {
-			rows = append(rows, d.RegisterRow(ctx, &page[i]))
+			rows = append(rows, RegisterRow(&page[i], points[page[i].LiaisonPointID]))
 		}
 		// A dense search counts only to data.SearchCap: the last page is
 		// the one that comes back short, not the one that reaches total.

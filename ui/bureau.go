@@ -79,25 +79,14 @@ func (s *Shell) certifyTask() screen {
 		refreshOnTop: refresh, onSync: refresh}
 }
 
-// registerColumns show app.RegisterRow, made once per row as it scrolls
-// into view (the point's name is looked up).
+// registerColumns show app.RegisterRow.
 func registerColumns(s *Shell) []column {
-	rows := map[string][]string{}
-	cell := func(r *data.ApplicationSummary, i int) string {
-		row, ok := rows[r.ID]
-		if !ok {
-			row = s.ws.Desk.RegisterRow(s.ws.ctx, r)
-			rows[r.ID] = row
-		}
-		if i < len(row) {
-			return row[i]
-		}
-		return ""
-	}
 	widths := []float32{190, 96, 110, 70, 160, 110, 190, 70, 170}
 	cols := make([]column, len(app.RegisterColumns))
 	for i, t := range app.RegisterColumns {
-		cols[i] = column{t, widths[i], func(_ *queueView, r *data.ApplicationSummary) string { return cell(r, i) }, false}
+		cols[i] = column{t, widths[i], func(_ *queueView, r *data.ApplicationSummary) string {
+			return app.RegisterRow(r, s.pointName(r.LiaisonPointID))[i]
+		}, false}
 	}
 	return cols
 }

@@ -17,8 +17,9 @@ type column struct {
 	title string
 	width float32
 	value func(q *queueView, r *data.ApplicationSummary) string
-	// urgent colours the cell by the row's deadline.
-	urgent bool
+	// deadline makes it the time left before the row's deadline, coloured
+	// by how close it is (value is unused).
+	deadline bool
 }
 
 var queueColumns = []column{
@@ -31,7 +32,7 @@ var queueColumns = []column{
 	{"送审时间", 96, func(_ *queueView, r *data.ApplicationSummary) string { return day(r.SubmittedAt) }, false},
 	{"状态", 150, func(_ *queueView, r *data.ApplicationSummary) string { return r.Status.Label() }, false},
 	{"经办人", 70, func(_ *queueView, r *data.ApplicationSummary) string { return r.AssigneeName }, false},
-	{"剩余工作日", 170, func(q *queueView, r *data.ApplicationSummary) string { return q.left(r) }, true},
+	{"剩余工作日", 170, nil, true},
 }
 
 // roleColumns are the queue columns per role: a reviewer works every
@@ -107,11 +108,13 @@ func newQueueView(s *Shell, q app.Queue, columns []column) *queueView {
 				setCell(l, "", widget.MediumImportance)
 				return
 			}
-			importance := widget.MediumImportance
-			if v.columns[id.Col].urgent {
-				importance = v.urgency(r)
+			if c := v.columns[id.Col]; !c.deadline {
+				setCell(l, c.value(v, r), widget.MediumImportance)
+				return
 			}
-			setCell(l, v.columns[id.Col].value(v, r), importance)
+			// Counted once per cell drawn: the count walks the calendar.
+			at, left, ok := app.Deadline(r, v.cal, v.now)
+			setCell(l, leftText(at, left, ok), urgency(left, ok))
 		}, func(col int) (string, float32) { return v.columns[col].title, v.columns[col].width })
 	v.table.Table.OnSelected = func(id widget.TableCellID) {
 		ws.touch()
@@ -233,16 +236,6 @@ func (v *queueView) openSelected() {
 	}
 }
 
-// left is the time left before the row's deadline, in working days.
-func (v *queueView) left(r *data.ApplicationSummary) string {
-	return deadlineText(r, v.cal, v.now)
-}
-
-func deadlineText(r *data.ApplicationSummary, cal *data.Calendar, now time.Time) string {
-	at, left, ok := app.Deadline(r, cal, now)
-	return leftText(at, left, ok)
-}
-
 // leftText says how many working days are left before a deadline at.
 func leftText(at time.Time, left int, ok bool) string {
 	switch {
@@ -256,8 +249,8 @@ func leftText(at time.Time, left int, ok bool) string {
 	return fmt.Sprintf("%d 个工作日", left)
 }
 
-func (v *queueView) urgency(r *data.ApplicationSummary) widget.Importance {
-	_, left, ok := app.Deadline(r, v.cal, v.now)
+// urgency colours a deadline left working days away.
+func urgency(left int, ok bool) widget.Importance {
 	switch {
 	case !ok:
 		return widget.MediumImportance

@@ -217,8 +217,12 @@ type bannerText struct {
 func (s *Shell) setSync(st tdsync.Status) {
 	s.sync = st
 	s.refreshStatus()
-	if s.syncView != nil {
-		s.syncView.refresh()
+	if v := s.syncView; v != nil {
+		v.showState()
+		// The lists once a sync is over, not at each step of its progress.
+		if !st.Syncing {
+			v.showOutbox()
+		}
 	}
 	if !st.Syncing && st.Changed && len(s.stack) > 0 && s.top().onSync != nil {
 		s.top().onSync()
@@ -276,12 +280,7 @@ func (ws *Workstation) printShortcut() {
 // pointName names a liaison point; the list is small and loaded once.
 func (s *Shell) pointName(id string) string {
 	if s.points == nil {
-		s.points = map[string]string{}
-		if ps, err := s.ws.Desk.Store.LiaisonPoints(s.ws.ctx); err == nil {
-			for _, p := range ps {
-				s.points[p.ID] = p.Name
-			}
-		}
+		s.points, _ = s.ws.Desk.PointNames(s.ws.ctx) // none named: the ids' cells stay empty
 	}
 	return s.points[id]
 }

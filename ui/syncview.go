@@ -48,10 +48,23 @@ func (v *syncView) syncNow() {
 	})
 }
 
+// refresh shows the status line, as the window's, and the outbox; redo
+// and discard change both.
 func (v *syncView) refresh() {
-	ctx, desk := v.s.ws.ctx, v.s.ws.Desk
-	v.state.SetText(statusLine(v.s.syncState(), v.s.clerk))
+	v.s.refreshStatus()
+	v.showState()
+	v.showOutbox()
+}
+
+// showState shows the window's status line and the sync's progress.
+func (v *syncView) showState() {
+	v.state.SetText(v.s.status.Text)
 	v.progress.SetValue(v.s.sync.Progress)
+}
+
+// showOutbox lists the pending and the refused commands.
+func (v *syncView) showOutbox() {
+	ctx, desk := v.s.ws.ctx, v.s.ws.Desk
 	entries, err := desk.Store.Outbox(ctx)
 	if err != nil {
 		showError(v.errl, err)
@@ -104,12 +117,10 @@ func (v *syncView) refusedRow(e sqlite.OutboxEntry, app string) fyne.CanvasObjec
 	redo := v.s.ws.button("重做", func() {
 		_, err := desk.Redo(ctx, e.Seq)
 		showError(v.errl, err)
-		v.s.refreshStatus()
 		v.refresh()
 	})
 	discard := v.s.ws.button("放弃", func() {
 		showError(v.errl, desk.Discard(ctx, e.Seq))
-		v.s.refreshStatus()
 		v.refresh()
 	})
 	return newPanel(container.NewBorder(nil, nil, nil, container.NewHBox(redo, discard), l))
