@@ -71,22 +71,13 @@ func (d *Desk) issue(ctx context.Context, cmd data.Command, redoes int64) (*View
 	if err != nil {
 		return nil, err
 	}
-	a, err := d.Store.Application(ctx, cmd.ApplicationID)
-	if err != nil {
-		return nil, err
-	}
 	env, err := d.env(ctx)
 	if err != nil {
 		return nil, err
 	}
-	// The version the clerk decided on, when the screen says (a pull may
-	// have landed since it was drawn); else the one stored now, which the
-	// use case has just read.
-	if cmd.ExpectedVersion == 0 {
-		cmd.ExpectedVersion = a.Version
-	}
 	cmd.ID, cmd.Actor = uuid.NewString(), actor
-	// Enqueue checks it against the state machine as it keeps it.
+	// Enqueue checks it against the state machine as it keeps it, and
+	// takes the version stored now when the screen named none.
 	if _, err := d.Store.Enqueue(ctx, cmd, env, true, redoes); err != nil {
 		return nil, err
 	}

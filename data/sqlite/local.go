@@ -80,14 +80,11 @@ const StatePending = "pending"
 // version check here, as it would on the server. The server's snapshot
 // is set aside first, if it is not already (see server_snapshots). redoes
 // is the refused entry the command issues again, set aside in the same
-// transaction (0 for none), so a redo is kept once or not at all.
+// transaction (0 for none), so a redo is kept once or not at all. A local
+// command that expects no version (0) expects the one stored now.
 func (s *Store) Enqueue(ctx context.Context, cmd data.Command, env data.Env, local bool, redoes int64) (int64, error) {
-	body, err := json.Marshal(cmd)
-	if err != nil {
-		return 0, err
-	}
 	var seq int64
-	err = s.inWrite(ctx, func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
 		if redoes > 0 {
 			if err := discardTx(ctx, tx, redoes); err != nil {
 				return err
@@ -97,6 +94,9 @@ func (s *Store) Enqueue(ctx context.Context, cmd data.Command, env data.Env, loc
 			stored, err := findApplication(ctx, tx, `id = ?`, cmd.ApplicationID)
 			if err != nil {
 				return err
+			}
+			if cmd.ExpectedVersion == 0 {
+				cmd.ExpectedVersion = stored.Version
 			}
 			out, err := data.Apply(stored, cmd, env)
 			if err != nil {
@@ -109,10 +109,15 @@ func (s *Store) Enqueue(ctx context.Context, cmd data.Command, env data.Env, loc
 				return err
 			}
 		}
+		var err error
 		if seq, err = nextCounter(ctx, tx, "outbox_seq"); err != nil {
 			return err
 		}
 		after, err := predecessor(ctx, tx, cmd)
+		if err != nil {
+			return err
+		}
+		body, err := json.Marshal(cmd)
 		if err != nil {
 			return err
 		}
@@ -238,8 +243,8 @@ func keepSnapshot(ctx context.Context, tx *sql.Tx, a *data.Application, replace 
 
 // relay stores application id as its kept server snapshot with this desk's
 // unanswered commands laid on it, and the commands the server applied that
-// the snapshot does not show yet; with none left, the snapshot alone, no
-// longer kept aside. Commands that no longer apply (the server's state moved
+// the snapshot does not show yet; with none left, the snapshot alone (its
+// caller's trimApplied then stops keeping it aside). Commands that no longer apply (the server's state moved
 // on), and those decided on top of a refused one or one left out, are left
 // out, as the server will refuse them; each pending command's laid says
 // which.
@@ -261,14 +266,13 @@ func (s *Store) relayOn(ctx context.Context, tx *sql.Tx, a data.Application) err
 	var (
 		cal    *data.Calendar
 		unlaid = map[int64]bool{} // refused, or pending and left out
-		needed bool               // a command still to lay on or to show
 	)
 	for _, e := range entries {
 		if e.State != StatePending && e.State != data.StateApplied {
 			unlaid[e.Seq] = true
 			continue
 		}
-		if needed = true; cal == nil {
+		if cal == nil {
 			if cal, err = s.calendarTx(ctx, tx); err != nil {
 				return err
 			}
@@ -288,11 +292,6 @@ func (s *Store) relayOn(ctx context.Context, tx *sql.Tx, a data.Application) err
 			if _, err := exec(ctx, tx, `UPDATE outbox SET laid = ? WHERE seq = ?`, laid, e.Seq); err != nil {
 				return err
 			}
-		}
-	}
-	if !needed {
-		if _, err := exec(ctx, tx, `DELETE FROM server_snapshots WHERE application_id = ?`, id); err != nil {
-			return err
 		}
 	}
 	stored, err := findApplication(ctx, tx, `id = ?`, id)

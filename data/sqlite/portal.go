@@ -86,15 +86,6 @@ func (s *Store) RegisterApplicant(ctx context.Context, a *data.Account, unitCred
 	})
 }
 
-// Account returns the account with that ID.
-func (s *Store) Account(ctx context.Context, id string) (a *data.Account, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
-		a, err = scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, id))
-		return notFound(err, "账号", id)
-	})
-	return a, err
-}
-
 // AccountByLogin returns the account with that login name.
 func (s *Store) AccountByLogin(ctx context.Context, login string) (a *data.Account, err error) {
 	err = s.inRead(ctx, func(tx *sql.Tx) error {
