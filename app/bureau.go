@@ -171,41 +171,10 @@ func (d *Desk) Payments(ctx context.Context, day time.Time) ([]sqlite.PaymentRow
 	}
 	from := data.Midnight(day)
 	to := from.AddDate(0, 0, 1)
-	rows, err := d.Store.Payments(ctx, dev.LiaisonPointID, from, to)
-	if err != nil {
-		return nil, err
-	}
-	// Payments recorded here and not yet synced are not in the snapshot,
-	// but an offline day's report must hold them.
-	entries, err := d.Store.Outbox(ctx)
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	for _, r := range rows {
-		seen[r.ApplicationNo] = true
-	}
-	for _, e := range entries {
-		p := e.Command.Payment
-		if e.State != sqlite.StatePending || p == nil || p.PaidAt.Before(from) || !p.PaidAt.Before(to) {
-			continue
-		}
-		v, err := d.View(ctx, e.Command.ApplicationID)
-		if err != nil {
-			return nil, err
-		}
-		if seen[v.No] {
-			continue
-		}
-		r := sqlite.PaymentRow{ApplicationNo: v.No, Name: v.Name, LiaisonPointID: v.LiaisonPointID, Channel: p.Channel,
-			ReceiptNo: p.ReceiptNo, Amount: p.Amount, PaidAt: p.PaidAt}
-		if v.Notice != nil {
-			r.NoticeNo = v.Notice.No
-		}
-		rows = append(rows, r)
-	}
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].PaidAt.Before(rows[j].PaidAt) })
-	return rows, nil
+	// Payments recorded here and not yet synced are on the stored
+	// applications already (sqlite's Enqueue writes them), so an offline
+	// day's report holds them.
+	return d.Store.Payments(ctx, dev.LiaisonPointID, from, to)
 }
 
 // DailyReport prints the 日结报表 of this desk's liaison point for day.
