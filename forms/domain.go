@@ -48,6 +48,13 @@ func SealForm(app *data.Application, pointName, keyID string, key ed25519.Privat
 	return Seal(data.DocForm, app.No, int(app.Version), Digest(FormOf(app, pointName, app.Version)), keyID, key)
 }
 
+// FormSealer is SealForm with the bureau's key, as the store calls it.
+func FormSealer(keyID string, key ed25519.PrivateKey) func(app *data.Application, pointName string) (string, error) {
+	return func(app *data.Application, pointName string) (string, error) {
+		return SealForm(app, pointName, keyID, key)
+	}
+}
+
 // VersionOf is the application version a document is issued at, as its
 // seal carries it.
 func VersionOf(doc Document) int { return doc.sheet().version }

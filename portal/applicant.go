@@ -178,20 +178,14 @@ func (p *Portal) formView(rq *request, app data.Application, action string) (*fo
 
 func (p *Portal) newApplicationPage(rq *request) error {
 	if rq.account.Profile.IDNumber == "" || rq.account.Profile.Education == "" || rq.account.Profile.Major == "" {
-		return redirectProfileFirst(rq)
+		// The guide's step 2 starts at 人才信息管理.
+		return redirect(rq, "/profile", "")
 	}
 	v, err := p.formView(rq, data.Application{Form: data.Form{Method: data.MethodAssessment}}, "/applications/new")
 	if err != nil {
 		return err
 	}
 	p.render(rq, "application_form", "新申报", v, nil)
-	return nil
-}
-
-// redirectProfileFirst sends an applicant with no personal information to
-// 人才信息管理, as the guide's step 2 starts there.
-func redirectProfileFirst(rq *request) error {
-	http.Redirect(rq.w, rq.r, "/profile?first=1", http.StatusSeeOther)
 	return nil
 }
 

@@ -322,9 +322,7 @@ func TestFormPDFAfterBureauPass(t *testing.T) {
 
 	keyPEM, keyID, _ := forms.NewKey()
 	key, _ := forms.ParseKey(keyPEM)
-	s.db.SealForm = func(app *data.Application, pointName string) (string, error) {
-		return forms.SealForm(app, pointName, keyID, key)
-	}
+	s.db.SealForm = forms.FormSealer(keyID, key)
 	clerk := data.Actor{ID: "c1", Name: "陈晓敏", Role: data.RoleClerk, LiaisonPointID: s.point.ID}
 	bureau := data.Actor{ID: "b1", Name: "王立新", Role: data.RoleBureau}
 	unitActor := data.Actor{ID: "u", Name: u.Name, Role: data.RoleUnit, UnitID: u.ID}

@@ -22,7 +22,7 @@ func (p *Portal) unitApplications(rq *request) error {
 		// Everything sent to the unit at some time; drafts are the applicant's.
 		f.Statuses = slices.DeleteFunc(slices.Clone(data.Statuses), func(s data.Status) bool { return s == data.StatusDraft })
 	}
-	apps, total, err := p.db.FindApplications(rq.ctx(), f)
+	apps, _, err := p.db.FindApplications(rq.ctx(), f)
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (p *Portal) unitApplications(rq *request) error {
 	if err != nil {
 		return err
 	}
-	p.render(rq, "unit_applications", "个人职称审核管理", map[string]any{"Apps": apps, "All": all, "Total": total, "Points": points}, nil)
+	p.render(rq, "unit_applications", "个人职称审核管理", map[string]any{"Apps": apps, "All": all, "Points": points}, nil)
 	return nil
 }
 

@@ -224,10 +224,7 @@ func openStore(f folder) (*sqlite.Store, ed25519.PrivateKey, error) {
 		return nil, nil, err
 	}
 	db.BlobExists = blobstore.Dir(f.blobs()).Has
-	keyID := data.KeyID(key.Public().(ed25519.PublicKey))
-	db.SealForm = func(app *data.Application, pointName string) (string, error) {
-		return forms.SealForm(app, pointName, keyID, key)
-	}
+	db.SealForm = forms.FormSealer(data.KeyID(key.Public().(ed25519.PublicKey)), key)
 	return db, key, nil
 }
 

@@ -120,9 +120,7 @@ func Seed(ctx context.Context, dir string, total int, now time.Time) (*Fixture, 
 	if err := st.SaveClerk(ctx, f.Clerk); err != nil {
 		return nil, err
 	}
-	srv.SealForm = func(a *data.Application, point string) (string, error) {
-		return forms.SealForm(a, point, bureauID, f.BureauKey)
-	}
+	srv.SealForm = forms.FormSealer(bureauID, f.BureauKey)
 	blobs := blobstore.Dir(filepath.Join(dir, "blobs"))
 	cast := demo.Cast{Clerk: f.Clerk.Actor(), Reviewer: data.Actor{ID: "reviewer-1", Name: "王立新", Role: data.RoleBureau}}
 	var all []*data.Application

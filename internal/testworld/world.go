@@ -38,6 +38,7 @@ type World struct {
 	Points map[string]*data.LiaisonPoint
 	Clerks map[string]*data.Clerk
 	n      int
+	hash   string // of Password: argon2id takes tens of ms
 }
 
 // Password is every person's password in the world.
@@ -58,7 +59,7 @@ func New(t testing.TB) *World {
 		t.Fatal(err)
 	}
 	key, _ := forms.ParseKey(keyPEM)
-	db.SealForm = func(a *data.Application, point string) (string, error) { return forms.SealForm(a, point, keyID, key) }
+	db.SealForm = forms.FormSealer(keyID, key)
 	w := &World{DB: db, Blobs: blobstore.Dir(filepath.Join(dir, "blobs")), Points: map[string]*data.LiaisonPoint{}, Clerks: map[string]*data.Clerk{}}
 	db.BlobExists = w.Blobs.Has
 
@@ -77,21 +78,13 @@ func New(t testing.TB) *World {
 	w.Srv.StartTLS()
 	t.Cleanup(w.Srv.Close)
 
-	ctx := context.Background()
-	hash, err := data.HashPassword(Password)
-	if err != nil {
+	if w.hash, err = data.HashPassword(Password); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range [][3]string{{"DLXH", "东莞市电力行业协会", "chen"}, {"JZXH", "东莞市建筑行业协会", "li"}} {
-		lp := &data.LiaisonPoint{ID: uuid.NewString(), Code: p[0], Name: p[1], Active: true}
-		if err := db.SaveLiaisonPoint(ctx, lp); err != nil {
-			t.Fatal(err)
-		}
-		w.Points[p[0]] = lp
-		w.addClerk(t, &data.Clerk{Login: p[2], Name: "经办人" + p[2], Role: data.RoleClerk, LiaisonPointID: lp.ID, PasswordHash: hash})
-	}
-	w.addClerk(t, &data.Clerk{Login: "chen2", Name: "陈二", Role: data.RoleClerk, LiaisonPointID: w.Points["DLXH"].ID, PasswordHash: hash})
-	w.addClerk(t, &data.Clerk{Login: "wang", Name: "王立新", Role: data.RoleBureau, PasswordHash: hash})
+	w.AddPoint(t, "DLXH", "东莞市电力行业协会", "chen")
+	w.AddPoint(t, "JZXH", "东莞市建筑行业协会", "li")
+	w.addClerk(t, &data.Clerk{Login: "chen2", Name: "陈二", Role: data.RoleClerk, LiaisonPointID: w.Points["DLXH"].ID, PasswordHash: w.hash})
+	w.addClerk(t, &data.Clerk{Login: "wang", Name: "王立新", Role: data.RoleBureau, PasswordHash: w.hash})
 	return w
 }
 
@@ -304,9 +297,5 @@ func (w *World) AddPoint(t testing.TB, code, name, login string) {
 		t.Fatal(err)
 	}
 	w.Points[code] = lp
-	hash, err := data.HashPassword(Password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.addClerk(t, &data.Clerk{Login: login, Name: "经办人" + login, Role: data.RoleClerk, LiaisonPointID: lp.ID, PasswordHash: hash})
+	w.addClerk(t, &data.Clerk{Login: login, Name: "经办人" + login, Role: data.RoleClerk, LiaisonPointID: lp.ID, PasswordHash: w.hash})
 }
