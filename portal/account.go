@@ -54,7 +54,7 @@ func (p *Portal) login(rq *request) error {
 }
 
 func (p *Portal) logout(rq *request) error {
-	if err := p.db.DeleteSession(rq.ctx(), tokenHash(rq.token)); err != nil {
+	if err := p.db.DeleteSession(rq.ctx(), rq.token); err != nil {
 		return err
 	}
 	setCookie(rq.w, newToken(), 0)

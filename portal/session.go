@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"mime"
 	"net"
@@ -44,11 +43,6 @@ func newToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func tokenHash(token string) string {
-	h := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(h[:])
-}
-
 // setCookie gives the browser a session token; maxAge 0 makes it last until
 // the browser closes.
 func setCookie(w http.ResponseWriter, token string, maxAge time.Duration) {
@@ -67,7 +61,7 @@ func (p *Portal) loadSession(rq *request) error {
 		return nil
 	}
 	rq.token = c.Value
-	a, err := p.db.SessionAccount(rq.ctx(), tokenHash(rq.token), p.Now())
+	a, err := p.db.SessionAccount(rq.ctx(), rq.token, p.Now())
 	switch {
 	case data.ErrorCode(err) == data.EUNAUTHORIZED:
 		return nil
@@ -122,7 +116,7 @@ func (p *Portal) checkCSRF(rq *request) error {
 func (p *Portal) startSession(rq *request, a *data.Account) error {
 	token := newToken()
 	now := p.Now()
-	if err := p.db.CreateSession(rq.ctx(), tokenHash(token), a.ID, now, now.Add(sessionTTL)); err != nil {
+	if err := p.db.CreateSession(rq.ctx(), token, a.ID, now, now.Add(sessionTTL)); err != nil {
 		return err
 	}
 	setCookie(rq.w, token, sessionTTL)

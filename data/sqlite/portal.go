@@ -117,22 +117,22 @@ func (s *Store) SaveProfile(ctx context.Context, a *data.Account) error {
 
 // CreateSession stores a session under the hash of its cookie token and
 // drops expired ones.
-func (s *Store) CreateSession(ctx context.Context, tokenHash, accountID string, now, expires time.Time) error {
+func (s *Store) CreateSession(ctx context.Context, token, accountID string, now, expires time.Time) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now.UnixNano()); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
-			tokenHash, accountID, now.UnixNano(), expires.UnixNano())
+			secretHash(token), accountID, now.UnixNano(), expires.UnixNano())
 		return err
 	})
 }
 
 // SessionAccount returns the account of an unexpired session.
-func (s *Store) SessionAccount(ctx context.Context, tokenHash string, now time.Time) (a *data.Account, err error) {
+func (s *Store) SessionAccount(ctx context.Context, token string, now time.Time) (a *data.Account, err error) {
 	err = s.inRead(ctx, func(tx *sql.Tx) error {
 		a, err = scanAccount(tx.QueryRowContext(ctx, `SELECT `+prefixed("a.", accountColumns)+` FROM sessions s
-			JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ? AND s.expires_at > ?`, tokenHash, now.UnixNano()))
+			JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ? AND s.expires_at > ?`, secretHash(token), now.UnixNano()))
 		if errors.Is(err, sql.ErrNoRows) {
 			return data.Errorf(data.EUNAUTHORIZED, "登录已过期，请重新登录")
 		}
@@ -151,9 +151,9 @@ func prefixed(alias, columns string) string {
 }
 
 // DeleteSession ends a session (logout).
-func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
+func (s *Store) DeleteSession(ctx context.Context, token string) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, secretHash(token))
 		return err
 	})
 }
