@@ -461,7 +461,7 @@ func stamp(a *Application, t *Transition, c *Command, env Env) {
 	case ActionUnitApprove, ActionUnitReject, ActionLiaisonPass, ActionLiaisonReturn, ActionBureauPass, ActionBureauReject:
 		a.ReviewedAt = now
 	case ActionPaperDeficient:
-		a.SupplementDeadline = env.Calendar.AddWorkingDays(env.Now, SupplementWorkingDays).UTC()
+		a.SupplementDeadline = SupplementDeadline(env.Calendar, env.Now).UTC()
 	case ActionPaperAccept:
 		if a.Notice.IssuedAt.IsZero() {
 			a.Notice.IssuedAt = now
@@ -481,6 +481,11 @@ func stamp(a *Application, t *Transition, c *Command, env Env) {
 // SupplementWorkingDays is the time an applicant has to supplement paper
 // materials after the one-time notice (一次性告知).
 const SupplementWorkingDays = 5
+
+// SupplementDeadline is the last day to supplement papers listed at from.
+func SupplementDeadline(cal *Calendar, from time.Time) time.Time {
+	return cal.AddWorkingDays(from, SupplementWorkingDays)
+}
 
 // PublicityWorkingDays is the minimum length of the unit's publicity (公示).
 const PublicityWorkingDays = 5

@@ -119,7 +119,7 @@ func (c *counterCheck) deficient() {
 	ws := c.d.s.ws
 	deadline := ""
 	if cal, err := ws.Desk.Store.Calendar(ws.ctx); err == nil {
-		deadline = day(cal.AddWorkingDays(ws.Desk.Now(), data.SupplementWorkingDays))
+		deadline = day(data.SupplementDeadline(cal, ws.Desk.Now()))
 	}
 	summary := widget.NewLabel(fmt.Sprintf("核验有问题的材料：%s\n申报人须在 %d 个工作日内（%s 前）补齐，逾期退件。",
 		orNone(missing), data.SupplementWorkingDays, deadline))
