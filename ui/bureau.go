@@ -68,12 +68,9 @@ func (d *detailView) openCertify() {
 func (s *Shell) certifyTask() screen {
 	queue := newQueueView(s, *app.QueueOf(data.RoleBureau, "发证"), roleColumns[data.RoleBureau])
 	reg := newQueueView(s, app.Register, registerColumns(s))
-	export := func(ext string) func() {
-		return func() {
-			s.export("证书登记簿", ext, func(path string) error { return s.ws.Desk.ExportRegister(s.ws.ctx, reg.filter, path) })
-		}
-	}
-	bar := container.NewHBox(s.ws.button("导出 Excel", export(".xlsx")), s.ws.button("导出 CSV", export(".csv")))
+	bar := container.NewHBox(s.exportButtons(func() (string, func(path string) error) {
+		return "证书登记簿", func(path string) error { return s.ws.Desk.ExportRegister(s.ws.ctx, reg.filter, path) }
+	})...)
 	refresh := func() { queue.refresh(); reg.refresh() }
 	return screen{obj: s.ws.tabs(tab{"待发证", queue.object()}, tab{"证书登记簿", container.NewBorder(nil, bar, nil, nil, reg.object())}),
 		refreshOnTop: refresh, onSync: refresh}
@@ -89,6 +86,19 @@ func registerColumns(s *Shell) []column {
 		}, false}
 	}
 	return cols
+}
+
+// exportButtons are 导出 Excel and 导出 CSV of what names: the file's name
+// and its writer ("" while there is nothing to export).
+func (s *Shell) exportButtons(what func() (name string, write func(path string) error)) []fyne.CanvasObject {
+	button := func(label, ext string) fyne.CanvasObject {
+		return s.ws.button(label, func() {
+			if name, write := what(); name != "" {
+				s.export(name, ext, write)
+			}
+		})
+	}
+	return []fyne.CanvasObject{button("导出 Excel", ".xlsx"), button("导出 CSV", ".csv")}
 }
 
 // export writes a file named after what it holds into the data folder's
@@ -145,15 +155,13 @@ func (s *Shell) statistics() fyne.CanvasObject {
 			}
 			return v.rows[0][col], widths[col]
 		})
-	export := func(ext string) func() {
-		return func() {
-			if v.st != nil {
-				s.export("统计-"+v.st.Day.Format("20060102"), ext, v.st.Export)
-			}
+	buttons := append([]fyne.CanvasObject{ws.button("刷新", v.reload)}, s.exportButtons(func() (string, func(path string) error) {
+		if v.st == nil {
+			return "", nil // nothing counted yet
 		}
-	}
-	bar := container.NewBorder(nil, nil, title("统计"), container.NewHBox(ws.button("刷新", v.reload),
-		ws.button("导出 Excel", export(".xlsx")), ws.button("导出 CSV", export(".csv"))),
+		return "统计-" + v.st.Day.Format("20060102"), v.st.Export
+	})...)
+	bar := container.NewBorder(nil, nil, title("统计"), container.NewHBox(buttons...),
 		container.NewBorder(nil, nil, widget.NewLabel("统计日期"), nil, v.day))
 	v.reload()
 	split := container.NewVSplit(v.table, container.NewVScroll(v.chart))
@@ -168,10 +176,7 @@ func statusWidth(st data.Status) float32 {
 }
 
 func (v *statsView) reload() {
-	at, err := parseDay(v.day.Text)
-	if err == nil && at.IsZero() {
-		at = v.s.ws.Desk.Now()
-	}
+	at, err := v.s.ws.dayOrToday(v.day.Text)
 	if err == nil {
 		v.st, err = v.s.ws.Desk.Statistics(v.s.ws.ctx, at)
 	}

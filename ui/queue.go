@@ -281,6 +281,15 @@ func parseDay(s string) (time.Time, error) {
 	return t, nil
 }
 
+// dayOrToday reads the day a report is for; empty is today.
+func (ws *Workstation) dayOrToday(s string) (time.Time, error) {
+	t, err := parseDay(s)
+	if err == nil && t.IsZero() {
+		t = ws.Desk.Now()
+	}
+	return t, err
+}
+
 // dayAt reads the date of an event the clerk records: today is now, an
 // earlier day is its midday (inside the day in every zone); empty is zero.
 func (ws *Workstation) dayAt(s string) (time.Time, error) {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -42,15 +41,8 @@ func (s *Shell) report() screen {
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			setCell(o.(*widget.Label), paymentColumns[id.Col].value(&rows[id.Row]), widget.MediumImportance)
 		}, func(col int) (string, float32) { return paymentColumns[col].title, paymentColumns[col].width })
-	chosen := func() (time.Time, error) {
-		at, err := parseDay(dayEntry.Text)
-		if err == nil && at.IsZero() {
-			at = ws.Desk.Now()
-		}
-		return at, err
-	}
 	reload := func() {
-		at, err := chosen()
+		at, err := ws.dayOrToday(dayEntry.Text)
 		if err == nil {
 			rows, err = ws.Desk.Payments(ws.ctx, at)
 		}
@@ -63,7 +55,7 @@ func (s *Shell) report() screen {
 		list.Refresh()
 	}
 	printReport := func() {
-		at, err := chosen()
+		at, err := ws.dayOrToday(dayEntry.Text)
 		if err != nil {
 			showError(errl, err)
 			return
