@@ -145,12 +145,11 @@ func (d *Desk) NextCertificateNo(ctx context.Context, at time.Time) (string, err
 	if dev == nil {
 		return "", data.Errorf(data.EUNAUTHORIZED, "本工作站尚未注册")
 	}
-	day := at.In(data.Shanghai).Format("20060102")
-	seq, err := d.Store.NextCounter(ctx, "certificate/"+day)
+	seq, err := d.Store.NextCounter(ctx, data.NumberCounter(data.SeriesCertificate, at))
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("ZC-%s-%s-%04d", dev.Code, day, seq), nil
+	return data.CertificateNo(dev.Code, at, seq), nil
 }
 
 // Certify issues the certificate of a paid application.

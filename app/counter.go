@@ -33,7 +33,7 @@ func (n DeviceNumbers) Next(ctx context.Context, a *data.Application, at time.Ti
 		return "", "", err
 	}
 	day := at.In(data.Shanghai).Format("20060102")
-	seq, err := n.Desk.Store.NextCounter(ctx, "notice/"+day)
+	seq, err := n.Desk.Store.NextCounter(ctx, data.NumberCounter(data.SeriesNotice, at))
 	if err != nil {
 		return "", "", err
 	}
@@ -132,11 +132,9 @@ func (d *Desk) RecordPayment(ctx context.Context, applicationID string, in Payme
 		return nil, data.Errorf(data.EINVALID, "缴费金额须大于零")
 	case in.Amount != v.Notice.Amount && strings.TrimSpace(in.Reason) == "":
 		return nil, data.Errorf(data.EINVALID, "缴费金额 %s 元与通知书金额 %s 元不同，请填写原因", in.Amount, v.Notice.Amount)
-	case in.PaidAt.IsZero() || in.PaidAt.After(d.Now()):
-		return nil, data.Errorf(data.EINVALID, "缴费日期不能为空或晚于今天")
-	case data.Midnight(in.PaidAt).Before(data.Midnight(v.Notice.IssuedAt)):
-		return nil, data.Errorf(data.EINVALID, "缴费日期早于缴款通知书开具日期，请核对")
 	}
+	// The payment date is the state machine's to check (needPayment), by
+	// the server's today.
 	proof := ""
 	if in.ProofFile != "" {
 		if proof, err = d.importProof(in.ProofFile); err != nil {

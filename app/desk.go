@@ -7,6 +7,9 @@ package app
 import (
 	"context"
 	"crypto/ed25519"
+	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	stdsync "sync"
@@ -24,14 +27,18 @@ import (
 type Desk struct {
 	Store *sqlite.Store
 	Dir   string
-	// Now is the clock; tests set it.
-	Now func() time.Time
+	// Clock is the server's time as this desk reckons it (DESIGN.md
+	// section 4); tests set its Local to a PC clock that is off.
+	Clock *tdsync.Clock
+	// Log is the desk's log file in its data folder, for support.
+	Log *slog.Logger
 
 	mu      stdsync.Mutex
 	id      *sqlite.Identity
 	key     ed25519.PrivateKey
 	syncer  *tdsync.Syncer
 	clerk   *data.Clerk
+	logFile io.Closer
 	failed  map[string]int       // failed logins per login name
 	lockout map[string]time.Time // login name → locked until
 	cancel  context.CancelFunc
@@ -46,10 +53,12 @@ func Open(dir string) (*Desk, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Desk{Store: st, Dir: dir, Now: time.Now, failed: map[string]int{}, lockout: map[string]time.Time{}}
+	d := &Desk{Store: st, Dir: dir, Clock: tdsync.NewClock(0), failed: map[string]int{}, lockout: map[string]time.Time{}}
+	d.Log, d.logFile = openLog(dir)
 	id, err := st.Identity(context.Background())
 	switch {
 	case err == nil:
+		d.Clock = tdsync.NewClock(id.ClockOffset)
 		if err := d.adopt(id); err != nil {
 			st.Close()
 			return nil, err
@@ -68,6 +77,7 @@ func (d *Desk) Close() error {
 		d.cancel()
 	}
 	d.mu.Unlock()
+	d.logFile.Close()
 	return d.Store.Close()
 }
 
@@ -85,9 +95,38 @@ func (d *Desk) adopt(id *sqlite.Identity) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.id, d.key = id, key
-	d.syncer = &tdsync.Syncer{Local: d.Store, Client: &tdsync.Client{BaseURL: id.ServerURL, HTTP: httpc, Token: id.Token},
-		Blobs: d.Blobs(), Prefetch: prefetch[id.Device.Role]}
+	d.syncer = &tdsync.Syncer{Local: d.Store, Client: &tdsync.Client{BaseURL: id.ServerURL, HTTP: httpc, Token: id.Token, Clock: d.Clock},
+		Blobs: d.Blobs(), Prefetch: prefetch[id.Device.Role], Log: d.Log}
 	return nil
+}
+
+// Now is the server's time as this desk reckons it: every date the desk
+// stores or prints comes from here.
+func (d *Desk) Now() time.Time { return d.Clock.Now() }
+
+// ClockWarning is the banner to show when the PC's clock is off the
+// server's by more than tdsync.ClockWarning, "" otherwise.
+func (d *Desk) ClockWarning() string {
+	off := d.Clock.Offset()
+	word := "慢"
+	if off < 0 {
+		word, off = "快", -off
+	}
+	if off <= tdsync.ClockWarning {
+		return ""
+	}
+	return fmt.Sprintf("本机时钟比市局服务器%s了%s：办理日期、单据日期和编号已按服务器时间，请联系信息科校准本机时钟。", word, spell(off))
+}
+
+// spell says a clock offset as a clerk would: days, hours or minutes.
+func spell(d time.Duration) string {
+	switch {
+	case d >= 24*time.Hour:
+		return fmt.Sprintf("约 %.1f 天", d.Hours()/24)
+	case d >= time.Hour:
+		return fmt.Sprintf("约 %.1f 小时", d.Hours())
+	}
+	return fmt.Sprintf("约 %d 分钟", int(d.Minutes()))
 }
 
 // Blobs is the desk's store of scans and proof photos.
@@ -144,7 +183,7 @@ func (d *Desk) Enroll(ctx context.Context, serverURL, code, fingerprint, hostnam
 	if err != nil {
 		return err
 	}
-	c := &tdsync.Client{BaseURL: serverURL, HTTP: httpc}
+	c := &tdsync.Client{BaseURL: serverURL, HTTP: httpc, Clock: d.Clock}
 	resp, err := c.Enroll(ctx, tdsync.EnrollRequest{Code: code, PublicKey: key.Public().(ed25519.PublicKey), Hostname: hostname})
 	if err != nil {
 		if errorsIsUnreachable(err) {
@@ -155,6 +194,9 @@ func (d *Desk) Enroll(ctx context.Context, serverURL, code, fingerprint, hostnam
 	id := &sqlite.Identity{ServerURL: serverURL, Fingerprint: fingerprint, Device: resp.Device, Token: resp.Token,
 		PrivateKey: keyPEM, BureauKeyID: resp.BureauKeyID, BureauPublicKey: resp.BureauPublicKey}
 	if err := d.Store.SaveIdentity(ctx, id); err != nil {
+		return err
+	}
+	if err := d.Store.SaveClock(ctx, d.Clock.Offset()); err != nil {
 		return err
 	}
 	if err := d.adopt(id); err != nil {
@@ -180,3 +222,22 @@ func (d *Desk) StartSync() {
 	d.mu.Unlock()
 	go s.Run(ctx)
 }
+
+// Retention is how many days this desk keeps commands the server answered,
+// to send them again should the server be restored from an older backup.
+func (d *Desk) Retention(ctx context.Context) (int, error) {
+	id, err := d.Store.Identity(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return id.RetentionDays, nil
+}
+
+// SetRetention sets it (设置).
+func (d *Desk) SetRetention(ctx context.Context, days int) error {
+	return d.Store.SetRetention(ctx, days)
+}
+
+// Notices are what sync did by itself that the clerk should know, newest
+// first: recoveries after a restore of the server or of this desk.
+func (d *Desk) Notices(ctx context.Context) ([]sqlite.Notice, error) { return d.Store.Notices(ctx, 20) }

@@ -40,6 +40,11 @@ type PushedCommand struct {
 	At      time.Time
 	Command Command
 	After   int64 `json:",omitempty"`
+	// Replay is the refusal a server gave this seq before it was restored
+	// from a backup that predates the answer: the device sends it again so
+	// the seq is answered the same way, and nothing is applied. Commands
+	// that were applied are sent again without it, to be applied again.
+	Replay *CommandResult `json:",omitempty"`
 }
 
 // Outcome states of a pushed command.
@@ -83,6 +88,38 @@ type Change struct {
 	Data json.RawMessage
 }
 
+// SyncState is what the server knows when a device starts a sync round:
+// who it is since its last restore (Epoch, changed by every restore), the
+// device's acknowledged seq and the head of its change log. A device that
+// knows more than that was answered by a server the restore forgot.
+type SyncState struct {
+	Epoch    string
+	AckedSeq int64
+	Head     int64
+}
+
+// Reconciled is what a desk found and did when it compared a SyncState
+// with what it knows.
+type Reconciled struct {
+	// Rewound: the server was restored and may have forgotten what it
+	// acknowledged. Resent answered commands go to it again; Lost seqs
+	// were past the desk's retention window and go as refusals; the next
+	// pull starts over.
+	Rewound      bool
+	Resent, Lost int
+	// Renumber: the server has answered seqs the desk has not issued yet
+	// or issued again: the desk's data folder is older than the server's
+	// record of it.
+	Renumber bool
+}
+
+// Renumbered is what a desk restored from an older copy did with the
+// server's answers.
+type Renumbered struct {
+	Matched int // entries the server had answered: their answers are recorded
+	Moved   int // entries numbered again after the server's acknowledged seq
+}
+
 // SyncService is the server side of DESIGN.md section 4.
 type SyncService interface {
 	// Enroll spends a one-time code and registers the device's public key.
@@ -96,6 +133,16 @@ type SyncService interface {
 	Push(ctx context.Context, dev *Device, cmds []PushedCommand, now time.Time) (results []CommandResult, ackedSeq int64, err error)
 	// Pull returns up to limit changes after cursor within the device's scope.
 	Pull(ctx context.Context, dev *Device, cursor int64, limit int) (changes []Change, next int64, more bool, err error)
+	// State is the server's epoch, the device's acknowledged seq and the
+	// change log's head.
+	State(ctx context.Context, dev *Device) (SyncState, error)
+	// Results returns up to limit of the device's stored outcomes with seq
+	// above after, in seq order, for a device restored from an older copy.
+	Results(ctx context.Context, dev *Device, after int64, limit int) (results []CommandResult, more bool, err error)
+	// DeviceNumbers is the highest sequence of each number counter (see
+	// DeviceNumber.Counter) among the numbers the device issued that the
+	// server holds.
+	DeviceNumbers(ctx context.Context, dev *Device) (map[string]int64, error)
 	// BlobVisible tells whether a blob belongs to an application in the
 	// device's scope.
 	BlobVisible(ctx context.Context, dev *Device, sha256 string) (bool, error)

@@ -20,6 +20,10 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	EINTERNAL     = "internal"
+	// ESEQREUSED is a device's outbox seq that the server answered for
+	// another command: the device's data folder was restored from an older
+	// copy (DESIGN.md section 4), and it renumbers.
+	ESEQREUSED = "seq_reused"
 )
 
 // Error is the application error. Message is Chinese and meant for a clerk

@@ -478,6 +478,26 @@ func stamp(a *Application, t *Transition, c *Command, env Env) {
 	}
 }
 
+// PaymentLookback is how far back a payment date may lie: a receipt older
+// than a year is a typing mistake or someone else's.
+const PaymentLookback = 1
+
+// paidOn checks the payment date a clerk typed against the day the command
+// is made (the server's, see DESIGN.md section 4) and the notice it pays.
+func paidOn(paid time.Time, n *PaymentNotice, now time.Time) error {
+	switch {
+	case paid.IsZero():
+		return Errorf(EINVALID, "请填写缴费日期")
+	case dayKey(paid) > dayKey(now):
+		return Errorf(EINVALID, "缴费日期 %s 晚于今天（%s），请按票据核对", paid.In(Shanghai).Format(time.DateOnly), now.In(Shanghai).Format(time.DateOnly))
+	case dayKey(paid) < dayKey(now.AddDate(-PaymentLookback, 0, 0)):
+		return Errorf(EINVALID, "缴费日期 %s 早于一年前，请按票据核对", paid.In(Shanghai).Format(time.DateOnly))
+	case n != nil && !n.IssuedAt.IsZero() && dayKey(paid) < dayKey(n.IssuedAt):
+		return Errorf(EINVALID, "缴费日期 %s 早于缴款通知书开具日期 %s，请核对", paid.In(Shanghai).Format(time.DateOnly), n.IssuedAt.In(Shanghai).Format(time.DateOnly))
+	}
+	return nil
+}
+
 // SupplementWorkingDays is the time an applicant has to supplement paper
 // materials after the one-time notice (一次性告知).
 const SupplementWorkingDays = 5
@@ -586,7 +606,7 @@ var (
 		}
 		return nil
 	}}
-	needPayment = Requirement{"payment", func(a *Application, c *Command, _ Env) error {
+	needPayment = Requirement{"payment", func(a *Application, c *Command, env Env) error {
 		switch {
 		case c.Payment == nil || c.Payment.Amount <= 0:
 			return Errorf(EINVALID, "请填写缴费金额")
@@ -595,7 +615,7 @@ var (
 		case a.Notice != nil && c.Payment.Amount != a.Notice.Amount:
 			return Errorf(EINVALID, "缴费金额 %s 元与缴款通知书金额 %s 元不一致", c.Payment.Amount, a.Notice.Amount)
 		}
-		return nil
+		return paidOn(c.Payment.PaidAt, a.Notice, env.Now)
 	}}
 	needCertificate = Requirement{"certificate", func(_ *Application, c *Command, _ Env) error {
 		if c.Certificate == nil || c.Certificate.No == "" {

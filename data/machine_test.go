@@ -86,7 +86,7 @@ func goodCommand(app *Application, t Transition, actor Actor, now time.Time) Com
 		}
 		c.Notice = &PaymentNotice{No: "N-LP1-A7-20261012-0001", Amount: 15000}
 	case ActionPaymentRecord:
-		c.Payment = &Payment{Amount: 15000, ReceiptNo: "4400123456", Channel: "微信"}
+		c.Payment = &Payment{Amount: 15000, ReceiptNo: "4400123456", Channel: "微信", PaidAt: now}
 	case ActionCertify:
 		c.Certificate = &Certificate{No: "2026-441900-000123"}
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"titledesk/data"
 )
@@ -19,6 +20,8 @@ type Client struct {
 	BaseURL string // e.g. https://127.0.0.1:8443
 	HTTP    *http.Client
 	Token   string
+	// Clock, when set, is corrected by the server's time on every answer.
+	Clock *Clock
 }
 
 // ErrUnreachable wraps every failure to reach the server at all, so the
@@ -38,6 +41,24 @@ func (c *Client) Enroll(ctx context.Context, req EnrollRequest) (*EnrollResponse
 func (c *Client) Push(ctx context.Context, cmds []data.PushedCommand) (*PushResponse, error) {
 	var resp PushResponse
 	if err := c.do(ctx, http.MethodPost, "/api/v1/sync/push", PushRequest{Commands: cmds}, &resp); err != nil {
+		return nil, err
+	}
+	return &resp, nil
+}
+
+// State asks what the server knows of this device and of itself.
+func (c *Client) State(ctx context.Context) (*data.SyncState, error) {
+	var st data.SyncState
+	if err := c.do(ctx, http.MethodGet, "/api/v1/sync/state", nil, &st); err != nil {
+		return nil, err
+	}
+	return &st, nil
+}
+
+// Results fetches a page of this device's stored outcomes after seq.
+func (c *Client) Results(ctx context.Context, after int64) (*ResultsResponse, error) {
+	var resp ResultsResponse
+	if err := c.do(ctx, http.MethodGet, fmt.Sprintf("/api/v1/sync/results?after=%d", after), nil, &resp); err != nil {
 		return nil, err
 	}
 	return &resp, nil
@@ -85,8 +106,15 @@ func (c *Client) request(ctx context.Context, method, path string, body any) (*h
 // send sends a request, telling a pinning failure (a person must act) from
 // an unreachable server (try again later).
 func (c *Client) send(req *http.Request) (*http.Response, error) {
+	var sent time.Time
+	if c.Clock != nil {
+		sent = c.Clock.Local()
+	}
 	resp, err := c.HTTP.Do(req)
 	if err == nil {
+		if at, perr := time.Parse(time.RFC3339Nano, resp.Header.Get(TimeHeader)); c.Clock != nil && perr == nil {
+			c.Clock.observe(at, sent, c.Clock.Local())
+		}
 		return resp, nil
 	}
 	if errors.Is(err, ErrPinMismatch) {

@@ -20,6 +20,9 @@ import (
 const (
 	ProtocolVersion = 2
 	ProtocolHeader  = "X-TitleDesk-Protocol"
+	// TimeHeader carries the server's clock on every answer of the API
+	// (RFC 3339 with nanoseconds); desks measure their offset from it.
+	TimeHeader = "X-TitleDesk-Time"
 )
 
 // EUPGRADE is the error code of a request in a protocol version the server
@@ -44,6 +47,7 @@ var statusOf = map[string]int{
 	data.EFORBIDDEN:    http.StatusForbidden,
 	data.EINTERNAL:     http.StatusInternalServerError,
 	EUPGRADE:           http.StatusUpgradeRequired,
+	data.ESEQREUSED:    http.StatusConflict,
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	stdsync "sync"
@@ -16,11 +17,19 @@ import (
 // Local is the workstation's store as the sync loop uses it.
 type Local interface {
 	ToPush(ctx context.Context, limit int) ([]data.PushedCommand, error)
-	RecordResults(ctx context.Context, results []data.CommandResult, acked int64) error
+	RecordResults(ctx context.Context, results []data.CommandResult, acked int64, now time.Time) error
 	SyncCursor(ctx context.Context) (int64, error)
 	ApplyChanges(ctx context.Context, changes []data.Change, cursor int64) error
 	OutboxCounts(ctx context.Context) (pending, refused int, err error)
 	BlobsToFetch(ctx context.Context, statuses []data.Status) ([]string, error)
+
+	// Restores (DESIGN.md section 4): see sqlite.Store.
+	Reconcile(ctx context.Context, st data.SyncState, now time.Time) (data.Reconciled, error)
+	AckedSeq(ctx context.Context) (int64, error)
+	Renumber(ctx context.Context, st data.SyncState, results []data.CommandResult, numbers map[string]int64, now time.Time) (data.Renumbered, error)
+	EndResync(ctx context.Context, now time.Time) (int, error)
+	SaveClock(ctx context.Context, offset time.Duration) error
+	PurgeSettled(ctx context.Context, now time.Time) (int, error)
 }
 
 // Status is what the window shows about sync.
@@ -38,6 +47,9 @@ type Status struct {
 	// Upgrade is set when the server no longer speaks this workstation's
 	// protocol: sync stops until the software is updated.
 	Upgrade bool
+	// ClockOffset is how far the PC's clock is behind the server's, as
+	// last measured (negative: ahead); past ClockWarning the desk says so.
+	ClockOffset time.Duration
 }
 
 // pullPage is the changes asked for per pull; a push sends up to maxBatch
@@ -55,6 +67,8 @@ type Syncer struct {
 	Prefetch []data.Status
 	// Interval between syncs when idle (DESIGN: 30 s).
 	Interval time.Duration
+	// Log hears what a support person needs: recoveries after restores.
+	Log *slog.Logger
 
 	mu       stdsync.Mutex
 	status   Status
@@ -117,6 +131,9 @@ func (s *Syncer) SyncOnce(ctx context.Context) error {
 		if cerr == nil {
 			st.Pending, st.Refused = pending, refused
 		}
+		if c := s.Client.Clock; c != nil {
+			st.ClockOffset = c.Offset()
+		}
 		switch {
 		case err == nil:
 			st.Online, st.LastSuccess, st.LastError, st.Upgrade = true, time.Now(), "", false
@@ -133,7 +150,17 @@ func (s *Syncer) SyncOnce(ctx context.Context) error {
 // syncOnce is SyncOnce; changed says whether it wrote anything the desk
 // shows, even when it failed part way.
 func (s *Syncer) syncOnce(ctx context.Context) (changed bool, err error) {
-	for {
+	renumber, err := s.reconcile(ctx)
+	if err != nil {
+		return false, err
+	}
+	for renumbered := false; ; {
+		if renumber && !renumbered {
+			if err := s.renumber(ctx); err != nil {
+				return changed, err
+			}
+			renumber, renumbered, changed = false, true, true
+		}
 		cmds, err := s.Local.ToPush(ctx, maxBatch)
 		if err != nil || len(cmds) == 0 {
 			if err != nil {
@@ -145,10 +172,14 @@ func (s *Syncer) syncOnce(ctx context.Context) (changed bool, err error) {
 			return changed, err
 		}
 		resp, err := s.Client.Push(ctx, cmds)
+		if data.ErrorCode(err) == data.ESEQREUSED && !renumbered {
+			renumber = true // the server caught what reconcile could not
+			continue
+		}
 		if err != nil {
 			return changed, err
 		}
-		if err := s.Local.RecordResults(ctx, resp.Results, resp.AckedSeq); err != nil {
+		if err := s.Local.RecordResults(ctx, resp.Results, resp.AckedSeq, s.now()); err != nil {
 			return changed, err
 		}
 		changed = changed || len(resp.Results) > 0
@@ -173,12 +204,97 @@ func (s *Syncer) syncOnce(ctx context.Context) (changed bool, err error) {
 		}
 		changed = changed || len(resp.Changes) > 0
 		if !resp.More {
+			if err := s.settle(ctx); err != nil {
+				return changed, err
+			}
 			fetched, err := s.prefetch(ctx)
 			return changed || fetched > 0, err
 		}
 		// The total is unknown: creep towards the end page by page.
 		s.update(func(st *Status) { st.Progress = 0.3 + 0.7*(1-1/float64(pages+2)) })
 	}
+}
+
+// now is the server's time as this desk reckons it.
+func (s *Syncer) now() time.Time {
+	if c := s.Client.Clock; c != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+func (s *Syncer) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// reconcile compares what the server knows with what this desk knows
+// before anything is pushed, and says whether the desk must renumber.
+func (s *Syncer) reconcile(ctx context.Context) (renumber bool, err error) {
+	st, err := s.Client.State(ctx)
+	if err != nil {
+		return false, err
+	}
+	r, err := s.Local.Reconcile(ctx, *st, s.now())
+	if err != nil {
+		return false, err
+	}
+	if r.Rewound {
+		s.log().Warn("server restored from a backup: answered commands sent again, pulling from the start",
+			"epoch", st.Epoch, "server_acked", st.AckedSeq, "server_head", st.Head, "resent", r.Resent, "lost", r.Lost)
+	}
+	return r.Renumber, nil
+}
+
+// renumber recovers a desk restored from an older copy of its folder with
+// the server's answers for the seqs it no longer knows.
+func (s *Syncer) renumber(ctx context.Context) error {
+	st, err := s.Client.State(ctx)
+	if err != nil {
+		return err
+	}
+	after, err := s.Local.AckedSeq(ctx)
+	if err != nil {
+		return err
+	}
+	var results []data.CommandResult
+	for {
+		page, err := s.Client.Results(ctx, after)
+		if err != nil {
+			return err
+		}
+		results = append(results, page.Results...)
+		if !page.More || len(page.Results) == 0 {
+			r, err := s.Local.Renumber(ctx, *st, results, page.Numbers, s.now())
+			if err == nil {
+				s.log().Warn("desk restored from an older copy: renumbered after the server's acknowledged seq",
+					"server_acked", st.AckedSeq, "matched", r.Matched, "moved", r.Moved)
+			}
+			return err
+		}
+		after = page.Results[len(page.Results)-1].Seq
+	}
+}
+
+// settle ends a round that pulled everything: a pull from the start after a
+// restore drops what the server no longer has, the clock offset is kept for
+// the next start, and answered commands past the retention window go.
+func (s *Syncer) settle(ctx context.Context) error {
+	now := s.now()
+	if dropped, err := s.Local.EndResync(ctx, now); err != nil {
+		return err
+	} else if dropped > 0 {
+		s.log().Warn("resync after a server restore dropped applications the server no longer has", "dropped", dropped)
+	}
+	if c := s.Client.Clock; c != nil {
+		if err := s.Local.SaveClock(ctx, c.Offset()); err != nil {
+			return err
+		}
+	}
+	_, err := s.Local.PurgeSettled(ctx, now)
+	return err
 }
 
 // uploadProofs sends the payment proofs the commands name before the

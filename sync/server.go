@@ -28,6 +28,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/enroll", s.handle(false, s.enroll))
 	mux.HandleFunc("POST /api/v1/sync/push", s.handle(true, s.push))
 	mux.HandleFunc("GET /api/v1/sync/pull", s.handle(true, s.pull))
+	mux.HandleFunc("GET /api/v1/sync/state", s.handle(true, s.state))
+	mux.HandleFunc("GET /api/v1/sync/results", s.handle(true, s.results))
 	mux.HandleFunc("GET /api/v1/blobs/{sha256}", s.handle(true, s.getBlob))
 	mux.HandleFunc("PUT /api/v1/blobs/{sha256}", s.handle(true, s.putBlob))
 }
@@ -38,6 +40,9 @@ type handler func(w http.ResponseWriter, r *http.Request, dev *data.Device) erro
 
 func (s *Server) handle(auth bool, h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		// Every answer tells the desk the server's time: the server's clock
+		// decides the dates of what desks do (DESIGN.md section 4).
+		w.Header().Set(TimeHeader, s.now().UTC().Format(time.RFC3339Nano))
 		err := checkProtocol(r)
 		var dev *data.Device
 		if err == nil && auth {
@@ -121,6 +126,34 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request, dev *data.Device) 
 		return err
 	}
 	writeJSON(w, http.StatusOK, PullResponse{Changes: changes, Cursor: next, More: more, AckedSeq: dev.AckedSeq})
+	return nil
+}
+
+func (s *Server) state(w http.ResponseWriter, r *http.Request, dev *data.Device) error {
+	st, err := s.Sync.State(r.Context(), dev)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+func (s *Server) results(w http.ResponseWriter, r *http.Request, dev *data.Device) error {
+	after, err := queryInt(r.URL.Query().Get("after"), 0)
+	if err != nil {
+		return err
+	}
+	results, more, err := s.Sync.Results(r.Context(), dev, after, pullPage)
+	if err != nil {
+		return err
+	}
+	resp := ResultsResponse{Results: results, More: more}
+	if !more { // the desk reads them once it has every result
+		if resp.Numbers, err = s.Sync.DeviceNumbers(r.Context(), dev); err != nil {
+			return err
+		}
+	}
+	writeJSON(w, http.StatusOK, resp)
 	return nil
 }
 

@@ -42,3 +42,12 @@ type PullResponse struct {
 	More     bool          `json:"more"`
 	AckedSeq int64         `json:"acked_seq"`
 }
+
+// ResultsResponse is a page of a device's stored outcomes, for a device
+// restored from an older copy of its data folder, with the highest number
+// of each series the server has seen from it (see data.DeviceNumber).
+type ResultsResponse struct {
+	Results []data.CommandResult `json:"results"`
+	More    bool                 `json:"more"`
+	Numbers map[string]int64     `json:"numbers"`
+}

@@ -62,7 +62,11 @@ func runAdmin(e *env, args []string) error {
 		for _, c := range adminCommands {
 			fmt.Fprintf(e.stderr, "  %-16s %s\n", c.name, c.about)
 		}
+		fmt.Fprintf(e.stderr, "  %-16s %s\n", "restore", "put a backup in place as the database (-from FILE), with a new epoch; stop serve first")
 		return nil
+	}
+	if args[0] == "restore" { // works on files, not on an open database
+		return runRestore(e, args[1:])
 	}
 	for _, c := range adminCommands {
 		if c.name != args[0] {

@@ -119,3 +119,12 @@ func (s *Store) AuditCount(ctx context.Context, commandID string) (int, error) {
 	})
 	return n, err
 }
+
+// AuditTotal counts the events of the whole chain.
+func (s *Store) AuditTotal(ctx context.Context) (int, error) {
+	var n int
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		return queryRow(ctx, tx, `SELECT count(*) FROM audit_events`).Scan(&n)
+	})
+	return n, err
+}

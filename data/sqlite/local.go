@@ -21,6 +21,11 @@ type Identity struct {
 	PrivateKey      []byte // PEM
 	BureauKeyID     string
 	BureauPublicKey []byte
+	// ClockOffset is the PC clock's offset to the server's as last
+	// measured (server minus PC); RetentionDays how long answered commands
+	// are kept. Both are kept by their own methods, not SaveIdentity.
+	ClockOffset   time.Duration
+	RetentionDays int
 }
 
 // SaveIdentity stores the workstation's enrollment, replacing any earlier
@@ -44,8 +49,8 @@ func (s *Store) Identity(ctx context.Context) (*Identity, error) {
 		dev string
 	)
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		err := queryRow(ctx, tx, `SELECT server_url, fingerprint, device, token, private_key, bureau_key_id, bureau_public_key FROM identity`).
-			Scan(&id.ServerURL, &id.Fingerprint, &dev, &id.Token, &id.PrivateKey, &id.BureauKeyID, &id.BureauPublicKey)
+		err := queryRow(ctx, tx, `SELECT server_url, fingerprint, device, token, private_key, bureau_key_id, bureau_public_key, clock_offset, retention_days FROM identity`).
+			Scan(&id.ServerURL, &id.Fingerprint, &dev, &id.Token, &id.PrivateKey, &id.BureauKeyID, &id.BureauPublicKey, &id.ClockOffset, &id.RetentionDays)
 		if errors.Is(err, sql.ErrNoRows) {
 			return data.Errorf(data.ENOTFOUND, "本工作站尚未注册")
 		}
@@ -68,6 +73,7 @@ type OutboxEntry struct {
 	Version int64 // the application's version after an applied command
 	After   int64 // see data.PushedCommand
 	Laid    bool  // a pending command shows in the stored application
+	Resend  bool  // answered by a server since restored: sent again
 }
 
 // StatePending is an outbox entry the server has not answered yet.
@@ -259,7 +265,7 @@ func (s *Store) relay(ctx context.Context, tx *sql.Tx, id string) error {
 // relayOn is relay with the kept snapshot a at hand.
 func (s *Store) relayOn(ctx context.Context, tx *sql.Tx, a data.Application) error {
 	id := a.ID
-	entries, err := outboxTx(ctx, tx, `application_id = ? AND (state <> 'applied' OR version > ?) ORDER BY seq`, id, a.Version)
+	entries, err := outboxTx(ctx, tx, `application_id = ? AND NOT settled AND (state <> 'applied' OR version > ?) ORDER BY seq`, id, a.Version)
 	if err != nil {
 		return err
 	}
@@ -303,7 +309,7 @@ func (s *Store) relayOn(ctx context.Context, tx *sql.Tx, a data.Application) err
 	return saveApplication(ctx, tx, &a, stored)
 }
 
-const outboxColumns = `seq, at, command, state, code, message, version, after_seq, laid`
+const outboxColumns = `seq, at, command, state, code, message, version, after_seq, laid, resend`
 
 // outboxTx reads the entries that match where (which may order and limit
 // them).
@@ -319,7 +325,7 @@ func outboxTx(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]Out
 			e   OutboxEntry
 			cmd string
 		)
-		if err := rows.Scan(&e.Seq, nullTime{&e.At}, &cmd, &e.State, &e.Code, &e.Message, &e.Version, &e.After, &e.Laid); err != nil {
+		if err := rows.Scan(&e.Seq, nullTime{&e.At}, &cmd, &e.State, &e.Code, &e.Message, &e.Version, &e.After, &e.Laid, &e.Resend); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(cmd), &e.Command); err != nil {
@@ -330,56 +336,71 @@ func outboxTx(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]Out
 	return out, rows.Err()
 }
 
-// outbox lists entries not discarded that match where, oldest first.
+// outbox lists entries that match where, oldest first.
 func (s *Store) outbox(ctx context.Context, where string, limit int, args ...any) ([]OutboxEntry, error) {
 	var out []OutboxEntry
 	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
-		out, err = outboxTx(ctx, tx, `state <> 'discarded' AND `+where+` ORDER BY seq LIMIT ?`, append(args, limit)...)
+		out, err = outboxTx(ctx, tx, where+` ORDER BY seq LIMIT ?`, append(args, limit)...)
 		return err
 	})
 	return out, err
 }
 
-// Outbox lists every entry not yet trimmed or discarded: pending ones and
-// those the server refused, which wait for a clerk.
-func (s *Store) Outbox(ctx context.Context) ([]OutboxEntry, error) { return s.outbox(ctx, `1`, -1) }
+// shown are the entries a clerk sees: not discarded, and not settled
+// (applied and shown by the server's copy; kept only for a restore).
+const shown = `state <> 'discarded' AND NOT settled`
+
+// Outbox lists every entry a clerk sees: pending ones and those the server
+// refused, which wait for a clerk.
+func (s *Store) Outbox(ctx context.Context) ([]OutboxEntry, error) { return s.outbox(ctx, shown, -1) }
 
 // OutboxFor lists the entries of one application, to lay over its snapshot.
 func (s *Store) OutboxFor(ctx context.Context, applicationID string) ([]OutboxEntry, error) {
-	return s.outbox(ctx, `application_id = ?`, -1, applicationID)
+	return s.outbox(ctx, shown+` AND application_id = ?`, -1, applicationID)
 }
 
-// ToPush returns up to limit pending commands in seq order.
+// ToPush returns up to limit commands to send in seq order: the pending
+// ones, and after a server restore the answered ones it may have forgotten
+// (see Reconcile), a refused one with the refusal it was given.
 func (s *Store) ToPush(ctx context.Context, limit int) ([]data.PushedCommand, error) {
-	entries, err := s.outbox(ctx, `state = 'pending'`, limit)
+	entries, err := s.outbox(ctx, `(state = 'pending' OR resend)`, limit)
 	out := make([]data.PushedCommand, len(entries))
 	for i, e := range entries {
 		out[i] = data.PushedCommand{Seq: e.Seq, At: e.At, Command: e.Command, After: e.After}
+		if e.Resend && e.State != StatePending && e.State != data.StateApplied {
+			out[i].Replay = &data.CommandResult{Seq: e.Seq, CommandID: e.Command.ID, State: refusal(e), Code: e.Code, Message: e.Message}
+		}
 	}
 	return out, err
 }
 
-// RecordResults stores the server's outcomes and its acknowledged seq.
-// Applied entries stay (laid over the snapshot) until a pulled snapshot
-// reaches their version; see trimApplied. An application one of whose
-// commands was refused is shown again without it (relay).
-func (s *Store) RecordResults(ctx context.Context, results []data.CommandResult, acked int64) error {
+// refusal is how the server refused an entry, though a clerk has discarded it since.
+func refusal(e OutboxEntry) string {
+	if e.State == "discarded" {
+		if e.Code == data.ECONFLICT {
+			return data.StateConflict
+		}
+		return data.StateRejected
+	}
+	return e.State
+}
+
+// RecordResults stores the server's outcomes, answered at now, and its
+// acknowledged seq. Applied entries stay (laid over the snapshot) until a
+// pulled snapshot reaches their version; see trimApplied. An application
+// one of whose commands was refused is shown again without it (relay).
+func (s *Store) RecordResults(ctx context.Context, results []data.CommandResult, acked int64, now time.Time) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
 		// Every answer first, then each application with a refused command
 		// once: relayed earlier, it would lay on its next commands while
 		// they are still pending, even if the same batch refuses them too.
 		var refused []string
 		for _, r := range results {
-			var id string
-			err := queryRow(ctx, tx, `UPDATE outbox SET state = ?, code = ?, message = ?, version = ? WHERE seq = ? AND state = 'pending'
-				RETURNING application_id`, r.State, r.Code, r.Message, r.Version, r.Seq).Scan(&id)
-			if errors.Is(err, sql.ErrNoRows) {
-				continue // answered before: a replayed batch
-			}
+			id, err := recordResult(ctx, tx, r, now)
 			if err != nil {
 				return err
 			}
-			if r.State != data.StateApplied && !slices.Contains(refused, id) {
+			if id != "" && !slices.Contains(refused, id) {
 				refused = append(refused, id)
 			}
 		}
@@ -395,13 +416,46 @@ func (s *Store) RecordResults(ctx context.Context, results []data.CommandResult,
 	})
 }
 
+// recordResult stores one outcome and returns the application of a command
+// that is refused now ("" otherwise). A pending entry takes the outcome. An
+// entry sent again after a server restore keeps the refusal it had, or,
+// applied before, takes the new version, or the new refusal, which says
+// that it came after a restore.
+func recordResult(ctx context.Context, tx *sql.Tx, r data.CommandResult, now time.Time) (string, error) {
+	var (
+		id, state string
+		resend    bool
+	)
+	err := queryRow(ctx, tx, `SELECT application_id, state, resend FROM outbox WHERE seq = ? AND (state = 'pending' OR resend)`, r.Seq).
+		Scan(&id, &state, &resend)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", nil // answered before: a replayed batch
+	case err != nil:
+		return "", err
+	case resend && state != data.StateApplied:
+		_, err = exec(ctx, tx, `UPDATE outbox SET resend = 0, answered_at = ? WHERE seq = ?`, now.UnixNano(), r.Seq)
+		return "", err
+	case resend && r.State != data.StateApplied:
+		r.Message = "市局服务器从备份恢复后重新提交，未被接受：" + r.Message
+	}
+	_, err = exec(ctx, tx, `UPDATE outbox SET state = ?, code = ?, message = ?, version = ?, resend = 0, settled = 0, answered_at = ? WHERE seq = ?`,
+		r.State, r.Code, r.Message, r.Version, now.UnixNano(), r.Seq)
+	if err != nil || r.State == data.StateApplied {
+		return "", err
+	}
+	return id, nil
+}
+
 // trimApplied drops applied entries whose effect the local snapshot
 // already shows.
 func trimApplied(ctx context.Context, tx *sql.Tx) error {
 	// The server's snapshot is the kept one if there is one. An application
 	// moved to another point is gone from here: nothing will show its
-	// applied commands any more.
-	if _, err := exec(ctx, tx, `DELETE FROM outbox WHERE state = 'applied' AND version <= coalesce(
+	// applied commands any more. Settled entries are kept for a while all
+	// the same, to be sent again should the server be restored from a
+	// backup that lacks them (PurgeSettled).
+	if _, err := exec(ctx, tx, `UPDATE outbox SET settled = 1 WHERE state = 'applied' AND NOT settled AND NOT resend AND version <= coalesce(
 		(SELECT version FROM server_snapshots WHERE application_id = outbox.application_id),
 		(SELECT version FROM applications WHERE applications.id = outbox.application_id), version)`); err != nil {
 		return err
@@ -410,7 +464,7 @@ func trimApplied(ctx context.Context, tx *sql.Tx) error {
 	// changes nothing the server would send back. The stored application
 	// stays as it is (a claim the snapshot does not show yet is on it).
 	_, err := exec(ctx, tx, `DELETE FROM server_snapshots WHERE NOT EXISTS (SELECT 1 FROM outbox
-		WHERE outbox.application_id = server_snapshots.application_id AND (state = 'pending' OR state = 'applied' AND version > server_snapshots.version))`)
+		WHERE outbox.application_id = server_snapshots.application_id AND (state = 'pending' OR state = 'applied' AND NOT settled AND version > server_snapshots.version))`)
 	return err
 }
 
@@ -453,9 +507,18 @@ func (s *Store) ApplyChanges(ctx context.Context, changes []data.Change, cursor 
 		for _, id := range ids {
 			kept[id] = true
 		}
+		var resync bool // a pull from the start after a restore notes what it brings (EndResync)
+		if err := queryRow(ctx, tx, `SELECT coalesce((SELECT resync FROM identity), 0)`).Scan(&resync); err != nil {
+			return err
+		}
 		for _, c := range changes {
 			if err := s.applyChange(ctx, tx, c, kept); err != nil {
 				return fmt.Errorf("change %d (%s %s): %w", c.Seq, c.Kind, c.ID, err)
+			}
+			if resync && c.Kind == data.ChangeApplication {
+				if _, err := exec(ctx, tx, `INSERT OR IGNORE INTO resync_seen (application_id) VALUES (?)`, c.ID); err != nil {
+					return err
+				}
 			}
 		}
 		if _, err := exec(ctx, tx, `UPDATE identity SET cursor = ?`, cursor); err != nil {
@@ -564,7 +627,7 @@ func (s *Store) DeviceKeys(ctx context.Context) (map[string][]byte, error) {
 // the server refused and wait for a clerk.
 func (s *Store) OutboxCounts(ctx context.Context) (pending, refused int, err error) {
 	err = s.inRead(ctx, func(tx *sql.Tx) error {
-		return queryRow(ctx, tx, `SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state IN ('rejected', 'conflict')) FROM outbox`).
+		return queryRow(ctx, tx, `SELECT count(*) FILTER (WHERE state = 'pending' OR resend), count(*) FILTER (WHERE state IN ('rejected', 'conflict')) FROM outbox`).
 			Scan(&pending, &refused)
 	})
 	return pending, refused, err

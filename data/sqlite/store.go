@@ -110,9 +110,10 @@ func (s *Store) Close() error {
 }
 
 // migrate runs every embedded migration not yet applied, each in its own
-// transaction, in file-name order.
+// transaction, in file-name order, then the steps in Go they left to do.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
+	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY);
+		CREATE TABLE IF NOT EXISTS migration_steps (name TEXT PRIMARY KEY)`); err != nil {
 		return err
 	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")
@@ -125,16 +126,23 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
+	for _, name := range names {
+		if err := s.stepAfter(ctx, name); err != nil {
+			return fmt.Errorf("%s, step after: %w", name, err)
+		}
+	}
 	return nil
 }
 
-// afterMigration are steps in Go that follow a migration in its
-// transaction, for what SQL alone cannot do: a crash leaves both or neither.
+// afterMigration are steps in Go for what SQL alone cannot do. A step runs
+// once every migration is applied, so it may use any table or column the
+// code knows; its migration records it as due in the same transaction, so a
+// crash in between leaves it due, and it runs at the next open.
 var afterMigration = map[string]func(*Store, context.Context, *sql.Tx) error{
 	"migrations/025_command_order.sql": (*Store).relayQueued,
 }
 
-// migrateOne applies migration name, and its step in Go, unless it was.
+// migrateOne applies migration name unless it was, recording its step as due.
 func (s *Store) migrateOne(ctx context.Context, name string) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -153,12 +161,36 @@ func (s *Store) migrateOne(ctx context.Context, name string) error {
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return err
 	}
-	if step := afterMigration[name]; step != nil {
-		if err := step(s, ctx, tx); err != nil {
+	if afterMigration[name] != nil {
+		if _, err := exec(ctx, tx, `INSERT INTO migration_steps (name) VALUES (?)`, name); err != nil {
 			return err
 		}
 	}
 	if _, err := exec(ctx, tx, `INSERT INTO schema_migrations (name) VALUES (?)`, name); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// stepAfter runs the step of migration name if it is due.
+func (s *Store) stepAfter(ctx context.Context, name string) error {
+	step := afterMigration[name]
+	if step == nil {
+		return nil
+	}
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := exec(ctx, tx, `DELETE FROM migration_steps WHERE name = ?`, name)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	if err := step(s, ctx, tx); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -89,7 +89,7 @@ func workflow(t *testing.T, s *Store, id string) {
 		t.Fatal(err)
 	}
 	step(clerk, data.Command{Action: data.ActionPaperAccept, Checks: checks, Notice: &data.PaymentNotice{No: "N-LP1-A7-20260914-0001", Amount: fee}})
-	step(clerk, data.Command{Action: data.ActionPaymentRecord, Payment: &data.Payment{Amount: fee, ReceiptNo: "4400123456", Channel: "微信"}})
+	step(clerk, data.Command{Action: data.ActionPaymentRecord, Payment: &data.Payment{Amount: fee, ReceiptNo: "4400123456", Channel: "微信", PaidAt: now}})
 	step(reviewer, data.Command{Action: data.ActionCertify, Certificate: &data.Certificate{No: "2026-4419-000001"}})
 }
 
@@ -551,7 +551,7 @@ func TestLocalCommandsShowAtOnce(t *testing.T) {
 	if err := s.RecordResults(ctx, []data.CommandResult{
 		{Seq: seqA, CommandID: "cmd-a", State: data.StateConflict, Code: data.ECONFLICT, Message: "已被他人处理"},
 		{Seq: seqB, CommandID: "cmd-b", State: data.StateApplied, Version: 4},
-	}, seqB); err != nil {
+	}, seqB, t0); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.Application(ctx, a.ID); got.Status != data.StatusLiaisonReview || got.Version != 4 {
@@ -618,7 +618,7 @@ func TestLocalCommandsRefusedUpgradedAndRaced(t *testing.T) {
 	if err := s.RecordResults(ctx, []data.CommandResult{
 		{Seq: claim, CommandID: "claim", State: data.StateRejected, Code: data.EFORBIDDEN, Message: "账号已停用"},
 		{Seq: pass, CommandID: "pass", State: data.StateRejected, Code: data.EFORBIDDEN, Message: "账号已停用"},
-	}, pass); err != nil {
+	}, pass, t0); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.Application(ctx, a.ID); got.Status != data.StatusLiaisonReview || got.Version != 3 || got.AssigneeID != "" || kept() != 0 {
@@ -628,7 +628,7 @@ func TestLocalCommandsRefusedUpgradedAndRaced(t *testing.T) {
 	// once, and the snapshot with it (the stored application keeps the
 	// claim until the pull brings the server's).
 	claimed := enqueue("claim-2", data.ActionClaim, 3, true)
-	if err := s.RecordResults(ctx, []data.CommandResult{{Seq: claimed, CommandID: "claim-2", State: data.StateApplied, Version: 3}}, claimed); err != nil {
+	if err := s.RecordResults(ctx, []data.CommandResult{{Seq: claimed, CommandID: "claim-2", State: data.StateApplied, Version: 3}}, claimed, t0); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.Application(ctx, a.ID); kept() != 0 || got.AssigneeID != clerk.ID {
@@ -726,7 +726,7 @@ func TestCommandsGoAfterTheirPredecessor(t *testing.T) {
 	if got, want := afters(), map[int64]int64{deficient: 0, claim: 0, reject: deficient, claimB: 0}; !maps.Equal(got, want) {
 		t.Fatalf("after: %v, want %v", got, want)
 	}
-	if err := s.RecordResults(ctx, []data.CommandResult{{Seq: deficient, CommandID: "deficient", State: data.StateConflict, Code: data.ECONFLICT, Message: "冲突"}}, deficient); err != nil {
+	if err := s.RecordResults(ctx, []data.CommandResult{{Seq: deficient, CommandID: "deficient", State: data.StateConflict, Code: data.ECONFLICT, Message: "冲突"}}, deficient, t0); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.Application(ctx, a.ID); got.Status != data.StatusAwaitingPaper || got.AssigneeID != clerk.ID {
@@ -766,8 +766,16 @@ func reopenedAfter(t *testing.T, s *Store, path, downgrade string) *Store {
 	return s
 }
 
+// before026 takes a desk's database back to before migration 026: the
+// release before restores were recovered.
+const before026 = `DROP INDEX outbox_resend; DROP TABLE server_epoch; DROP TABLE resync_seen; DROP TABLE sync_notices;
+	ALTER TABLE command_results DROP COLUMN desk_at; ALTER TABLE identity DROP COLUMN epoch; ALTER TABLE identity DROP COLUMN clock_offset;
+	ALTER TABLE identity DROP COLUMN retention_days; ALTER TABLE identity DROP COLUMN resync;
+	ALTER TABLE outbox DROP COLUMN answered_at; ALTER TABLE outbox DROP COLUMN settled; ALTER TABLE outbox DROP COLUMN resend;
+	DELETE FROM schema_migrations WHERE name = 'migrations/026_recovery.sql';`
+
 // before025 takes a desk's database back to before migration 025.
-const before025 = `ALTER TABLE outbox DROP COLUMN after_seq; ALTER TABLE outbox DROP COLUMN laid;
+const before025 = before026 + `ALTER TABLE outbox DROP COLUMN after_seq; ALTER TABLE outbox DROP COLUMN laid;
 	DELETE FROM schema_migrations WHERE name = 'migrations/025_command_order.sql';`
 
 // TestUpgradeOrdersQueuedDecisions: a desk upgraded with decisions queued
@@ -900,7 +908,7 @@ func TestRedoKeptOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RecordResults(ctx, []data.CommandResult{{Seq: first, CommandID: "first", State: data.StateConflict, Code: data.ECONFLICT, Message: "冲突"}}, first); err != nil {
+	if err := s.RecordResults(ctx, []data.CommandResult{{Seq: first, CommandID: "first", State: data.StateConflict, Code: data.ECONFLICT, Message: "冲突"}}, first, t0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Enqueue(ctx, pass("redo"), localEnv, true, first); err != nil {

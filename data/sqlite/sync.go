@@ -75,6 +75,8 @@ func (s *Store) Push(ctx context.Context, dev *data.Device, cmds []data.PushedCo
 				return data.Errorf(data.EINVALID, "操作序号不连续：服务器已确认到 %d，收到 %d", acked, c.Seq)
 			case c.After < 0 || c.After >= c.Seq:
 				return data.Errorf(data.EINVALID, "操作 %d 所依据的前一操作序号 %d 无效", c.Seq, c.After)
+			case c.Replay != nil && c.Replay.State != data.StateRejected && c.Replay.State != data.StateConflict:
+				return data.Errorf(data.EINVALID, "操作 %d 重新提交时所附的原结果“%s”无效", c.Seq, c.Replay.State)
 			}
 		}
 		cal, err := s.calendarTx(ctx, tx)
@@ -88,6 +90,9 @@ func (s *Store) Push(ctx context.Context, dev *data.Device, cmds []data.PushedCo
 				if err != nil {
 					return err
 				}
+				if r.CommandID != c.Command.ID {
+					return data.Errorf(data.ESEQREUSED, "操作序号 %d 在服务器上已用于另一操作：本工作站的数据可能是从较早的备份恢复的，工作站将自动核对后重新编号", c.Seq)
+				}
 				results = append(results, r)
 				continue
 			}
@@ -99,6 +104,10 @@ func (s *Store) Push(ctx context.Context, dev *data.Device, cmds []data.PushedCo
 			switch {
 			case err != nil:
 				return err
+			case c.Replay != nil:
+				// Refused before this server was restored: refused again
+				// as it was, never applied now.
+				r = data.CommandResult{Seq: c.Seq, CommandID: c.Command.ID, State: c.Replay.State, Code: c.Replay.Code, Message: c.Replay.Message}
 			case refused:
 				r = data.CommandResult{Seq: c.Seq, CommandID: c.Command.ID, State: data.StateConflict, Code: data.ECONFLICT,
 					Message: "本工作站对该申请的前一操作未被接受，本操作未执行；请看过服务器现状后重做或放弃"}
@@ -110,8 +119,8 @@ func (s *Store) Push(ctx context.Context, dev *data.Device, cmds []data.PushedCo
 			if transient {
 				break
 			}
-			if _, err := exec(ctx, tx, `INSERT INTO command_results (device_id, seq, command_id, state, version, code, message, at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, dev.ID, r.Seq, r.CommandID, r.State, r.Version, r.Code, r.Message, now.UnixNano()); err != nil {
+			if _, err := exec(ctx, tx, `INSERT INTO command_results (device_id, seq, command_id, state, version, code, message, at, desk_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, dev.ID, r.Seq, r.CommandID, r.State, r.Version, r.Code, r.Message, now.UnixNano(), ts(c.At)); err != nil {
 				return err
 			}
 			results = append(results, r)
@@ -317,20 +326,29 @@ func (s *Store) snapshotTx(ctx context.Context, tx *sql.Tx, kind, id string) (an
 // looking into a workstation's history.
 func (s *Store) CommandResults(ctx context.Context, deviceID string) ([]data.CommandResult, error) {
 	var out []data.CommandResult
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := query(ctx, tx, `SELECT seq, command_id, state, version, code, message FROM command_results WHERE device_id = ? ORDER BY seq`, deviceID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var r data.CommandResult
-			if err := rows.Scan(&r.Seq, &r.CommandID, &r.State, &r.Version, &r.Code, &r.Message); err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		return rows.Err()
+	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+		out, err = resultsTx(ctx, tx, deviceID, 0, -1)
+		return err
 	})
 	return out, err
+}
+
+// resultsTx reads up to limit (-1: all) of a device's stored outcomes with
+// seq above after, in seq order.
+func resultsTx(ctx context.Context, tx *sql.Tx, deviceID string, after int64, limit int) ([]data.CommandResult, error) {
+	rows, err := query(ctx, tx, `SELECT seq, command_id, state, version, code, message FROM command_results
+		WHERE device_id = ? AND seq > ? ORDER BY seq LIMIT ?`, deviceID, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []data.CommandResult
+	for rows.Next() {
+		var r data.CommandResult
+		if err := rows.Scan(&r.Seq, &r.CommandID, &r.State, &r.Version, &r.Code, &r.Message); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"titledesk/data"
+	"titledesk/data/blobstore"
+	"titledesk/data/sqlite"
+)
+
+// runRestore is `admin restore`: it puts a backup made by `admin backup`
+// in place as the data folder's database (README "备份与恢复"). The backup
+// is checked first (SQLite's integrity check, the audit chain) on a copy,
+// and given a new epoch, so every workstation learns at its next sync that
+// the server may have forgotten work it acknowledged, and sends it again.
+// The database it replaces is kept beside it, never deleted.
+func runRestore(e *env, args []string) error {
+	fs := flag.NewFlagSet("admin restore", flag.ContinueOnError)
+	dir := dataFlag(fs)
+	from := fs.String("from", "", "backup file written by `admin backup`")
+	if err := parse(fs, e, args); err != nil {
+		return err
+	}
+	if err := required(e, "from", *from); err != nil {
+		return err
+	}
+	f := folder(*dir)
+	if _, err := sealKey(f); err != nil {
+		return data.Errorf(data.ENOTFOUND, "数据目录 %s 中没有可用的市局签章密钥（keys/bureau-seal.pem）：请先从数据目录的备份中恢复 keys/、tls/ 和 blobs/，再恢复数据库（%w）", *dir, err)
+	}
+	if _, err := os.Stat(f.db()); err == nil {
+		if err := sqlite.CheckUnused(f.db()); err != nil {
+			return err
+		}
+	}
+	ctx := e.ctx
+	now := time.Now()
+	restoring := f.db() + ".restoring"
+	if err := removeDB(restoring); err != nil {
+		return err
+	}
+	if err := copyFile(*from, restoring); err != nil {
+		return data.Errorf(data.EINVALID, "无法读取备份文件 %s：%w", *from, err)
+	}
+	report, err := checkRestored(ctx, restoring, filepath.Base(*from), f, now)
+	if err != nil {
+		removeDB(restoring)
+		return err
+	}
+	replaced := ""
+	if _, err := os.Stat(f.db()); err == nil {
+		replaced = f.db() + ".replaced-" + now.In(data.Shanghai).Format("20060102-150405")
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			if err := os.Rename(f.db()+suffix, replaced+suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	if err := os.Rename(restoring, f.db()); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "restored %s from %s\nnew epoch: %s\naudit chain intact: %d events\n", f.db(), *from, report.epoch, report.events)
+	if replaced != "" {
+		fmt.Fprintf(e.stdout, "the database it replaced is kept as %s\n", replaced)
+	}
+	if report.missing > 0 {
+		fmt.Fprintf(e.stdout, "warning: %d scans or proofs the database names are not in %s: copy blobs/ back from the folder backup\n", report.missing, f.blobs())
+	}
+	fmt.Fprintln(e.stdout, "workstations send again, at their next sync, what this backup lacks; start the server with `titledesk-server serve`")
+	e.log.Warn("database restored from a backup", "from", *from, "epoch", report.epoch, "replaced", replaced, "missing_blobs", report.missing)
+	return nil
+}
+
+type restoreReport struct {
+	epoch           string
+	events, missing int
+}
+
+// checkRestored opens the copy being restored (migrating an older one),
+// checks it and gives it its new epoch.
+func checkRestored(ctx context.Context, path, from string, f folder, now time.Time) (restoreReport, error) {
+	var r restoreReport
+	db, err := sqlite.OpenServer(path)
+	if err != nil {
+		return r, data.Errorf(data.EINVALID, "备份文件不是可用的 TitleDesk 服务器数据库：%w", err)
+	}
+	defer db.Close()
+	if err := db.IntegrityCheck(ctx); err != nil {
+		return r, err
+	}
+	brk, err := db.VerifyAudit(ctx)
+	if err != nil {
+		return r, err
+	}
+	if brk != nil {
+		return r, data.Errorf(data.ECONFLICT, "备份的审计链在第 %d 条事件处断开（%s），未恢复：请换一份备份", brk.Seq, brk.Reason)
+	}
+	if r.events, err = db.AuditTotal(ctx); err != nil {
+		return r, err
+	}
+	names, err := db.BlobNames(ctx)
+	if err != nil {
+		return r, err
+	}
+	for _, n := range names {
+		if !blobstore.Dir(f.blobs()).Has(n) {
+			r.missing++
+		}
+	}
+	r.epoch, err = db.NewEpoch(ctx, from, now)
+	return r, err
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// removeDB removes a database file and its WAL files, if there.
+func removeDB(path string) error {
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}

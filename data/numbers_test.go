@@ -1,0 +1,35 @@
+package data
+
+import (
+	"testing"
+	"time"
+)
+
+// A number a desk issued reads back as the counter that issued it, so a
+// restored desk can continue after it; other texts are not taken for one.
+func TestDeviceNumbersReadBack(t *testing.T) {
+	at := time.Date(2026, 12, 3, 23, 30, 0, 0, Shanghai)
+	next := at.Add(time.Hour) // the next day in Shanghai
+	for _, tc := range []struct {
+		no     string
+		issued string // the counter the desk raised to issue it
+		device string
+		seq    int64
+	}{
+		{DocumentNo(DocPayment, "dlxh", "A7", at, 42), NumberCounter(SeriesNotice, at), "A7", 42},
+		{CertificateNo("B2", next, 7), NumberCounter(SeriesCertificate, next), "B2", 7},
+	} {
+		n, ok := ParseDeviceNumber(tc.no)
+		if !ok || n.Counter() != tc.issued || n.Device != tc.device || n.Seq != tc.seq {
+			t.Errorf("%s: %+v %v, want counter %s", tc.no, n, ok, tc.issued)
+		}
+	}
+	if c := NumberCounter(SeriesCertificate, next); c != "certificate/20261204" {
+		t.Errorf("counter of %v: %s", next, c)
+	}
+	for _, no := range []string{"", "R-2026000123-5", "N-DLXH-A7-2026120-0001", "N-DLXH-A7-20261203-x", "ZC-B2-20261203-0000", "GD2026000001", "4419202612030001"} {
+		if n, ok := ParseDeviceNumber(no); ok {
+			t.Errorf("%q read as %+v", no, n)
+		}
+	}
+}

@@ -1,0 +1,132 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"titledesk/data"
+)
+
+// The server's side of "restores lose nothing" (DESIGN.md section 4).
+
+// State is what a device compares with what it knows at the start of a
+// sync round: the server's epoch, the device's acknowledged seq and the
+// highest change seq ever handed out.
+func (s *Store) State(ctx context.Context, dev *data.Device) (data.SyncState, error) {
+	var st data.SyncState
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		err := queryRow(ctx, tx, `SELECT (SELECT epoch FROM server_epoch), acked_seq,
+			coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0) FROM devices WHERE id = ?`, dev.ID).
+			Scan(&st.Epoch, &st.AckedSeq, &st.Head)
+		return notFound(err, "设备", dev.Code)
+	})
+	return st, err
+}
+
+// Results returns up to limit of the device's stored outcomes after seq.
+func (s *Store) Results(ctx context.Context, dev *data.Device, after int64, limit int) ([]data.CommandResult, bool, error) {
+	var out []data.CommandResult
+	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+		out, err = resultsTx(ctx, tx, dev.ID, after, limit+1)
+		return err
+	})
+	if len(out) > limit {
+		return out[:limit], true, err
+	}
+	return out, false, err
+}
+
+// DeviceNumbers is the highest sequence per number counter among the
+// payment notices and certificates the device numbered.
+func (s *Store) DeviceNumbers(ctx context.Context, dev *data.Device) (map[string]int64, error) {
+	code := data.Normalize(dev.Code)
+	out := map[string]int64{}
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		// The device code is upper-case letters and digits: nothing LIKE
+		// would read as a wildcard.
+		nos, err := queryStrings(ctx, tx, `SELECT notice_no FROM applications WHERE notice_no LIKE ?1
+			UNION ALL SELECT certificate_no FROM applications WHERE certificate_no LIKE ?2`,
+			string(data.DocPayment)+"-%-"+code+"-%", "ZC-"+code+"-%")
+		if err != nil {
+			return err
+		}
+		for _, no := range nos {
+			if n, ok := data.ParseDeviceNumber(no); ok && n.Device == code {
+				out[n.Counter()] = max(out[n.Counter()], n.Seq)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Epoch is the server's identity since its last restore.
+func (s *Store) Epoch(ctx context.Context) (string, error) {
+	var e string
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		return queryRow(ctx, tx, `SELECT epoch FROM server_epoch`).Scan(&e)
+	})
+	return e, err
+}
+
+// NewEpoch gives a restored database a new identity, recording when and
+// from which backup it was restored, so every device learns on its next
+// sync that acknowledged work may be missing.
+func (s *Store) NewEpoch(ctx context.Context, from string, now time.Time) (string, error) {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	epoch := hex.EncodeToString(b)
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		_, err := exec(ctx, tx, `UPDATE server_epoch SET epoch = ?, restored_at = ?, restored_from = ?`, epoch, now.UnixNano(), from)
+		return err
+	})
+	return epoch, err
+}
+
+// IntegrityCheck runs SQLite's full integrity check and says what it found.
+func (s *Store) IntegrityCheck(ctx context.Context) error {
+	var problems []string
+	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+		problems, err = queryStrings(ctx, tx, `PRAGMA integrity_check`)
+		return err
+	})
+	if err != nil {
+		return data.Errorf(data.EINVALID, "数据库无法读取：%w", err)
+	}
+	if len(problems) != 1 || problems[0] != "ok" {
+		return data.Errorf(data.EINVALID, "数据库完整性检查未通过：%s", strings.Join(problems, "；"))
+	}
+	return nil
+}
+
+// BlobNames lists every blob the database names: scans and payment proofs.
+func (s *Store) BlobNames(ctx context.Context) ([]string, error) {
+	var out []string
+	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+		out, err = queryStrings(ctx, tx, `SELECT sha256 FROM attachments UNION SELECT payment_proof FROM applications WHERE payment_proof <> ''`)
+		return err
+	})
+	return out, err
+}
+
+// CheckUnused refuses when another program has the database at path open,
+// a running server above all: a file replaced under it would keep taking
+// its writes. An idle open connection is enough to refuse an exclusive lock.
+func CheckUnused(path string) error {
+	db, err := sql.Open("sqlite3", "file:"+path+"?_locking_mode=EXCLUSIVE&_txlock=exclusive&_busy_timeout=1000")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tx, err := db.Begin()
+	if err != nil {
+		return data.Errorf(data.ECONFLICT, "数据库 %s 正被其他程序使用：请先停止 titledesk-server serve（%w）", path, err)
+	}
+	return tx.Rollback()
+}
