@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,18 +31,13 @@ func (n DeviceNumbers) Next(ctx context.Context, a *data.Application, at time.Ti
 	if err != nil {
 		return "", "", err
 	}
-	day := at.In(data.Shanghai).Format("20060102")
 	seq, err := n.Desk.Store.NextCounter(ctx, data.NumberCounter(data.SeriesNotice, at))
 	if err != nil {
 		return "", "", err
 	}
-	digits := strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, dev.Code)
-	return data.DocumentNo(data.DocPayment, p.Code, dev.Code, at, seq), fmt.Sprintf("4419%s%s%04d", day, digits, seq), nil
+	no := data.DocumentNo(data.DocPayment, p.Code, dev.Code, at, seq)
+	parsed, _ := data.ParseDeviceNumber(no)
+	return no, parsed.PayCode(), nil
 }
 
 // Accept takes the paper materials: every attachment checked, a payment

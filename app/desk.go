@@ -121,7 +121,7 @@ func (d *Desk) ClockWarning() string {
 // spell says a clock offset as a clerk would: days, hours or minutes.
 func spell(d time.Duration) string {
 	switch {
-	case d >= 24*time.Hour:
+	case d >= 23*time.Hour: // a day off, give or take the round trip
 		return fmt.Sprintf("约 %.1f 天", d.Hours()/24)
 	case d >= time.Hour:
 		return fmt.Sprintf("约 %.1f 小时", d.Hours())

@@ -118,6 +118,10 @@ type Reconciled struct {
 type Renumbered struct {
 	Matched int // entries the server had answered: their answers are recorded
 	Moved   int // entries numbered again after the server's acknowledged seq
+	// Reissued entries issued a notice or certificate number the server
+	// had seen from the desk before it was restored: they have new ones,
+	// and their papers must be printed again.
+	Reissued int
 }
 
 // SyncService is the server side of DESIGN.md section 4.

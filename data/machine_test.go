@@ -285,6 +285,30 @@ func TestApplyRequirements(t *testing.T) {
 		t.Errorf("accept with a mismatch: %v", err)
 	}
 
+	// A payment is dated by the day the command is made (the server's):
+	// not later, not over a year back, not before its notice.
+	a = at(StatusAwaitingPayment)
+	a.Notice = &PaymentNotice{No: "N-LP1-A7-20261012-0001", Amount: 15000, IssuedAt: t0.AddDate(0, 0, -3)}
+	for _, tc := range []struct {
+		paid time.Time
+		want string
+	}{
+		{time.Time{}, "请填写缴费日期"},
+		{t0.AddDate(0, 0, 1), "晚于今天"},
+		{t0.AddDate(1, 0, 0), "晚于今天"},
+		{t0.AddDate(-1, 0, -1), "早于一年前"},
+		{t0.AddDate(0, 0, -4), "早于缴款通知书开具日期"},
+		{t0, ""},
+		{t0.AddDate(0, 0, -3), ""},
+	} {
+		c := goodCommand(a, row(StatusAwaitingPayment, ActionPaymentRecord, ""), clerk, t0)
+		c.Payment.PaidAt = tc.paid
+		_, err := Apply(a, c, env)
+		if tc.want == "" && err != nil || tc.want != "" && !strings.Contains(ErrorMessage(err), tc.want) {
+			t.Errorf("paid %s: %v, want %q", tc.paid.Format(time.DateOnly), err, tc.want)
+		}
+	}
+
 	// The one-time notice sets the supplement deadline five working days
 	// later by the calendar: from Tuesday 29 September 2026 over National
 	// Day to Monday 12 October; expiry is refused until that day is over.

@@ -25,7 +25,7 @@ func DocumentNo(kind Document, pointCode, deviceCode string, at time.Time, seq i
 // CertificateNo builds the number of a certificate issued at a bureau
 // workstation, e.g. "ZC-B2-20261012-0007".
 func CertificateNo(deviceCode string, at time.Time, seq int64) string {
-	return fmt.Sprintf("ZC-%s-%s-%04d", Normalize(deviceCode), dayOf(at), seq)
+	return DeviceNumber{Series: SeriesCertificate, Device: Normalize(deviceCode), Day: dayOf(at), Seq: seq}.String()
 }
 
 // NumberCounter names the device counter of a series on the day of at.
@@ -35,12 +35,32 @@ func dayOf(at time.Time) string { return at.In(Shanghai).Format("20060102") }
 
 // DeviceNumber is a number read back from DocumentNo or CertificateNo.
 type DeviceNumber struct {
-	Series, Device, Day string
-	Seq                 int64
+	Series, Point, Device, Day string
+	Seq                        int64
 }
 
 // Counter is the device counter that issued the number.
 func (n DeviceNumber) Counter() string { return n.Series + "/" + n.Day }
+
+// String is the number as printed.
+func (n DeviceNumber) String() string {
+	if n.Series == SeriesNotice {
+		return fmt.Sprintf("%s-%s-%s-%s-%04d", DocPayment, n.Point, n.Device, n.Day, n.Seq)
+	}
+	return fmt.Sprintf("ZC-%s-%s-%04d", n.Device, n.Day, n.Seq)
+}
+
+// PayCode is the payment code (缴款码) of a notice numbered offline: the
+// city's prefix, the day, the device code's digits and the sequence.
+func (n DeviceNumber) PayCode() string {
+	digits := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, n.Device)
+	return fmt.Sprintf("4419%s%s%04d", n.Day, digits, n.Seq)
+}
 
 // ParseDeviceNumber reads a payment notice or certificate number issued
 // offline; ok is false for any other text.
@@ -48,7 +68,7 @@ func ParseDeviceNumber(no string) (n DeviceNumber, ok bool) {
 	parts := strings.Split(no, "-")
 	switch {
 	case len(parts) == 5 && parts[0] == string(DocPayment):
-		n = DeviceNumber{Series: SeriesNotice, Device: parts[2], Day: parts[3]}
+		n = DeviceNumber{Series: SeriesNotice, Point: parts[1], Device: parts[2], Day: parts[3]}
 	case len(parts) == 4 && parts[0] == "ZC":
 		n = DeviceNumber{Series: SeriesCertificate, Device: parts[1], Day: parts[2]}
 	default:

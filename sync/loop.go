@@ -270,7 +270,7 @@ func (s *Syncer) renumber(ctx context.Context) error {
 			r, err := s.Local.Renumber(ctx, *st, results, page.Numbers, s.now())
 			if err == nil {
 				s.log().Warn("desk restored from an older copy: renumbered after the server's acknowledged seq",
-					"server_acked", st.AckedSeq, "matched", r.Matched, "moved", r.Moved)
+					"server_acked", st.AckedSeq, "matched", r.Matched, "moved", r.Moved, "reissued_numbers", r.Reissued)
 			}
 			return err
 		}

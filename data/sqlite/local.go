@@ -354,6 +354,10 @@ const shown = `state <> 'discarded' AND NOT settled`
 // refused, which wait for a clerk.
 func (s *Store) Outbox(ctx context.Context) ([]OutboxEntry, error) { return s.outbox(ctx, shown, -1) }
 
+// Kept lists every entry the desk still keeps, settled and discarded ones
+// too: what this desk sent, for support and for checking a recovery.
+func (s *Store) Kept(ctx context.Context) ([]OutboxEntry, error) { return s.outbox(ctx, `1`, -1) }
+
 // OutboxFor lists the entries of one application, to lay over its snapshot.
 func (s *Store) OutboxFor(ctx context.Context, applicationID string) ([]OutboxEntry, error) {
 	return s.outbox(ctx, shown+` AND application_id = ?`, -1, applicationID)

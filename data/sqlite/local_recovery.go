@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -154,17 +155,24 @@ func (s *Store) Renumber(ctx context.Context, st data.SyncState, results []data.
 				move = append(move, e)
 			}
 		}
+		counters := map[string]int64{}
+		for name, n := range numbers {
+			counters[name] = n
+		}
+		reissued, err := reissueNumbers(ctx, tx, move, counters)
+		if err != nil {
+			return err
+		}
+		for _, id := range reissued {
+			refused = append(refused, id) // laid again with its new number
+		}
 		if err := renumberTx(ctx, tx, move, st.AckedSeq); err != nil {
 			return err
 		}
-		out.Moved = len(move)
-		last := max(st.AckedSeq, m.lastSeq)
+		out.Moved, out.Reissued = len(move), len(reissued)
+		counters["outbox_seq"] = max(st.AckedSeq, m.lastSeq)
 		if len(move) > 0 {
-			last = max(last, st.AckedSeq+int64(len(move)))
-		}
-		counters := map[string]int64{"outbox_seq": last}
-		for name, n := range numbers {
-			counters[name] = max(counters[name], n)
+			counters["outbox_seq"] = max(counters["outbox_seq"], st.AckedSeq+int64(len(move)))
 		}
 		for name, n := range counters {
 			if _, err := exec(ctx, tx, `INSERT INTO counters (name, value) VALUES (?, ?)
@@ -183,12 +191,82 @@ func (s *Store) Renumber(ctx context.Context, st data.SyncState, results []data.
 		text := fmt.Sprintf("本工作站的数据是从较早的备份恢复的：服务器已确认到第 %d 条操作，本机只记录到第 %d 条。已按服务器的结果核对 %d 条操作，"+
 			"本机恢复后新做的 %d 条操作已重新编号并提交；缴款通知书和证书编号从服务器已知的最大号之后继续。恢复前做过而备份中没有的办理结果，以同步下来的服务器记录为准。",
 			st.AckedSeq, m.lastSeq, out.Matched, out.Moved)
+		if len(reissued) > 0 {
+			text += fmt.Sprintf("恢复后开具的 %d 份单据的编号与恢复前开具的重号，已改为新编号：请重新打印这些申请的缴款通知书（或证书）交给申请人，收回旧件。", len(reissued))
+		}
 		if err := addNotice(ctx, tx, now, text); err != nil {
 			return err
 		}
 		return trimApplied(ctx, tx)
 	})
 	return out, err
+}
+
+// reissueNumbers gives new numbers to the payment notices and certificates
+// that entries issued on a restored desk, where the server has seen the
+// same counter go as far from the desk before it was restored: every such
+// number of the counter, in order, after the server's highest (counters,
+// which it raises). The entries have not reached the server, so the
+// numbers never repeat there; it returns the applications whose papers
+// must be printed again.
+func reissueNumbers(ctx context.Context, tx *sql.Tx, entries []OutboxEntry, counters map[string]int64) ([]string, error) {
+	var dev string
+	if err := queryRow(ctx, tx, `SELECT device FROM identity`).Scan(&dev); err != nil {
+		return nil, err
+	}
+	var device data.Device
+	if err := json.Unmarshal([]byte(dev), &device); err != nil {
+		return nil, err
+	}
+	code := data.Normalize(device.Code)
+	// A counter the server has seen at or past a number issued here is
+	// reissued whole, so the new numbers keep their order.
+	clash := map[string]bool{}
+	for _, e := range entries {
+		eachNumber(&e.Command, func(no, _ *string) {
+			if n, ok := data.ParseDeviceNumber(*no); ok && n.Device == code && n.Seq <= counters[n.Counter()] {
+				clash[n.Counter()] = true
+			}
+		})
+	}
+	var apps []string
+	for _, e := range entries {
+		changed := false
+		eachNumber(&e.Command, func(no, payCode *string) {
+			n, ok := data.ParseDeviceNumber(*no)
+			if !ok || n.Device != code || !clash[n.Counter()] {
+				return
+			}
+			counters[n.Counter()]++
+			n.Seq = counters[n.Counter()]
+			*no, changed = n.String(), true
+			if payCode != nil {
+				*payCode = n.PayCode()
+			}
+		})
+		if !changed {
+			continue
+		}
+		body, err := json.Marshal(e.Command)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := exec(ctx, tx, `UPDATE outbox SET command = ? WHERE seq = ?`, string(body), e.Seq); err != nil {
+			return nil, err
+		}
+		apps = append(apps, e.Command.ApplicationID)
+	}
+	return apps, nil
+}
+
+// eachNumber calls f with every number a command issues offline.
+func eachNumber(c *data.Command, f func(no, payCode *string)) {
+	if c.Notice != nil {
+		f(&c.Notice.No, &c.Notice.PayCode)
+	}
+	if c.Certificate != nil {
+		f(&c.Certificate.No, nil)
+	}
 }
 
 // renumberTx numbers entries (in seq order) after acked, keeping what each

@@ -149,7 +149,11 @@ func (w *World) Desk(t testing.TB, point, login string) *app.Desk {
 
 // Enrolled is a workstation enrolled at a point ("" for the bureau), with
 // nobody logged in.
-func (w *World) Enrolled(t testing.TB, point string) *app.Desk {
+func (w *World) Enrolled(t testing.TB, point string) *app.Desk { t.Helper(); return w.EnrolledSkewed(t, point, 0) }
+
+// EnrolledSkewed is Enrolled on a PC whose own clock is skew ahead of the
+// real time (behind when negative) from before enrollment on.
+func (w *World) EnrolledSkewed(t testing.TB, point string, skew time.Duration) *app.Desk {
 	t.Helper()
 	ctx := context.Background()
 	role, pointID := data.RoleBureau, ""
@@ -165,6 +169,7 @@ func (w *World) Enrolled(t testing.TB, point string) *app.Desk {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
+	d.Clock.Local = func() time.Time { return time.Now().Add(skew) }
 	if err := d.Enroll(ctx, w.Srv.URL, code, w.FP, "柜台"); err != nil {
 		t.Fatalf("enroll: %v", err)
 	}
@@ -187,7 +192,11 @@ func Drain(t testing.TB, d *app.Desk) {
 
 // MatchesServer checks that every application the desk holds equals the
 // server's record, with nothing laid over it.
-func (w *World) MatchesServer(t testing.TB, d *app.Desk) {
+func (w *World) MatchesServer(t testing.TB, d *app.Desk) { t.Helper(); DeskMatches(t, d, w.DB) }
+
+// DeskMatches checks that every application the desk holds equals the
+// record of the server whose store is server, with nothing laid over it.
+func DeskMatches(t testing.TB, d *app.Desk, server *sqlite.Store) {
 	t.Helper()
 	ctx := context.Background()
 	local, _, err := d.Store.FindApplications(ctx, data.ApplicationFilter{Limit: 10000})
@@ -199,7 +208,7 @@ func (w *World) MatchesServer(t testing.TB, d *app.Desk) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv, err := w.DB.Application(ctx, s.ID)
+		srv, err := server.Application(ctx, s.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,130 @@
+package sqlite
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"titledesk/data"
+)
+
+// TestPushReplaysRefusalsAndStampsTimes: after a server restore a desk
+// sends its answered commands again; one it was refused before is refused
+// again as it was and not applied, though it would apply now; a replay
+// claiming an outcome other than a refusal spoils the batch. Every outcome
+// keeps the desk's time beside the server's.
+func TestPushReplaysRefusalsAndStampsTimes(t *testing.T) {
+	s, point, c, dev := pushServer(t)
+	a := genApplication(rand.New(rand.NewPCG(3, 4)), 1)
+	a.Status, a.LiaisonPointID = data.StatusLiaisonReview, point.ID
+	if err := s.SaveApplications(ctx, []*data.Application{a}); err != nil {
+		t.Fatal(err)
+	}
+	pass := data.PushedCommand{Seq: 1, At: t0, Command: data.Command{ID: "pass", Action: data.ActionLiaisonPass, ApplicationID: a.ID,
+		ExpectedVersion: a.Version, Actor: c.Actor()}}
+	bad := pass
+	bad.Replay = &data.CommandResult{State: data.StateApplied}
+	if _, _, err := s.Push(ctx, dev, []data.PushedCommand{bad}, time.Now()); data.ErrorCode(err) != data.EINVALID {
+		t.Errorf("a replay claiming it was applied: %v, want invalid", err)
+	}
+	pass.Replay = &data.CommandResult{State: data.StateConflict, Code: data.ECONFLICT, Message: "已被他人处理"}
+	results, acked, err := s.Push(ctx, dev, []data.PushedCommand{pass}, time.Now())
+	if err != nil || acked != 1 || results[0].State != data.StateConflict || results[0].Message != "已被他人处理" {
+		t.Fatalf("replayed refusal: %+v %d %v", results, acked, err)
+	}
+	if got, _ := s.Application(ctx, a.ID); got.Version != a.Version || got.Status != data.StatusLiaisonReview {
+		t.Errorf("a replayed refusal was applied: %s v%d", got.Status, got.Version)
+	}
+	if n, _ := s.AuditCount(ctx, "pass"); n != 0 {
+		t.Errorf("a replayed refusal is in the audit chain %d times", n)
+	}
+	var deskAt, at int64
+	if err := s.read.QueryRow(`SELECT desk_at, at FROM command_results WHERE seq = 1`).Scan(&deskAt, &at); err != nil || deskAt != t0.UnixNano() || at <= t0.UnixNano() {
+		t.Errorf("times kept: desk %d, server %d (%v)", deskAt, at, err)
+	}
+}
+
+// TestCurrentReleaseDeskUpgrades: a desk database of the release before
+// migration 026 opens with its queued commands as they were, in order,
+// each after the same command; its applied entries are kept once settled.
+func TestCurrentReleaseDeskUpgrades(t *testing.T) {
+	s, path := openTest(t)
+	a, b := counterAndReview(t, s, 29)
+	for _, c := range []data.Command{
+		clerkDecision("deficient", a, data.ActionPaperDeficient, 3), clerkDecision("reject", a, data.ActionPaperReject, 4),
+		clerkDecision("pass-b", b, data.ActionLiaisonPass, 3),
+	} {
+		if _, err := s.Enqueue(ctx, c, localEnv, true, 0); err != nil {
+			t.Fatalf("%s: %v", c.ID, err)
+		}
+	}
+	queued, err := s.ToPush(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = reopenedAfter(t, s, path, before026)
+	after, err := s.ToPush(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(queued) {
+		t.Fatalf("queued %d commands, %d after the upgrade", len(queued), len(after))
+	}
+	for i := range after {
+		if after[i].Seq != queued[i].Seq || after[i].After != queued[i].After || after[i].Command.ID != queued[i].Command.ID || after[i].Replay != nil {
+			t.Errorf("command %d: %+v, was %+v", i, after[i], queued[i])
+		}
+	}
+	// The server applies b's pass; the pulled snapshot shows it: the entry
+	// is settled, shown nowhere, and still kept for a server restore.
+	if err := s.RecordResults(ctx, []data.CommandResult{{Seq: after[2].Seq, CommandID: "pass-b", State: data.StateApplied, Version: 4}}, after[2].Seq, t0); err != nil {
+		t.Fatal(err)
+	}
+	b4 := *b
+	b4.Version, b4.Status = 4, data.StatusBureauReview
+	if err := s.ApplyChanges(ctx, []data.Change{change(t, &b4, 9)}, 9); err != nil {
+		t.Fatal(err)
+	}
+	if entries, _ := s.OutboxFor(ctx, b.ID); len(entries) != 0 {
+		t.Errorf("a settled entry is shown: %+v", entries)
+	}
+	if kept, _ := s.Kept(ctx); len(kept) != 3 {
+		t.Errorf("kept %d entries, want all 3", len(kept))
+	}
+}
+
+// TestRetention: settled entries go once answered longer ago than the
+// retention window, not before; the window is a setting within bounds.
+func TestRetention(t *testing.T) {
+	s, _ := openTest(t)
+	if err := s.SaveIdentity(ctx, &Identity{ServerURL: "https://127.0.0.1:8443", Device: data.Device{ID: "d1", Code: "D001"}, PrivateKey: []byte("key"), BureauPublicKey: []byte("pub")}); err != nil {
+		t.Fatal(err)
+	}
+	_, b := counterAndReview(t, s, 31)
+	seq, err := s.Enqueue(ctx, clerkDecision("pass-b", b, data.ActionLiaisonPass, 3), localEnv, true, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answered := t0.Add(time.Hour)
+	if err := s.RecordResults(ctx, []data.CommandResult{{Seq: seq, CommandID: "pass-b", State: data.StateApplied, Version: 3}}, seq, answered); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		days, kept int
+		at         time.Time
+	}{{30, 1, answered.AddDate(0, 0, 29)}, {30, 1, answered.AddDate(0, 0, 30)}, {7, 0, answered.AddDate(0, 0, 8)}} {
+		if err := s.SetRetention(ctx, tc.days); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.PurgeSettled(ctx, tc.at); err != nil {
+			t.Fatal(err)
+		}
+		if kept, _ := s.Kept(ctx); len(kept) != tc.kept {
+			t.Errorf("%d days, at %s: kept %d, want %d", tc.days, tc.at.Format(time.DateOnly), len(kept), tc.kept)
+		}
+	}
+	if err := s.SetRetention(ctx, 3); data.ErrorCode(err) != data.EINVALID || !strings.Contains(data.ErrorMessage(err), "保留期") {
+		t.Errorf("a 3-day window: %v", err)
+	}
+}
