@@ -136,7 +136,7 @@ func (s *Syncer) SyncOnce(ctx context.Context) error {
 		}
 		switch {
 		case err == nil:
-			st.Online, st.LastSuccess, st.LastError, st.Upgrade = true, time.Now(), "", false
+			st.Online, st.LastSuccess, st.LastError, st.Upgrade = true, s.now(), "", false
 		case errors.Is(err, ErrUnreachable):
 			st.Online, st.LastError = false, "无法连接市局服务器，操作已保存在本机，恢复连接后自动同步"
 		default:

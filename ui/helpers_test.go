@@ -236,8 +236,11 @@ func (r *rig) scan(text string) {
 	r.key(fyne.KeyReturn)
 }
 
-func (r *rig) banner() (string, color.Color) {
-	for _, o := range r.ws.shell.banner.Objects {
+func (r *rig) banner() (string, color.Color) { return stripText(r.ws.shell.banner) }
+
+// stripText is the text and colour of a coloured strip (bannerText.strip).
+func stripText(c *fyne.Container) (string, color.Color) {
+	for _, o := range c.Objects {
 		var text string
 		walk(o, func(o fyne.CanvasObject) {
 			if t, ok := o.(*canvas.Text); ok {
@@ -245,7 +248,7 @@ func (r *rig) banner() (string, color.Color) {
 			}
 		})
 		if text != "" {
-			return text, r.ws.shell.banner.Objects[0].(*canvas.Rectangle).FillColor
+			return text, c.Objects[0].(*canvas.Rectangle).FillColor
 		}
 	}
 	return "", nil

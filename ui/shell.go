@@ -87,6 +87,8 @@ type Shell struct {
 	clerk   *data.Clerk
 	ScanBox *keyEntry
 	banner  *fyne.Container
+	clock     *fyne.Container // says the PC's clock is off, when it is
+	clockText string
 	main    *fyne.Container // banner over content
 	status  *widget.Label
 	content *fyne.Container
@@ -102,7 +104,7 @@ type Shell struct {
 
 func (ws *Workstation) showShell(c *data.Clerk) {
 	s := &Shell{ws: ws, clerk: c, tasks: tasks[c.Role], status: widget.NewLabel(""), content: container.NewStack(),
-		banner: container.NewStack()}
+		banner: container.NewStack(), clock: container.NewStack()}
 	s.ScanBox = ws.newEntry("扫描二维码或输入申请编号，回车（F2）")
 	s.ScanBox.OnSubmitted = func(text string) { ws.touch(); s.scan(text) }
 	s.nav = widget.NewList(
@@ -116,7 +118,7 @@ func (ws *Workstation) showShell(c *data.Clerk) {
 	s.main = container.NewBorder(s.banner, nil, nil, nil, s.content)
 	body := container.NewHSplit(s.nav, s.main)
 	body.Offset = 0.11
-	s.root = container.NewBorder(top, s.status, nil, nil, body)
+	s.root = container.NewBorder(container.NewVBox(top, s.clock), s.status, nil, nil, body)
 	ws.shell = s
 	ws.Win.SetContent(s.root)
 	s.nav.Select(0)
@@ -202,11 +204,30 @@ func (s *Shell) setBanner(b *bannerText) {
 		s.banner.Refresh()
 		return
 	}
-	bg := canvas.NewRectangle(b.color)
-	txt := canvas.NewText(b.text, color.White)
-	txt.TextSize = 20
-	s.banner.Objects = []fyne.CanvasObject{bg, container.NewPadded(txt)}
+	s.banner.Objects = b.strip(20)
 	s.banner.Refresh()
+}
+
+// strip is the banner's text in white on its colour, at size.
+func (b *bannerText) strip(size float32) []fyne.CanvasObject {
+	txt := canvas.NewText(b.text, color.White)
+	txt.TextSize = size
+	return []fyne.CanvasObject{canvas.NewRectangle(b.color), container.NewPadded(txt)}
+}
+
+// showClock shows, under the scan box on every screen, that the PC's
+// clock is off the server's, for as long as it is.
+func (s *Shell) showClock() {
+	text := s.ws.Desk.ClockWarning()
+	if text == s.clockText {
+		return
+	}
+	s.clockText, s.clock.Objects = text, nil
+	if text != "" {
+		s.clock.Objects = (&bannerText{text, colorWarn}).strip(15)
+	}
+	// Its height changes: the window lays out again.
+	s.root.Refresh()
 }
 
 type bannerText struct {
@@ -231,7 +252,10 @@ func (s *Shell) setSync(st tdsync.Status) {
 
 // refreshStatus redraws the status line; pending counts come from the
 // outbox itself so they move the moment the clerk acts.
-func (s *Shell) refreshStatus() { s.status.SetText(statusLine(s.syncState(), s.clerk)) }
+func (s *Shell) refreshStatus() {
+	s.status.SetText(statusLine(s.syncState(), s.clerk))
+	s.showClock()
+}
 
 // syncState is the last sync status with the outbox's counts as they are.
 func (s *Shell) syncState() tdsync.Status {

@@ -20,19 +20,21 @@ type syncView struct {
 	progress *widget.ProgressBar
 	pending  *widget.Label
 	refused  *fyne.Container
+	notices  *widget.Label // what sync did by itself: recoveries after restores
 	errl     *widget.Label
 }
 
 func (s *Shell) syncScreen() fyne.CanvasObject {
 	v := &syncView{s: s, state: widget.NewLabel(""), progress: widget.NewProgressBar(), pending: widget.NewLabel(""),
-		refused: container.NewVBox(), errl: errorText()}
-	v.pending.Wrapping = fyne.TextWrapWord
+		refused: container.NewVBox(), notices: widget.NewLabel(""), errl: errorText()}
+	v.pending.Wrapping, v.notices.Wrapping = fyne.TextWrapWord, fyne.TextWrapWord
 	s.syncView = v
 	now := s.ws.button("立即同步", v.syncNow)
 	now.Importance = widget.HighImportance
 	v.refresh()
 	return container.NewBorder(container.NewVBox(title("同步"), v.state, v.progress, container.NewHBox(now), v.errl), nil, nil, nil,
-		container.NewVScroll(container.NewVBox(title("冲突与被拒绝的操作"), v.refused, title("待同步的操作"), v.pending)))
+		container.NewVScroll(container.NewVBox(title("冲突与被拒绝的操作"), v.refused, title("待同步的操作"), v.pending,
+			title("本机自动处理记录"), v.notices)))
 }
 
 // syncNow runs one sync off the UI goroutine; the shell's watch of the
@@ -84,11 +86,30 @@ func (v *syncView) showOutbox() {
 	if pending == "" {
 		pending = "没有待同步的操作"
 	}
+	v.showNotices()
 	if len(v.refused.Objects) == 0 {
 		v.refused.Add(widget.NewLabel("没有"))
 	}
 	v.pending.SetText(pending)
 	v.refused.Refresh()
+}
+
+// showNotices lists what sync did by itself that the clerk should know,
+// newest first.
+func (v *syncView) showNotices() {
+	notices, err := v.s.ws.Desk.Notices(v.s.ws.ctx)
+	if err != nil {
+		showError(v.errl, err)
+		return
+	}
+	text := "没有"
+	for i, n := range notices {
+		if i == 0 {
+			text = ""
+		}
+		text += n.At.In(data.Shanghai).Format("01-02 15:04") + "　" + n.Text + "\n"
+	}
+	v.notices.SetText(text)
 }
 
 func appNo(s *Shell, id string) string {

@@ -99,14 +99,34 @@ func (s *Shell) settings() fyne.CanvasObject {
 		ws.mu.Unlock()
 	})
 	lock.SetSelected(fmt.Sprintf("%d 分钟", int(ws.cfg.IdleLock.Minutes())))
+	keep := s.retention()
 	return container.NewVBox(title("设置"), form(
 		formRow{"联络点", widget.NewLabel(point)},
 		formRow{"工作站编号", widget.NewLabel(dev.Code)},
 		formRow{"角色", widget.NewLabel(dev.Role.Label())},
 		formRow{"服务器", widget.NewLabel(serverOf(ws))},
 		formRow{"无操作自动锁屏", lock},
+		formRow{"已同步操作保留", keep},
 		formRow{"打印", widget.NewLabel("文件用系统 PDF 查看器打开后打印，保存在数据目录 printed 下")},
 	))
+}
+
+// retention chooses how long the desk keeps commands the server answered,
+// to send them again should the server be restored from an older backup.
+func (s *Shell) retention() fyne.CanvasObject {
+	ws := s.ws
+	errl := errorText()
+	days, err := ws.Desk.Retention(ws.ctx)
+	showError(errl, err)
+	keep := widget.NewSelect([]string{"30 天", "60 天", "90 天", "180 天"}, func(v string) {
+		var n int
+		fmt.Sscanf(v, "%d", &n)
+		showError(errl, ws.Desk.SetRetention(ws.ctx, n))
+	})
+	keep.SetSelected(fmt.Sprintf("%d 天", days))
+	note := widget.NewLabel("服务器从备份恢复后，本机据此重新提交服务器可能遗失的操作")
+	note.Importance = widget.LowImportance
+	return container.NewVBox(container.NewHBox(keep, note), errl)
 }
 
 func serverOf(ws *Workstation) string {

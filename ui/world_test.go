@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -323,5 +324,48 @@ func TestDetailFollowsSync(t *testing.T) {
 	r.mustShow("本机的“退回申报人”与服务器上的变化冲突，未执行")
 	if h := heading(); !strings.Contains(h, data.StatusBureauReview.Label()) || strings.Contains(h, "待同步") {
 		t.Errorf("heading after the conflict: %q", h)
+	}
+}
+
+// TestClockBannerNoticesAndRetention: on a PC whose clock is a day slow
+// the desk says so on every screen; after a restore of the server the sync
+// screen tells the clerk what the desk did; 设置 sets how long answered
+// commands are kept.
+func TestClockBannerNoticesAndRetention(t *testing.T) {
+	w := testworld.New(t)
+	r := rigOn(t, w.EnrolledSkewed(t, "DLXH", -24*time.Hour))
+	r.loginAs("chen", testworld.Password)
+	for _, task := range []string{"工作台", "现场核验", "同步"} {
+		r.ws.shell.Task(task)
+		if text, c := stripText(r.ws.shell.clock); !strings.Contains(text, "本机时钟比市局服务器慢了约 1.0 天") || c != colorWarn {
+			t.Errorf("%s: clock banner %q in %v", task, text, c)
+		}
+	}
+
+	// The server says it is another since the last sync: restored.
+	ctx := context.Background()
+	if _, err := r.ws.Desk.Store.Reconcile(ctx, data.SyncState{Epoch: "restored"}, r.ws.Desk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	r.ws.shell.Task("同步")
+	r.mustShow("本机自动处理记录")
+	r.mustShow("市局服务器已从备份恢复")
+	if dir := os.Getenv("TITLEDESK_SHOTS"); dir != "" {
+		r.shot(dir, "sync-restored")
+	}
+
+	r.ws.shell.Task("设置")
+	r.mustShow("已同步操作保留")
+	sel := find(r, func(s *widget.Select) bool { return s.Selected == "30 天" })
+	sel.SetSelected("90 天")
+	if days, err := r.ws.Desk.Retention(ctx); err != nil || days != 90 {
+		t.Errorf("retention after choosing 90 天: %d %v", days, err)
+	}
+
+	// A PC whose clock is right shows no such banner.
+	right := rigOn(t, w.Enrolled(t, "DLXH"))
+	right.loginAs("chen2", testworld.Password)
+	if text, _ := stripText(right.ws.shell.clock); text != "" {
+		t.Errorf("a right clock: banner %q", text)
 	}
 }

@@ -69,8 +69,11 @@ func (s *Store) Reconcile(ctx context.Context, st data.SyncState, now time.Time)
 			return err
 		}
 		out.Renumber = st.AckedSeq > m.lastSeq
-		text := fmt.Sprintf("市局服务器已从备份恢复，可能缺少本工作站此前已同步的操作：本机已将服务器确认到第 %d 条之后的 %d 条操作重新提交，并从头重新同步全部数据。"+
-			"重新提交后无法再执行的操作，会列在“冲突与被拒绝的操作”中，请逐条处理。", st.AckedSeq, out.Resent)
+		text := "市局服务器已从备份恢复：备份中有本工作站已同步的全部操作，无需重新提交；本机已从头重新同步全部数据。"
+		if out.Resent > 0 {
+			text = fmt.Sprintf("市局服务器已从备份恢复，备份中缺少本工作站此前已同步的部分操作：本机已将服务器确认到第 %d 条之后的 %d 条操作重新提交，并从头重新同步全部数据。"+
+				"重新提交后无法再执行的操作，会列在“冲突与被拒绝的操作”中，请逐条处理。", st.AckedSeq, out.Resent)
+		}
 		if out.Lost > 0 {
 			text += fmt.Sprintf("另有 %d 条操作已超过本机的保留期，无法重新提交，请联系市局核对这段时间的记录。", out.Lost)
 		}

@@ -149,7 +149,10 @@ func (w *World) Desk(t testing.TB, point, login string) *app.Desk {
 
 // Enrolled is a workstation enrolled at a point ("" for the bureau), with
 // nobody logged in.
-func (w *World) Enrolled(t testing.TB, point string) *app.Desk { t.Helper(); return w.EnrolledSkewed(t, point, 0) }
+func (w *World) Enrolled(t testing.TB, point string) *app.Desk {
+	t.Helper()
+	return w.EnrolledSkewed(t, point, 0)
+}
 
 // EnrolledSkewed is Enrolled on a PC whose own clock is skew ahead of the
 // real time (behind when negative) from before enrollment on.
