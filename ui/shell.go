@@ -83,20 +83,20 @@ type screen struct {
 // Shell is the desk after login: navigation, scan box, verdict banner,
 // content and status line.
 type Shell struct {
-	ws      *Workstation
-	clerk   *data.Clerk
-	ScanBox *keyEntry
-	banner  *fyne.Container
+	ws        *Workstation
+	clerk     *data.Clerk
+	ScanBox   *keyEntry
+	banner    *fyne.Container
 	clock     *fyne.Container // says the PC's clock is off, when it is
 	clockText string
-	main    *fyne.Container // banner over content
-	status  *widget.Label
-	content *fyne.Container
-	nav     *widget.List
-	tasks   []task
-	stack   []screen
-	root    fyne.CanvasObject
-	sync    tdsync.Status
+	main      *fyne.Container // banner over content
+	status    *widget.Label
+	content   *fyne.Container
+	nav       *widget.List
+	tasks     []task
+	stack     []screen
+	root      fyne.CanvasObject
+	sync      tdsync.Status
 	// syncView is the open sync screen, refreshed on sync changes.
 	syncView *syncView
 	points   map[string]string // liaison point names by ID
