@@ -17,8 +17,11 @@ import (
 // workstation can tell the clerk to update rather than fail obscurely.
 // 2: pushed commands name the decision they were made on (After), and the
 // server relies on it to refuse what follows a refused one.
+// 3: desks start a round by asking the server's state (epoch, acknowledged
+// seq, change head) and send again what a restored server lacks (Replay);
+// a desk that cannot would be stuck, and lose work, after a restore.
 const (
-	ProtocolVersion = 2
+	ProtocolVersion = 3
 	ProtocolHeader  = "X-TitleDesk-Protocol"
 	// TimeHeader carries the server's clock on every answer of the API
 	// (RFC 3339 with nanoseconds); desks measure their offset from it.
