@@ -95,6 +95,9 @@ func checkRestored(ctx context.Context, path, from string, f folder, now time.Ti
 	if err := db.IntegrityCheck(ctx); err != nil {
 		return r, err
 	}
+	if _, err := db.Identity(ctx); data.ErrorCode(err) != data.ENOTFOUND {
+		return r, data.Errorf(data.EINVALID, "这是工作站的数据库，不是服务器的备份，未恢复")
+	}
 	brk, err := db.VerifyAudit(ctx)
 	if err != nil {
 		return r, err

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	gosync "sync"
@@ -249,5 +251,73 @@ func TestServerRestoredFromBackup(t *testing.T) {
 	}
 	if out := mustCLI(t, "", "admin", "verify-audit", "-data", b.dir); !strings.Contains(out, "intact") {
 		t.Errorf("verify-audit: %s", out)
+	}
+}
+
+// TestRestoreRefusesWhatItCannotTrust: a backup whose audit chain was
+// edited, a file that is no database, a workstation's database, a folder
+// without the sealing key and a server still running are each refused with
+// a message saying why, and leave the data folder as it was.
+func TestRestoreRefusesWhatItCannotTrust(t *testing.T) {
+	b := newBureau(t)
+	db := b.store(t)
+	submitted(t, db, "DLXH") // a few audit events
+	epoch, err := db.Epoch(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	files := t.TempDir()
+	good := filepath.Join(files, "good.db")
+	mustCLI(t, "", "admin", "backup", "-data", b.dir, "-out", good)
+
+	edited := filepath.Join(files, "edited.db")
+	mustCLI(t, "", "admin", "backup", "-data", b.dir, "-out", edited)
+	tampered, err := sql.Open("sqlite3", edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tampered.Exec(`UPDATE audit_events SET note = '改过' WHERE seq = 1`); err != nil {
+		t.Fatal(err)
+	}
+	tampered.Close()
+	junk := filepath.Join(files, "junk.db")
+	if err := os.WriteFile(junk, []byte("not a database at all, just text"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	desk, err := app.Open(filepath.Join(files, "desk"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := desk.Store.SaveIdentity(context.Background(), &sqlite.Identity{ServerURL: "https://127.0.0.1:8443", PrivateKey: []byte("k"), BureauPublicKey: []byte("p")}); err != nil {
+		t.Fatal(err)
+	}
+	desk.Close()
+
+	for _, tc := range []struct {
+		name, dir, from, says string
+	}{
+		{"an edited audit chain", b.dir, edited, "审计链在第 1 条事件处断开"},
+		{"not a database", b.dir, junk, "不是可用的 TitleDesk 服务器数据库"},
+		{"a workstation's database", b.dir, filepath.Join(files, "desk", "titledesk.db"), "这是工作站的数据库"},
+		{"no sealing key", filepath.Join(files, "empty"), good, "没有可用的市局签章密钥"},
+	} {
+		out, code := cli(t, "", "admin", "restore", "-data", tc.dir, "-from", tc.from)
+		if code != 1 || !strings.Contains(out, tc.says) {
+			t.Errorf("%s: exit %d: %s", tc.name, code, out)
+		}
+	}
+	srv := startServer(t, b.dir)
+	if out, code := cli(t, "", "admin", "restore", "-data", b.dir, "-from", good); code != 1 || !strings.Contains(out, "正被其他程序使用") {
+		t.Errorf("while serving: exit %d: %s", code, out)
+	}
+	srv.shutdown(t)
+	left, _ := filepath.Glob(filepath.Join(b.dir, "titledesk.db.*"))
+	if len(left) != 0 {
+		t.Errorf("refused restores left %v", left)
+	}
+	db = b.store(t)
+	if now, _ := db.Epoch(context.Background()); now != epoch {
+		t.Errorf("a refused restore changed the epoch: %s, was %s", now, epoch)
 	}
 }
