@@ -54,8 +54,12 @@ func idCheck(first17 string) byte {
 	return idChecks[sum%11]
 }
 
+// earliestBirth is the earliest date of birth an identity number may carry:
+// a year like 0000 or 1800 with a valid check character is a typing slip.
+var earliestBirth = time.Date(1900, 1, 1, 0, 0, 0, 0, Shanghai)
+
 // ValidateIDNumber checks an 18-character 居民身份证号: digits, region, a real
-// date of birth not in the future, and the check character (upper-case X).
+// date of birth from 1900 to today, and the check character (upper-case X).
 func ValidateIDNumber(s string) error {
 	n := utf8.RuneCountInString(s)
 	if n == 0 {
@@ -88,6 +92,9 @@ func ValidateIDNumber(s string) error {
 	// validation has no other use for it.
 	if birth.After(time.Now()) {
 		return Errorf(EINVALID, "居民身份证号码中的出生日期 %s 晚于今天", s[6:14])
+	}
+	if birth.Before(earliestBirth) {
+		return Errorf(EINVALID, "居民身份证号码中的出生日期 %s 早于 1900 年，请核对", s[6:14])
 	}
 	if want := idCheck(s); want != last {
 		return Errorf(EINVALID, "居民身份证号码校验位不符（按前17位应为 %c），请核对是否有数字抄错", want)

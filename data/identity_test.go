@@ -9,7 +9,6 @@ import (
 func TestValidateIDNumber(t *testing.T) {
 	valid := []string{
 		"11010519491231002X", // the example in GB 11643-1999
-		"440524188001010014", // the other example in GB 11643-1999
 		MakeIDNumber("441900", time.Date(1990, 3, 7, 0, 0, 0, 0, Shanghai), 21),
 		MakeIDNumber("441900", time.Date(2000, 2, 29, 0, 0, 0, 0, Shanghai), 8), // leap day
 	}
@@ -29,6 +28,9 @@ func TestValidateIDNumber(t *testing.T) {
 		{"110105194902300021", "出生日期 19490230 不是有效日期"}, // 30 February
 		{"441900190002290020", "出生日期 19000229 不是有效日期"}, // 1900 was no leap year
 		{"441900299901010029", "晚于今天"},
+		{"440524188001010014", "出生日期 18800101 早于 1900 年"}, // GB 11643-1999's other example: sound, but no applicant
+		{MakeIDNumber("441900", time.Date(1899, 12, 31, 0, 0, 0, 0, Shanghai), 1), "早于 1900 年"},
+		{MakeIDNumber("441900", time.Date(1, 1, 1, 0, 0, 0, 0, Shanghai), 1), "早于 1900 年"},
 		{"110105194912310021", "校验位不符（按前17位应为 X）"},
 		{"11010519491231020X", "校验位不符"}, // two digits swapped
 	} {
