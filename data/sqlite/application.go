@@ -281,6 +281,11 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, cmd data.Command, env d
 			}
 		}
 	}
+	if s.server {
+		if err := uniqueNumbers(ctx, tx, app, &out.Application); err != nil {
+			return data.Outcome{}, err
+		}
+	}
 	if out.Application.Version != app.Version || out.Application.AssigneeID != app.AssigneeID {
 		if err := saveApplication(ctx, tx, &out.Application, app); err != nil {
 			return data.Outcome{}, err
@@ -308,6 +313,61 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, cmd data.Command, env d
 		}
 	}
 	return out, nil
+}
+
+// documentNumbers are the numbers that identify a document or money, each
+// unique on the server: what a command sets, and where to look for it.
+var documentNumbers = []struct {
+	label, where string
+	of           func(*data.Application) []any // nil while there is none
+}{
+	{"证书编号", `certificate_no = ?`, func(a *data.Application) []any {
+		if c := a.Certificate; c != nil {
+			return []any{c.No}
+		}
+		return nil
+	}},
+	{"缴款通知书编号", `notice_no = ?`, func(a *data.Application) []any {
+		if n := a.Notice; n != nil {
+			return []any{n.No}
+		}
+		return nil
+	}},
+	{"缴款码", `notice_pay_code = ?`, func(a *data.Application) []any {
+		if n := a.Notice; n != nil && n.PayCode != "" {
+			return []any{n.PayCode}
+		}
+		return nil
+	}},
+	// A receipt number is unique per way of paying: a bank's 票据号 and a
+	// WeChat transaction number come from different series.
+	{"票据号", `payment_receipt_no = ? AND payment_channel = ?`, func(a *data.Application) []any {
+		if p := a.Payment; p != nil {
+			return []any{p.ReceiptNo, p.Channel}
+		}
+		return nil
+	}},
+}
+
+// uniqueNumbers refuses a command that gives the application a number
+// another application already has, naming that one.
+func uniqueNumbers(ctx context.Context, tx *sql.Tx, before, after *data.Application) error {
+	for _, n := range documentNumbers {
+		value := n.of(after)
+		if value == nil || slices.Equal(value, n.of(before)) {
+			continue
+		}
+		var no, name string
+		err := queryRow(ctx, tx, `SELECT no, name FROM applications WHERE `+n.where+` AND id <> ? LIMIT 1`, append(value, after.ID)...).Scan(&no, &name)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			continue
+		case err != nil:
+			return err
+		}
+		return data.Errorf(data.EINVALID, "%s %s 已用于申请 %s（%s），不能重复使用：请核对后更正", n.label, value[0], no, name)
+	}
+	return nil
 }
 
 // Application returns the application with that ID.

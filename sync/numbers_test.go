@@ -1,0 +1,96 @@
+package sync_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"titledesk/app"
+	"titledesk/data"
+	"titledesk/internal/testworld"
+)
+
+// TestNumbersUniqueAcrossOfflineDesks: two counters offline record the
+// same bank 票据号 on two applications, and two reviewers' desks offline
+// certify two applications with the same 证书编号. The server takes the
+// first of each and refuses the second, naming the application that has
+// the number; the clerk sees the refusal. The same number from another way
+// of paying (a WeChat transaction) is not a duplicate.
+func TestNumbersUniqueAcrossOfflineDesks(t *testing.T) {
+	ctx := context.Background()
+	w := testworld.New(t)
+	unpaid := w.Apps(t, 3, "DLXH", data.StatusAwaitingPayment)
+	paid := w.Apps(t, 2, "DLXH", data.StatusPaid)
+	papers := w.Apps(t, 2, "DLXH", data.StatusAwaitingPaper)
+	a, b := w.Desk(t, "DLXH", "chen"), w.Desk(t, "DLXH", "chen2")
+	r1, r2 := w.Desk(t, "", "wang"), w.Desk(t, "", "wang")
+	for _, d := range []*app.Desk{a, b, r1, r2} {
+		testworld.Inject(d).Offline()
+	}
+	pay := func(d *app.Desk, x *data.Application, channel string) {
+		t.Helper()
+		if _, err := d.RecordPayment(ctx, x.ID, app.PaymentInput{Channel: channel, Amount: x.Notice.Amount, ReceiptNo: "4400998877", PaidAt: time.Now()}); err != nil {
+			t.Fatalf("offline payment on %s: %v", x.No, err)
+		}
+	}
+	pay(a, unpaid[0], "银行")
+	pay(b, unpaid[1], "银行")
+	pay(b, unpaid[2], "微信")
+	// Notices numbered by a provider that hands both counters the same.
+	for i, d := range []*app.Desk{a, b} {
+		var checks []data.AttachmentCheck
+		for _, at := range papers[i].Attachments {
+			checks = append(checks, data.AttachmentCheck{AttachmentID: at.ID, Check: data.CheckMatch})
+		}
+		if _, _, err := d.Accept(ctx, papers[i].ID, checks, sameNumber{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, d := range []*app.Desk{r1, r2} {
+		if _, err := d.Certify(ctx, paid[i].ID, "ZC-2026-000123", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range []*app.Desk{a, b, r1, r2} {
+		d.Syncer().Client.HTTP.Transport.(*testworld.Faults).Set(nil, nil)
+		if err := d.Syncer().SyncOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		desk    *app.Desk
+		refused *data.Application
+		holder  *data.Application
+		label   string
+	}{{b, unpaid[1], unpaid[0], "票据号 4400998877"}, {r2, paid[1], paid[0], "证书编号 ZC-2026-000123"}, {b, papers[1], papers[0], "缴款通知书编号 N-SAME-0001"}} {
+		entries, err := tc.desk.Store.OutboxFor(ctx, tc.refused.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The decision is refused; prints of its papers follow it.
+		if len(entries) == 0 || entries[0].State != data.StateRejected || !strings.Contains(entries[0].Message, tc.label) || !strings.Contains(entries[0].Message, tc.holder.No) {
+			t.Errorf("the duplicate %s on %s: %+v", tc.label, tc.refused.No, entries)
+		}
+	}
+	if st := r2.Syncer().Status(); st.Refused != 1 {
+		t.Errorf("the reviewer is shown %d refusals", st.Refused)
+	}
+	for _, tc := range []struct {
+		x    *data.Application
+		want data.Status
+	}{{unpaid[0], data.StatusPaid}, {unpaid[1], data.StatusAwaitingPayment}, {unpaid[2], data.StatusPaid},
+		{paid[0], data.StatusCertified}, {paid[1], data.StatusPaid}, {papers[0], data.StatusAwaitingPayment}, {papers[1], data.StatusAwaitingPaper}} {
+		if got, _ := w.DB.Application(ctx, tc.x.ID); got.Status != tc.want {
+			t.Errorf("%s on the server: %s, want %s", tc.x.No, got.Status, tc.want)
+		}
+	}
+}
+
+// sameNumber numbers every notice alike, as a misconfigured numbering
+// would.
+type sameNumber struct{}
+
+func (sameNumber) Next(context.Context, *data.Application, time.Time) (string, string, error) {
+	return "N-SAME-0001", "441900000001", nil
+}
