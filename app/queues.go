@@ -45,32 +45,39 @@ const ActWithin = 5
 
 // deadlines says, per status, when the deadline falls. Statuses not listed
 // have none.
-var deadlines = map[data.Status]func(s *data.ApplicationSummary, cal *data.Calendar) time.Time{
+var deadlines = map[data.Status]func(s *data.ApplicationSummary, cal *data.Calendar) (time.Time, error){
 	data.StatusLiaisonReview:  reviewDeadline,
 	data.StatusBureauRejected: reviewDeadline,
 	data.StatusBureauReview:   reviewDeadline,
-	data.StatusPaperDeficient: func(s *data.ApplicationSummary, _ *data.Calendar) time.Time { return s.SupplementDeadline },
+	data.StatusPaperDeficient: func(s *data.ApplicationSummary, _ *data.Calendar) (time.Time, error) {
+		return s.SupplementDeadline, nil
+	},
 }
 
-func reviewDeadline(s *data.ApplicationSummary, cal *data.Calendar) time.Time {
+func reviewDeadline(s *data.ApplicationSummary, cal *data.Calendar) (time.Time, error) {
 	if s.ReviewedAt.IsZero() {
-		return time.Time{}
+		return time.Time{}, nil
 	}
 	return cal.AddWorkingDays(s.ReviewedAt, ActWithin)
 }
 
 // Deadline is an application's next deadline and the working days left
 // before it (0 on the day, negative once past). ok is false when its status
-// has no deadline.
+// has no deadline, or when the calendar lacks a year to count it in (the
+// bureau desk warns of that; see data.Calendar.YearMissing).
 func Deadline(s *data.ApplicationSummary, cal *data.Calendar, now time.Time) (at time.Time, left int, ok bool) {
 	f := deadlines[s.Status]
 	if f == nil {
 		return time.Time{}, 0, false
 	}
-	if at = f(s, cal); at.IsZero() {
-		return at, 0, false
+	at, err := f(s, cal)
+	if err != nil || at.IsZero() {
+		return time.Time{}, 0, false
 	}
-	return at, cal.WorkingDaysBetween(now, at), true
+	if left, err = cal.WorkingDaysBetween(now, at); err != nil {
+		return time.Time{}, 0, false
+	}
+	return at, left, true
 }
 
 // Urgent is one application the 工作台 warns about.
@@ -112,7 +119,9 @@ func (d *Desk) Workbench(ctx context.Context, role data.Role, days int) (counts 
 		if err != nil {
 			return nil, nil, err
 		}
-		f.DeadlineBefore = cal.AddWorkingDays(now, days+1)
+		if f.DeadlineBefore, err = cal.AddWorkingDays(now, days+1); err != nil {
+			return nil, nil, err
+		}
 		soon, _, err := d.Queue(ctx, f)
 		if err != nil {
 			return nil, nil, err

@@ -33,7 +33,8 @@ type CalendarDay struct {
 // Calendar answers which days are working days. It is immutable, so one
 // value can be shared by every goroutine.
 type Calendar struct {
-	days map[int]CalendarDay // keyed by yyyymmdd
+	days  map[int]CalendarDay // keyed by yyyymmdd
+	years map[int]bool        // years with the holiday arrangement known
 }
 
 // NewCalendar builds a calendar from its exceptions. A later entry for the
@@ -46,7 +47,10 @@ func NewCalendar(days []CalendarDay) (*Calendar, error) {
 // new days are parsed: every view of an application asks for the default
 // calendar with the bureau's few days on top.
 func (c *Calendar) With(days []CalendarDay) (*Calendar, error) {
-	out := &Calendar{days: make(map[int]CalendarDay, len(c.days)+len(days))}
+	out := &Calendar{days: make(map[int]CalendarDay, len(c.days)+len(days)), years: maps.Clone(c.years)}
+	if out.years == nil {
+		out.years = map[int]bool{}
+	}
 	maps.Copy(out.days, c.days)
 	for _, d := range days {
 		t, err := time.ParseInLocation(time.DateOnly, d.Date, Shanghai)
@@ -54,8 +58,35 @@ func (c *Calendar) With(days []CalendarDay) (*Calendar, error) {
 			return nil, Errorf(EINVALID, "节假日日期“%s”格式不正确，应为 2006-01-02", d.Date)
 		}
 		out.days[dayKey(t)] = d
+		out.years[t.Year()] = true
 	}
 	return out, nil
+}
+
+// HasYear reports whether the calendar knows year's holiday arrangement:
+// any day of it, holiday or adjusted working day, is in the calendar. The
+// State Council publishes each year's late in the year before; until the
+// bureau imports it, no working day of that year can be counted.
+func (c *Calendar) HasYear(year int) bool { return c.years[year] }
+
+// YearMissing is the first year, this one or the next, whose arrangement a
+// bureau should have by now and the calendar lacks: the next from
+// 1 November on. ok is false when none is missing.
+func (c *Calendar) YearMissing(now time.Time) (year int, ok bool) {
+	t := now.In(Shanghai)
+	if !c.HasYear(t.Year()) {
+		return t.Year(), true
+	}
+	if t.Month() >= time.November && !c.HasYear(t.Year()+1) {
+		return t.Year() + 1, true
+	}
+	return 0, false
+}
+
+// noYear is the error of a working-day count that reaches a year the
+// calendar lacks: counting it Monday to Friday would print wrong deadlines.
+func noYear(year int) error {
+	return Errorf(EINVALID, "工作日日历中没有 %d 年的节假日安排，无法计算工作日：请市局导入 %d 年的放假通知（admin calendar-import）并同步", year, year)
 }
 
 // Days lists the exceptions in date order, for storing and syncing.
@@ -120,8 +151,8 @@ func (c *Calendar) HolidayName(d time.Time) string {
 // AddWorkingDays returns the date (Shanghai midnight) that is n working
 // days after d's date, not counting d itself: with n = 5 it is the last day
 // of a "5 working days" period. Negative n counts backwards; n = 0 returns
-// d's date.
-func (c *Calendar) AddWorkingDays(d time.Time, n int) time.Time {
+// d's date. A count that reaches a year the calendar lacks fails.
+func (c *Calendar) AddWorkingDays(d time.Time, n int) (time.Time, error) {
 	day := Midnight(d)
 	step := 1
 	if n < 0 {
@@ -129,33 +160,34 @@ func (c *Calendar) AddWorkingDays(d time.Time, n int) time.Time {
 	}
 	for n > 0 {
 		day = day.AddDate(0, 0, step)
+		if !c.HasYear(day.Year()) {
+			return time.Time{}, noYear(day.Year())
+		}
 		if c.IsWorkingDay(day) {
 			n--
 		}
 	}
-	return day
+	return day, nil
 }
 
 // WorkingDaysBetween counts the working days after a's date up to and
 // including b's date, so WorkingDaysBetween(a, AddWorkingDays(a, n)) == n
 // for every n. When b is before a it counts, negated, the working days from
-// b's date up to but not including a's.
-func (c *Calendar) WorkingDaysBetween(a, b time.Time) int {
-	from, to := Midnight(a), Midnight(b)
+// b's date up to but not including a's. A count that reaches a year the
+// calendar lacks fails.
+func (c *Calendar) WorkingDaysBetween(a, b time.Time) (int, error) {
+	from, to, sign := Midnight(a).AddDate(0, 0, 1), Midnight(b), 1
 	if to.Before(from) {
-		n := 0
-		for day := to; day.Before(from); day = day.AddDate(0, 0, 1) {
-			if c.IsWorkingDay(day) {
-				n--
-			}
-		}
-		return n
+		from, to, sign = Midnight(b), Midnight(a).AddDate(0, 0, -1), -1
 	}
 	n := 0
-	for day := from.AddDate(0, 0, 1); !day.After(to); day = day.AddDate(0, 0, 1) {
+	for day := from; !day.After(to); day = day.AddDate(0, 0, 1) {
+		if !c.HasYear(day.Year()) {
+			return 0, noYear(day.Year())
+		}
 		if c.IsWorkingDay(day) {
 			n++
 		}
 	}
-	return n
+	return sign * n, nil
 }

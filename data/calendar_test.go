@@ -1,6 +1,7 @@
 package data
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -64,7 +65,7 @@ func TestAddWorkingDays(t *testing.T) {
 		{"2026-10-12", -2, "2026-10-09"},
 		{"2026-02-24", -1, "2026-02-14"},
 	} {
-		if got := c.AddWorkingDays(day(tc.from), tc.n).Format(time.DateOnly); got != tc.want {
+		if got := must(c.AddWorkingDays(day(tc.from), tc.n)).Format(time.DateOnly); got != tc.want {
 			t.Errorf("AddWorkingDays(%s, %d) = %s, want %s", tc.from, tc.n, got, tc.want)
 		}
 	}
@@ -82,7 +83,7 @@ func TestWorkingDaysBetween(t *testing.T) {
 		{"2026-10-10", "2026-09-30", -3}, // Wed 30, Thu 8, Fri 9
 		{"2026-10-01", "2026-10-01", 0},
 	} {
-		if got := c.WorkingDaysBetween(day(tc.a), day(tc.b)); got != tc.want {
+		if got := must(c.WorkingDaysBetween(day(tc.a), day(tc.b))); got != tc.want {
 			t.Errorf("WorkingDaysBetween(%s, %s) = %d, want %d", tc.a, tc.b, got, tc.want)
 		}
 	}
@@ -120,10 +121,11 @@ func TestCalendarUsesShanghaiDate(t *testing.T) {
 func TestWorkingDaysProperties(t *testing.T) {
 	c := DefaultCalendar()
 	rapid.Check(t, func(t *rapid.T) {
-		start := day("2025-01-01").AddDate(0, 0, rapid.IntRange(0, 3*365).Draw(t, "offset"))
+		// Within the years the default calendar knows (2027 its last).
+		start := day("2025-01-01").AddDate(0, 0, rapid.IntRange(0, 3*365-70).Draw(t, "offset"))
 		n := rapid.IntRange(-40, 40).Draw(t, "n")
-		end := c.AddWorkingDays(start, n)
-		if got := c.WorkingDaysBetween(start, end); got != n {
+		end := must(c.AddWorkingDays(start, n))
+		if got := must(c.WorkingDaysBetween(start, end)); got != n {
 			t.Fatalf("WorkingDaysBetween(%s, AddWorkingDays(·, %d) = %s) = %d", start.Format(time.DateOnly), n, end.Format(time.DateOnly), got)
 		}
 		if n != 0 && !c.IsWorkingDay(end) {
@@ -132,9 +134,59 @@ func TestWorkingDaysProperties(t *testing.T) {
 	})
 }
 
+// TestCalendarYearWithoutData: a count that reaches a year whose holiday
+// arrangement the calendar lacks fails, saying which year to import,
+// rather than count it Monday to Friday; with the bureau's import it
+// counts over that year's Spring Festival. The bureau is warned from
+// 1 November on.
+func TestCalendarYearWithoutData(t *testing.T) {
+	c := DefaultCalendar()
+	if c.HasYear(2028) {
+		t.Fatal("the holiday library now knows 2028: move this test to the first year it does not")
+	}
+	if _, err := c.AddWorkingDays(day("2027-12-27"), 5); ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "没有 2028 年的节假日安排") {
+		t.Errorf("counting into 2028: %v", err)
+	}
+	if _, err := c.WorkingDaysBetween(day("2028-01-24"), day("2027-12-31")); ErrorCode(err) != EINVALID {
+		t.Errorf("counting back from 2028: %v", err)
+	}
+	issued := day("2028-01-24")
+	if _, err := SupplementDeadline(c, issued); err == nil {
+		t.Error("a supplement deadline in 2028 was counted without its calendar")
+	}
+	var festival []CalendarDay
+	for d := day("2028-01-26"); !d.After(day("2028-02-01")); d = d.AddDate(0, 0, 1) {
+		festival = append(festival, CalendarDay{Date: d.Format(time.DateOnly), Name: "春节"})
+	}
+	with, err := c.With(festival)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := SupplementDeadline(with, issued); err != nil || got.Format(time.DateOnly) != "2028-02-07" {
+		t.Errorf("deadline of a notice issued 2028-01-24 over Spring Festival: %s %v, want 2028-02-07", got.Format(time.DateOnly), err)
+	}
+	for _, tc := range []struct {
+		cal  *Calendar
+		now  string
+		year int
+	}{{c, "2027-10-31", 0}, {c, "2027-11-01", 2028}, {with, "2027-11-01", 0}, {c, "2028-03-01", 2028}} {
+		if year, ok := tc.cal.YearMissing(day(tc.now)); year != tc.year || ok != (tc.year != 0) {
+			t.Errorf("YearMissing(%s) = %d %v, want %d", tc.now, year, ok, tc.year)
+		}
+	}
+}
+
 func TestDocumentNo(t *testing.T) {
 	at := time.Date(2026, 10, 11, 17, 30, 0, 0, time.UTC) // 12 October in Shanghai
 	if got := DocumentNo(DocReceipt, "dlxh", "a7", at, 42); got != "R-DLXH-A7-20261012-0042" {
 		t.Errorf("DocumentNo = %q", got)
 	}
+}
+
+// must is a working-day count of a year the default calendar knows.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

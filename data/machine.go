@@ -356,7 +356,9 @@ func Apply(app *Application, cmd Command, env Env) (Outcome, error) {
 			next.AssigneeID, next.AssigneeName = "", ""
 		}
 	}
-	stamp(&next, t, &cmd, env)
+	if err := stamp(&next, t, &cmd, env); err != nil {
+		return Outcome{}, err
+	}
 
 	out := Outcome{Application: next, Event: newEvent(&next, app.Status, &cmd, now)}
 	if t.SMS != "" {
@@ -449,8 +451,9 @@ func updateRecord(a *Application, c *Command) {
 	}
 }
 
-// stamp sets the times and deadlines that follow from the transition.
-func stamp(a *Application, t *Transition, c *Command, env Env) {
+// stamp sets the times and deadlines that follow from the transition; a
+// deadline the calendar cannot count fails it.
+func stamp(a *Application, t *Transition, c *Command, env Env) error {
 	now := env.Now.UTC()
 	if t.From == StatusPaperDeficient && t.To != t.From {
 		a.SupplementDeadline = time.Time{}
@@ -461,7 +464,11 @@ func stamp(a *Application, t *Transition, c *Command, env Env) {
 	case ActionUnitApprove, ActionUnitReject, ActionLiaisonPass, ActionLiaisonReturn, ActionBureauPass, ActionBureauReject:
 		a.ReviewedAt = now
 	case ActionPaperDeficient:
-		a.SupplementDeadline = SupplementDeadline(env.Calendar, env.Now).UTC()
+		deadline, err := SupplementDeadline(env.Calendar, env.Now)
+		if err != nil {
+			return err
+		}
+		a.SupplementDeadline = deadline.UTC()
 	case ActionPaperAccept:
 		if a.Notice.IssuedAt.IsZero() {
 			a.Notice.IssuedAt = now
@@ -476,6 +483,7 @@ func stamp(a *Application, t *Transition, c *Command, env Env) {
 			a.Certificate.IssuedAt = now
 		}
 	}
+	return nil
 }
 
 // PaymentLookback is how far back a payment date may lie: a receipt older
@@ -503,7 +511,7 @@ func paidOn(paid time.Time, n *PaymentNotice, now time.Time) error {
 const SupplementWorkingDays = 5
 
 // SupplementDeadline is the last day to supplement papers listed at from.
-func SupplementDeadline(cal *Calendar, from time.Time) time.Time {
+func SupplementDeadline(cal *Calendar, from time.Time) (time.Time, error) {
 	return cal.AddWorkingDays(from, SupplementWorkingDays)
 }
 
@@ -570,7 +578,11 @@ var (
 		if p.Start.IsZero() || p.End.IsZero() || p.End.Before(p.Start) {
 			return Errorf(EINVALID, "请填写公示起止日期")
 		}
-		if n := env.Calendar.WorkingDaysBetween(p.Start.AddDate(0, 0, -1), p.End); n < PublicityWorkingDays {
+		n, err := env.Calendar.WorkingDaysBetween(p.Start.AddDate(0, 0, -1), p.End)
+		if err != nil {
+			return err
+		}
+		if n < PublicityWorkingDays {
 			return Errorf(EINVALID, "公示期只有%d个工作日，应不少于%d个工作日", n, PublicityWorkingDays)
 		}
 		if dayKey(p.End) >= dayKey(env.Now) {

@@ -69,8 +69,8 @@ func goodCommand(app *Application, t Transition, actor Actor, now time.Time) Com
 		c.Form = &f
 	case ActionUnitApprove:
 		c.Opinion = "同意推荐"
-		end := DefaultCalendar().AddWorkingDays(now, -1)
-		c.Publicity = Publicity{Start: DefaultCalendar().AddWorkingDays(end, -(PublicityWorkingDays - 1)), End: end}
+		end := must(DefaultCalendar().AddWorkingDays(now, -1))
+		c.Publicity = Publicity{Start: must(DefaultCalendar().AddWorkingDays(end, -(PublicityWorkingDays - 1))), End: end}
 	case ActionUnitReject:
 		c.Note = "业绩材料不足"
 	case ActionLiaisonReturn, ActionBureauReject, ActionPaperReject:
@@ -127,7 +127,7 @@ func TestEveryStatusReachableFromDraft(t *testing.T) {
 		app, now := testApplication(), t0
 		for _, tr := range path {
 			if tr.Action == ActionPaperExpire {
-				now = DefaultCalendar().AddWorkingDays(now, SupplementWorkingDays+1)
+				now = must(DefaultCalendar().AddWorkingDays(now, SupplementWorkingDays+1))
 			}
 			out, err := Apply(app, goodCommand(app, tr, actorFor(tr.Role), now), Env{Now: now, Calendar: DefaultCalendar()})
 			if err != nil {

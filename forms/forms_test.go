@@ -71,7 +71,7 @@ var (
 			{"社会保险缴费证明", "原件与扫描件不一致", "网上上传为2025年证明，现场提交为2024年证明，请提供近12个月缴费记录"},
 			{"继续教育证明", "材料已过有效期", ""},
 		},
-		WorkingDays: 5, Deadline: data.DefaultCalendar().AddWorkingDays(printedAt, 5),
+		WorkingDays: 5, Deadline: must(data.DefaultCalendar().AddWorkingDays(printedAt, 5)),
 		Clerk: "陈晓敏", Date: printedAt,
 	}
 	notice = PaymentNotice{
@@ -383,4 +383,12 @@ func BenchmarkRender(b *testing.B) {
 			b.ReportMetric(float64(size)/1024, "KB")
 		})
 	}
+}
+
+// must is a working-day count of a year the default calendar knows.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

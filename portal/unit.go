@@ -48,7 +48,8 @@ func (p *Portal) unitView(rq *request, app *data.Application) (*applicationView,
 	// A publicity starting today ends, at the earliest, on the fifth working
 	// day counting today when today is one.
 	today := data.Midnight(p.Now())
-	v.PublicityHint = cal.AddWorkingDays(today.AddDate(0, 0, -1), data.PublicityWorkingDays)
+	// Without this year's calendar there is no hint; approving says why.
+	v.PublicityHint, _ = cal.AddWorkingDays(today.AddDate(0, 0, -1), data.PublicityWorkingDays)
 	v.Reasons, err = p.db.Reasons(rq.ctx(), data.StepReview)
 	return v, err
 }

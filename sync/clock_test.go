@@ -99,7 +99,7 @@ func TestDeskClockOffServerDecides(t *testing.T) {
 					t.Errorf("the server stored %s, %s off its clock", at, off)
 				}
 			}
-			if want := data.SupplementDeadline(cal, time.Now()); data.Midnight(deficient.SupplementDeadline) != data.Midnight(want) {
+			if want, err := data.SupplementDeadline(cal, time.Now()); err != nil || data.Midnight(deficient.SupplementDeadline) != data.Midnight(want) {
 				t.Errorf("supplement deadline %s, want %s", deficient.SupplementDeadline.In(data.Shanghai).Format(time.DateOnly), want.Format(time.DateOnly))
 			}
 			if off := d.Syncer().Status().ClockOffset; (off + tc.skew).Abs() > time.Minute {

@@ -117,9 +117,11 @@ func (c *counterCheck) deficient() {
 		}
 	}
 	ws := c.d.s.ws
-	deadline := ""
+	deadline := "期限无法计算：" // the decision then says why
 	if cal, err := ws.Desk.Store.Calendar(ws.ctx); err == nil {
-		deadline = day(data.SupplementDeadline(cal, ws.Desk.Now()))
+		if at, err := data.SupplementDeadline(cal, ws.Desk.Now()); err == nil {
+			deadline = day(at)
+		}
 	}
 	summary := widget.NewLabel(fmt.Sprintf("核验有问题的材料：%s\n申报人须在 %d 个工作日内（%s 前）补齐，逾期退件。",
 		orNone(missing), data.SupplementWorkingDays, deadline))

@@ -309,12 +309,12 @@ func TestPortalInChromium(t *testing.T) {
 	cal := data.DefaultCalendar()
 	today := time.Now()
 	short := map[string]string{"opinion": "经审核，该同志所填信息及所交材料真实，同意申报。",
-		"publicity_start": cal.AddWorkingDays(today, -4).Format(time.DateOnly), "publicity_end": cal.AddWorkingDays(today, -2).Format(time.DateOnly)}
+		"publicity_start": must(cal.AddWorkingDays(today, -4)).Format(time.DateOnly), "publicity_end": must(cal.AddWorkingDays(today, -2)).Format(time.DateOnly)}
 	unit.fill(`form[action$="/approve"]`, short)
 	unit.expect("公示期只有3个工作日，应不少于5个工作日")
 	unit.shot("unit-review")
-	unit.fill(`form[action$="/approve"]`, map[string]string{"publicity_start": cal.AddWorkingDays(today, -8).Format(time.DateOnly),
-		"publicity_end": cal.AddWorkingDays(today, -2).Format(time.DateOnly)})
+	unit.fill(`form[action$="/approve"]`, map[string]string{"publicity_start": must(cal.AddWorkingDays(today, -8)).Format(time.DateOnly),
+		"publicity_end": must(cal.AddWorkingDays(today, -2)).Format(time.DateOnly)})
 	unit.expect("已审核通过")
 
 	zhang.open("/applications/" + appID)

@@ -43,7 +43,15 @@ func genApplication(r *rand.Rand, i int) *data.Application {
 		})
 	}
 	if status == data.StatusPaperDeficient {
-		a.SupplementDeadline = data.DefaultCalendar().AddWorkingDays(submitted, 5).UTC()
+		a.SupplementDeadline = must(data.DefaultCalendar().AddWorkingDays(submitted, 5)).UTC()
 	}
 	return a
+}
+
+// must is a working-day count of a year the default calendar knows.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

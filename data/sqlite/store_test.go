@@ -67,11 +67,11 @@ func workflow(t *testing.T, s *Store, id string) {
 		return out
 	}
 	step(applicant, data.Command{Action: data.ActionSubmit})
-	end := cal.AddWorkingDays(now, -1)
-	step(unitUser, data.Command{Action: data.ActionUnitApprove, Opinion: "同意", Publicity: data.Publicity{Start: cal.AddWorkingDays(end, -4), End: end}})
+	end := must(cal.AddWorkingDays(now, -1))
+	step(unitUser, data.Command{Action: data.ActionUnitApprove, Opinion: "同意", Publicity: data.Publicity{Start: must(cal.AddWorkingDays(end, -4)), End: end}})
 	step(clerk, data.Command{Action: data.ActionLiaisonReturn, ReturnTo: data.ReturnToApplicant, Reasons: []string{"扫描件不清晰或不完整"}, Note: "请重新扫描身份证"})
 	step(applicant, data.Command{Action: data.ActionSubmit})
-	step(unitUser, data.Command{Action: data.ActionUnitApprove, Opinion: "同意", Publicity: data.Publicity{Start: cal.AddWorkingDays(end, -4), End: end}})
+	step(unitUser, data.Command{Action: data.ActionUnitApprove, Opinion: "同意", Publicity: data.Publicity{Start: must(cal.AddWorkingDays(end, -4)), End: end}})
 	step(clerk, data.Command{Action: data.ActionClaim})
 	step(clerk, data.Command{Action: data.ActionLiaisonPass})
 	out := step(reviewer, data.Command{Action: data.ActionBureauPass})
