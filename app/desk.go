@@ -118,6 +118,24 @@ func (d *Desk) ClockWarning() string {
 	return fmt.Sprintf("本机时钟比市局服务器%s了%s：办理日期、单据日期和编号已按服务器时间，请联系信息科校准本机时钟。", word, spell(off))
 }
 
+// CalendarWarning is the banner a bureau desk shows while the working-day
+// calendar lacks this year's holiday arrangement, or from 1 November on
+// next year's: deadlines in it cannot be counted until the bureau imports
+// it. "" otherwise, and on clerks' desks, who cannot import it.
+func (d *Desk) CalendarWarning(ctx context.Context) string {
+	if dev := d.Device(); dev == nil || dev.Role != data.RoleBureau {
+		return ""
+	}
+	cal, err := d.Store.Calendar(ctx)
+	if err != nil {
+		return ""
+	}
+	if year, missing := cal.YearMissing(d.Now()); missing {
+		return fmt.Sprintf("工作日日历中还没有 %d 年的节假日安排：请导入国务院办公厅的放假通知（admin calendar-import），否则该年的补正期限等无法计算。", year)
+	}
+	return ""
+}
+
 // spell says a clock offset as a clerk would: days, hours or minutes.
 func spell(d time.Duration) string {
 	switch {

@@ -83,20 +83,20 @@ type screen struct {
 // Shell is the desk after login: navigation, scan box, verdict banner,
 // content and status line.
 type Shell struct {
-	ws        *Workstation
-	clerk     *data.Clerk
-	ScanBox   *keyEntry
-	banner    *fyne.Container
-	clock     *fyne.Container // says the PC's clock is off, when it is
-	clockText string
-	main      *fyne.Container // banner over content
-	status    *widget.Label
-	content   *fyne.Container
-	nav       *widget.List
-	tasks     []task
-	stack     []screen
-	root      fyne.CanvasObject
-	sync      tdsync.Status
+	ws          *Workstation
+	clerk       *data.Clerk
+	ScanBox     *keyEntry
+	banner      *fyne.Container
+	warnings    *fyne.Container // what is wrong with the desk's time, while it is (showWarnings)
+	warningText string
+	main        *fyne.Container // banner over content
+	status      *widget.Label
+	content     *fyne.Container
+	nav         *widget.List
+	tasks       []task
+	stack       []screen
+	root        fyne.CanvasObject
+	sync        tdsync.Status
 	// syncView is the open sync screen, refreshed on sync changes.
 	syncView *syncView
 	points   map[string]string // liaison point names by ID
@@ -104,7 +104,7 @@ type Shell struct {
 
 func (ws *Workstation) showShell(c *data.Clerk) {
 	s := &Shell{ws: ws, clerk: c, tasks: tasks[c.Role], status: widget.NewLabel(""), content: container.NewStack(),
-		banner: container.NewStack(), clock: container.NewStack()}
+		banner: container.NewStack(), warnings: container.NewStack()}
 	s.ScanBox = ws.newEntry("扫描二维码或输入申请编号，回车（F2）")
 	s.ScanBox.OnSubmitted = func(text string) { ws.touch(); s.scan(text) }
 	s.nav = widget.NewList(
@@ -118,7 +118,7 @@ func (ws *Workstation) showShell(c *data.Clerk) {
 	s.main = container.NewBorder(s.banner, nil, nil, nil, s.content)
 	body := container.NewHSplit(s.nav, s.main)
 	body.Offset = 0.11
-	s.root = container.NewBorder(container.NewVBox(top, s.clock), s.status, nil, nil, body)
+	s.root = container.NewBorder(container.NewVBox(top, s.warnings), s.status, nil, nil, body)
 	ws.shell = s
 	ws.Win.SetContent(s.root)
 	s.nav.Select(0)
@@ -215,16 +215,23 @@ func (b *bannerText) strip(size float32) []fyne.CanvasObject {
 	return []fyne.CanvasObject{canvas.NewRectangle(b.color), container.NewPadded(txt)}
 }
 
-// showClock shows, under the scan box on every screen, that the PC's
-// clock is off the server's, for as long as it is.
-func (s *Shell) showClock() {
-	text := s.ws.Desk.ClockWarning()
-	if text == s.clockText {
+// showWarnings shows, under the scan box on every screen, what is wrong
+// with the desk's time for as long as it is: the PC's clock off the
+// server's, a year missing from the working-day calendar.
+func (s *Shell) showWarnings() {
+	var texts []string
+	for _, w := range []string{s.ws.Desk.ClockWarning(), s.ws.Desk.CalendarWarning(s.ws.ctx)} {
+		if w != "" {
+			texts = append(texts, w)
+		}
+	}
+	text := strings.Join(texts, "　")
+	if text == s.warningText {
 		return
 	}
-	s.clockText, s.clock.Objects = text, nil
+	s.warningText, s.warnings.Objects = text, nil
 	if text != "" {
-		s.clock.Objects = (&bannerText{text, colorWarn}).strip(15)
+		s.warnings.Objects = (&bannerText{text, colorWarn}).strip(15)
 	}
 	// Its height changes: the window lays out again.
 	s.root.Refresh()
@@ -254,7 +261,7 @@ func (s *Shell) setSync(st tdsync.Status) {
 // outbox itself so they move the moment the clerk acts.
 func (s *Shell) refreshStatus() {
 	s.status.SetText(statusLine(s.syncState(), s.clerk))
-	s.showClock()
+	s.showWarnings()
 }
 
 // syncState is the last sync status with the outbox's counts as they are.

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"titledesk/app"
 	"titledesk/data"
 	"titledesk/internal/testworld"
 )
@@ -337,7 +338,7 @@ func TestClockBannerNoticesAndRetention(t *testing.T) {
 	r.loginAs("chen", testworld.Password)
 	for _, task := range []string{"工作台", "现场核验", "同步"} {
 		r.ws.shell.Task(task)
-		if text, c := stripText(r.ws.shell.clock); !strings.Contains(text, "本机时钟比市局服务器慢了约 1.0 天") || c != colorWarn {
+		if text, c := stripText(r.ws.shell.warnings); !strings.Contains(text, "本机时钟比市局服务器慢了约 1.0 天") || c != colorWarn {
 			t.Errorf("%s: clock banner %q in %v", task, text, c)
 		}
 	}
@@ -365,7 +366,31 @@ func TestClockBannerNoticesAndRetention(t *testing.T) {
 	// A PC whose clock is right shows no such banner.
 	right := rigOn(t, w.Enrolled(t, "DLXH"))
 	right.loginAs("chen2", testworld.Password)
-	if text, _ := stripText(right.ws.shell.clock); text != "" {
+	if text, _ := stripText(right.ws.shell.warnings); text != "" {
 		t.Errorf("a right clock: banner %q", text)
+	}
+}
+
+// TestBureauWarnedOfMissingCalendarYear: from 1 November (by the server's
+// clock) a reviewer's desk says that next year's holidays are not in the
+// working-day calendar; a clerk's desk, which cannot import them, does not.
+func TestBureauWarnedOfMissingCalendarYear(t *testing.T) {
+	w := testworld.New(t)
+	desks := []*app.Desk{w.Enrolled(t, ""), w.Enrolled(t, "DLXH")}
+	w.Now = func() time.Time { return time.Date(2027, 11, 2, 10, 0, 0, 0, data.Shanghai) }
+	for _, d := range desks {
+		if err := d.Syncer().SyncOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bureau := rigOn(t, desks[0])
+	bureau.loginAs("wang", testworld.Password)
+	if text, _ := stripText(bureau.ws.shell.warnings); !strings.Contains(text, "还没有 2028 年的节假日安排") {
+		t.Errorf("bureau desk on 2 November 2027: %q", text)
+	}
+	clerk := rigOn(t, desks[1])
+	clerk.loginAs("chen", testworld.Password)
+	if text, _ := stripText(clerk.ws.shell.warnings); strings.Contains(text, "2028") {
+		t.Errorf("clerk desk: %q", text)
 	}
 }

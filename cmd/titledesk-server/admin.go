@@ -371,6 +371,9 @@ func calendarList(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) e
 		if err != nil {
 			return err
 		}
+		if !cal.HasYear(*year) {
+			return data.Errorf(data.ENOTFOUND, "no data: 工作日日历中没有 %d 年的节假日安排，请用 admin calendar-import 导入当年的放假通知", *year)
+		}
 		var rows [][]string
 		for _, d := range cal.Days() {
 			if !strings.HasPrefix(d.Date, strconv.Itoa(*year)) {

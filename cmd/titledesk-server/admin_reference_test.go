@@ -34,6 +34,10 @@ func TestAdminReferenceData(t *testing.T) {
 			t.Errorf("admin %v: %q lacks %q", step.args, out, step.want)
 		}
 	}
+	// A year without holiday data is said to have none, not listed empty.
+	if out, code := cli(t, "", "admin", "calendar-list", "-data", b.dir, "-year", "2028"); code != 1 || !strings.Contains(out, "no data") || !strings.Contains(out, "2028 年") {
+		t.Errorf("calendar-list of 2028: exit %d: %s", code, out)
+	}
 	bad := filepath.Join(t.TempDir(), "bad.csv")
 	os.WriteFile(bad, []byte("2027-02-05,maybe,春节\n"), 0o644)
 	if out, code := cli(t, "", "admin", "calendar-import", "-data", b.dir, "-file", bad); code != 1 || !strings.Contains(out, "第 1 行") {

@@ -149,6 +149,11 @@ func runServe(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if cal, err := db.Calendar(e.ctx); err != nil {
+		return err
+	} else if year, missing := cal.YearMissing(time.Now()); missing {
+		e.log.Warn("the working-day calendar lacks a year: deadlines in it cannot be counted until it is imported (admin calendar-import)", "year", year)
+	}
 	ctx := e.ctx
 	srv := &http.Server{
 		Addr:              *addr,

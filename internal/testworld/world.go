@@ -37,8 +37,10 @@ type World struct {
 	FP     string // the server certificate's fingerprint
 	Points map[string]*data.LiaisonPoint
 	Clerks map[string]*data.Clerk
-	n      int
-	hash   string // of Password: argon2id takes tens of ms
+	// Now, when set, is the server's clock (the time its answers carry).
+	Now  func() time.Time
+	n    int
+	hash string // of Password: argon2id takes tens of ms
 }
 
 // Password is every person's password in the world.
@@ -65,7 +67,12 @@ func New(t testing.TB) *World {
 
 	mux := http.NewServeMux()
 	pub := key.Public().(ed25519.PublicKey)
-	(&tdsync.Server{Sync: db, Blobs: w.Blobs, BureauKeyID: keyID, BureauPublicKey: pub}).Register(mux)
+	(&tdsync.Server{Sync: db, Blobs: w.Blobs, BureauKeyID: keyID, BureauPublicKey: pub, Now: func() time.Time {
+		if w.Now != nil {
+			return w.Now()
+		}
+		return time.Now()
+	}}).Register(mux)
 	certPEM, tlsKeyPEM, err := tdsync.SelfSignedCert([]string{"127.0.0.1"}, time.Now())
 	if err != nil {
 		t.Fatal(err)
