@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -46,11 +47,7 @@ func (p *Portal) login(rq *request) error {
 		return err
 	}
 	// Only a local path: an open redirect would send people elsewhere.
-	next := f.Next
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, `\`) {
-		next = "/"
-	}
-	return redirect(rq, next, "")
+	return redirect(rq, localPath(f.Next), "")
 }
 
 func (p *Portal) logout(rq *request) error {
@@ -198,4 +195,19 @@ func (p *Portal) resubmitUnit(rq *request) error {
 // same as for one that does not exist, so IDs reveal nothing.
 func notFoundErr() error {
 	return data.Errorf(data.ENOTFOUND, "找不到该申请，或您无权查看。")
+}
+
+// localPath is next when it is a path on this site, "/" otherwise. Browsers
+// drop tabs and line breaks from a URL and read a backslash as a slash, so
+// "/\t/evil.example/" would leave the site: any control character, space or
+// backslash, a scheme or a host refuses it.
+func localPath(next string) string {
+	u, err := url.Parse(next)
+	switch {
+	case err != nil, !strings.HasPrefix(next, "/"), strings.HasPrefix(next, "//"),
+		strings.ContainsFunc(next, func(r rune) bool { return r <= ' ' || r == '\\' || r == 0x7f }),
+		u.Scheme != "", u.Host != "", u.User != nil:
+		return "/"
+	}
+	return next
 }

@@ -287,3 +287,25 @@ func TestRegistrationRateLimit(t *testing.T) {
 		t.Error("still refused after the lock ended")
 	}
 }
+
+// TestLoginNextStaysOnSite: after login the portal goes back only to a
+// path of its own; whatever a browser could read as another site goes home.
+func TestLoginNextStaysOnSite(t *testing.T) {
+	for next, want := range map[string]string{
+		"/applications/new":         "/applications/new",
+		"/unit/applications?page=2": "/unit/applications?page=2",
+		"/\t/evil.example/":         "/",
+		"/\n/evil.example/":         "/",
+		"//evil.example/":           "/",
+		"/\\evil.example/":          "/",
+		"https://evil.example/":     "/",
+		"evil.example":              "/",
+		"/ /evil.example":           "/",
+		"":                          "/",
+		"/%09/evil.example/":        "/%09/evil.example/", // escaped: a path on this site
+	} {
+		if got := localPath(next); got != want {
+			t.Errorf("localPath(%q) = %q, want %q", next, got, want)
+		}
+	}
+}

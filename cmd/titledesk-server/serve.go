@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"titledesk/data"
 	"titledesk/data/blobstore"
 	"titledesk/data/sqlite"
@@ -157,15 +159,20 @@ func runServe(e *env, args []string) error {
 	ctx := e.ctx
 	srv := &http.Server{
 		Addr:              *addr,
-		Handler:           logRequests(e.log, mux),
-		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12},
-		ReadHeaderTimeout: 10 * time.Second,
+		Handler:           logRequests(e.log, hardened(mux)),
+		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12, CipherSuites: aeadSuites},
+		ReadHeaderTimeout: limits.header,
+		ReadTimeout:       limits.read,
+		WriteTimeout:      limits.write,
+		IdleTimeout:       limits.idle,
+		MaxHeaderBytes:    limits.headerBytes,
 		ErrorLog:          slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return data.Errorf(data.EINVALID, "无法监听 %s：%w", *addr, err)
 	}
+	ln = netutil.LimitListener(ln, limits.conns)
 	var provider notify.Provider = notify.Record{}
 	if *gateway != "" {
 		provider = &notify.Gateway{URL: *gateway, APIKey: os.Getenv("TITLEDESK_SMS_KEY")}
@@ -192,6 +199,48 @@ func runServe(e *env, args []string) error {
 	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdown)
+}
+
+// limits bound what one client can hold of the server: a slow or stalled
+// client is cut off, an upload or a scan download gets longer (hardened).
+// Tests shorten them.
+var limits = struct {
+	header, read, write, idle, transfer time.Duration
+	headerBytes, conns                  int
+}{header: 10 * time.Second, read: 30 * time.Second, write: 60 * time.Second, idle: 2 * time.Minute,
+	transfer: 5 * time.Minute, headerBytes: 64 << 10, conns: 2000}
+
+// aeadSuites are the TLS 1.2 suites served: forward secret and AEAD only
+// (no CBC, no SHA-1 MACs); TLS 1.3 chooses its own, all AEAD.
+var aeadSuites = []uint16{
+	tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+}
+
+// transfers are the routes that move a scan or a proof: their bodies may
+// take minutes on a counter's line, every other request seconds.
+func transfer(r *http.Request) bool {
+	p := r.URL.Path
+	return strings.HasPrefix(p, "/api/v1/blobs/") || strings.HasPrefix(p, "/scans/") ||
+		strings.HasPrefix(p, "/applications/") && strings.HasSuffix(p, "/materials")
+}
+
+// hardened adds what every answer carries, pages, API and static files
+// alike (HTTPS only from now on; no content sniffing), and gives transfers
+// their longer deadlines.
+func hardened(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Strict-Transport-Security", "max-age=31536000")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		if transfer(r) {
+			rc, at := http.NewResponseController(w), time.Now().Add(limits.transfer)
+			_ = rc.SetReadDeadline(at)
+			_ = rc.SetWriteDeadline(at)
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // statusWriter remembers the status a handler wrote, for the request log.
