@@ -360,7 +360,7 @@ func Apply(app *Application, cmd Command, env Env) (Outcome, error) {
 		return Outcome{}, err
 	}
 
-	out := Outcome{Application: next, Event: newEvent(&next, app.Status, &cmd, now)}
+	out := Outcome{Application: next, Event: newEvent(app, &next, &cmd, now)}
 	if t.SMS != "" {
 		out.Effects = append(out.Effects, Effect{
 			Kind: EffectSMS, ApplicationID: next.ID, Version: next.Version, Mobile: next.Mobile,

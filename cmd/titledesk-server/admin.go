@@ -87,6 +87,7 @@ func runAdmin(e *env, args []string) error {
 			return err
 		}
 		defer db.Close()
+		e.folder = f
 		return do(context.Background(), e, db)
 	}
 	fmt.Fprintf(e.stderr, "unknown admin command %q; see `titledesk-server admin help`\n", args[0])
@@ -446,15 +447,32 @@ func smsList(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error 
 
 func verifyAudit(*flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
 	return func(ctx context.Context, e *env, db *sqlite.Store) error {
-		brk, err := db.VerifyAudit(ctx)
+		keys, err := bureauKeys(e.folder)
 		if err != nil {
 			return err
 		}
-		if brk != nil {
-			return data.Errorf(data.ECONFLICT, "审计链在第 %d 条事件处断开：%s", brk.Seq, brk.Reason)
+		r, err := db.VerifyAudit(ctx, keys, time.Now())
+		if err != nil {
+			return err
 		}
-		fmt.Fprintln(e.stdout, "audit chain intact")
-		return nil
+		if r.OK() {
+			fmt.Fprintf(e.stdout, "audit chain intact: %d events, %d checkpoints\n", r.Events, r.Checkpoints)
+			return nil
+		}
+		if b := r.Break; b != nil {
+			fmt.Fprintf(e.stdout, "审计链在第 %d 条事件处断开：%s\n", b.Seq, b.Reason)
+		}
+		for _, f := range r.Fields {
+			fmt.Fprintf(e.stdout, "申请 %s 的 %s 与审计记录不符：数据库中为“%s”，第 %d 条事件记为“%s”\n", f.ApplicationNo, f.Field, f.Stored, f.Seq, f.Recorded)
+		}
+		for _, p := range r.Problems {
+			fmt.Fprintln(e.stdout, p.Text)
+		}
+		found := len(r.Fields) + len(r.Problems)
+		if r.Break != nil {
+			found++
+		}
+		return data.Errorf(data.ECONFLICT, "审计核验未通过：%d 条事件，发现 %d 处问题（见上）", r.Events, found)
 	}
 }
 
@@ -466,6 +484,11 @@ func backup(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
 		}
 		if _, err := os.Stat(*out); err == nil {
 			return data.Errorf(data.ECONFLICT, "备份文件 %s 已存在，未覆盖", *out)
+		}
+		// The backup carries the chain's head signed: a restore of it, or
+		// an auditor, can tell a tail cut off since.
+		if err := checkpoint(ctx, e.folder, db, "backup"); err != nil {
+			return err
 		}
 		if err := db.Backup(ctx, *out); err != nil {
 			return err

@@ -31,6 +31,8 @@ type env struct {
 	stdout, stderr io.Writer
 	stdin          io.Reader
 	log            *slog.Logger
+	// folder is the data folder of an admin command, once it has one.
+	folder folder
 }
 
 var commands []command

@@ -98,16 +98,32 @@ func checkRestored(ctx context.Context, path, from string, f folder, now time.Ti
 	if _, err := db.Identity(ctx); data.ErrorCode(err) != data.ENOTFOUND {
 		return r, data.Errorf(data.EINVALID, "这是工作站的数据库，不是服务器的备份，未恢复")
 	}
-	brk, err := db.VerifyAudit(ctx)
+	keys, err := bureauKeys(f)
 	if err != nil {
 		return r, err
 	}
-	if brk != nil {
-		return r, data.Errorf(data.ECONFLICT, "备份的审计链在第 %d 条事件处断开（%s），未恢复：请换一份备份", brk.Seq, brk.Reason)
-	}
-	if r.events, err = db.AuditTotal(ctx); err != nil {
+	// As of its own last checkpoint: a backup is old by nature.
+	last, err := db.LastCheckpoint(ctx)
+	if err != nil {
 		return r, err
 	}
+	report, err := db.VerifyAudit(ctx, keys, last.At)
+	if err != nil {
+		return r, err
+	}
+	if b := report.Break; b != nil {
+		return r, data.Errorf(data.ECONFLICT, "备份的审计链在第 %d 条事件处断开（%s），未恢复：请换一份备份", b.Seq, b.Reason)
+	}
+	if len(report.Fields) > 0 {
+		f := report.Fields[0]
+		return r, data.Errorf(data.ECONFLICT, "备份中申请 %s 的 %s 与审计记录不符（共 %d 处），未恢复：请换一份备份", f.ApplicationNo, f.Field, len(report.Fields))
+	}
+	for _, p := range report.Problems {
+		if p.Kind != "missing" {
+			return r, data.Errorf(data.ECONFLICT, "备份的审计检查点有问题（%s），未恢复：请换一份备份", p.Text)
+		}
+	}
+	r.events = report.Events
 	names, err := db.BlobNames(ctx)
 	if err != nil {
 		return r, err

@@ -80,6 +80,9 @@ func runInit(e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if err := checkpoint(e.ctx, f, db, "init"); err != nil {
+		return err
+	}
 	fp, err := certFingerprint(certPEM)
 	if err != nil {
 		return err
@@ -113,6 +116,48 @@ func certFingerprint(certPEM []byte) (string, error) {
 		return "", errors.New("certificate: no PEM block")
 	}
 	return tdsync.Fingerprint(block.Bytes), nil
+}
+
+// retiredKeys is where sealing keys replaced by a newer one are kept: what
+// they sealed, and the checkpoints they signed, still verify.
+func (f folder) retiredKeys() string { return filepath.Join(string(f), "keys", "retired") }
+
+// bureauKeys are the public halves of the bureau's sealing keys, current
+// and retired, by key id.
+func bureauKeys(f folder) (map[string]ed25519.PublicKey, error) {
+	key, err := sealKey(f)
+	if err != nil {
+		return nil, err
+	}
+	keys := map[string]ed25519.PublicKey{}
+	add := func(k ed25519.PrivateKey) {
+		pub := k.Public().(ed25519.PublicKey)
+		keys[data.KeyID(pub)] = pub
+	}
+	add(key)
+	retired, _ := filepath.Glob(filepath.Join(f.retiredKeys(), "*.pem"))
+	for _, path := range retired {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		k, err := forms.ParseKey(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		add(k)
+	}
+	return keys, nil
+}
+
+// checkpoint signs the audit chain's head with the bureau's key.
+func checkpoint(ctx context.Context, f folder, db *sqlite.Store, reason string) error {
+	key, err := sealKey(f)
+	if err != nil {
+		return err
+	}
+	_, err = db.Checkpoint(ctx, data.KeyID(key.Public().(ed25519.PublicKey)), func(m []byte) []byte { return ed25519.Sign(key, m) }, reason, time.Now())
+	return err
 }
 
 // sealKey loads the bureau's sealing key.
@@ -177,6 +222,24 @@ func runServe(e *env, args []string) error {
 	if *gateway != "" {
 		provider = &notify.Gateway{URL: *gateway, APIKey: os.Getenv("TITLEDESK_SMS_KEY")}
 	}
+	if err := checkpoint(ctx, f, db, "start"); err != nil {
+		return err
+	}
+	go func() {
+		// At least daily (data.CheckpointEvery), while serving.
+		tick := time.NewTicker(data.CheckpointEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				if err := checkpoint(ctx, f, db, "daily"); err != nil {
+					e.log.Error("daily audit checkpoint failed", "err", err)
+				}
+			}
+		}
+	}()
 	deliveryCtx, stopDelivery := context.WithCancel(ctx)
 	delivered := make(chan struct{})
 	go func() {

@@ -535,8 +535,12 @@ func TestAdminVerifyAuditAndBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer copyDB.Close()
-	if brk, err := copyDB.VerifyAudit(context.Background()); brk != nil || err != nil {
-		t.Fatalf("backup does not verify: %v %v", brk, err)
+	keys, err := bureauKeys(folder(b.dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := copyDB.VerifyAudit(context.Background(), keys, time.Now()); !r.OK() || r.Checkpoints < 2 || err != nil {
+		t.Fatalf("backup does not verify, or lacks its checkpoint: %+v %v", r, err)
 	}
 	if _, err := copyDB.Application(context.Background(), apps[4].ID); err != nil {
 		t.Errorf("backup lacks an application: %v", err)
@@ -577,6 +581,62 @@ func TestCLIUsageErrors(t *testing.T) {
 		out, code := cli(t, "", tc.args...)
 		if code != tc.code || !strings.Contains(out, tc.want) {
 			t.Errorf("%v: exit %d %q; want %d and %q", tc.args, code, out, tc.code, tc.want)
+		}
+	}
+}
+
+// TestVerifyAuditPinpoints: an auditor's verify-audit names a payment field
+// edited in the database (which event recorded it otherwise), a checkpoint
+// not signed by the bureau, and events cut off after a checkpoint.
+func TestVerifyAuditPinpoints(t *testing.T) {
+	b := newBureau(t)
+	db := b.store(t)
+	ctx := context.Background()
+	cast := demo.Cast{Clerk: clerkActor(t, db, "chen"), Reviewer: clerkActor(t, db, "wang")}
+	a, err := demo.Drive(ctx, db, submitted(t, db, "DLXH"), data.StatusPaid, cast, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	submitted(t, db, "JZXH")
+	mustCLI(t, "", "admin", "backup", "-data", b.dir, "-out", filepath.Join(t.TempDir(), "b.db")) // a checkpoint
+	if out := mustCLI(t, "", "admin", "verify-audit", "-data", b.dir); !strings.Contains(out, "intact") {
+		t.Fatalf("untouched: %s", out)
+	}
+	raw, err := sql.Open("sqlite3", filepath.Join(b.dir, "titledesk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var paidAt int64
+	raw.QueryRow(`SELECT max(seq) FROM audit_events WHERE application_id = ? AND action = ?`, a.ID, data.ActionPaymentRecord).Scan(&paidAt)
+	for _, tc := range []struct {
+		name, tamper, undo string
+		says               []string
+	}{
+		{"an edited payment amount", `UPDATE applications SET payment_amount = 1 WHERE id = '` + a.ID + `'`,
+			`UPDATE applications SET payment_amount = ` + fmt.Sprint(int64(a.Payment.Amount)) + ` WHERE id = '` + a.ID + `'`,
+			[]string{"申请 " + a.No + " 的 payment 与审计记录不符", fmt.Sprintf("第 %d 条事件", paidAt)}},
+		{"an edited certificate number", `UPDATE applications SET certificate_no = 'ZC-FAKE-0001' WHERE id = '` + a.ID + `'`,
+			`UPDATE applications SET certificate_no = NULL WHERE id = '` + a.ID + `'`,
+			[]string{"申请 " + a.No + " 的 certificate 与审计记录不符"}},
+		{"a forged checkpoint", `INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature) SELECT seq - 1, hash, at + 1, key_id, x'00' FROM audit_checkpoints ORDER BY seq DESC LIMIT 1`,
+			``, []string{"签名无效"}},
+		{"a cut-off tail", `DELETE FROM audit_checkpoints WHERE signature = x'00'; DELETE FROM audit_events WHERE seq > (SELECT max(seq) - 2 FROM audit_events)`, ``,
+			[]string{"审计链被截断"}},
+	} {
+		if _, err := raw.Exec(tc.tamper); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		out, code := cli(t, "", "admin", "verify-audit", "-data", b.dir)
+		for _, want := range tc.says {
+			if code != 1 || !strings.Contains(out, want) {
+				t.Errorf("%s: exit %d, lacks %q:\n%s", tc.name, code, want, out)
+			}
+		}
+		if tc.undo != "" {
+			if _, err := raw.Exec(tc.undo); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 }

@@ -238,7 +238,7 @@ func (s *Store) CreateApplication(ctx context.Context, a *data.Application, acto
 		}
 		return appendAudit(ctx, tx, &data.AuditEvent{
 			ApplicationID: a.ID, ApplicationNo: a.No, Action: data.ActionCreate, ToStatus: data.StatusDraft,
-			Version: 1, ActorID: actor.ID, ActorName: actor.Name, Role: actor.Role, At: now.UTC(),
+			Version: 1, ActorID: actor.ID, ActorName: actor.Name, Role: actor.Role, At: now.UTC(), Changes: data.Changed(nil, a),
 		})
 	})
 }

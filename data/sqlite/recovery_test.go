@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"crypto/ed25519"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -126,5 +127,35 @@ func TestRetention(t *testing.T) {
 	}
 	if err := s.SetRetention(ctx, 3); data.ErrorCode(err) != data.EINVALID || !strings.Contains(data.ErrorMessage(err), "保留期") {
 		t.Errorf("a 3-day window: %v", err)
+	}
+}
+
+// TestCheckpointMissing: events added after the last checkpoint are fine
+// within a day and a half of it, and reported as a missing checkpoint
+// after that; a checkpoint of a key that is not the bureau's is reported.
+func TestCheckpointMissing(t *testing.T) {
+	s, _ := openTest(t)
+	a := newDraft(t, s)
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	id := data.KeyID(pub)
+	sign := func(m []byte) []byte { return ed25519.Sign(priv, m) }
+	if _, err := s.Checkpoint(ctx, id, sign, "daily", t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply(ctx, data.Command{ID: "submit", Action: data.ActionSubmit, ApplicationID: a.ID, ExpectedVersion: 1, Actor: applicant},
+		data.Env{Now: t0.Add(time.Hour), Calendar: data.DefaultCalendar()}); err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]ed25519.PublicKey{id: pub}
+	if r, err := s.VerifyAudit(ctx, keys, t0.Add(30*time.Hour)); err != nil || !r.OK() {
+		t.Errorf("a day after its checkpoint: %+v %v", r, err)
+	}
+	r, err := s.VerifyAudit(ctx, keys, t0.Add(40*time.Hour))
+	if err != nil || len(r.Problems) != 1 || r.Problems[0].Kind != "missing" || !strings.Contains(r.Problems[0].Text, "缺少检查点") {
+		t.Errorf("40 hours after its checkpoint: %+v %v", r, err)
+	}
+	other, _, _ := ed25519.GenerateKey(nil)
+	if r, _ := s.VerifyAudit(ctx, map[string]ed25519.PublicKey{data.KeyID(other): other}, t0.Add(time.Hour)); len(r.Problems) != 1 || r.Problems[0].Kind != "forged" {
+		t.Errorf("checked with another key: %+v", r.Problems)
 	}
 }

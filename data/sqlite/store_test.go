@@ -125,8 +125,8 @@ func TestWorkflowThroughStore(t *testing.T) {
 	if sms, _ = s.PendingSMS(ctx, t0, 10); len(sms) != 3 {
 		t.Errorf("after one sent: %d pending", len(sms))
 	}
-	if brk, err := s.VerifyAudit(ctx); brk != nil || err != nil {
-		t.Errorf("fresh chain: %v %v", brk, err)
+	if r, err := s.VerifyAudit(ctx, nil, t0); !r.OK() || err != nil {
+		t.Errorf("fresh chain: %+v %v", r, err)
 	}
 }
 
@@ -395,8 +395,8 @@ func TestVerifyPinpointsTampering(t *testing.T) {
 		if _, err := raw.Exec(`UPDATE audit_events SET `+col+` = ? WHERE seq = ?`, string(b), target); err != nil {
 			t.Fatal(err)
 		}
-		brk, err := s.VerifyAudit(ctx)
-		if err != nil || brk == nil || brk.Seq != target {
+		r, err := s.VerifyAudit(ctx, nil, t0)
+		if brk := r.Break; err != nil || brk == nil || brk.Seq != target {
 			t.Errorf("altered %s: Verify = %v, %v; want event %d", col, brk, err, target)
 		}
 		if _, err := raw.Exec(`UPDATE audit_events SET `+col+` = ? WHERE seq = ?`, before, target); err != nil {
@@ -407,19 +407,19 @@ func TestVerifyPinpointsTampering(t *testing.T) {
 		if _, err := raw.Exec(`UPDATE audit_events SET ` + col + ` = ` + col + ` + 1 WHERE seq = 7`); err != nil {
 			t.Fatal(err)
 		}
-		if brk, _ := s.VerifyAudit(ctx); brk == nil || brk.Seq != 7 {
-			t.Errorf("altered %s: Verify = %v", col, brk)
+		if r, _ := s.VerifyAudit(ctx, nil, t0); r.Break == nil || r.Break.Seq != 7 {
+			t.Errorf("altered %s: Verify = %+v", col, r)
 		}
 		raw.Exec(`UPDATE audit_events SET ` + col + ` = ` + col + ` - 1 WHERE seq = 7`)
 	}
-	if brk, _ := s.VerifyAudit(ctx); brk != nil {
-		t.Fatalf("restored chain: %v", brk)
+	if r, _ := s.VerifyAudit(ctx, nil, t0); !r.OK() {
+		t.Fatalf("restored chain: %+v", r)
 	}
 	if _, err := raw.Exec(`DELETE FROM audit_events WHERE seq = 5`); err != nil {
 		t.Fatal(err)
 	}
-	if brk, _ := s.VerifyAudit(ctx); brk == nil || brk.Seq != 5 {
-		t.Errorf("deleted event: Verify = %v", brk)
+	if r, _ := s.VerifyAudit(ctx, nil, t0); r.Break == nil || r.Break.Seq != 5 {
+		t.Errorf("deleted event: Verify = %+v", r)
 	}
 }
 
