@@ -1,6 +1,7 @@
 package data
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -265,3 +266,19 @@ type AuditProblem struct {
 
 // OK reports whether nothing was found.
 func (r *AuditReport) OK() bool { return r.Break == nil && len(r.Fields) == 0 && len(r.Problems) == 0 }
+
+type adminKey struct{}
+
+// WithAdmin marks ctx as an administrator's: the administrative actions the
+// store carries out under it are appended to the audit chain, who, when and
+// what.
+func WithAdmin(ctx context.Context, who Actor) context.Context {
+	who.Role = RoleAdmin
+	return context.WithValue(ctx, adminKey{}, who)
+}
+
+// AdminOf is the administrator ctx acts for, if any.
+func AdminOf(ctx context.Context) (Actor, bool) {
+	who, ok := ctx.Value(adminKey{}).(Actor)
+	return who, ok
+}

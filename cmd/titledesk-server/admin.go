@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -65,6 +66,8 @@ func runAdmin(e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "  %-16s %s\n", "restore", "put a backup in place as the database (-from FILE), with a new epoch; stop serve first")
 		return nil
 	}
+	// Whoever runs an admin command is in the audit chain of what it changes.
+	e.ctx = data.WithAdmin(e.ctx, operator())
 	if args[0] == "restore" { // works on files, not on an open database
 		return runRestore(e, args[1:])
 	}
@@ -88,10 +91,21 @@ func runAdmin(e *env, args []string) error {
 		}
 		defer db.Close()
 		e.folder = f
-		return do(context.Background(), e, db)
+		return do(e.ctx, e, db)
 	}
 	fmt.Fprintf(e.stderr, "unknown admin command %q; see `titledesk-server admin help`\n", args[0])
 	return errUsage
+}
+
+// operator is who runs an admin command: the system account and the
+// machine, which is what the command line knows of a person.
+func operator() data.Actor {
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	host, _ := os.Hostname()
+	return data.Actor{ID: name + "@" + host, Name: name + "（" + host + " 命令行）"}
 }
 
 // required reports a missing flag as a usage error.

@@ -283,3 +283,17 @@ func (s *Store) AuditCount(ctx context.Context, commandID string) (int, error) {
 	})
 	return n, err
 }
+
+// auditAdmin appends an administrative action, with what it set, to the
+// chain of a server store when an administrator acts (data.WithAdmin).
+func (s *Store) auditAdmin(ctx context.Context, tx *sql.Tx, action string, details ...string) error {
+	who, ok := data.AdminOf(ctx)
+	if !s.server || !ok {
+		return nil
+	}
+	e := &data.AuditEvent{Action: data.Action("admin:" + action), ActorID: who.ID, ActorName: who.Name, Role: who.Role, At: time.Now().UTC()}
+	for i := 0; i+1 < len(details); i += 2 {
+		e.Changes = append(e.Changes, data.FieldValue{Field: details[i], Value: details[i+1]})
+	}
+	return appendAudit(ctx, tx, e)
+}

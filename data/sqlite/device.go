@@ -59,9 +59,11 @@ func (s *Store) CreateEnrollment(ctx context.Context, role data.Role, pointID st
 				return notFound(err, "人才联络点", pointID)
 			}
 		}
-		_, err := exec(ctx, tx, `INSERT INTO enrollments (code_hash, role, liaison_point_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?)`,
-			secretHash(normalizeCode(code)), string(role), pointID, now.Add(ttl).UnixNano(), now.UnixNano())
-		return err
+		if _, err := exec(ctx, tx, `INSERT INTO enrollments (code_hash, role, liaison_point_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?)`,
+			secretHash(normalizeCode(code)), string(role), pointID, now.Add(ttl).UnixNano(), now.UnixNano()); err != nil {
+			return err
+		}
+		return s.auditAdmin(ctx, tx, "enroll", "role", string(role), "liaison_point_id", pointID, "expires_at", now.Add(ttl).UTC().Format(time.RFC3339))
 	})
 	return code, err
 }

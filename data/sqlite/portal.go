@@ -259,6 +259,6 @@ func (s *Store) SetRequiredMaterials(ctx context.Context, level string, kinds []
 				return err
 			}
 		}
-		return nil
+		return s.auditAdmin(ctx, tx, "materials-set", "level", level, "kinds", strings.Join(kinds, "、"))
 	})
 }

@@ -83,8 +83,10 @@ func (s *Store) NewEpoch(ctx context.Context, from string, now time.Time) (strin
 	}
 	epoch := hex.EncodeToString(b)
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
-		_, err := exec(ctx, tx, `UPDATE server_epoch SET epoch = ?, restored_at = ?, restored_from = ?`, epoch, now.UnixNano(), from)
-		return err
+		if _, err := exec(ctx, tx, `UPDATE server_epoch SET epoch = ?, restored_at = ?, restored_from = ?`, epoch, now.UnixNano(), from); err != nil {
+			return err
+		}
+		return s.auditAdmin(ctx, tx, "restore", "from", from, "epoch", epoch)
 	})
 	return epoch, err
 }

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"fmt"
 	"context"
 	"database/sql"
 	"errors"
@@ -31,6 +32,9 @@ func (s *Store) SaveLiaisonPoint(ctx context.Context, p *data.LiaisonPoint) erro
 			if strings.Contains(err.Error(), "UNIQUE") {
 				return data.Errorf(data.ECONFLICT, "联络点代码 %s 已被其他联络点使用", p.Code)
 			}
+			return err
+		}
+		if err := s.auditAdmin(ctx, tx, "point-add", "code", p.Code, "name", p.Name, "place", p.Place, "active", fmt.Sprint(p.Active)); err != nil {
 			return err
 		}
 		return s.logChange(ctx, tx, data.ChangePoint, p.ID, scopeAll)
@@ -103,7 +107,10 @@ func (s *Store) SaveUnit(ctx context.Context, u *data.Unit) error {
 		return err
 	}
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		return saveUnitTx(ctx, tx, u)
+		if err := saveUnitTx(ctx, tx, u); err != nil {
+			return err
+		}
+		return s.auditAdmin(ctx, tx, "unit", "credit_code", u.CreditCode, "name", u.Name, "approved", fmt.Sprint(u.Approved), "reject_reason", u.RejectReason)
 	})
 }
 
@@ -178,6 +185,10 @@ func (s *Store) SaveClerk(ctx context.Context, c *data.Clerk) error {
 			if strings.Contains(err.Error(), "UNIQUE") {
 				return data.Errorf(data.ECONFLICT, "登录名 %s 已被使用", c.Login)
 			}
+			return err
+		}
+		if err := s.auditAdmin(ctx, tx, "user", "login", c.Login, "name", c.Name, "role", string(c.Role), "liaison_point_id", c.LiaisonPointID,
+			"active", fmt.Sprint(c.Active), "password", "（已设置，不记录）"); err != nil {
 			return err
 		}
 		// Password hashes go only to the devices the person may log in at.
@@ -290,6 +301,9 @@ func (s *Store) SaveReason(ctx context.Context, r *data.Reason) error {
 		if err != nil {
 			return err
 		}
+		if err := s.auditAdmin(ctx, tx, "reason", "step", string(r.Step), "text", r.Text, "active", fmt.Sprint(r.Active)); err != nil {
+			return err
+		}
 		return s.logChange(ctx, tx, data.ChangeReasons, "all", scopeAll)
 	})
 }
@@ -351,6 +365,9 @@ func (s *Store) SaveFee(ctx context.Context, f data.Fee) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
 		if _, err := exec(ctx, tx, `INSERT INTO fees (level, amount) VALUES (?, ?) ON CONFLICT (level) DO UPDATE SET amount = excluded.amount`,
 			f.Level, int64(f.Amount)); err != nil {
+			return err
+		}
+		if err := s.auditAdmin(ctx, tx, "fee-set", "level", f.Level, "amount", f.Amount.String()); err != nil {
 			return err
 		}
 		return s.logChange(ctx, tx, data.ChangeFees, "all", scopeAll)
@@ -416,6 +433,13 @@ func (s *Store) SaveCalendarDays(ctx context.Context, days []data.CalendarDay) e
 				ON CONFLICT (date) DO UPDATE SET work = excluded.work, name = excluded.name`, d.Date, d.Work, d.Name); err != nil {
 				return err
 			}
+		}
+		var list []string
+		for _, d := range days {
+			list = append(list, fmt.Sprintf("%s %v %s", d.Date, d.Work, d.Name))
+		}
+		if err := s.auditAdmin(ctx, tx, "calendar-import", "days", strings.Join(list, "；")); err != nil {
+			return err
 		}
 		return s.logChange(ctx, tx, data.ChangeCalendar, "all", scopeAll)
 	})
