@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"titledesk/data"
 	"titledesk/forms"
@@ -30,6 +31,15 @@ func versionAfter(a *data.Application, action data.Action) (int, *data.Decision)
 		}
 	}
 	return 0, nil
+}
+
+// decidedAt is when the application reached version: every decision
+// raises it by one from 1, so Decisions[version-2] made it.
+func decidedAt(a *data.Application, version int) time.Time {
+	if i := version - 2; i >= 0 && i < len(a.Decisions) {
+		return a.Decisions[i].At
+	}
+	return a.CreatedAt
 }
 
 // pointName is the name of the application's liaison point.
@@ -175,7 +185,8 @@ func (d *Desk) Scan(ctx context.Context, text string) (*ScanResult, error) {
 		if !ok {
 			return forms.CurrentRecord{}, false
 		}
-		return forms.CurrentRecord{Version: forms.VersionOf(doc), Digest: forms.Digest(doc)}, true
+		version := forms.VersionOf(doc)
+		return forms.CurrentRecord{Version: version, Digest: forms.Digest(doc), At: decidedAt(&v.Application, version)}, true
 	})
 	res := &ScanResult{Verdict: &verdict}
 	if verdict.Status != forms.Forged {
@@ -194,13 +205,14 @@ func (d *Desk) keyRing(ctx context.Context) (forms.KeyRing, error) {
 		return ring, data.Errorf(data.EUNAUTHORIZED, "本工作站尚未注册，无法核验二维码")
 	}
 	ring.Bureau[id.BureauKeyID] = id.BureauPublicKey
-	keys, err := d.Store.DeviceKeys(ctx)
+	keys, revoked, err := d.Store.DeviceKeys(ctx)
 	if err != nil {
 		return ring, err
 	}
 	for kid, k := range keys {
 		ring.Devices[kid] = k
 	}
+	ring.Revoked = revoked
 	if key != nil {
 		pub := key.Public().(ed25519.PublicKey)
 		ring.Devices[data.KeyID(pub)] = pub

@@ -27,7 +27,8 @@ type Device struct {
 	KeyID          string
 	Hostname       string
 	EnrolledAt     time.Time
-	AckedSeq       int64 // highest outbox seq with a permanent outcome
+	AckedSeq       int64     // highest outbox seq with a permanent outcome
+	RevokedAt      time.Time // zero while the device may sync
 }
 
 // PushedCommand is one outbox row of a device: the command, the device's

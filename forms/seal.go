@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"titledesk/data"
 )
@@ -137,13 +138,17 @@ func isBase32(s string, n int) bool {
 type KeyRing struct {
 	Bureau  map[string]ed25519.PublicKey
 	Devices map[string]ed25519.PublicKey
+	// Revoked says when each revoked device key was revoked.
+	Revoked map[string]time.Time
 }
 
 // CurrentRecord is what the local store knows now about the document a
-// payload names: the version and the digest of the fields it would print.
+// payload names: the version and the digest of the fields it would print,
+// and when the record reached that version.
 type CurrentRecord struct {
 	Version int
 	Digest  string
+	At      time.Time
 }
 
 // Lookup finds the current record for a sealed document; ok is false when
@@ -159,6 +164,7 @@ const (
 	Stale                    // signature good, record changed since printing
 	UnknownKey               // signed by a key this workstation does not know
 	NoRecord                 // signature good, but no local record to compare
+	Revoked                  // signed by a workstation revoked before the record it prints
 )
 
 // Verdict is what the clerk is told.
@@ -190,6 +196,11 @@ func Verify(payload string, keys KeyRing, lookup Lookup) Verdict {
 		return Verdict{Forged, p, "伪造：签名不符，二维码内容被改动或不是本系统签发"}
 	}
 	cur, ok := lookup(p.Kind, p.AppNo)
+	// A revoked workstation's seal counts only on a record made before it
+	// was revoked: a stolen PC cannot issue "genuine" papers.
+	if at, revoked := keys.Revoked[p.KeyID]; revoked && (!ok || !cur.At.Before(at)) {
+		return Verdict{Revoked, p, fmt.Sprintf("已停用：签章的工作站已于 %s 被市局停用，此单据不予认可，请核对后重新出具", at.In(data.Shanghai).Format("2006-01-02 15:04"))}
+	}
 	switch {
 	case !ok:
 		return Verdict{NoRecord, p, fmt.Sprintf("签章有效，但本机没有申请 %s 的%s记录，请同步后再核验", p.AppNo, p.Kind.Label())}

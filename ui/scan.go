@@ -11,6 +11,7 @@ import (
 // verdictColors say a seal's verdict in colour as well as in words.
 var verdictColors = map[forms.Status]color.Color{
 	forms.Genuine: colorGood, forms.Forged: colorBad, forms.Stale: colorWarn, forms.UnknownKey: colorWarn, forms.NoRecord: colorWarn,
+	forms.Revoked: colorBad,
 }
 
 // scan handles what the scan box received: a scanner types a QR payload

@@ -39,6 +39,7 @@ func init() {
 		{"user-list", "list clerks and reviewers", userList},
 		{"enroll", "make a one-time enrollment code for a workstation", enroll},
 		{"device-list", "list enrolled workstations", deviceList},
+		{"device-revoke", "stop a workstation at once (stolen, retired): refused from now on, its later seals not trusted", deviceRevoke},
 		{"unit-list", "list units (用人单位), pending ones first", unitList},
 		{"unit-approve", "approve a unit's registration by its credit code", unitDecide(true)},
 		{"unit-reject", "refuse a unit's registration, with the reason the unit will read", unitDecide(false)},
@@ -248,10 +249,31 @@ func deviceList(*flag.FlagSet) func(context.Context, *env, *sqlite.Store) error 
 		}
 		var rows [][]string
 		for _, d := range devs {
+			revoked := ""
+			if !d.RevokedAt.IsZero() {
+				revoked = d.RevokedAt.In(data.Shanghai).Format("2006-01-02 15:04")
+			}
 			rows = append(rows, []string{d.Code, string(d.Role), d.LiaisonPointID, d.Hostname, d.KeyID,
-				d.EnrolledAt.In(data.Shanghai).Format("2006-01-02 15:04"), strconv.FormatInt(d.AckedSeq, 10)})
+				d.EnrolledAt.In(data.Shanghai).Format("2006-01-02 15:04"), strconv.FormatInt(d.AckedSeq, 10), revoked})
 		}
-		table(e.stdout, "CODE\tROLE\tPOINT\tHOST\tKEY\tENROLLED\tACKED", rows)
+		table(e.stdout, "CODE\tROLE\tPOINT\tHOST\tKEY\tENROLLED\tACKED\tREVOKED", rows)
+		return nil
+	}
+}
+
+func deviceRevoke(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	code := fs.String("code", "", "the workstation's code (admin device-list)")
+	reason := fs.String("reason", "", "why, for the audit chain: 电脑失窃, 报废 …")
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		if err := required(e, "code", *code, "reason", *reason); err != nil {
+			return err
+		}
+		dev, err := db.RevokeDevice(ctx, *code, *reason, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "workstation %s revoked at %s: refused from now on; desks learn it at their next sync\n",
+			dev.Code, dev.RevokedAt.In(data.Shanghai).Format("2006-01-02 15:04:05"))
 		return nil
 	}
 }

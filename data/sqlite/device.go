@@ -116,11 +116,11 @@ func (s *Store) Enroll(ctx context.Context, code string, publicKey []byte, hostn
 	return dev, token, nil
 }
 
-const deviceColumns = `id, code, role, liaison_point_id, public_key, key_id, hostname, enrolled_at, acked_seq`
+const deviceColumns = `id, code, role, liaison_point_id, public_key, key_id, hostname, enrolled_at, acked_seq, revoked_at`
 
 func scanDevice(row interface{ Scan(...any) error }) (*data.Device, error) {
 	var d data.Device
-	err := row.Scan(&d.ID, &d.Code, &d.Role, &d.LiaisonPointID, &d.PublicKey, &d.KeyID, &d.Hostname, nullTime{&d.EnrolledAt}, &d.AckedSeq)
+	err := row.Scan(&d.ID, &d.Code, &d.Role, &d.LiaisonPointID, &d.PublicKey, &d.KeyID, &d.Hostname, nullTime{&d.EnrolledAt}, &d.AckedSeq, nullTime{&d.RevokedAt})
 	return &d, err
 }
 
@@ -128,11 +128,43 @@ func scanDevice(row interface{ Scan(...any) error }) (*data.Device, error) {
 func (s *Store) Authenticate(ctx context.Context, token string) (*data.Device, error) {
 	var dev *data.Device
 	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
-		dev, err = scanDevice(queryRow(ctx, tx, `SELECT `+deviceColumns+` FROM devices WHERE token_hash = ? AND NOT revoked`, secretHash(token)))
-		if errors.Is(err, sql.ErrNoRows) {
-			return data.Errorf(data.EUNAUTHORIZED, "设备令牌无效或已吊销：请重新注册本工作站")
+		dev, err = scanDevice(queryRow(ctx, tx, `SELECT `+deviceColumns+` FROM devices WHERE token_hash = ?`, secretHash(token)))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return data.Errorf(data.EUNAUTHORIZED, "设备令牌无效：请重新注册本工作站")
+		case err == nil && !dev.RevokedAt.IsZero():
+			return data.Errorf(data.EUNAUTHORIZED, "本工作站（%s）已于 %s 被市局停用，不能再同步；本机的操作保留在本机，请联系市局信息科",
+				dev.Code, dev.RevokedAt.In(data.Shanghai).Format("2006-01-02 15:04"))
 		}
 		return err
+	})
+	return dev, err
+}
+
+// RevokeDevice stops a workstation at once: the server refuses its token
+// from now on, and every desk learns that what it seals from now on is not
+// to be trusted (a stolen counter PC). The reason is audited.
+func (s *Store) RevokeDevice(ctx context.Context, code, reason string, now time.Time) (*data.Device, error) {
+	if strings.TrimSpace(reason) == "" {
+		return nil, data.Errorf(data.EINVALID, "请写明停用原因（如：电脑失窃、报废）")
+	}
+	var dev *data.Device
+	err := s.inWrite(ctx, func(tx *sql.Tx) (err error) {
+		dev, err = scanDevice(queryRow(ctx, tx, `SELECT `+deviceColumns+` FROM devices WHERE code = ?`, strings.ToUpper(strings.TrimSpace(code))))
+		switch {
+		case err != nil:
+			return notFound(err, "工作站", code)
+		case !dev.RevokedAt.IsZero():
+			return data.Errorf(data.ECONFLICT, "工作站 %s 已于 %s 停用", dev.Code, dev.RevokedAt.In(data.Shanghai).Format("2006-01-02 15:04"))
+		}
+		dev.RevokedAt = now.UTC()
+		if _, err := exec(ctx, tx, `UPDATE devices SET revoked = 1, revoked_at = ? WHERE id = ?`, now.UnixNano(), dev.ID); err != nil {
+			return err
+		}
+		if err := s.auditAdmin(ctx, tx, "device-revoke", "code", dev.Code, "reason", reason); err != nil {
+			return err
+		}
+		return s.logChange(ctx, tx, data.ChangeDeviceKey, dev.ID, scopeAll)
 	})
 	return dev, err
 }

@@ -594,8 +594,8 @@ func (s *Store) applyChange(ctx context.Context, tx *sql.Tx, c data.Change, kept
 		if err := json.Unmarshal(c.Data, &k); err != nil {
 			return err
 		}
-		_, err := exec(ctx, tx, `INSERT OR REPLACE INTO device_keys (id, code, key_id, liaison_point_id, public_key) VALUES (?, ?, ?, ?, ?)`,
-			k.ID, k.Code, k.KeyID, k.LiaisonPointID, k.PublicKey)
+		_, err := exec(ctx, tx, `INSERT OR REPLACE INTO device_keys (id, code, key_id, liaison_point_id, public_key, revoked_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			k.ID, k.Code, k.KeyID, k.LiaisonPointID, k.PublicKey, ts(k.RevokedAt))
 		return err
 	}
 	// A newer server may send kinds this workstation does not know; skipping
@@ -603,11 +603,12 @@ func (s *Store) applyChange(ctx context.Context, tx *sql.Tx, c data.Change, kept
 	return nil
 }
 
-// DeviceKeys returns the synced public keys of all devices by key id.
-func (s *Store) DeviceKeys(ctx context.Context) (map[string][]byte, error) {
-	out := map[string][]byte{}
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := query(ctx, tx, `SELECT key_id, public_key FROM device_keys`)
+// DeviceKeys returns the synced public keys of all devices by key id, and
+// when each revoked one was revoked.
+func (s *Store) DeviceKeys(ctx context.Context) (keys map[string][]byte, revoked map[string]time.Time, err error) {
+	keys, revoked = map[string][]byte{}, map[string]time.Time{}
+	err = s.inRead(ctx, func(tx *sql.Tx) error {
+		rows, err := query(ctx, tx, `SELECT key_id, public_key, revoked_at FROM device_keys`)
 		if err != nil {
 			return err
 		}
@@ -616,15 +617,19 @@ func (s *Store) DeviceKeys(ctx context.Context) (map[string][]byte, error) {
 			var (
 				id  string
 				key []byte
+				at  time.Time
 			)
-			if err := rows.Scan(&id, &key); err != nil {
+			if err := rows.Scan(&id, &key, nullTime{&at}); err != nil {
 				return err
 			}
-			out[id] = key
+			keys[id] = key
+			if !at.IsZero() {
+				revoked[id] = at
+			}
 		}
 		return rows.Err()
 	})
-	return out, err
+	return keys, revoked, err
 }
 
 // OutboxCounts returns how many commands wait to be pushed and how many

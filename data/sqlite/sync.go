@@ -294,6 +294,7 @@ func (s *Store) Pull(ctx context.Context, dev *data.Device, cursor int64, limit 
 type DeviceKey struct {
 	ID, Code, KeyID, LiaisonPointID string
 	PublicKey                       []byte
+	RevokedAt                       time.Time `json:",omitzero"`
 }
 
 // snapshotTx reads the current state of one logged entity.
@@ -315,8 +316,8 @@ func (s *Store) snapshotTx(ctx context.Context, tx *sql.Tx, kind, id string) (an
 		return strings.SplitN(id, "@", 2)[0], nil
 	case data.ChangeDeviceKey:
 		var k DeviceKey
-		err := queryRow(ctx, tx, `SELECT id, code, key_id, liaison_point_id, public_key FROM devices WHERE id = ?`, id).
-			Scan(&k.ID, &k.Code, &k.KeyID, &k.LiaisonPointID, &k.PublicKey)
+		err := queryRow(ctx, tx, `SELECT id, code, key_id, liaison_point_id, public_key, revoked_at FROM devices WHERE id = ?`, id).
+			Scan(&k.ID, &k.Code, &k.KeyID, &k.LiaisonPointID, &k.PublicKey, nullTime{&k.RevokedAt})
 		return k, err
 	}
 	return nil, errors.New("unknown change kind " + kind)
