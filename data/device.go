@@ -108,6 +108,9 @@ type Reconciled struct {
 	// pull starts over.
 	Rewound      bool
 	Resent, Lost int
+	// Restored: the rewind is for a restore the desk saw (a new epoch, or a
+	// server that knows less than the desk), not its first sync.
+	Restored bool
 	// Renumber: the server has answered seqs the desk has not issued yet
 	// or issued again: the desk's data folder is older than the server's
 	// record of it.

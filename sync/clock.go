@@ -31,12 +31,19 @@ func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	local := c.Local()
+	byWall := local.Add(c.offset)
 	if c.base.IsZero() {
-		return local.Add(c.offset)
+		return byWall
 	}
 	// Sub uses the monotonic readings: a clock set back meanwhile does not
-	// move the corrected time.
-	return c.base.Add(local.Sub(c.mono))
+	// move the corrected time. But Linux stops the monotonic clock while
+	// the PC sleeps: when the PC's own clock has run further since, it is
+	// the one to go by, with the offset.
+	byMono := c.base.Add(local.Sub(c.mono))
+	if byWall.Sub(byMono) > time.Minute {
+		return byWall
+	}
+	return byMono
 }
 
 // Offset is how far the PC's clock is behind the server's (negative: ahead).

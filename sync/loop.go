@@ -241,7 +241,7 @@ func (s *Syncer) reconcile(ctx context.Context) (renumber bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	if r.Rewound {
+	if r.Restored {
 		s.log().Warn("server restored from a backup: answered commands sent again, pulling from the start",
 			"epoch", st.Epoch, "server_acked", st.AckedSeq, "server_head", st.Head, "resent", r.Resent, "lost", r.Lost)
 	}
@@ -302,7 +302,7 @@ func (s *Syncer) settle(ctx context.Context) error {
 func (s *Syncer) uploadProofs(ctx context.Context, cmds []data.PushedCommand) error {
 	for _, c := range cmds {
 		p := c.Command.Payment
-		if p == nil || p.ProofSHA256 == "" {
+		if p == nil || p.ProofSHA256 == "" || c.Replay != nil { // a replayed refusal is not applied
 			continue
 		}
 		b, err := os.ReadFile(s.Blobs.Path(p.ProofSHA256))

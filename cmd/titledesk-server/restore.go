@@ -63,8 +63,11 @@ func runRestore(e *env, args []string) error {
 			}
 		}
 	}
-	if err := os.Rename(restoring, f.db()); err != nil {
-		return err
+	// The restored copy's WAL, if a close left one, goes with it.
+	for _, suffix := range []string{"-wal", "-shm", ""} {
+		if err := os.Rename(restoring+suffix, f.db()+suffix); err != nil && (suffix == "" || !errors.Is(err, os.ErrNotExist)) {
+			return err
+		}
 	}
 	fmt.Fprintf(e.stdout, "restored %s from %s\nnew epoch: %s\naudit chain intact: %d events\n", f.db(), *from, report.epoch, report.events)
 	if replaced != "" {
@@ -85,13 +88,16 @@ type restoreReport struct {
 
 // checkRestored opens the copy being restored (migrating an older one),
 // checks it and gives it its new epoch.
-func checkRestored(ctx context.Context, path, from string, f folder, now time.Time) (restoreReport, error) {
-	var r restoreReport
+func checkRestored(ctx context.Context, path, from string, f folder, now time.Time) (r restoreReport, err error) {
 	db, err := sqlite.OpenServer(path)
 	if err != nil {
 		return r, data.Errorf(data.EINVALID, "备份文件不是可用的 TitleDesk 服务器数据库：%w", err)
 	}
-	defer db.Close()
+	defer func() {
+		if cerr := db.Close(); err == nil {
+			err = cerr // its new epoch must be written whole
+		}
+	}()
 	if err := db.IntegrityCheck(ctx); err != nil {
 		return r, err
 	}

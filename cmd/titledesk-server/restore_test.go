@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	gosync "sync"
 	"testing"
@@ -150,6 +151,8 @@ func TestServerRestoredFromBackup(t *testing.T) {
 	if _, err := chen.Store.Application(ctx, ghost.ID); err != nil {
 		t.Fatalf("the application submitted after the backup did not reach the desk: %v", err)
 	}
+	pass(t, chen, ghost)
+	syncNow(t, chen)
 	// Offline, chen2 returns an application that chen passed after the
 	// backup: on the original server it would have been too late.
 	if _, err := chen2.Do(ctx, data.Command{Action: data.ActionLiaisonReturn, ApplicationID: dl[12].ID, ReturnTo: data.ReturnToUnit,
@@ -205,7 +208,6 @@ func TestServerRestoredFromBackup(t *testing.T) {
 	names := map[*app.Desk]string{chen: "chen", li: "li", wang: "wang", chen2: "chen2"}
 	total := map[string]int{}
 	for d, name := range names {
-		testworld.DeskMatches(t, d, restored)
 		shown := map[string]bool{}
 		entries, err := d.Store.Outbox(ctx)
 		if err != nil {
@@ -236,18 +238,34 @@ func TestServerRestoredFromBackup(t *testing.T) {
 		}
 	}
 	t.Logf("all desks: %v", total)
-	if total["refused, shown to the clerk"] != 1 {
-		t.Errorf("want exactly one conflict (chen's pass of an application chen2 returned first), got %v", total)
+	if total["refused, shown to the clerk"] != 2 {
+		t.Errorf("want two refusals (chen's pass of an application chen2 returned first, and of one the restore lost), got %v", total)
 	}
 	entries, _ := chen.Store.OutboxFor(ctx, dl[12].ID)
 	if len(entries) != 1 || entries[0].State != data.StateConflict || !strings.Contains(entries[0].Message, "备份恢复") {
 		t.Errorf("chen's pass of %s after the restore: %+v", dl[12].No, entries)
 	}
-	if notices, _ := chen.Notices(ctx); len(notices) == 0 || !strings.Contains(notices[len(notices)-1].Text, "已从备份恢复") {
+	notices, _ := chen.Notices(ctx)
+	if !slices.ContainsFunc(notices, func(n sqlite.Notice) bool { return strings.Contains(n.Text, "已从备份恢复") }) {
 		t.Errorf("chen was not told: %+v", notices)
+	}
+	// The application the restore lost stays while the refusal of chen's
+	// pass on it is shown, and goes once chen lets the pass go.
+	lostPass, _ := chen.Store.OutboxFor(ctx, ghost.ID)
+	if len(lostPass) != 1 || lostPass[0].State != data.StateRejected {
+		t.Fatalf("chen's pass of the application the restore lost: %+v", lostPass)
+	}
+	if _, err := chen.Store.Application(ctx, ghost.ID); err != nil {
+		t.Errorf("the lost application went while its refusal is shown: %v", err)
+	}
+	if err := chen.Discard(ctx, lostPass[0].Seq); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := chen.Store.Application(ctx, ghost.ID); data.ErrorCode(err) != data.ENOTFOUND {
 		t.Errorf("the application the restored server does not have is still on the desk: %v", err)
+	}
+	for d := range names {
+		testworld.DeskMatches(t, d, restored)
 	}
 	if out := mustCLI(t, "", "admin", "verify-audit", "-data", b.dir); !strings.Contains(out, "intact") {
 		t.Errorf("verify-audit: %s", out)

@@ -486,7 +486,10 @@ func discardTx(ctx context.Context, tx *sql.Tx, seq int64) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return data.Errorf(data.ECONFLICT, "只能重做或放弃被服务器拒绝或冲突、还未处理的操作")
 	}
-	return nil
+	// An application a restored server no longer has goes with the last
+	// refusal shown on it (EndResync).
+	_, err = dropOrphans(ctx, tx)
+	return err
 }
 
 // SyncCursor returns where the next pull starts.
@@ -521,6 +524,11 @@ func (s *Store) ApplyChanges(ctx context.Context, changes []data.Change, cursor 
 			}
 			if resync && c.Kind == data.ChangeApplication {
 				if _, err := exec(ctx, tx, `INSERT OR IGNORE INTO resync_seen (application_id) VALUES (?)`, c.ID); err != nil {
+					return err
+				}
+			}
+			if c.Kind == data.ChangeApplication {
+				if _, err := exec(ctx, tx, `DELETE FROM resync_orphans WHERE application_id = ?`, c.ID); err != nil {
 					return err
 				}
 			}

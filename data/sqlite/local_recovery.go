@@ -44,7 +44,12 @@ func (s *Store) Reconcile(ctx context.Context, st data.SyncState, now time.Time)
 		if err != nil {
 			return err
 		}
-		out.Rewound = (m.epoch != "" && st.Epoch != m.epoch) || st.AckedSeq < m.acked || st.Head < m.cursor
+		// A desk that never knew the epoch (enrolled, or upgraded from a
+		// release before epochs) pulls everything once as well: a restore
+		// before its upgrade would go unseen otherwise.
+		first := m.epoch == ""
+		out.Restored = !first && st.Epoch != m.epoch || st.AckedSeq < m.acked || st.Head < m.cursor
+		out.Rewound = out.Restored || first
 		if !out.Rewound {
 			out.Renumber = st.AckedSeq > m.lastSeq
 			if m.epoch == st.Epoch {
@@ -62,13 +67,19 @@ func (s *Store) Reconcile(ctx context.Context, st data.SyncState, now time.Time)
 		if out.Lost, err = answerLost(ctx, tx, st.AckedSeq, m.lastSeq, now); err != nil {
 			return err
 		}
-		if _, err := exec(ctx, tx, `UPDATE identity SET epoch = ?, acked_seq = ?, cursor = 0, resync = 1`, st.Epoch, st.AckedSeq); err != nil {
+		// The acknowledged seq only goes down: a desk whose own folder is
+		// older than the restored server's record of it still has its
+		// results to fetch from there (Renumber).
+		if _, err := exec(ctx, tx, `UPDATE identity SET epoch = ?, acked_seq = min(acked_seq, ?), cursor = 0, resync = 1`, st.Epoch, st.AckedSeq); err != nil {
 			return err
 		}
 		if _, err := exec(ctx, tx, `DELETE FROM resync_seen`); err != nil {
 			return err
 		}
 		out.Renumber = st.AckedSeq > m.lastSeq
+		if !out.Restored && out.Resent+out.Lost == 0 {
+			return nil
+		}
 		text := "市局服务器已从备份恢复：备份中有本工作站已同步的全部操作，无需重新提交；本机已从头重新同步全部数据。"
 		if out.Resent > 0 {
 			text = fmt.Sprintf("市局服务器已从备份恢复，备份中缺少本工作站此前已同步的部分操作：本机已将服务器确认到第 %d 条之后的 %d 条操作重新提交，并从头重新同步全部数据。"+
@@ -299,22 +310,23 @@ func renumberTx(ctx context.Context, tx *sql.Tx, entries []OutboxEntry, acked in
 // EndResync ends a pull from the start after a server restore, once its
 // last page is applied: applications the server no longer has are dropped,
 // unless a command of this desk on one still waits or was refused (the
-// clerk sees why). It says how many went.
+// clerk sees why): those go once it no longer does (dropOrphans). It says
+// how many went now.
 func (s *Store) EndResync(ctx context.Context, now time.Time) (int, error) {
 	var dropped int64
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, func(tx *sql.Tx) (err error) {
 		var resync bool
 		if err := queryRow(ctx, tx, `SELECT coalesce((SELECT resync FROM identity), 0)`).Scan(&resync); err != nil || !resync {
 			return err
 		}
-		res, err := exec(ctx, tx, `DELETE FROM applications WHERE id NOT IN (SELECT application_id FROM resync_seen)
-			AND id NOT IN (SELECT application_id FROM outbox WHERE state IN ('pending', 'rejected', 'conflict') OR resend)`)
-		if err != nil {
+		if _, err := exec(ctx, tx, `INSERT OR IGNORE INTO resync_orphans (application_id)
+			SELECT id FROM applications WHERE id NOT IN (SELECT application_id FROM resync_seen)`); err != nil {
 			return err
 		}
-		dropped, _ = res.RowsAffected()
-		for _, q := range []string{`DELETE FROM server_snapshots WHERE application_id NOT IN (SELECT id FROM applications)`,
-			`DELETE FROM resync_seen`, `UPDATE identity SET resync = 0`} {
+		if dropped, err = dropOrphans(ctx, tx); err != nil {
+			return err
+		}
+		for _, q := range []string{`DELETE FROM resync_seen`, `UPDATE identity SET resync = 0`} {
 			if _, err := exec(ctx, tx, q); err != nil {
 				return err
 			}
@@ -325,6 +337,25 @@ func (s *Store) EndResync(ctx context.Context, now time.Time) (int, error) {
 		return addNotice(ctx, tx, now, fmt.Sprintf("重新同步完成：恢复后的服务器上已没有的 %d 件申请已从本机移除。", dropped))
 	})
 	return int(dropped), err
+}
+
+// dropOrphans drops the applications a pull from the start did not bring
+// once no command of this desk on one waits or waits for its clerk, and
+// says how many went.
+func dropOrphans(ctx context.Context, tx *sql.Tx) (int64, error) {
+	res, err := exec(ctx, tx, `DELETE FROM applications WHERE id IN (SELECT application_id FROM resync_orphans)
+		AND id NOT IN (SELECT application_id FROM outbox WHERE state IN ('pending', 'rejected', 'conflict') OR resend)`)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	for _, q := range []string{`DELETE FROM resync_orphans WHERE application_id NOT IN (SELECT id FROM applications)`,
+		`DELETE FROM server_snapshots WHERE application_id NOT IN (SELECT id FROM applications)`} {
+		if _, err := exec(ctx, tx, q); err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
 }
 
 // Notice is something the desk did by itself that its clerk should know.

@@ -159,3 +159,49 @@ func TestCheckpointMissing(t *testing.T) {
 		t.Errorf("checked with another key: %+v", r.Problems)
 	}
 }
+
+// TestBothRestored: a desk whose folder is older than the restored server's
+// record of it (both were restored) keeps its acknowledged seq, so it still
+// fetches the server's answers for the seqs it reused, and numbers its new
+// command after them rather than be refused at every push.
+func TestBothRestored(t *testing.T) {
+	s, _ := openTest(t)
+	if err := s.SaveIdentity(ctx, &Identity{ServerURL: "https://127.0.0.1:8443", Device: data.Device{ID: "d1", Code: "D001"}, PrivateKey: []byte("k"), BureauPublicKey: []byte("p")}); err != nil {
+		t.Fatal(err)
+	}
+	_, review := counterAndReview(t, s, 5)
+	if r, err := s.Reconcile(ctx, data.SyncState{Epoch: "E0", Head: 100}, t0); err != nil || !r.Rewound || r.Restored {
+		t.Fatalf("first sync: %+v %v", r, err)
+	}
+	claim := func(id string) data.Command {
+		return data.Command{ID: id, Action: data.ActionClaim, ApplicationID: review.ID, Actor: clerk}
+	}
+	for _, id := range []string{"c1", "c2"} {
+		if _, err := s.Enqueue(ctx, claim(id), localEnv, false, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.RecordResults(ctx, []data.CommandResult{{Seq: 1, CommandID: "c1", State: data.StateApplied, Version: 3}}, 1, t0); err != nil {
+		t.Fatal(err)
+	}
+	// The folder is restored from here (acked 1, seq 2 pending); the clerk works on.
+	if _, err := s.Enqueue(ctx, claim("new3"), localEnv, false, 0); err != nil {
+		t.Fatal(err)
+	}
+	// The server, restored too, answered 2 and 3 (another command 3).
+	server := []data.CommandResult{{Seq: 2, CommandID: "c2", State: data.StateApplied, Version: 3}, {Seq: 3, CommandID: "old3", State: data.StateApplied, Version: 3}}
+	st := data.SyncState{Epoch: "E1", AckedSeq: 3, Head: 10}
+	if r, err := s.Reconcile(ctx, st, t0); err != nil || !r.Restored {
+		t.Fatalf("reconcile: %+v %v", r, err)
+	}
+	if acked, _ := s.AckedSeq(ctx); acked != 1 {
+		t.Fatalf("acknowledged seq after the rewind: %d, want 1 (it never rises on a rewind)", acked)
+	}
+	if r, err := s.Renumber(ctx, st, server, nil, t0); err != nil || r.Matched != 1 || r.Moved != 1 {
+		t.Fatalf("renumber: %+v %v", r, err)
+	}
+	push, err := s.ToPush(ctx, 10)
+	if err != nil || len(push) != 1 || push[0].Seq != 4 || push[0].Command.ID != "new3" {
+		t.Errorf("to push: %+v %v, want new3 as seq 4", push, err)
+	}
+}

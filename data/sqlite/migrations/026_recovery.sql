@@ -24,6 +24,9 @@ ALTER TABLE identity ADD COLUMN clock_offset INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE identity ADD COLUMN retention_days INTEGER NOT NULL DEFAULT 30;
 ALTER TABLE identity ADD COLUMN resync INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE resync_seen (application_id TEXT PRIMARY KEY) WITHOUT ROWID;
+-- Applications a pull from the start did not bring, kept while this desk
+-- still has a command on one to show its clerk, and dropped after.
+CREATE TABLE resync_orphans (application_id TEXT PRIMARY KEY) WITHOUT ROWID;
 
 -- Answered commands are kept for retention_days after their answer instead
 -- of being dropped: settled marks an applied one the desk's copy already
