@@ -46,11 +46,19 @@ func (a *Account) Validate() error {
 	if n := utf8.RuneCountInString(a.Name); n == 0 || n > 40 {
 		return Errorf(EINVALID, "请填写姓名（不超过 40 个字）")
 	}
+	if err := CheckText("姓名", a.Name, NameLength); err != nil {
+		return err
+	}
 	if err := ValidateMobile(a.Mobile); err != nil {
 		return err
 	}
 	if a.Role == RoleUnit {
 		return nil
+	}
+	for _, t := range []struct{ label, value string }{{"学历", a.Profile.Education}, {"所学专业", a.Profile.Major}} {
+		if err := CheckText(t.label, t.value, FieldLength); err != nil {
+			return err
+		}
 	}
 	if err := ValidateIDNumber(a.Profile.IDNumber); err != nil {
 		return err

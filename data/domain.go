@@ -285,6 +285,11 @@ func (u *Unit) Validate() error {
 	if u.Name == "" {
 		return Errorf(EINVALID, "请填写单位名称")
 	}
+	for _, t := range []struct{ label, value string }{{"单位名称", u.Name}, {"单位联系人", u.ContactName}} {
+		if err := CheckText(t.label, t.value, FieldLength); err != nil {
+			return err
+		}
+	}
 	if err := ValidateCreditCode(u.CreditCode); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package data
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -228,6 +229,10 @@ type Env struct {
 	// Point finds a liaison point for SMS texts; where it is nil (or finds
 	// nothing) the texts name "the chosen liaison point" instead.
 	Point func(id string) *LiaisonPoint
+	// Reference reads the reference tables an applicant's choices are
+	// checked against, where a command is applied on the server; where it
+	// is nil (a workstation, which never edits a form) they are not.
+	Reference func() (*Reference, error)
 }
 
 // EffectKind is a side effect of an applied command.
@@ -326,6 +331,15 @@ func Apply(app *Application, cmd Command, env Env) (Outcome, error) {
 	t, err := findTransition(app, &cmd)
 	if err != nil {
 		return Outcome{}, err
+	}
+	// What people type travels to papers and screens: no hidden characters.
+	if err := CheckText("说明", cmd.Note, NoteLength); err != nil {
+		return Outcome{}, err
+	}
+	for _, r := range cmd.Reasons {
+		if err := CheckText("原因", r, FieldLength*2); err != nil {
+			return Outcome{}, err
+		}
 	}
 
 	next := app.clone()
@@ -515,8 +529,24 @@ func SupplementDeadline(cal *Calendar, from time.Time) (time.Time, error) {
 	return cal.AddWorkingDays(from, SupplementWorkingDays)
 }
 
-// PublicityWorkingDays is the minimum length of the unit's publicity (公示).
-const PublicityWorkingDays = 5
+// PublicityWorkingDays is the minimum length of the unit's publicity (公示);
+// PublicityLongest the longest a publicity may sensibly run.
+const (
+	PublicityWorkingDays = 5
+	PublicityLongest     = 60 * 24 * time.Hour
+)
+
+// withReference runs check with the reference tables where env has them.
+func withReference(env Env, check func(*Reference) error) error {
+	if env.Reference == nil {
+		return nil
+	}
+	r, err := env.Reference()
+	if err != nil {
+		return err
+	}
+	return check(r)
+}
 
 // clone copies the application deeply enough that Apply never aliases the
 // caller's slices or pointers.
@@ -540,20 +570,29 @@ func (a *Application) clone() Application {
 }
 
 var (
-	needForm = Requirement{"form", func(a *Application, c *Command, _ Env) error {
+	needForm = Requirement{"form", func(a *Application, c *Command, env Env) error {
 		if c.Form == nil {
 			return Errorf(EINVALID, "修改内容为空")
 		}
-		return nil
+		return withReference(env, func(r *Reference) error { return r.CheckForm(&a.Form) })
 	}}
-	needValidForm = Requirement{"valid form", func(a *Application, _ *Command, _ Env) error {
+	needValidForm = Requirement{"valid form", func(a *Application, _ *Command, env Env) error {
 		if err := a.Form.Validate(); err != nil {
 			return err
 		}
-		if len(a.Attachments) == 0 {
-			return Errorf(EINVALID, "请先上传申报材料再送审")
+		err := withReference(env, func(r *Reference) error {
+			if err := r.CheckForm(&a.Form); err != nil {
+				return err
+			}
+			if m := r.Missing(a); len(m) > 0 {
+				return Errorf(EINVALID, "还缺少以下申报材料，请上传后再送审：%s", strings.Join(m, "、"))
+			}
+			return nil
+		})
+		if err == nil && len(a.Attachments) == 0 {
+			err = Errorf(EINVALID, "请先上传申报材料再送审")
 		}
-		return nil
+		return err
 	}}
 	needReasons = Requirement{"reasons", func(_ *Application, c *Command, _ Env) error {
 		if len(c.Reasons) == 0 {
@@ -571,7 +610,7 @@ var (
 		if a.UnitOpinion == "" {
 			return Errorf(EINVALID, "请填写单位审核意见")
 		}
-		return nil
+		return CheckText("单位审核意见", a.UnitOpinion, NoteLength)
 	}}
 	needPublicity = Requirement{"publicity", func(a *Application, _ *Command, env Env) error {
 		p := a.Publicity
@@ -587,6 +626,12 @@ var (
 		}
 		if dayKey(p.End) >= dayKey(env.Now) {
 			return Errorf(EINVALID, "公示期到 %s 才结束，请公示期满后再审核通过", p.End.In(Shanghai).Format(time.DateOnly))
+		}
+		if !a.CreatedAt.IsZero() && dayKey(p.Start) < dayKey(a.CreatedAt) {
+			return Errorf(EINVALID, "公示开始日期 %s 早于本申请的创建日期 %s，请核对", p.Start.In(Shanghai).Format(time.DateOnly), a.CreatedAt.In(Shanghai).Format(time.DateOnly))
+		}
+		if p.End.Sub(p.Start) > PublicityLongest {
+			return Errorf(EINVALID, "公示期从 %s 到 %s，长于 %d 天，请核对日期", p.Start.In(Shanghai).Format(time.DateOnly), p.End.In(Shanghai).Format(time.DateOnly), int(PublicityLongest.Hours()/24))
 		}
 		return nil
 	}}

@@ -52,7 +52,7 @@ func testForm() Form {
 }
 
 func testApplication() *Application {
-	return &Application{ID: "app1", No: "2026000001", Version: 1, Status: StatusDraft, Form: testForm(), CreatedAt: t0.UTC()}
+	return &Application{ID: "app1", No: "2026000001", Version: 1, Status: StatusDraft, Form: testForm(), CreatedAt: t0.AddDate(0, 0, -30).UTC()} // a month before the tests act on it
 }
 
 // goodCommand fills in everything the action requires, so the state

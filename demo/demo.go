@@ -85,7 +85,7 @@ var steps = map[data.Status]step{
 	}},
 	data.StatusLiaisonReview: {data.StatusUnitReview, func(a *data.Application, _ Cast, now time.Time) data.Command {
 		return data.Command{Action: data.ActionUnitApprove, Actor: unitActor(a), Opinion: "经审核，该同志申报材料真实，符合申报条件，同意申报。",
-			Publicity: data.Publicity{Start: now.AddDate(0, 0, -30), End: now.AddDate(0, 0, -12)}}
+			Publicity: data.Publicity{Start: now.AddDate(0, 0, -20), End: now.AddDate(0, 0, -5)}}
 	}},
 	data.StatusReturnedToApplicant: {data.StatusLiaisonReview, func(a *data.Application, c Cast, _ time.Time) data.Command {
 		return data.Command{Action: data.ActionLiaisonReturn, Actor: c.Clerk, ReturnTo: data.ReturnToApplicant,

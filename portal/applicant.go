@@ -19,14 +19,6 @@ import (
 // Step 2 of the guide (个人申报): the applicant's list (考核认定), a new
 // application (新申报), its scans, 送审, and what happens after.
 
-// seriesChoices are the title series (系列) offered; the qualification
-// within a series is typed, as there are hundreds.
-var seriesChoices = []string{
-	"工程技术人员", "实验技术人员", "农业技术人员", "经济专业人员", "会计专业人员", "统计专业人员",
-	"卫生技术人员", "中小学教师", "翻译专业人员", "新闻专业人员", "出版专业人员", "图书资料专业人员",
-	"文物博物专业人员", "群众文化专业人员", "工艺美术专业人员", "艺术专业人员", "体育专业人员",
-}
-
 // applicationView is an application as its pages show it.
 type applicationView struct {
 	App       *data.Application
@@ -87,11 +79,11 @@ func (p *Portal) view(rq *request, app *data.Application) (*applicationView, err
 		}
 		v.Point = pt
 	}
-	req, err := p.db.RequiredMaterials(rq.ctx(), app.Level)
+	ref, err := p.db.Reference(rq.ctx())
 	if err != nil {
 		return nil, err
 	}
-	v.Required, v.Missing = req, missing(app, req)
+	v.Required, v.Missing = ref.Required[app.Level], ref.Missing(app)
 	v.Decisions = slices.Clone(app.Decisions)
 	slices.Reverse(v.Decisions)
 	for i := range v.Decisions {
@@ -104,17 +96,6 @@ func (p *Portal) view(rq *request, app *data.Application) (*applicationView, err
 		}
 	}
 	return v, nil
-}
-
-// missing lists the required materials with no scan.
-func missing(app *data.Application, required []string) []string {
-	var out []string
-	for _, k := range required {
-		if !slices.ContainsFunc(app.Attachments, func(a data.Attachment) bool { return a.Kind == k }) {
-			out = append(out, k)
-		}
-	}
-	return out
 }
 
 func (p *Portal) applications(rq *request) error {
@@ -156,7 +137,7 @@ type formView struct {
 }
 
 func (p *Portal) formView(rq *request, app data.Application, action string) (*formView, error) {
-	v := &formView{App: app, Series: seriesChoices, Methods: []data.Method{data.MethodAssessment, data.MethodReview}, Action: action}
+	v := &formView{App: app, Series: data.Series, Methods: []data.Method{data.MethodAssessment, data.MethodReview}, Action: action}
 	fees, err := p.db.Fees(rq.ctx())
 	if err != nil {
 		return nil, err
@@ -411,13 +392,8 @@ func (p *Portal) submit(rq *request) error {
 }
 
 func (p *Portal) submitOnce(rq *request, app *data.Application) error {
-	req, err := p.db.RequiredMaterials(rq.ctx(), app.Level)
-	if err != nil {
-		return err
-	}
-	if m := missing(app, req); len(m) > 0 {
-		return data.Errorf(data.EINVALID, "还缺少以下申报材料，请上传后再送审：%s", strings.Join(m, "、"))
-	}
+	// The state machine refuses a submission that lacks a required
+	// material (needValidForm), saying which.
 	f, err := p.withProfile(rq, app.Form)
 	if err != nil {
 		return err

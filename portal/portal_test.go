@@ -291,6 +291,7 @@ func TestApplicantAndUnitWalkThrough(t *testing.T) {
 		{"2026-09-07", "2026-09-09", "公示期只有3个工作日"},
 		{"2026-09-10", "2026-09-16", "公示期满后再审核通过"},
 		{"", "", "请填写公示起止日期"},
+		{"2020-01-06", "2020-01-10", "早于本申请的创建日期"},
 	} {
 		status, body = unit.post("/unit/applications/"+id+"/approve", url.Values{"version": {itoa(a.Version)},
 			"opinion": {"情况属实，同意申报。"}, "publicity_start": {tc.start}, "publicity_end": {tc.end}})
@@ -329,12 +330,13 @@ func TestFormPDFAfterBureauPass(t *testing.T) {
 	cal, _ := s.db.Calendar(context.Background())
 	a = s.app(id)
 	for i, c := range []data.Command{
-		{Action: data.ActionUnitApprove, Actor: unitActor, Opinion: "同意", Publicity: data.Publicity{Start: s.now.AddDate(0, 0, -20), End: s.now.AddDate(0, 0, -7)}},
+		// Publicised after the draft was made, and approved three weeks on.
+		{Action: data.ActionUnitApprove, Actor: unitActor, Opinion: "同意", Publicity: data.Publicity{Start: s.now.AddDate(0, 0, 1), End: s.now.AddDate(0, 0, 13)}},
 		{Action: data.ActionLiaisonPass, Actor: clerk},
 		{Action: data.ActionBureauPass, Actor: bureau},
 	} {
 		c.ID, c.ApplicationID, c.ExpectedVersion = uuid.NewString(), id, a.Version+int64(i)
-		if _, err := s.db.Apply(context.Background(), c, data.Env{Now: s.now, Calendar: cal}); err != nil {
+		if _, err := s.db.Apply(context.Background(), c, data.Env{Now: s.now.AddDate(0, 0, 21), Calendar: cal}); err != nil {
 			t.Fatalf("%s: %v", c.Action, err)
 		}
 	}

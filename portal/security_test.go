@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"titledesk/data"
 )
 
@@ -307,5 +309,63 @@ func TestLoginNextStaysOnSite(t *testing.T) {
 		if got := localPath(next); got != want {
 			t.Errorf("localPath(%q) = %q, want %q", next, got, want)
 		}
+	}
+}
+
+// TestForgedChoicesRefused: the server checks what the portal's own lists
+// offer, since a POST can send anything: a level not in the fee schedule,
+// a liaison point that does not exist or no longer takes applications, a
+// qualification of 100,000 characters, names and majors with control or
+// right-to-left characters. Each gets a Chinese message and leaves no
+// application and no changed profile behind.
+func TestForgedChoicesRefused(t *testing.T) {
+	s := newSite(t)
+	_, u := s.unit("minghui", "东莞市明辉电力工程有限公司")
+	zhang := s.applicant("zhangwei", u)
+	closed := &data.LiaisonPoint{ID: uuid.NewString(), Code: "GBXH", Name: "东莞市已撤销协会", Active: false}
+	if err := s.db.SaveLiaisonPoint(context.Background(), closed); err != nil {
+		t.Fatal(err)
+	}
+	good := url.Values{"series": {"工程技术人员"}, "qualification": {"电力工程电气助理工程师"}, "level": {"助理级"}, "method": {"assessment"}, "liaison_point": {s.point.ID}}
+	with := func(field, value string) url.Values {
+		f := url.Values{}
+		for k, v := range good {
+			f[k] = v
+		}
+		f.Set(field, value)
+		return f
+	}
+	for _, tc := range []struct {
+		name string
+		form url.Values
+		says string
+	}{
+		{"a level not in the fee schedule", with("level", "特级"), "不在收费标准中"},
+		{"a series not offered", with("series", "宇航专业人员"), "不在可申报的系列中"},
+		{"no such liaison point", with("liaison_point", "no-such-point"), "人才联络点不存在"},
+		{"a closed liaison point", with("liaison_point", closed.ID), "已停止受理"},
+		{"a qualification of 100,000 characters", with("qualification", strings.Repeat("工", 100000)), "资格过长"},
+		{"an escape character", with("qualification", "电力工程\x1b[31m助理工程师"), "不可见的控制字符"},
+	} {
+		status, body := zhang.post("/applications/new", tc.form)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, tc.says) {
+			t.Errorf("%s: %d %s", tc.name, status, pageText(body))
+		}
+	}
+	apps, _, err := s.db.FindApplications(context.Background(), data.ApplicationFilter{Limit: 10})
+	if err != nil || len(apps) != 0 {
+		t.Errorf("refused drafts left %d applications (%v)", len(apps), err)
+	}
+	id := data.MakeIDNumber("441900", time.Date(1990, 3, 7, 0, 0, 0, 0, data.Shanghai), 99)
+	for _, tc := range []struct{ field, value string }{{"name", "张\u202e伟"}, {"major", "电气\x00工程"}, {"education", "本科\u2066"}} {
+		f := url.Values{"name": {"张伟"}, "id_number": {id}, "mobile": {"13800138000"}, "education": {"大学本科"}, "major": {"电气工程及其自动化"}, "working_years": {"6"}}
+		f.Set(tc.field, tc.value)
+		status, body := zhang.post("/profile", f)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "不可见的控制字符") {
+			t.Errorf("profile %s %q: %d %s", tc.field, tc.value, status, pageText(body))
+		}
+	}
+	if a, err := s.db.AccountByLogin(context.Background(), "zhangwei"); err != nil || a.Name != "张伟" || a.Profile.Major != "电气工程及其自动化" {
+		t.Errorf("a refused profile changed the account: %+v %v", a, err)
 	}
 }

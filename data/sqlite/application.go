@@ -217,6 +217,15 @@ func (s *Store) CreateApplication(ctx context.Context, a *data.Application, acto
 		return data.Errorf(data.EINVALID, "新申报缺少编号或申报人")
 	}
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		if s.server {
+			ref, err := referenceTx(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if err := ref.CheckForm(&a.Form); err != nil {
+				return err
+			}
+		}
 		if a.No == "" {
 			year := now.In(data.Shanghai).Year()
 			n, err := nextCounter(ctx, tx, fmt.Sprintf("application_no/%d", year))
@@ -265,6 +274,15 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, cmd data.Command, env d
 	env.Point = func(id string) *data.LiaisonPoint {
 		p, _ := pointTx(ctx, tx, id)
 		return p
+	}
+	if s.server && env.Reference == nil {
+		var ref *data.Reference // read once, and only by the commands that check choices
+		env.Reference = func() (r *data.Reference, err error) {
+			if ref == nil {
+				ref, err = referenceTx(ctx, tx)
+			}
+			return ref, err
+		}
 	}
 	out, err := data.Apply(app, cmd, env)
 	if err != nil {

@@ -457,3 +457,52 @@ func replaceCalendarTx(ctx context.Context, tx *sql.Tx, days []data.CalendarDay)
 	}
 	return nil
 }
+
+// Reference reads the tables an applicant's choices are checked against.
+func (s *Store) Reference(ctx context.Context) (*data.Reference, error) {
+	var r *data.Reference
+	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+		r, err = referenceTx(ctx, tx)
+		return err
+	})
+	return r, err
+}
+
+func referenceTx(ctx context.Context, tx *sql.Tx) (*data.Reference, error) {
+	r := &data.Reference{Points: map[string]bool{}, Required: map[string][]string{}}
+	var err error
+	if r.Levels, err = queryStrings(ctx, tx, `SELECT level FROM fees ORDER BY amount, level`); err != nil {
+		return nil, err
+	}
+	rows, err := query(ctx, tx, `SELECT id, active FROM liaison_points`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id   string
+			open bool
+		)
+		if err := rows.Scan(&id, &open); err != nil {
+			return nil, err
+		}
+		r.Points[id] = open
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	req, err := query(ctx, tx, `SELECT level, kind FROM required_materials ORDER BY level, ord, kind`)
+	if err != nil {
+		return nil, err
+	}
+	defer req.Close()
+	for req.Next() {
+		var level, kind string
+		if err := req.Scan(&level, &kind); err != nil {
+			return nil, err
+		}
+		r.Required[level] = append(r.Required[level], kind)
+	}
+	return r, req.Err()
+}

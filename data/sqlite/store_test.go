@@ -40,7 +40,7 @@ func newDraft(t *testing.T, s *Store) *data.Application {
 	a := genApplication(rand.New(rand.NewPCG(1, 2)), 0)
 	a.ID, a.No, a.ApplicantID, a.UnitID, a.LiaisonPointID, a.Name = "app1", "", "ap1", "u1", "lp1", "欧阳娜娜"
 	a.SubmittedAt, a.SupplementDeadline = time.Time{}, time.Time{}
-	if err := s.CreateApplication(ctx, a, applicant, t0); err != nil {
+	if err := s.CreateApplication(ctx, a, applicant, t0.AddDate(0, 0, -30)); err != nil { // a month before its unit publicises it
 		t.Fatal(err)
 	}
 	return a
