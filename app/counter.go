@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -98,37 +97,19 @@ func (d *Desk) Deficient(ctx context.Context, applicationID string, checks []dat
 // the payment screenshot.
 type PaymentInput struct {
 	Channel   string // 银行 or 微信
-	Amount    data.Fen
-	Reason    string // required when Amount differs from the notice
+	Amount    data.Fen // as the receipt says: the state machine takes only the notice's
 	ReceiptNo string // 票据号
 	PaidAt    time.Time
 	ProofFile string // photo or screenshot, optional
 }
 
 // Channels are the ways to pay the guide names.
-var Channels = []string{"银行", "微信"}
+var Channels = data.PaymentChannels
 
-// RecordPayment validates and records a payment.
+// RecordPayment records a payment; the state machine decides whether it
+// stands (needPayment), here at once and on the server again.
 func (d *Desk) RecordPayment(ctx context.Context, applicationID string, in PaymentInput) (*View, error) {
-	v, err := d.View(ctx, applicationID)
-	if err != nil {
-		return nil, err
-	}
-	if v.Notice == nil {
-		return nil, data.Errorf(data.EINVALID, "该申请尚未开具缴款通知书")
-	}
-	switch {
-	case !slices.Contains(Channels, in.Channel):
-		return nil, data.Errorf(data.EINVALID, "请选择缴费方式（银行或微信）")
-	case strings.TrimSpace(in.ReceiptNo) == "":
-		return nil, data.Errorf(data.EINVALID, "请填写票据号")
-	case in.Amount <= 0:
-		return nil, data.Errorf(data.EINVALID, "缴费金额须大于零")
-	case in.Amount != v.Notice.Amount && strings.TrimSpace(in.Reason) == "":
-		return nil, data.Errorf(data.EINVALID, "缴费金额 %s 元与通知书金额 %s 元不同，请填写原因", in.Amount, v.Notice.Amount)
-	}
-	// The payment date is the state machine's to check (needPayment), by
-	// the server's today.
+	var err error
 	proof := ""
 	if in.ProofFile != "" {
 		if proof, err = d.importProof(in.ProofFile); err != nil {
@@ -139,7 +120,7 @@ func (d *Desk) RecordPayment(ctx context.Context, applicationID string, in Payme
 	if clerk == nil {
 		return nil, data.Errorf(data.EUNAUTHORIZED, "请先登录")
 	}
-	return d.Do(ctx, data.Command{Action: data.ActionPaymentRecord, ApplicationID: applicationID, Note: strings.TrimSpace(in.Reason),
+	return d.Do(ctx, data.Command{Action: data.ActionPaymentRecord, ApplicationID: applicationID,
 		Payment: &data.Payment{Amount: in.Amount, ReceiptNo: strings.TrimSpace(in.ReceiptNo), Channel: in.Channel, ProofSHA256: proof,
 			PaidAt: in.PaidAt, RecordedAt: d.Now(), RecordedBy: clerk.Name}})
 }

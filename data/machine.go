@@ -500,6 +500,9 @@ func stamp(a *Application, t *Transition, c *Command, env Env) error {
 	return nil
 }
 
+// PaymentChannels are the ways to pay the guide names.
+var PaymentChannels = []string{"银行", "微信"}
+
 // PaymentLookback is how far back a payment date may lie: a receipt older
 // than a year is a typing mistake or someone else's.
 const PaymentLookback = 1
@@ -665,11 +668,15 @@ var (
 	}}
 	needPayment = Requirement{"payment", func(a *Application, c *Command, env Env) error {
 		switch {
+		case a.Notice == nil:
+			return Errorf(EINVALID, "该申请尚未开具缴款通知书")
 		case c.Payment == nil || c.Payment.Amount <= 0:
 			return Errorf(EINVALID, "请填写缴费金额")
+		case !slices.Contains(PaymentChannels, c.Payment.Channel):
+			return Errorf(EINVALID, "请选择缴费方式（%s）", strings.Join(PaymentChannels, "或"))
 		case c.Payment.ReceiptNo == "":
 			return Errorf(EINVALID, "请填写票据号码")
-		case a.Notice != nil && c.Payment.Amount != a.Notice.Amount:
+		case c.Payment.Amount != a.Notice.Amount:
 			return Errorf(EINVALID, "缴费金额 %s 元与缴款通知书金额 %s 元不一致", c.Payment.Amount, a.Notice.Amount)
 		}
 		return paidOn(c.Payment.PaidAt, a.Notice, env.Now)

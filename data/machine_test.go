@@ -309,6 +309,25 @@ func TestApplyRequirements(t *testing.T) {
 		}
 	}
 
+	// The amount is the notice's, the channel one of the guide's, and there
+	// is no payment without a notice: the desk offers nothing else.
+	c = goodCommand(a, row(StatusAwaitingPayment, ActionPaymentRecord, ""), clerk, t0)
+	for _, tc := range []struct {
+		change func()
+		want   string
+	}{
+		{func() { c.Payment.Amount = 14999 }, "不一致"},
+		{func() { c.Payment.Channel = "现金" }, "请选择缴费方式（银行或微信）"},
+		{func() { a.Notice = nil }, "尚未开具缴款通知书"},
+	} {
+		saved, savedNotice := *c.Payment, a.Notice
+		tc.change()
+		if _, err := Apply(a, c, env); !strings.Contains(ErrorMessage(err), tc.want) {
+			t.Errorf("payment: %v, want %q", err, tc.want)
+		}
+		*c.Payment, a.Notice = saved, savedNotice
+	}
+
 	// The one-time notice sets the supplement deadline five working days
 	// later by the calendar: from Tuesday 29 September 2026 over National
 	// Day to Monday 12 October; expiry is refused until that day is over.

@@ -20,7 +20,7 @@ func (d *detailView) openPayment() {
 	channel := widget.NewRadioGroup(app.Channels, func(string) { ws.touch() })
 	channel.Horizontal = true
 	channel.SetSelected(app.Channels[0])
-	amount, reason := ws.newEntry("元"), ws.newEntry("金额与通知书不同时必填")
+	amount := ws.newEntry("按票据填写，须与通知书金额一致")
 	receipt, paid, proof := ws.newEntry("《广东省非税收入(电子)票据》号码"), ws.newEntry("2026-03-01"), ws.newEntry("票据照片或缴费截图（可不选）")
 	noticeText := "（无缴款通知书）"
 	if notice != nil {
@@ -38,7 +38,7 @@ func (d *detailView) openPayment() {
 		})
 	})
 	submit := func() {
-		in := app.PaymentInput{Channel: channel.Selected, Reason: reason.Text, ReceiptNo: receipt.Text, ProofFile: proof.Text}
+		in := app.PaymentInput{Channel: channel.Selected, ReceiptNo: receipt.Text, ProofFile: proof.Text}
 		var err error
 		if in.Amount, err = data.ParseYuan(amount.Text); err != nil {
 			showError(errl, data.Errorf(data.EINVALID, "缴费金额“%s”不是有效的金额", amount.Text))
@@ -60,7 +60,7 @@ func (d *detailView) openPayment() {
 	ok := ws.button("登记（回车）", submit)
 	ok.Importance = widget.HighImportance
 	inputs := form(formRow{"缴款通知书", widget.NewLabel(noticeText)}, formRow{"缴费方式", channel},
-		formRow{"缴费金额（元）", amount}, formRow{"金额不同的原因", reason}, formRow{"票据号", receipt},
+		formRow{"缴费金额（元）", amount}, formRow{"票据号", receipt},
 		formRow{"缴费日期", paid}, formRow{"缴费凭证", container.NewBorder(nil, nil, nil, pick, proof)})
 	d.s.push(screen{obj: container.NewVBox(title("登记缴费：申请 "+d.v.No+" "+d.v.Name), inputs, errl,
 		container.NewHBox(ok, ws.button("取消（Esc）", d.s.pop))), enter: submit})
