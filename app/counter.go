@@ -96,9 +96,9 @@ func (d *Desk) Deficient(ctx context.Context, applicationID string, checks []dat
 // PaymentInput is what the clerk types from the receipt (票据第三联) or
 // the payment screenshot.
 type PaymentInput struct {
-	Channel   string // 银行 or 微信
+	Channel   string   // 银行 or 微信
 	Amount    data.Fen // as the receipt says: the state machine takes only the notice's
-	ReceiptNo string // 票据号
+	ReceiptNo string   // 票据号
 	PaidAt    time.Time
 	ProofFile string // photo or screenshot, optional
 }
