@@ -86,4 +86,16 @@ type Lockout struct {
 	Max    int
 	Window time.Duration
 	Lock   time.Duration
+	// MaxLock, when set, makes the lock back off: each lockout under Key
+	// locks twice as long as the one before, up to MaxLock, until a login
+	// under Key succeeds.
+	MaxLock time.Duration
+}
+
+// LockFor is how long the lockouts-th lockout in a row lasts (from 0).
+func (r Lockout) LockFor(lockouts int) time.Duration {
+	if r.MaxLock == 0 {
+		return r.Lock
+	}
+	return min(r.Lock<<min(lockouts, 20), r.MaxLock)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/trustelem/zxcvbn"
 	"golang.org/x/crypto/argon2"
 )
 
@@ -35,6 +36,38 @@ func HashPassword(password string) (string, error) {
 	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+// Password policy: long enough, not among the passwords people guess
+// first (zxcvbn's dictionaries and patterns: 12345678, password, qwerty,
+// dates, keyboard walks), and not built on the login name or what else is
+// known of the person.
+const (
+	PasswordMin      = 8
+	PasswordMax      = 128
+	passwordMinScore = 2 // zxcvbn: more than about a million guesses
+)
+
+// PasswordRule is the policy as the forms state it.
+const PasswordRule = "至少 8 位；不能是 12345678、password 这类常见密码或日期，不能只是用户名或姓名加数字"
+
+// CheckNewPassword checks a password being set for login against the
+// policy; personal are the person's name, mobile and the like, which make
+// a password easy to guess too.
+func CheckNewPassword(password, login string, personal ...string) error {
+	n := len([]rune(password))
+	switch {
+	case n < PasswordMin:
+		return Errorf(EINVALID, "密码至少 %d 位", PasswordMin)
+	case n > PasswordMax:
+		return Errorf(EINVALID, "密码最多 %d 位", PasswordMax)
+	case strings.EqualFold(password, login):
+		return Errorf(EINVALID, "密码不能与用户名相同")
+	}
+	if zxcvbn.PasswordStrength(password, append([]string{login}, personal...)).Score < passwordMinScore {
+		return Errorf(EINVALID, "密码太容易被猜到（像 12345678、password、生日或姓名拼音），请换一个更长、更不规则的密码")
+	}
+	return nil
 }
 
 // CheckPassword reports whether password matches a hash from HashPassword.

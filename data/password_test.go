@@ -1,6 +1,9 @@
 package data
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestPassword(t *testing.T) {
 	h, err := HashPassword("柜台密码2026")
@@ -27,5 +30,29 @@ func TestPassword(t *testing.T) {
 	}
 	if _, err := HashPassword("short"); ErrorCode(err) != EINVALID {
 		t.Errorf("a 5-character password: %v, want EINVALID", err)
+	}
+}
+
+// TestPasswordPolicy: the passwords people guess first are refused with a
+// message saying why; the counter's are taken.
+func TestPasswordPolicy(t *testing.T) {
+	for _, tc := range []struct{ pw, login, says string }{
+		{"12345678", "zhangwei", "太容易被猜到"},
+		{"password", "zhangwei", "太容易被猜到"},
+		{"qwertyui", "zhangwei", "太容易被猜到"},
+		{"20261203", "zhangwei", "太容易被猜到"},
+		{"zhangwei2026", "zhangwei", "太容易被猜到"},
+		{"Zhangwei2", "zhangwei2", "不能与用户名相同"},
+		{"短密码", "zhangwei", "至少 8 位"},
+		{strings.Repeat("长", 129), "zhangwei", "最多 128 位"},
+		{"柜台密码chen2026", "chen", ""},
+		{"柜台密码li2026", "lizhi", ""},
+		{"个人密码2026", "zhangwei", ""},
+		{"titledesk2026", "dlxh", ""},
+	} {
+		err := CheckNewPassword(tc.pw, tc.login, "张伟")
+		if tc.says == "" && err != nil || tc.says != "" && !strings.Contains(ErrorMessage(err), tc.says) {
+			t.Errorf("%q for %s: %v, want %q", tc.pw, tc.login, err, tc.says)
+		}
 	}
 }

@@ -97,6 +97,9 @@ func newPassword(rq *request, a *data.Account) error {
 	if pw != rq.r.PostFormValue("password2") {
 		return data.Errorf(data.EINVALID, "两次输入的密码不一致")
 	}
+	if err := data.CheckNewPassword(pw, a.Login, a.Name, a.Mobile, a.Profile.IDNumber); err != nil {
+		return err
+	}
 	hash, err := data.HashPassword(pw)
 	a.PasswordHash = hash
 	return err

@@ -260,6 +260,7 @@ func formError(err error) bool {
 }
 
 var funcs = template.FuncMap{
+	"passwordRule": func() string { return data.PasswordRule },
 	"date": func(t time.Time) string {
 		if t.IsZero() {
 			return ""

@@ -188,6 +188,25 @@ func TestLoginLockout(t *testing.T) {
 	}
 	status, body = w.post("/login", url.Values{"login": {"minghui"}, "password": {"单位密码2026"}})
 	mustContain(t, "address locked", status, body, http.StatusUnprocessableEntity, "登录失败次数过多")
+	// A minute on, the office behind that address logs in again.
+	s.now = s.now.Add(ipRule.Lock + time.Second)
+	w.login("minghui", "单位密码2026")
+	// An attacker who keeps going waits longer each time: a minute (the
+	// office's login started it afresh), then two.
+	for round, lock := range []time.Duration{ipRule.Lock, 2 * ipRule.Lock} {
+		for i := 0; i < ipRule.Max; i++ {
+			w.post("/login", url.Values{"login": {"guess" + itoa(int64(i))}, "password": {"wrong-password"}})
+		}
+		s.now = s.now.Add(lock - time.Second)
+		status, body = w.post("/login", url.Values{"login": {"minghui"}, "password": {"单位密码2026"}})
+		mustContain(t, "address still locked", status, body, http.StatusUnprocessableEntity, "登录失败次数过多")
+		if round == 1 {
+			s.now = s.now.Add(2 * time.Second)
+			w.login("minghui", "单位密码2026")
+		} else {
+			s.now = s.now.Add(2 * time.Second)
+		}
+	}
 }
 
 func TestUploadsMustBeImages(t *testing.T) {
@@ -367,5 +386,27 @@ func TestForgedChoicesRefused(t *testing.T) {
 	}
 	if a, err := s.db.AccountByLogin(context.Background(), "zhangwei"); err != nil || a.Name != "张伟" || a.Profile.Major != "电气工程及其自动化" {
 		t.Errorf("a refused profile changed the account: %+v %v", a, err)
+	}
+}
+
+// TestWeakPasswordRefusedAtRegistration: the registration forms state the
+// password rule, and a password people guess first is refused, saying why,
+// with no account made.
+func TestWeakPasswordRefusedAtRegistration(t *testing.T) {
+	s := newSite(t)
+	v := s.visitor()
+	_, body := v.get("/register/unit")
+	if !strings.Contains(body, data.PasswordRule) {
+		t.Errorf("the unit's form does not state the rule:\n%s", pageText(body))
+	}
+	for _, pw := range []string{"12345678", "password", "qwertyui"} {
+		status, body := v.post("/register/unit", url.Values{"name": {"东莞市某某科技有限公司"}, "credit_code": {data.MakeCreditCode("91441900MA4UWEAK1")},
+			"contact_name": {"黄丽"}, "contact_mobile": {"13922001100"}, "login": {"weakunit"}, "password": {pw}, "password2": {pw}})
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "太容易被猜到") {
+			t.Errorf("password %q: %d %s", pw, status, pageText(body))
+		}
+	}
+	if _, err := s.db.AccountByLogin(context.Background(), "weakunit"); data.ErrorCode(err) != data.ENOTFOUND {
+		t.Errorf("a refused registration made an account: %v", err)
 	}
 }

@@ -24,11 +24,13 @@ const cookieName = "__Host-titledesk"
 // sessionTTL is how long a login lasts.
 const sessionTTL = 8 * time.Hour
 
-// Login lockout: a login name is guessed at slowly, an address trying many
-// names is stopped too.
+// Login lockout: a login name is guessed at slowly; an address trying many
+// names is slowed too, but backs off (a minute, then two, four … half an
+// hour) rather than lock a whole office behind one address for half an
+// hour at once; a login that succeeds from it starts it afresh.
 var (
 	loginRule = data.Lockout{Max: 5, Window: 15 * time.Minute, Lock: 15 * time.Minute}
-	ipRule    = data.Lockout{Max: 20, Window: 15 * time.Minute, Lock: 30 * time.Minute}
+	ipRule    = data.Lockout{Max: 20, Window: 15 * time.Minute, Lock: time.Minute, MaxLock: 30 * time.Minute}
 	// registerRule bounds registrations per address: each costs an argon2
 	// hash and a row, so a script could otherwise tie the server up.
 	registerRule = data.Lockout{Max: 10, Window: time.Hour, Lock: time.Hour}
@@ -160,7 +162,7 @@ func (p *Portal) authenticate(rq *request, login, password string) (*data.Accoun
 		hash = a.PasswordHash
 	}
 	if ok := data.CheckPassword(hash, password); ok && a != nil {
-		return a, p.db.LoginSucceeded(rq.ctx(), byLogin.Key)
+		return a, p.db.LoginSucceeded(rq.ctx(), byLogin.Key, byIP.Key)
 	}
 	if until, err = p.db.LoginFailed(rq.ctx(), now, byLogin, byIP); err != nil {
 		return nil, err

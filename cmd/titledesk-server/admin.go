@@ -181,7 +181,11 @@ func userAdd(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error 
 		if err != nil && !errors.Is(err, io.EOF) {
 			return err
 		}
-		hash, err := data.HashPassword(strings.TrimRight(pw, "\r\n"))
+		pw = strings.TrimRight(pw, "\r\n")
+		if err := data.CheckNewPassword(pw, *login, *name); err != nil {
+			return err
+		}
+		hash, err := data.HashPassword(pw)
 		if err != nil {
 			return err
 		}

@@ -37,6 +37,10 @@ func TestAdminReferenceData(t *testing.T) {
 			t.Errorf("admin %v: %q lacks %q", step.args, out, step.want)
 		}
 	}
+	// A password anyone would guess first is refused for a clerk too.
+	if out, code := cli(t, "12345678\n", "admin", "user-add", "-data", b.dir, "-login", "weak", "-name", "弱密码", "-point", "DLXH"); code != 1 || !strings.Contains(out, "太容易被猜到") {
+		t.Errorf("user-add with 12345678: exit %d: %s", code, out)
+	}
 	// A year without holiday data is said to have none, not listed empty.
 	if out, code := cli(t, "", "admin", "calendar-list", "-data", b.dir, "-year", "2028"); code != 1 || !strings.Contains(out, "no data") || !strings.Contains(out, "2028 年") {
 		t.Errorf("calendar-list of 2028: exit %d: %s", code, out)

@@ -178,26 +178,30 @@ func (s *Store) LoginLockedUntil(ctx context.Context, now time.Time, keys ...str
 func (s *Store) LoginFailed(ctx context.Context, now time.Time, rules ...data.Lockout) (until time.Time, err error) {
 	err = s.inWrite(ctx, func(tx *sql.Tx) error {
 		for _, r := range rules {
-			var locked sql.NullInt64
+			var (
+				reached  bool
+				lockouts int
+			)
 			err := tx.QueryRowContext(ctx, `INSERT INTO login_failures (key, failures, first_at) VALUES (?1, 1, ?2)
 				ON CONFLICT (key) DO UPDATE SET
 					failures = CASE WHEN first_at <= ?3 THEN 1 ELSE failures + 1 END,
 					first_at = CASE WHEN first_at <= ?3 THEN ?2 ELSE first_at END
-				RETURNING CASE WHEN failures >= ?4 THEN ?5 END`,
-				r.Key, now.UnixNano(), now.Add(-r.Window).UnixNano(), r.Max, now.Add(r.Lock).UnixNano()).Scan(&locked)
+				RETURNING failures >= ?4, lockouts`,
+				r.Key, now.UnixNano(), now.Add(-r.Window).UnixNano(), r.Max).Scan(&reached, &lockouts)
 			if err != nil {
 				return err
 			}
-			if !locked.Valid {
+			if !reached {
 				continue
 			}
 			// A lockout starts a fresh count for when it ends.
-			if _, err := tx.ExecContext(ctx, `UPDATE login_failures SET locked_until = ?, failures = 0, first_at = ? WHERE key = ?`,
-				locked.Int64, now.UnixNano(), r.Key); err != nil {
+			locked := now.Add(r.LockFor(lockouts)).UTC()
+			if _, err := tx.ExecContext(ctx, `UPDATE login_failures SET locked_until = ?, failures = 0, first_at = ?, lockouts = lockouts + 1 WHERE key = ?`,
+				locked.UnixNano(), now.UnixNano(), r.Key); err != nil {
 				return err
 			}
-			if t := time.Unix(0, locked.Int64).UTC(); t.After(until) {
-				until = t
+			if locked.After(until) {
+				until = locked
 			}
 		}
 		return nil
@@ -205,11 +209,15 @@ func (s *Store) LoginFailed(ctx context.Context, now time.Time, rules ...data.Lo
 	return until, err
 }
 
-// LoginSucceeded forgets the failures counted under key.
-func (s *Store) LoginSucceeded(ctx context.Context, key string) error {
+// LoginSucceeded forgets the failures counted under keys.
+func (s *Store) LoginSucceeded(ctx context.Context, keys ...string) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE key = ?`, key)
-		return err
+		for _, k := range keys {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE key = ?`, k); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
