@@ -533,7 +533,9 @@ func SupplementDeadline(cal *Calendar, from time.Time) (time.Time, error) {
 }
 
 // PublicityWorkingDays is the minimum length of the unit's publicity (公示);
-// PublicityLongest the longest a publicity may sensibly run.
+// PublicityLongest the longest a publicity may sensibly run, and how long
+// before the online application it may have started (units often publicise
+// their candidates first).
 const (
 	PublicityWorkingDays = 5
 	PublicityLongest     = 60 * 24 * time.Hour
@@ -630,8 +632,8 @@ var (
 		if dayKey(p.End) >= dayKey(env.Now) {
 			return Errorf(EINVALID, "公示期到 %s 才结束，请公示期满后再审核通过", p.End.In(Shanghai).Format(time.DateOnly))
 		}
-		if !a.CreatedAt.IsZero() && dayKey(p.Start) < dayKey(a.CreatedAt) {
-			return Errorf(EINVALID, "公示开始日期 %s 早于本申请的创建日期 %s，请核对", p.Start.In(Shanghai).Format(time.DateOnly), a.CreatedAt.In(Shanghai).Format(time.DateOnly))
+		if !a.CreatedAt.IsZero() && dayKey(p.Start) < dayKey(a.CreatedAt.Add(-PublicityLongest)) {
+			return Errorf(EINVALID, "公示开始日期 %s 比本申请的创建日期 %s 早两个月以上，请核对", p.Start.In(Shanghai).Format(time.DateOnly), a.CreatedAt.In(Shanghai).Format(time.DateOnly))
 		}
 		if p.End.Sub(p.Start) > PublicityLongest {
 			return Errorf(EINVALID, "公示期从 %s 到 %s，长于 %d 天，请核对日期", p.Start.In(Shanghai).Format(time.DateOnly), p.End.In(Shanghai).Format(time.DateOnly), int(PublicityLongest.Hours()/24))

@@ -138,8 +138,21 @@ func fee(level string) data.Fen {
 	return map[string]data.Fen{"员级": 10000, "助理级": 15000, "中级": 30000}[level]
 }
 
-// Create stores a draft through the store, as the portal does.
+// Create stores a draft through the store, as the portal does, with every
+// material its level requires (the state machine refuses 送审 without):
+// the scans given, and the first of them again for each kind still missing.
 func Create(ctx context.Context, db *sqlite.Store, a *data.Application, now time.Time) error {
+	if len(a.Attachments) > 0 {
+		ref, err := db.Reference(ctx)
+		if err != nil {
+			return err
+		}
+		for i, kind := range ref.Missing(a) {
+			at := a.Attachments[0]
+			at.ID, at.Kind, at.FileName = fmt.Sprintf("%s-r%d", at.ID, i), kind, kind+".jpg"
+			a.Attachments = append(a.Attachments, at)
+		}
+	}
 	return db.CreateApplication(ctx, a, applicant(a), now)
 }
 

@@ -291,7 +291,7 @@ func TestApplicantAndUnitWalkThrough(t *testing.T) {
 		{"2026-09-07", "2026-09-09", "公示期只有3个工作日"},
 		{"2026-09-10", "2026-09-16", "公示期满后再审核通过"},
 		{"", "", "请填写公示起止日期"},
-		{"2020-01-06", "2020-01-10", "早于本申请的创建日期"},
+		{"2020-01-06", "2020-01-10", "比本申请的创建日期"},
 	} {
 		status, body = unit.post("/unit/applications/"+id+"/approve", url.Values{"version": {itoa(a.Version)},
 			"opinion": {"情况属实，同意申报。"}, "publicity_start": {tc.start}, "publicity_end": {tc.end}})

@@ -245,11 +245,11 @@ func TestPaymentAndReprint(t *testing.T) {
 	a := r.fx.Apps[data.StatusAwaitingPayment][0]
 	r.openFromQueue("待缴费", a.No)
 	r.tap("登记缴费")
-	amount := find(r, func(e *keyEntry) bool { return e.PlaceHolder == "元" })
+	amount := find(r, func(e *keyEntry) bool { return strings.Contains(e.PlaceHolder, "须与通知书金额一致") })
 	amount.SetText("1.00")
 	r.typeFocused("44190012345678")
 	r.key(fyne.KeyReturn)
-	r.mustShow("与通知书金额")
+	r.mustShow("与缴款通知书金额 " + a.Notice.Amount.String() + " 元不一致")
 	amount.SetText(a.Notice.Amount.String())
 	r.ws.Win.Canvas().Focus(find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "《广东省") }))
 	r.key(fyne.KeyReturn)

@@ -182,6 +182,7 @@ func TestCounterDayOfflineThenSyncedOnce(t *testing.T) {
 	r.pay(paper[0].No, "44190020260001")
 	// The second lacks an original: one notice lists it.
 	r.scan(paper[1].FormSeal)
+	r.tap("全部一致")
 	find(r, func(g *widget.RadioGroup) bool { return true }).SetSelected(data.CheckMissing.Label())
 	r.tap("一次性告知补正")
 	find(r, func(c *widget.CheckGroup) bool { return true }).SetSelected([]string{"未提供原件"})
