@@ -541,6 +541,10 @@ const (
 	PublicityLongest     = 60 * 24 * time.Hour
 )
 
+// MaxAttachments bounds the scans of one application: ten kinds of
+// material, a few pages each.
+const MaxAttachments = 40
+
 // withReference runs check with the reference tables where env has them.
 func withReference(env Env, check func(*Reference) error) error {
 	if env.Reference == nil {
@@ -578,6 +582,9 @@ var (
 	needForm = Requirement{"form", func(a *Application, c *Command, env Env) error {
 		if c.Form == nil {
 			return Errorf(EINVALID, "修改内容为空")
+		}
+		if len(a.Attachments) > MaxAttachments {
+			return Errorf(EINVALID, "每件申请最多 %d 份材料，请删去重复或无关的文件后再上传", MaxAttachments)
 		}
 		return withReference(env, func(r *Reference) error { return r.CheckForm(&a.Form) })
 	}}

@@ -333,6 +333,9 @@ func (p *Portal) addScan(rq *request, app *data.Application) error {
 	if !slices.Contains(data.MaterialKinds, kind) {
 		return data.Errorf(data.EINVALID, "请选择材料类别")
 	}
+	if err := p.uploading(rq); err != nil {
+		return err
+	}
 	file, header, err := rq.r.FormFile("file")
 	if err != nil {
 		return data.Errorf(data.EINVALID, "请选择要上传的扫描件或照片")
@@ -357,7 +360,15 @@ func (p *Portal) addScan(rq *request, app *data.Application) error {
 	}
 	f.Attachments = append(slices.Clone(f.Attachments), data.Attachment{
 		ID: uuid.NewString(), Kind: kind, FileName: name, SHA256: sum, Size: int64(len(b)), ContentType: contentType})
-	return p.command(rq, app, data.Command{Action: data.ActionEdit, Form: &f})
+	if err := p.command(rq, app, data.Command{Action: data.ActionEdit, Form: &f}); err != nil {
+		// A refused upload leaves nothing behind, unless the same file is
+		// another material's.
+		if named, rerr := p.db.BlobReferenced(rq.ctx(), sum); rerr == nil && !named {
+			p.blobs.Remove(sum)
+		}
+		return err
+	}
+	return nil
 }
 
 func (p *Portal) deleteMaterial(rq *request) error {

@@ -3,6 +3,7 @@ package portal
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -149,7 +150,7 @@ var creditCodes = 0
 func (s *site) unit(login, name string) (*visitor, *data.Unit) {
 	s.t.Helper()
 	creditCodes++
-	code := data.MakeCreditCode("91441900MA4UAB" + strings.Repeat("C", 2) + string(rune('0'+creditCodes)))
+	code := data.MakeCreditCode(fmt.Sprintf("91441900MA4UABC%02d", creditCodes))
 	v := s.visitor()
 	status, body := v.post("/register/unit", url.Values{"name": {name}, "credit_code": {code}, "contact_name": {"黄丽"},
 		"contact_mobile": {"13922001100"}, "login": {login}, "password": {"单位密码2026"}, "password2": {"单位密码2026"}})

@@ -1,9 +1,13 @@
 package portal
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/png"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -408,5 +412,59 @@ func TestWeakPasswordRefusedAtRegistration(t *testing.T) {
 	}
 	if _, err := s.db.AccountByLogin(context.Background(), "weakunit"); data.ErrorCode(err) != data.ENOTFOUND {
 		t.Errorf("a refused registration made an account: %v", err)
+	}
+}
+
+// TestRefusedUploadsLeaveNothing: a grey scan, a blank page and a cut-off
+// file are refused, each saying why; an upload whose change is refused
+// (the page was stale) takes its file away again; an account uploading
+// without end is stopped for the hour.
+func TestRefusedUploadsLeaveNothing(t *testing.T) {
+	s := newSite(t)
+	_, u := s.unit("minghui", "东莞市明辉电力工程有限公司")
+	zhang := s.applicant("zhangwei", u)
+	id := zhang.draft()
+	blobs := func() int {
+		files, _ := filepath.Glob(filepath.Join(string(s.p.blobs), "*", "*"))
+		return len(files)
+	}
+	var grey, blank bytes.Buffer
+	g := image.NewGray(image.Rect(0, 0, 400, 400))
+	for i := range g.Pix {
+		g.Pix[i] = uint8(i * 7)
+	}
+	png.Encode(&grey, g)
+	w := image.NewRGBA(image.Rect(0, 0, 400, 400))
+	for i := range w.Pix {
+		w.Pix[i] = 250
+	}
+	png.Encode(&blank, w)
+	good := scanPNG(300, 400)
+	a := s.app(id)
+	for _, tc := range []struct {
+		name    string
+		b       []byte
+		version int64
+		says    string
+	}{
+		{"grey.png", grey.Bytes(), a.Version, "黑白（灰度）"},
+		{"blank.png", blank.Bytes(), a.Version, "空白页"},
+		{"cut.png", good[:len(good)/2], a.Version, "不完整或已损坏"},
+		{"stale.png", good, a.Version - 1, "已"},
+	} {
+		status, body := zhang.upload("/applications/"+id+"/materials", itoa(tc.version), "居民身份证", tc.name, tc.b)
+		if status != http.StatusUnprocessableEntity && status != http.StatusConflict || !strings.Contains(pageText(body), tc.says) {
+			t.Errorf("%s: %d %s", tc.name, status, pageText(body))
+		}
+		if n := blobs(); n != 0 {
+			t.Errorf("%s: %d files left in the blob store", tc.name, n)
+		}
+	}
+	for i := 0; i < uploadRule.Max; i++ {
+		zhang.upload("/applications/"+id+"/materials", "0", "居民身份证", "again.png", grey.Bytes())
+	}
+	status, body := zhang.upload("/applications/"+id+"/materials", itoa(s.app(id).Version), "居民身份证", "scan.png", good)
+	if status == http.StatusOK || !strings.Contains(body, "上传的文件过多") {
+		t.Errorf("upload past the hour's limit: %d %s", status, pageText(body))
 	}
 }

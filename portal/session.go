@@ -34,6 +34,9 @@ var (
 	// registerRule bounds registrations per address: each costs an argon2
 	// hash and a row, so a script could otherwise tie the server up.
 	registerRule = data.Lockout{Max: 10, Window: time.Hour, Lock: time.Hour}
+	// uploadRule bounds the scans an account uploads: each is decoded whole
+	// and kept, so a script could otherwise fill the disk.
+	uploadRule = data.Lockout{Max: 60, Window: time.Hour, Lock: time.Hour}
 )
 
 // maxUpload bounds a request body: one scan plus the form around it.
@@ -176,8 +179,19 @@ func (p *Portal) authenticate(rq *request, login, password string) (*data.Accoun
 // registering counts one registration attempt from the visitor's address
 // and refuses it once the address has made too many.
 func (p *Portal) registering(rq *request) error {
-	rule := registerRule
-	rule.Key = "register:" + clientIP(rq.r)
+	return p.counted(rq, registerRule, "register:"+clientIP(rq.r), "本机注册次数过多，请于 %s 后再试，或致电业务咨询 22836690。")
+}
+
+// uploading counts one upload of the visitor's account and refuses it once
+// the account has made too many this hour.
+func (p *Portal) uploading(rq *request) error {
+	return p.counted(rq, uploadRule, "upload:"+rq.account.ID, "本账号一小时内上传的文件过多，请于 %s 后再试。")
+}
+
+// counted counts one attempt under rule and key and refuses it, saying
+// until when (message's %s), once there have been too many.
+func (p *Portal) counted(rq *request, rule data.Lockout, key, message string) error {
+	rule.Key = key
 	now := p.Now()
 	until, err := p.db.LoginLockedUntil(rq.ctx(), now, rule.Key)
 	if err == nil && until.IsZero() {
@@ -187,7 +201,7 @@ func (p *Portal) registering(rq *request) error {
 		return err
 	}
 	if !until.IsZero() {
-		return data.Errorf(data.EFORBIDDEN, "本机注册次数过多，请于 %s 后再试，或致电业务咨询 22836690。", until.In(data.Shanghai).Format("15:04"))
+		return data.Errorf(data.EFORBIDDEN, message, until.In(data.Shanghai).Format("15:04"))
 	}
 	return nil
 }

@@ -7,17 +7,34 @@ import (
 	"image/jpeg"
 	"image/png"
 	"os"
+	"strings"
 	"testing"
 
 	"titledesk/data"
 )
 
-func encode(t *testing.T, w, h int, enc func(*bytes.Buffer, image.Image) error) []byte {
-	t.Helper()
+// page draws a w×h scan: off-white paper, lines of dark text, and a red
+// seal (as 公章) unless grey; blank is the paper alone.
+func page(w, h int, grey, blank bool) image.Image {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for x := 0; x < w; x++ {
-		img.Set(x, x%h, color.RGBA{200, 30, 30, 255})
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			c := color.RGBA{246, 245, 240, 255}
+			switch {
+			case blank:
+			case y%40 < 6 && x > w/10 && x < w*9/10:
+				c = color.RGBA{30, 30, 35, 255}
+			case !grey && (x-w*3/4)*(x-w*3/4)+(y-h*3/4)*(y-h*3/4) < (w/12)*(w/12):
+				c = color.RGBA{200, 30, 30, 255}
+			}
+			img.Set(x, y, c)
+		}
 	}
+	return img
+}
+
+func encode(t *testing.T, img image.Image, enc func(*bytes.Buffer, image.Image) error) []byte {
+	t.Helper()
 	var b bytes.Buffer
 	if err := enc(&b, img); err != nil {
 		t.Fatal(err)
@@ -28,22 +45,35 @@ func encode(t *testing.T, w, h int, enc func(*bytes.Buffer, image.Image) error) 
 func TestCheckImage(t *testing.T) {
 	pngEnc := func(b *bytes.Buffer, i image.Image) error { return png.Encode(b, i) }
 	jpgEnc := func(b *bytes.Buffer, i image.Image) error { return jpeg.Encode(b, i, nil) }
-	good := encode(t, 800, 600, jpgEnc)
+	good := encode(t, page(800, 600, false, false), jpgEnc)
+	grey := image.NewGray(image.Rect(0, 0, 800, 600))
+	for i := range grey.Pix {
+		grey.Pix[i] = uint8(i % 251)
+	}
+	// A PNG that declares 7000×7000 pixels: refused from its header alone.
+	var bomb bytes.Buffer
+	png.Encode(&bomb, image.NewGray(image.Rect(0, 0, 7000, 7000)))
 	for _, tc := range []struct {
 		name string
 		b    []byte
 		mime string
+		says string
 	}{
-		{"scan.jpg", good, "image/jpeg"},
-		{"shot.png", encode(t, 400, 300, pngEnc), "image/png"},
-		{"tiny.png", encode(t, 50, 50, pngEnc), ""},
-		{"fake.jpg", []byte("%PDF-1.4 not an image"), ""},
-		{"truncated.jpg", good[:20], ""},
-		{"huge.jpg", append(append([]byte{}, good...), make([]byte, MaxImageBytes)...), ""},
+		{"scan.jpg", good, "image/jpeg", ""},
+		{"shot.png", encode(t, page(400, 300, false, false), pngEnc), "image/png", ""},
+		{"tiny.png", encode(t, page(50, 50, false, false), pngEnc), "", "太小"},
+		{"fake.jpg", []byte("%PDF-1.4 not an image"), "", "不是有效的 JPEG 或 PNG"},
+		{"header.jpg", good[:20], "", "不是有效的"},
+		{"truncated.jpg", good[:len(good)*2/3], "", "不完整或已损坏"},
+		{"huge.jpg", append(append([]byte{}, good...), make([]byte, MaxImageBytes)...), "", "过大"},
+		{"grey-scan.png", encode(t, page(800, 600, true, false), pngEnc), "", "黑白（灰度）"},
+		{"grey-model.jpg", encode(t, grey, jpgEnc), "", "黑白（灰度）"},
+		{"blank.jpg", encode(t, page(800, 600, false, true), jpgEnc), "", "空白页"},
+		{"bomb.png", bomb.Bytes(), "", "像素过多"},
 	} {
 		mime, err := CheckImage(tc.b, tc.name)
-		if mime != tc.mime || (tc.mime == "") != (data.ErrorCode(err) == data.EINVALID) {
-			t.Errorf("%s: %q %v; want %q", tc.name, mime, err, tc.mime)
+		if mime != tc.mime || (tc.mime == "") != (data.ErrorCode(err) == data.EINVALID) || !strings.Contains(data.ErrorMessage(err), tc.says) {
+			t.Errorf("%s: %q %v; want %q %q", tc.name, mime, err, tc.mime, tc.says)
 		}
 	}
 }

@@ -14,6 +14,17 @@ func (s *Store) BlobVisible(ctx context.Context, dev *data.Device, sum string) (
 	if dev.Role == data.RoleBureau {
 		point = ""
 	}
+	return s.blobNamed(ctx, sum, point)
+}
+
+// BlobReferenced reports whether any application names a blob, as a scan
+// or a payment proof: one no application names may go.
+func (s *Store) BlobReferenced(ctx context.Context, sum string) (bool, error) {
+	return s.blobNamed(ctx, sum, "")
+}
+
+// blobNamed is whether an application of point ("" for any) names sum.
+func (s *Store) blobNamed(ctx context.Context, sum, point string) (bool, error) {
 	var ok bool
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
 		return queryRow(ctx, tx, `SELECT EXISTS (SELECT 1 FROM attachments t JOIN applications a ON a.id = t.application_id
