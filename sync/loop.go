@@ -126,6 +126,14 @@ func (s *Syncer) SyncOnce(ctx context.Context) error {
 	s.update(func(st *Status) { st.Syncing, st.Progress = true, 0 })
 	changed, err := s.syncOnce(ctx)
 	pending, refused, cerr := s.Local.OutboxCounts(ctx)
+	switch {
+	case err == nil:
+		s.log().Info("sync round", "changed", changed, "pending", pending, "refused", refused)
+	case errors.Is(err, ErrUnreachable):
+		s.log().Info("sync round: server unreachable", "err", err, "pending", pending)
+	default:
+		s.log().Error("sync round failed", "err", err, "pending", pending, "refused", refused)
+	}
 	s.update(func(st *Status) {
 		st.Syncing, st.Progress, st.Changed = false, 1, changed
 		if cerr == nil {
@@ -181,6 +189,11 @@ func (s *Syncer) syncOnce(ctx context.Context) (changed bool, err error) {
 		}
 		if err := s.Local.RecordResults(ctx, resp.Results, resp.AckedSeq, s.now()); err != nil {
 			return changed, err
+		}
+		for _, r := range resp.Results {
+			if r.State != data.StateApplied {
+				s.log().Warn("command refused", "seq", r.Seq, "command", r.CommandID, "state", r.State, "code", r.Code)
+			}
 		}
 		changed = changed || len(resp.Results) > 0
 		if len(resp.Results) < len(cmds) {

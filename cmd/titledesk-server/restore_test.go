@@ -267,6 +267,19 @@ func TestServerRestoredFromBackup(t *testing.T) {
 	for d := range names {
 		testworld.DeskMatches(t, d, restored)
 	}
+	// A support person reads what happened in the desk's own log.
+	log, err := os.ReadFile(filepath.Join(chen.Dir, "titledesk.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"server restored from a backup", "command refused", "sync round"} {
+		if !strings.Contains(string(log), want) {
+			t.Errorf("chen's log lacks %q", want)
+		}
+	}
+	if strings.Contains(string(log), dl[0].IDNumber) || strings.Contains(string(log), "柜台密码") {
+		t.Error("chen's log holds an identity number or a password")
+	}
 	if out := mustCLI(t, "", "admin", "verify-audit", "-data", b.dir); !strings.Contains(out, "intact") {
 		t.Errorf("verify-audit: %s", out)
 	}
