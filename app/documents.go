@@ -205,6 +205,14 @@ func (d *Desk) keyRing(ctx context.Context) (forms.KeyRing, error) {
 		return ring, data.Errorf(data.EUNAUTHORIZED, "本工作站尚未注册，无法核验二维码")
 	}
 	ring.Bureau[id.BureauKeyID] = id.BureauPublicKey
+	// Keys the bureau rotated to since this desk enrolled, and those it retired.
+	bureau, err := d.Store.BureauKeys(ctx)
+	if err != nil {
+		return ring, err
+	}
+	for kid, k := range bureau {
+		ring.Bureau[kid] = k
+	}
 	keys, revoked, err := d.Store.DeviceKeys(ctx)
 	if err != nil {
 		return ring, err

@@ -75,6 +75,8 @@ const (
 	ChangeFees        = "fees"
 	ChangeCalendar    = "calendar"
 	ChangeDeviceKey   = "device_key"
+	// ChangeBureauKeys is the bureau's sealing keys, current and retired.
+	ChangeBureauKeys = "bureau_keys"
 	// ChangeMovedAway tells a point's devices that an application now
 	// belongs to another liaison point, so they drop their copy. Its ID is
 	// "<application id>@<old point id>".

@@ -65,12 +65,16 @@ func runAdmin(e *env, args []string) error {
 			fmt.Fprintf(e.stderr, "  %-16s %s\n", c.name, c.about)
 		}
 		fmt.Fprintf(e.stderr, "  %-16s %s\n", "restore", "put a backup in place as the database (-from FILE), with a new epoch; stop serve first")
+		fmt.Fprintf(e.stderr, "  %-16s %s\n", "key-rotate", "a new bureau sealing key; the old one is kept for verifying; stop serve first")
 		return nil
 	}
 	// Whoever runs an admin command is in the audit chain of what it changes.
 	e.ctx = data.WithAdmin(e.ctx, operator())
-	if args[0] == "restore" { // works on files, not on an open database
+	switch args[0] { // these work on files, not on an open database
+	case "restore":
 		return runRestore(e, args[1:])
+	case "key-rotate":
+		return runKeyRotate(e, args[1:])
 	}
 	for _, c := range adminCommands {
 		if c.name != args[0] {
@@ -86,7 +90,7 @@ func runAdmin(e *env, args []string) error {
 		if _, err := os.Stat(f.db()); err != nil {
 			return data.Errorf(data.ENOTFOUND, "数据目录 %s 尚未初始化：请先运行 titledesk-server init -data %s", *dir, *dir)
 		}
-		db, _, err := openStore(f)
+		db, _, err := openStore(e.ctx, f)
 		if err != nil {
 			return err
 		}

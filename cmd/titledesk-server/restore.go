@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"titledesk/data"
 	"titledesk/data/blobstore"
 	"titledesk/data/sqlite"
+	"titledesk/forms"
 )
 
 // runRestore is `admin restore`: it puts a backup made by `admin backup`
@@ -171,5 +173,55 @@ func removeDB(path string) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// runKeyRotate is `admin key-rotate`: a new bureau sealing key for forms and
+// checkpoints from now on. The old one moves to keys/retired/, where
+// verify-audit finds it, and desks learn of both at their next sync, so
+// what it sealed still verifies. The server must be stopped: it reads its
+// key at start.
+func runKeyRotate(e *env, args []string) error {
+	fs := flag.NewFlagSet("admin key-rotate", flag.ContinueOnError)
+	dir := dataFlag(fs)
+	if err := parse(fs, e, args); err != nil {
+		return err
+	}
+	f := folder(*dir)
+	old, err := sealKey(f)
+	if err != nil {
+		return data.Errorf(data.ENOTFOUND, "数据目录 %s 中没有市局签章密钥：%w", *dir, err)
+	}
+	if err := sqlite.CheckUnused(f.db()); err != nil {
+		return err
+	}
+	fresh, keyID, err := forms.NewKey()
+	if err != nil {
+		return err
+	}
+	oldID := data.KeyID(old.Public().(ed25519.PublicKey))
+	if err := os.MkdirAll(f.retiredKeys(), 0o700); err != nil {
+		return err
+	}
+	// The new key is written whole before the old one moves: a crash
+	// leaves the old key in place, or both.
+	if err := os.WriteFile(f.sealKey()+".new", fresh, 0o600); err != nil {
+		return err
+	}
+	if err := os.Rename(f.sealKey(), filepath.Join(f.retiredKeys(), oldID+".pem")); err != nil {
+		return err
+	}
+	if err := os.Rename(f.sealKey()+".new", f.sealKey()); err != nil {
+		return err
+	}
+	db, _, err := openStore(e.ctx, f) // registers the new key, retires the old, for desks
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := checkpoint(e.ctx, f, db, "key-rotate"); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "new bureau sealing key %s; %s kept in %s for verifying\n", keyID, oldID, f.retiredKeys())
 	return nil
 }

@@ -10,12 +10,14 @@ import (
 	"strings"
 	gosync "sync"
 	"testing"
+	"time"
 
 	"titledesk/app"
 	"titledesk/data"
 	"titledesk/data/blobstore"
 	"titledesk/data/sqlite"
 	"titledesk/demo"
+	"titledesk/forms"
 	"titledesk/internal/testworld"
 )
 
@@ -350,5 +352,61 @@ func TestRestoreRefusesWhatItCannotTrust(t *testing.T) {
 	db = b.store(t)
 	if now, _ := db.Epoch(context.Background()); now != epoch {
 		t.Errorf("a refused restore changed the epoch: %s, was %s", now, epoch)
+	}
+}
+
+// TestKeyRotation: the bureau rotates its sealing key with the server
+// stopped. A desk enrolled before learns the new key by sync, and forms
+// sealed with either key verify there as genuine; the old key stays for
+// verifying checkpoints, and the rotation is in the audit chain. It is
+// refused while the server runs.
+func TestKeyRotation(t *testing.T) {
+	b := newBureau(t)
+	ctx := context.Background()
+	cast := func(db *sqlite.Store) demo.Cast {
+		return demo.Cast{Clerk: clerkActor(t, db, "chen"), Reviewer: clerkActor(t, db, "wang")}
+	}
+	db := b.store(t)
+	before, err := demo.Drive(ctx, db, scanned(t, b, db, "DLXH"), data.StatusAwaitingPaper, cast(db), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	srv := startServer(t, b.dir)
+	clerk := workstation(t, b, srv.url, "clerk", "DLXH", "chen", "柜台密码chen2026")
+	if out, code := cli(t, "", "admin", "key-rotate", "-data", b.dir); code != 1 || !strings.Contains(out, "正被其他程序使用") {
+		t.Errorf("key-rotate while serving: exit %d: %s", code, out)
+	}
+	u, _ := url.Parse(srv.url)
+	srv.shutdown(t)
+	out := mustCLI(t, "", "admin", "key-rotate", "-data", b.dir)
+	if !strings.Contains(out, "new bureau sealing key") {
+		t.Fatalf("key-rotate: %s", out)
+	}
+	if retired, _ := filepath.Glob(filepath.Join(b.dir, "keys", "retired", "*.pem")); len(retired) != 1 {
+		t.Errorf("retired keys: %v", retired)
+	}
+	db = b.store(t)
+	after, err := demo.Drive(ctx, db, scanned(t, b, db, "DLXH"), data.StatusAwaitingPaper, cast(db), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv = startServer(t, b.dir, "-addr", u.Host)
+	syncNow(t, clerk)
+	for _, a := range []*data.Application{before, after} {
+		res, err := clerk.Scan(ctx, a.FormSeal)
+		if err != nil || res.Verdict.Status != forms.Genuine {
+			t.Errorf("form of %s sealed with key %s: %+v %v", a.No, strings.Split(a.FormSeal, ".")[5], res.Verdict, err)
+		}
+	}
+	if strings.Split(before.FormSeal, ".")[5] == strings.Split(after.FormSeal, ".")[5] {
+		t.Error("both forms were sealed with the same key")
+	}
+	events, _ := db.AuditEvents(ctx, "")
+	if !slices.ContainsFunc(events, func(e data.AuditEvent) bool { return e.Action == "admin:key-rotate" }) {
+		t.Error("the rotation is not in the audit chain")
+	}
+	if out := mustCLI(t, "", "admin", "verify-audit", "-data", b.dir); !strings.Contains(out, "intact") {
+		t.Errorf("verify-audit after the rotation: %s", out)
 	}
 }

@@ -75,7 +75,7 @@ func runInit(e *env, args []string) error {
 			return err
 		}
 	}
-	db, _, err := openStore(f)
+	db, _, err := openStore(e.ctx, f)
 	if err != nil {
 		return err
 	}
@@ -186,7 +186,7 @@ func runServe(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("load certificate: %w", err)
 	}
-	db, key, err := openStore(f)
+	db, key, err := openStore(e.ctx, f)
 	if err != nil {
 		return err
 	}
@@ -331,7 +331,7 @@ func logRequests(log *slog.Logger, h http.Handler) http.Handler {
 // openStore opens the server database with everything only the server
 // does: the change log for sync and the bureau's seal on application forms,
 // whose key it returns for the API to publish.
-func openStore(f folder) (*sqlite.Store, ed25519.PrivateKey, error) {
+func openStore(ctx context.Context, f folder) (*sqlite.Store, ed25519.PrivateKey, error) {
 	key, err := sealKey(f)
 	if err != nil {
 		return nil, nil, err
@@ -341,7 +341,13 @@ func openStore(f folder) (*sqlite.Store, ed25519.PrivateKey, error) {
 		return nil, nil, err
 	}
 	db.BlobExists = blobstore.Dir(f.blobs()).Has
-	db.SealForm = forms.FormSealer(data.KeyID(key.Public().(ed25519.PublicKey)), key)
+	pub := key.Public().(ed25519.PublicKey)
+	db.SealForm = forms.FormSealer(data.KeyID(pub), key)
+	// Desks learn of the key sealing forms now, and of the ones it replaced.
+	if err := db.RegisterBureauKey(ctx, data.KeyID(pub), pub, time.Now()); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
 	return db, key, nil
 }
 

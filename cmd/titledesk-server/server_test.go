@@ -131,7 +131,7 @@ func newBureau(t *testing.T) *bureau {
 
 func (b *bureau) store(t *testing.T) *sqlite.Store {
 	t.Helper()
-	db, _, err := openStore(folder(b.dir))
+	db, _, err := openStore(context.Background(), folder(b.dir))
 	if err != nil {
 		t.Fatal(err)
 	}

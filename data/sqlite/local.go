@@ -597,6 +597,18 @@ func (s *Store) applyChange(ctx context.Context, tx *sql.Tx, c data.Change, kept
 		}
 		_, err := exec(ctx, tx, `DELETE FROM applications WHERE id = ?`, appID)
 		return err
+	case data.ChangeBureauKeys:
+		var keys []BureauKey
+		if err := json.Unmarshal(c.Data, &keys); err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if _, err := exec(ctx, tx, `INSERT OR REPLACE INTO bureau_keys (key_id, public_key, added_at, retired_at) VALUES (?, ?, 0, ?)`,
+				k.KeyID, k.PublicKey, ts(k.RetiredAt)); err != nil {
+				return err
+			}
+		}
+		return nil
 	case data.ChangeDeviceKey:
 		var k DeviceKey
 		if err := json.Unmarshal(c.Data, &k); err != nil {

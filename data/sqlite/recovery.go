@@ -132,3 +132,65 @@ func CheckUnused(path string) error {
 	}
 	return tx.Rollback()
 }
+
+// BureauKey is the public half of one of the bureau's sealing keys.
+type BureauKey struct {
+	KeyID     string
+	PublicKey []byte
+	RetiredAt time.Time `json:",omitzero"`
+}
+
+// RegisterBureauKey records the bureau's current sealing key, once, and
+// retires the one before it, so desks learn of both by sync.
+func (s *Store) RegisterBureauKey(ctx context.Context, keyID string, public []byte, now time.Time) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		res, err := exec(ctx, tx, `INSERT OR IGNORE INTO bureau_keys (key_id, public_key, added_at) VALUES (?, ?, ?)`, keyID, public, now.UnixNano())
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		retired, err := exec(ctx, tx, `UPDATE bureau_keys SET retired_at = ? WHERE key_id <> ? AND retired_at IS NULL`, now.UnixNano(), keyID)
+		if err != nil {
+			return err
+		}
+		if n, _ := retired.RowsAffected(); n > 0 {
+			if err := s.auditAdmin(ctx, tx, "key-rotate", "key_id", keyID); err != nil {
+				return err
+			}
+		}
+		return s.logChange(ctx, tx, data.ChangeBureauKeys, "all", scopeAll)
+	})
+}
+
+func bureauKeysTx(ctx context.Context, tx *sql.Tx) ([]BureauKey, error) {
+	rows, err := query(ctx, tx, `SELECT key_id, public_key, retired_at FROM bureau_keys ORDER BY added_at`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []BureauKey
+	for rows.Next() {
+		var k BureauKey
+		if err := rows.Scan(&k.KeyID, &k.PublicKey, nullTime{&k.RetiredAt}); err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// BureauKeys are the bureau's sealing keys this store knows (a desk: as
+// synced), by key id.
+func (s *Store) BureauKeys(ctx context.Context) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		keys, err := bureauKeysTx(ctx, tx)
+		for _, k := range keys {
+			out[k.KeyID] = k.PublicKey
+		}
+		return err
+	})
+	return out, err
+}

@@ -314,6 +314,8 @@ func (s *Store) snapshotTx(ctx context.Context, tx *sql.Tx, kind, id string) (an
 		return calendarDaysTx(ctx, tx)
 	case data.ChangeMovedAway:
 		return strings.SplitN(id, "@", 2)[0], nil
+	case data.ChangeBureauKeys:
+		return bureauKeysTx(ctx, tx)
 	case data.ChangeDeviceKey:
 		var k DeviceKey
 		err := queryRow(ctx, tx, `SELECT id, code, key_id, liaison_point_id, public_key, revoked_at FROM devices WHERE id = ?`, id).
