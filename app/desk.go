@@ -150,6 +150,16 @@ func spell(d time.Duration) string {
 // Blobs is the desk's store of scans and proof photos.
 func (d *Desk) Blobs() blobstore.Dir { return blobstore.Dir(filepath.Join(d.Dir, "blobs")) }
 
+// ScanPath is the file that shows a scan here: its display rendition, which
+// the desk fetches ahead, or the original when there is none or only the
+// original is on this PC.
+func (d *Desk) ScanPath(a data.Attachment) string {
+	if a.DisplaySHA256 != "" && (d.Blobs().Has(a.DisplaySHA256) || !d.Blobs().Has(a.SHA256)) {
+		return d.Blobs().Path(a.DisplaySHA256)
+	}
+	return d.Blobs().Path(a.SHA256)
+}
+
 // prefetch names, per device role, the statuses whose scans the device
 // downloads ahead: those its people act on.
 var prefetch = map[data.Role][]data.Status{

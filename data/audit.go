@@ -69,7 +69,7 @@ var Recorded = []struct {
 	{"attachments", func(a *Application) string {
 		var b strings.Builder
 		for _, at := range a.Attachments {
-			fmt.Fprintf(&b, "%s|%s|%s|%s|%d|%s|%s|%s;", at.ID, at.Kind, at.FileName, at.SHA256, at.Size, at.ContentType, at.Check, at.CheckNote)
+			fmt.Fprintf(&b, "%s|%s|%s|%s|%d|%s|%s|%s|%s;", at.ID, at.Kind, at.FileName, at.SHA256, at.Size, at.ContentType, at.Check, at.CheckNote, at.DisplaySHA256)
 		}
 		return b.String()
 	}},

@@ -115,14 +115,18 @@ var MaterialKinds = []string{
 // Attachment is one uploaded scan, content-addressed by SHA256, with the
 // counter clerk's check of the paper original against it.
 type Attachment struct {
-	ID          string
-	Kind        string // one of MaterialKinds, or a bureau-configured kind
-	FileName    string
-	SHA256      string // hex; names the blob
-	Size        int64
-	ContentType string // image/jpeg or image/png
-	Check       Check
-	CheckNote   string
+	ID       string
+	Kind     string // one of MaterialKinds, or a bureau-configured kind
+	FileName string
+	SHA256   string // hex; names the blob
+	// DisplaySHA256 names a display-size rendition of a large scan
+	// (blobstore.Rendition), shown in browsers and on desks; "" when the
+	// original is no larger.
+	DisplaySHA256 string
+	Size          int64
+	ContentType   string // image/jpeg or image/png
+	Check         Check
+	CheckNote     string
 }
 
 // Check is the counter verification of one paper original (现场核验).

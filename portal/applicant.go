@@ -350,25 +350,34 @@ func (p *Portal) addScan(rq *request, app *data.Application) error {
 	if err != nil {
 		return err
 	}
-	sum, err := p.blobs.Put(b)
+	display, err := blobstore.Rendition(b)
 	if err != nil {
 		return err
+	}
+	at := data.Attachment{ID: uuid.NewString(), Kind: kind, FileName: name, Size: int64(len(b)), ContentType: contentType}
+	if at.SHA256, err = p.blobs.Put(b); err != nil {
+		return err
+	}
+	if display != nil {
+		if at.DisplaySHA256, err = p.blobs.Put(display); err != nil {
+			return err
+		}
 	}
 	f, err := p.withProfile(rq, app.Form)
-	if err != nil {
-		return err
+	if err == nil {
+		f.Attachments = append(slices.Clone(f.Attachments), at)
+		err = p.command(rq, app, data.Command{Action: data.ActionEdit, Form: &f})
 	}
-	f.Attachments = append(slices.Clone(f.Attachments), data.Attachment{
-		ID: uuid.NewString(), Kind: kind, FileName: name, SHA256: sum, Size: int64(len(b)), ContentType: contentType})
-	if err := p.command(rq, app, data.Command{Action: data.ActionEdit, Form: &f}); err != nil {
+	if err != nil {
 		// A refused upload leaves nothing behind, unless the same file is
 		// another material's.
-		if named, rerr := p.db.BlobReferenced(rq.ctx(), sum); rerr == nil && !named {
-			p.blobs.Remove(sum)
+		for _, sum := range []string{at.SHA256, at.DisplaySHA256} {
+			if named, rerr := p.db.BlobReferenced(rq.ctx(), sum); sum != "" && rerr == nil && !named {
+				p.blobs.Remove(sum)
+			}
 		}
-		return err
 	}
-	return nil
+	return err
 }
 
 func (p *Portal) deleteMaterial(rq *request) error {
@@ -483,12 +492,17 @@ func (p *Portal) scan(rq *request) error {
 		return data.Errorf(data.ENOTFOUND, "找不到该材料")
 	}
 	at := app.Attachments[i]
-	f, err := p.blobs.Open(at.SHA256)
+	// The display rendition, unless the original is asked for (下载原件).
+	sum, contentType := at.SHA256, at.ContentType
+	if at.DisplaySHA256 != "" && rq.r.URL.Query().Get("original") == "" {
+		sum, contentType = at.DisplaySHA256, "image/jpeg"
+	}
+	f, err := p.blobs.Open(sum)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	rq.w.Header().Set("Content-Type", at.ContentType)
+	rq.w.Header().Set("Content-Type", contentType)
 	rq.w.Header().Set("Cache-Control", "private, max-age=3600")
 	http.ServeContent(rq.w, rq.r, "", time.Time{}, f)
 	return nil

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"image"
+	"image/color"
+	"image/jpeg"
 	"image/png"
 	"net/http"
 	"net/url"
@@ -15,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"titledesk/data"
+	"titledesk/data/blobstore"
 )
 
 func TestOthersApplicationsAreNotFound(t *testing.T) {
@@ -466,5 +469,43 @@ func TestRefusedUploadsLeaveNothing(t *testing.T) {
 	status, body := zhang.upload("/applications/"+id+"/materials", itoa(s.app(id).Version), "居民身份证", "scan.png", good)
 	if status == http.StatusOK || !strings.Contains(body, "上传的文件过多") {
 		t.Errorf("upload past the hour's limit: %d %s", status, pageText(body))
+	}
+}
+
+// TestLargeScanServedAsDisplayRendition: a large scan is kept whole, and
+// browsers are shown a display-size JPEG of it; the original is there on
+// request.
+func TestLargeScanServedAsDisplayRendition(t *testing.T) {
+	s := newSite(t)
+	_, u := s.unit("minghui", "东莞市明辉电力工程有限公司")
+	zhang := s.applicant("zhangwei", u)
+	id := zhang.draft()
+	img := image.NewRGBA(image.Rect(0, 0, 3000, 2200))
+	for y := 0; y < 2200; y++ {
+		for x := 0; x < 3000; x++ {
+			img.Set(x, y, color.RGBA{uint8(150 + x/30), uint8(100 + y/30), 90, 255})
+		}
+	}
+	var big bytes.Buffer
+	jpeg.Encode(&big, img, &jpeg.Options{Quality: 80})
+	status, body := zhang.upload("/applications/"+id+"/materials", itoa(s.app(id).Version), "居民身份证", "big.jpg", big.Bytes())
+	mustContain(t, "upload", status, body, http.StatusOK, "材料已上传")
+	at := s.app(id).Attachments[0]
+	if at.DisplaySHA256 == "" || !s.p.blobs.Has(at.SHA256) || !s.p.blobs.Has(at.DisplaySHA256) {
+		t.Fatalf("kept %+v", at)
+	}
+	for _, tc := range []struct {
+		query string
+		width int
+	}{{"", blobstore.DisplaySide}, {"?original=1", 3000}} {
+		resp, err := zhang.c.Get(s.srv.URL + "/scans/" + id + "/" + at.ID + tc.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, _, err := image.DecodeConfig(resp.Body)
+		resp.Body.Close()
+		if err != nil || cfg.Width != tc.width {
+			t.Errorf("scan%s: %d pixels wide (%v), want %d", tc.query, cfg.Width, err, tc.width)
+		}
 	}
 }

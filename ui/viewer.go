@@ -87,7 +87,7 @@ func (sv *scanViewer) decode() {
 	}
 	sv.busy = true
 	a := sv.scans[sv.i]
-	turns, side, path := sv.turns, sv.drawnSide(), sv.ws.Desk.Blobs().Path(a.SHA256)
+	turns, side, path := sv.turns, sv.drawnSide(), sv.ws.Desk.ScanPath(a)
 	sv.ws.async(func() {
 		img, err := decodeFile(path)
 		var source image.Point

@@ -9,12 +9,14 @@ import (
 	"encoding/hex"
 	"fmt"
 	"image"
-	_ "image/jpeg" // scans and photos
-	_ "image/png"  // screenshots
+	"image/jpeg"  // scans and photos; display renditions
+	_ "image/png" // screenshots
 	"io"
 	"math"
 	"os"
 	"path/filepath"
+
+	xdraw "golang.org/x/image/draw"
 
 	"titledesk/data"
 )
@@ -170,6 +172,31 @@ func look(img image.Image) (colourful, blank bool) {
 	}
 	mean := sum / float64(n)
 	return coloured*500 >= n, sumSq/float64(n)-mean*mean < 4*4
+}
+
+// DisplaySide is the longest side of a display rendition: an A4 page at
+// about 170 dpi, sharp on a counter's screen, a tenth of a 600 dpi scan.
+const DisplaySide = 2000
+
+// Rendition is a display-size JPEG of an image CheckImage took, nil when
+// the image is no larger than DisplaySide and is shown as it is.
+func Rendition(b []byte) ([]byte, error) {
+	img, _, err := image.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	r := img.Bounds()
+	long := max(r.Dx(), r.Dy())
+	if long <= DisplaySide {
+		return nil, nil
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, r.Dx()*DisplaySide/long, r.Dy()*DisplaySide/long))
+	xdraw.ApproxBiLinear.Scale(dst, dst.Bounds(), img, r, xdraw.Src, nil)
+	var out bytes.Buffer
+	if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: 85}); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
 }
 
 // ReadLimited reads at most MaxImageBytes+1 bytes, so an oversized upload

@@ -98,8 +98,8 @@ func scanApplication(row interface{ Scan(...any) error }) (*data.Application, er
 
 const (
 	deleteAttachments = `DELETE FROM attachments WHERE application_id = ?`
-	insertAttachment  = `INSERT INTO attachments (application_id, id, ord, kind, file_name, sha256, size, content_type, check_result, check_note)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	insertAttachment  = `INSERT INTO attachments (application_id, id, ord, kind, file_name, sha256, size, content_type, check_result, check_note, display_sha256)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	deleteDecisions = `DELETE FROM decisions WHERE application_id = ?`
 	insertDecision  = `INSERT INTO decisions (application_id, ord, action, from_status, to_status, actor_id, actor_name, role, reasons, note, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -122,7 +122,7 @@ func saveApplication(ctx context.Context, tx *sql.Tx, a, prev *data.Application)
 			}
 		}
 		for i, at := range a.Attachments {
-			if _, err := exec(ctx, tx, insertAttachment, a.ID, at.ID, i, at.Kind, at.FileName, at.SHA256, at.Size, at.ContentType, string(at.Check), at.CheckNote); err != nil {
+			if _, err := exec(ctx, tx, insertAttachment, a.ID, at.ID, i, at.Kind, at.FileName, at.SHA256, at.Size, at.ContentType, string(at.Check), at.CheckNote, at.DisplaySHA256); err != nil {
 				return err
 			}
 		}
@@ -419,7 +419,7 @@ func findApplication(ctx context.Context, tx *sql.Tx, where string, arg any) (*d
 	if err != nil {
 		return nil, err
 	}
-	rows, err := query(ctx, tx, `SELECT id, kind, file_name, sha256, size, content_type, check_result, check_note
+	rows, err := query(ctx, tx, `SELECT id, kind, file_name, sha256, size, content_type, check_result, check_note, display_sha256
 		FROM attachments WHERE application_id = ? ORDER BY ord`, a.ID)
 	if err != nil {
 		return nil, err
@@ -427,7 +427,7 @@ func findApplication(ctx context.Context, tx *sql.Tx, where string, arg any) (*d
 	defer rows.Close()
 	for rows.Next() {
 		var at data.Attachment
-		if err := rows.Scan(&at.ID, &at.Kind, &at.FileName, &at.SHA256, &at.Size, &at.ContentType, &at.Check, &at.CheckNote); err != nil {
+		if err := rows.Scan(&at.ID, &at.Kind, &at.FileName, &at.SHA256, &at.Size, &at.ContentType, &at.Check, &at.CheckNote, &at.DisplaySHA256); err != nil {
 			return nil, err
 		}
 		a.Attachments = append(a.Attachments, at)

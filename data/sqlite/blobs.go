@@ -28,7 +28,7 @@ func (s *Store) blobNamed(ctx context.Context, sum, point string) (bool, error) 
 	var ok bool
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
 		return queryRow(ctx, tx, `SELECT EXISTS (SELECT 1 FROM attachments t JOIN applications a ON a.id = t.application_id
-				WHERE t.sha256 = ?1 AND (?2 = '' OR a.liaison_point_id = ?2))
+				WHERE (t.sha256 = ?1 OR t.display_sha256 = ?1) AND (?2 = '' OR a.liaison_point_id = ?2))
 			OR EXISTS (SELECT 1 FROM applications WHERE payment_proof = ?1 AND (?2 = '' OR liaison_point_id = ?2))`,
 			sum, point).Scan(&ok)
 	})
@@ -42,7 +42,9 @@ func (s *Store) BlobsToFetch(ctx context.Context, statuses []data.Status) ([]str
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
 		args := statusArgs(statuses)
 		var err error
-		out, err = queryStrings(ctx, tx, `SELECT DISTINCT t.sha256 FROM attachments t JOIN applications a ON a.id = t.application_id
+		// The display rendition where there is one: that is what the desk shows.
+		out, err = queryStrings(ctx, tx, `SELECT DISTINCT CASE WHEN t.display_sha256 <> '' THEN t.display_sha256 ELSE t.sha256 END
+			FROM attachments t JOIN applications a ON a.id = t.application_id
 			WHERE a.status IN (`+placeholders(len(args))+`) ORDER BY t.sha256`, args...)
 		return err
 	})

@@ -111,7 +111,8 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 func (s *Store) BlobNames(ctx context.Context) ([]string, error) {
 	var out []string
 	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
-		out, err = queryStrings(ctx, tx, `SELECT sha256 FROM attachments UNION SELECT payment_proof FROM applications WHERE payment_proof <> ''`)
+		out, err = queryStrings(ctx, tx, `SELECT sha256 FROM attachments UNION SELECT display_sha256 FROM attachments WHERE display_sha256 <> ''
+			UNION SELECT payment_proof FROM applications WHERE payment_proof <> ''`)
 		return err
 	})
 	return out, err

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"crypto/ed25519"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -203,5 +204,30 @@ func TestBothRestored(t *testing.T) {
 	push, err := s.ToPush(ctx, 10)
 	if err != nil || len(push) != 1 || push[0].Seq != 4 || push[0].Command.ID != "new3" {
 		t.Errorf("to push: %+v %v, want new3 as seq 4", push, err)
+	}
+}
+
+// TestDisplayRenditionFetched: desks fetch ahead the display rendition of
+// a scan that has one (what they show), and may fetch either.
+func TestDisplayRenditionFetched(t *testing.T) {
+	s, point, _, dev := pushServer(t)
+	a := genApplication(rand.New(rand.NewPCG(7, 8)), 1)
+	a.Status, a.LiaisonPointID = data.StatusLiaisonReview, point.ID
+	original, display := strings.Repeat("a", 64), strings.Repeat("d", 64)
+	a.Attachments = []data.Attachment{{ID: "s1", Kind: "居民身份证", FileName: "id.jpg", SHA256: original, DisplaySHA256: display, Size: 9 << 20, ContentType: "image/jpeg"}}
+	if err := s.SaveApplications(ctx, []*data.Application{a}); err != nil {
+		t.Fatal(err)
+	}
+	sums, err := s.BlobsToFetch(ctx, []data.Status{data.StatusLiaisonReview})
+	if err != nil || !slices.Contains(sums, display) || slices.Contains(sums, original) {
+		t.Errorf("fetched ahead: %v %v, want the rendition only", sums, err)
+	}
+	for _, sum := range []string{original, display} {
+		if ok, err := s.BlobVisible(ctx, dev, sum); !ok || err != nil {
+			t.Errorf("%s… not visible to the point's desk: %v", sum[:4], err)
+		}
+	}
+	if got, _ := s.Application(ctx, a.ID); got.Attachments[0].DisplaySHA256 != display {
+		t.Errorf("rendition not kept: %+v", got.Attachments[0])
 	}
 }
