@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"image"
+	"image/color"
 	"image/png"
 	"net/url"
 	"os"
@@ -25,8 +26,22 @@ import (
 func TestPaymentProofPicker(t *testing.T) {
 	r := newRig(t)
 	r.login()
+	// A payment screenshot: white with WeChat's green band and dark lines.
+	shot := image.NewRGBA(image.Rect(0, 0, 400, 300))
+	for y := 0; y < 300; y++ {
+		for x := 0; x < 400; x++ {
+			c := color.RGBA{250, 250, 250, 255}
+			switch {
+			case y < 60:
+				c = color.RGBA{7, 193, 96, 255}
+			case y%30 < 4:
+				c = color.RGBA{40, 40, 40, 255}
+			}
+			shot.Set(x, y, c)
+		}
+	}
 	var good bytes.Buffer
-	if err := png.Encode(&good, image.NewGray(image.Rect(0, 0, 400, 300))); err != nil {
+	if err := png.Encode(&good, shot); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()

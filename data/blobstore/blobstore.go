@@ -163,7 +163,7 @@ func look(img image.Image) (colourful, blank bool) {
 		for x := r.Min.X; x < r.Max.X; x += step {
 			cr, cg, cb, _ := img.At(x, y).RGBA()
 			rr, gg, bb := int(cr>>8), int(cg>>8), int(cb>>8)
-			if max(rr, gg, bb)-min(rr, gg, bb) > 40 {
+			if max(rr, gg, bb)-min(rr, gg, bb) > 24 {
 				coloured++
 			}
 			l := 0.299*float64(rr) + 0.587*float64(gg) + 0.114*float64(bb)
