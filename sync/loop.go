@@ -127,8 +127,9 @@ func (s *Syncer) SyncOnce(ctx context.Context) error {
 	changed, err := s.syncOnce(ctx)
 	pending, refused, cerr := s.Local.OutboxCounts(ctx)
 	switch {
-	case err == nil:
+	case err == nil && (changed || pending+refused > 0): // an idle round every 30 s says nothing
 		s.log().Info("sync round", "changed", changed, "pending", pending, "refused", refused)
+	case err == nil:
 	case errors.Is(err, ErrUnreachable):
 		s.log().Info("sync round: server unreachable", "err", err, "pending", pending)
 	default:
