@@ -459,7 +459,7 @@ func trimApplied(ctx context.Context, tx *sql.Tx) error {
 	// applied commands any more. Settled entries are kept for a while all
 	// the same, to be sent again should the server be restored from a
 	// backup that lacks them (PurgeSettled).
-	if _, err := exec(ctx, tx, `UPDATE outbox SET settled = 1 WHERE state = 'applied' AND NOT settled AND NOT resend AND version <= coalesce(
+	if _, err := exec(ctx, tx, `UPDATE outbox INDEXED BY outbox_unsettled SET settled = 1 WHERE state = 'applied' AND NOT settled AND NOT resend AND version <= coalesce(
 		(SELECT version FROM server_snapshots WHERE application_id = outbox.application_id),
 		(SELECT version FROM applications WHERE applications.id = outbox.application_id), version)`); err != nil {
 		return err

@@ -768,7 +768,7 @@ func reopenedAfter(t *testing.T, s *Store, path, downgrade string) *Store {
 
 // before026 takes a desk's database back to before migration 026: the
 // release before restores were recovered.
-const before026 = `DROP INDEX outbox_resend; DROP TABLE server_epoch; DROP TABLE resync_seen; DROP TABLE resync_orphans; DROP TABLE sync_notices;
+const before026 = `DROP INDEX outbox_resend; DROP INDEX outbox_unsettled; DROP TABLE server_epoch; DROP TABLE resync_seen; DROP TABLE resync_orphans; DROP TABLE sync_notices;
 	ALTER TABLE command_results DROP COLUMN desk_at; ALTER TABLE identity DROP COLUMN epoch; ALTER TABLE identity DROP COLUMN clock_offset;
 	ALTER TABLE identity DROP COLUMN retention_days; ALTER TABLE identity DROP COLUMN resync;
 	ALTER TABLE outbox DROP COLUMN answered_at; ALTER TABLE outbox DROP COLUMN settled; ALTER TABLE outbox DROP COLUMN resend;

@@ -35,6 +35,9 @@ ALTER TABLE outbox ADD COLUMN answered_at INTEGER;
 ALTER TABLE outbox ADD COLUMN settled INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN resend INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX outbox_resend ON outbox (seq) WHERE resend;
+-- Trimming after every answer and pull looks only at applied entries not
+-- yet settled, not at the month of settled ones kept.
+CREATE INDEX outbox_unsettled ON outbox (application_id) WHERE state = 'applied' AND NOT settled;
 
 -- What the desk did by itself that its clerk should know: recoveries after
 -- a restore, shown on the sync screen.
