@@ -27,7 +27,7 @@ const sessionTTL = 8 * time.Hour
 // Login lockout: a login name is guessed at slowly; an address trying many
 // names is slowed too, but backs off (a minute, then two, four … half an
 // hour) rather than lock a whole office behind one address for half an
-// hour at once; a login that succeeds from it starts it afresh.
+// hour at once; a login that succeeds from it steps the back-off down.
 var (
 	loginRule = data.Lockout{Max: 5, Window: 15 * time.Minute, Lock: 15 * time.Minute}
 	ipRule    = data.Lockout{Max: 20, Window: 15 * time.Minute, Lock: time.Minute, MaxLock: 30 * time.Minute}

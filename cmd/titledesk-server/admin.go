@@ -96,7 +96,19 @@ func runAdmin(e *env, args []string) error {
 		}
 		defer db.Close()
 		e.folder = f
-		return do(e.ctx, e, db)
+		before, err := db.AuditHead(e.ctx)
+		if err != nil {
+			return err
+		}
+		if err := do(e.ctx, e, db); err != nil {
+			return err
+		}
+		// What an admin command appended to the chain is signed at once:
+		// days of setting up before the first serve leave no gap.
+		if after, err := db.AuditHead(e.ctx); err != nil || after == before {
+			return err
+		}
+		return checkpoint(e.ctx, f, db, "admin")
 	}
 	fmt.Fprintf(e.stderr, "unknown admin command %q; see `titledesk-server admin help`\n", args[0])
 	return errUsage

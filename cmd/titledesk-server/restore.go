@@ -141,8 +141,10 @@ func checkRestored(ctx context.Context, path, from string, f folder, now time.Ti
 			r.missing++
 		}
 	}
-	r.epoch, err = db.NewEpoch(ctx, from, now)
-	return r, err
+	if r.epoch, err = db.NewEpoch(ctx, from, now); err != nil {
+		return r, err
+	}
+	return r, checkpoint(ctx, f, db, "restore")
 }
 
 func copyFile(from, to string) error {

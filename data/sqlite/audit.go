@@ -126,6 +126,7 @@ func (s *Store) VerifyAudit(ctx context.Context, keys map[string]ed25519.PublicK
 		var (
 			v        data.ChainVerifier
 			hashes   = map[int64]string{}
+			ats      = map[int64]time.Time{}
 			last     int64
 			recorded = map[string]map[string]recordedValue{} // application → field → value
 			numbers  = map[string]string{}
@@ -140,7 +141,7 @@ func (s *Store) VerifyAudit(ctx context.Context, keys map[string]ed25519.PublicK
 				r.Break = v.Next(&e)
 			}
 			r.Events++
-			hashes[e.Seq], last = e.Hash, e.Seq
+			hashes[e.Seq], ats[e.Seq], last = e.Hash, e.At, e.Seq
 			if e.ApplicationID == "" {
 				continue
 			}
@@ -158,7 +159,7 @@ func (s *Store) VerifyAudit(ctx context.Context, keys map[string]ed25519.PublicK
 		if r.Fields, err = storedFields(ctx, tx, recorded, numbers); err != nil {
 			return err
 		}
-		r.Problems, r.Checkpoints, err = checkCheckpoints(ctx, tx, keys, hashes, last, now)
+		r.Problems, r.Checkpoints, err = checkCheckpoints(ctx, tx, keys, hashes, ats, last, now)
 		return err
 	})
 	return r, err
@@ -194,7 +195,7 @@ func storedFields(ctx context.Context, tx *sql.Tx, recorded map[string]map[strin
 }
 
 // checkCheckpoints verifies the stored checkpoints against the chain.
-func checkCheckpoints(ctx context.Context, tx *sql.Tx, keys map[string]ed25519.PublicKey, hashes map[int64]string, last int64, now time.Time) ([]data.AuditProblem, int, error) {
+func checkCheckpoints(ctx context.Context, tx *sql.Tx, keys map[string]ed25519.PublicKey, hashes map[int64]string, firstAt map[int64]time.Time, last int64, now time.Time) ([]data.AuditProblem, int, error) {
 	cps, err := checkpointsTx(ctx, tx)
 	if err != nil {
 		return nil, 0, err
@@ -219,9 +220,22 @@ func checkCheckpoints(ctx context.Context, tx *sql.Tx, keys map[string]ed25519.P
 		if i+1 < len(cps) {
 			next = cps[i+1].At
 		}
-		if grew := i+1 < len(cps) && cps[i+1].Seq > c.Seq || i+1 == len(cps) && last > c.Seq; grew && next.Sub(c.At) > data.CheckpointGrace {
-			add("missing", "缺少检查点：%s 之后 %.0f 小时内没有检查点，而审计链有新事件", c.At.In(data.Shanghai).Format(time.DateTime), next.Sub(c.At).Hours())
+		// The uncovered stretch starts when the first event after this
+		// checkpoint came, as far as the chain can tell: its time, which
+		// an offline desk may have dated earlier, never before the
+		// checkpoint itself.
+		if first, ok := firstAt[c.Seq+1]; ok && (i+1 == len(cps) || cps[i+1].Seq > c.Seq) {
+			from := c.At
+			if first.After(from) {
+				from = first
+			}
+			if next.Sub(from) > data.CheckpointGrace {
+				add("missing", "缺少检查点：%s 之后的事件 %.0f 小时内没有检查点", from.In(data.Shanghai).Format(time.DateTime), next.Sub(from).Hours())
+			}
 		}
+	}
+	if len(cps) == 0 && last > 0 && keys != nil {
+		add("missing", "审计链有 %d 条事件，却没有任何检查点：检查点被删除，或数据库不是由 titledesk-server init 建立的", last)
 	}
 	return problems, len(cps), nil
 }
@@ -244,8 +258,7 @@ func checkpointsTx(ctx context.Context, tx *sql.Tx) ([]data.Checkpoint, error) {
 }
 
 // Checkpoint signs the chain's head now with sign (the bureau's key), for
-// reason: a backup, the daily one, a start. A head already signed is not
-// signed twice.
+// reason: a backup, the daily one, a start, an admin command.
 func (s *Store) Checkpoint(ctx context.Context, keyID string, sign func([]byte) []byte, reason string, now time.Time) (data.Checkpoint, error) {
 	c := data.Checkpoint{At: now.UTC(), KeyID: keyID, Reason: reason}
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
@@ -254,11 +267,23 @@ func (s *Store) Checkpoint(ctx context.Context, keyID string, sign func([]byte) 
 			return err
 		}
 		c.Signature = sign(c.Message())
+		// A head already signed is signed again at this time: a quiet day is
+		// covered as well as a busy one (see checkCheckpoints).
 		_, err = exec(ctx, tx, `INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature, reason) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (seq) DO NOTHING`, c.Seq, c.Hash, c.At.UnixNano(), c.KeyID, c.Signature, c.Reason)
+			ON CONFLICT (seq) DO UPDATE SET hash = excluded.hash, at = excluded.at, key_id = excluded.key_id,
+				signature = excluded.signature, reason = excluded.reason`, c.Seq, c.Hash, c.At.UnixNano(), c.KeyID, c.Signature, c.Reason)
 		return err
 	})
 	return c, err
+}
+
+// AuditHead is the seq of the chain's last event, 0 for an empty chain.
+func (s *Store) AuditHead(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		return queryRow(ctx, tx, `SELECT coalesce(max(seq), 0) FROM audit_events`).Scan(&n)
+	})
+	return n, err
 }
 
 // LastCheckpoint is the latest checkpoint, zero when there is none.

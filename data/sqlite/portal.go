@@ -209,15 +209,17 @@ func (s *Store) LoginFailed(ctx context.Context, now time.Time, rules ...data.Lo
 	return until, err
 }
 
-// LoginSucceeded forgets the failures counted under keys.
-func (s *Store) LoginSucceeded(ctx context.Context, keys ...string) error {
+// LoginSucceeded forgets the failures counted under the login's key, and
+// lowers the back-off of the address's by one step without forgetting its
+// failures: anyone may register an account, so a login of one's own must
+// not buy an address a fresh round of guesses.
+func (s *Store) LoginSucceeded(ctx context.Context, loginKey, addressKey string) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		for _, k := range keys {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE key = ?`, k); err != nil {
-				return err
-			}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE key = ?`, loginKey); err != nil {
+			return err
 		}
-		return nil
+		_, err := tx.ExecContext(ctx, `UPDATE login_failures SET lockouts = max(lockouts - 1, 0) WHERE key = ?`, addressKey)
+		return err
 	})
 }
 

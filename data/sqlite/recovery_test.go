@@ -140,14 +140,20 @@ func TestCheckpointMissing(t *testing.T) {
 	pub, priv, _ := ed25519.GenerateKey(nil)
 	id := data.KeyID(pub)
 	sign := func(m []byte) []byte { return ed25519.Sign(priv, m) }
-	if _, err := s.Checkpoint(ctx, id, sign, "daily", t0); err != nil {
-		t.Fatal(err)
+	keys := map[string]ed25519.PublicKey{id: pub}
+	if r, _ := s.VerifyAudit(ctx, keys, t0); len(r.Problems) != 1 || !strings.Contains(r.Problems[0].Text, "没有任何检查点") {
+		t.Errorf("events and no checkpoint at all: %+v", r.Problems)
+	}
+	// A quiet weekend: the same head signed every day, nothing added.
+	for day := -3; day <= 0; day++ {
+		if _, err := s.Checkpoint(ctx, id, sign, "daily", t0.AddDate(0, 0, day)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := s.Apply(ctx, data.Command{ID: "submit", Action: data.ActionSubmit, ApplicationID: a.ID, ExpectedVersion: 1, Actor: applicant},
 		data.Env{Now: t0.Add(time.Hour), Calendar: data.DefaultCalendar()}); err != nil {
 		t.Fatal(err)
 	}
-	keys := map[string]ed25519.PublicKey{id: pub}
 	if r, err := s.VerifyAudit(ctx, keys, t0.Add(30*time.Hour)); err != nil || !r.OK() {
 		t.Errorf("a day after its checkpoint: %+v %v", r, err)
 	}
