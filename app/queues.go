@@ -119,12 +119,13 @@ func (d *Desk) Workbench(ctx context.Context, role data.Role, days int) (counts 
 		if err != nil {
 			return nil, nil, err
 		}
-		if f.DeadlineBefore, err = cal.AddWorkingDays(now, days+1); err != nil {
-			return nil, nil, err
-		}
-		soon, _, err := d.Queue(ctx, f)
-		if err != nil {
-			return nil, nil, err
+		// Without next year's calendar late in a year, the deadlines in it
+		// cannot be counted: the oldest rows still show, and the counts.
+		var soon []data.ApplicationSummary
+		if f.DeadlineBefore, err = cal.AddWorkingDays(now, days+1); err == nil {
+			if soon, _, err = d.Queue(ctx, f); err != nil {
+				return nil, nil, err
+			}
 		}
 		seen := map[string]bool{}
 		for _, r := range append(rows, soon...) {

@@ -120,7 +120,7 @@ type Attachment struct {
 	FileName string
 	SHA256   string // hex; names the blob
 	// DisplaySHA256 names a display-size rendition of a large scan
-	// (blobstore.Rendition), shown in browsers and on desks; "" when the
+	// (blobstore.CheckScan), shown in browsers and on desks; "" when the
 	// original is no larger.
 	DisplaySHA256 string
 	Size          int64

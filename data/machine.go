@@ -629,6 +629,10 @@ var (
 		if p.Start.IsZero() || p.End.IsZero() || p.End.Before(p.Start) {
 			return Errorf(EINVALID, "请填写公示起止日期")
 		}
+		// A mistyped year is told as such, before any working day is counted.
+		if p.End.Sub(p.Start) > PublicityLongest {
+			return Errorf(EINVALID, "公示期从 %s 到 %s，长于 %d 天，请核对日期", p.Start.In(Shanghai).Format(time.DateOnly), p.End.In(Shanghai).Format(time.DateOnly), int(PublicityLongest.Hours()/24))
+		}
 		n, err := env.Calendar.WorkingDaysBetween(p.Start.AddDate(0, 0, -1), p.End)
 		if err != nil {
 			return err
@@ -641,9 +645,6 @@ var (
 		}
 		if !a.CreatedAt.IsZero() && dayKey(p.Start) < dayKey(a.CreatedAt.Add(-PublicityLongest)) {
 			return Errorf(EINVALID, "公示开始日期 %s 比本申请的创建日期 %s 早两个月以上，请核对", p.Start.In(Shanghai).Format(time.DateOnly), a.CreatedAt.In(Shanghai).Format(time.DateOnly))
-		}
-		if p.End.Sub(p.Start) > PublicityLongest {
-			return Errorf(EINVALID, "公示期从 %s 到 %s，长于 %d 天，请核对日期", p.Start.In(Shanghai).Format(time.DateOnly), p.End.In(Shanghai).Format(time.DateOnly), int(PublicityLongest.Hours()/24))
 		}
 		return nil
 	}}

@@ -346,11 +346,7 @@ func (p *Portal) addScan(rq *request, app *data.Application) error {
 		return err
 	}
 	name := path.Base(strings.ReplaceAll(header.Filename, `\`, "/"))
-	contentType, err := blobstore.CheckImage(b, name)
-	if err != nil {
-		return err
-	}
-	display, err := blobstore.Rendition(b)
+	contentType, display, err := blobstore.CheckScan(b, name)
 	if err != nil {
 		return err
 	}

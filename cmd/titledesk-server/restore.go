@@ -197,6 +197,13 @@ func runKeyRotate(e *env, args []string) error {
 	if err := sqlite.CheckUnused(f.db()); err != nil {
 		return err
 	}
+	// The key in use is known to desks before it retires (a database from
+	// before key rotation has not registered it yet).
+	db, _, err := openStore(e.ctx, f)
+	if err != nil {
+		return err
+	}
+	db.Close()
 	fresh, keyID, err := forms.NewKey()
 	if err != nil {
 		return err
@@ -205,18 +212,22 @@ func runKeyRotate(e *env, args []string) error {
 	if err := os.MkdirAll(f.retiredKeys(), 0o700); err != nil {
 		return err
 	}
-	// The new key is written whole before the old one moves: a crash
-	// leaves the old key in place, or both.
-	if err := os.WriteFile(f.sealKey()+".new", fresh, 0o600); err != nil {
+	// The old key is kept under retired/ first, then the new one replaces
+	// it in one rename: a crash leaves a sealing key in place either way.
+	oldPEM, err := os.ReadFile(f.sealKey())
+	if err != nil {
 		return err
 	}
-	if err := os.Rename(f.sealKey(), filepath.Join(f.retiredKeys(), oldID+".pem")); err != nil {
+	if err := os.WriteFile(filepath.Join(f.retiredKeys(), oldID+".pem"), oldPEM, 0o600); err != nil {
+		return err
+	}
+	if err := os.WriteFile(f.sealKey()+".new", fresh, 0o600); err != nil {
 		return err
 	}
 	if err := os.Rename(f.sealKey()+".new", f.sealKey()); err != nil {
 		return err
 	}
-	db, _, err := openStore(e.ctx, f) // registers the new key, retires the old, for desks
+	db, _, err = openStore(e.ctx, f) // registers the new key, retires the old, for desks
 	if err != nil {
 		return err
 	}

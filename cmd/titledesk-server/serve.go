@@ -281,11 +281,12 @@ var aeadSuites = []uint16{
 	tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 }
 
-// transfers are the routes that move a scan or a proof: their bodies may
-// take minutes on a counter's line, every other request seconds.
+// transfers are the routes that move a scan, a proof or a page of sync (up
+// to a few MB): their bodies may take minutes on a counter's line, every
+// other request seconds.
 func transfer(r *http.Request) bool {
 	p := r.URL.Path
-	return strings.HasPrefix(p, "/api/v1/blobs/") || strings.HasPrefix(p, "/scans/") ||
+	return strings.HasPrefix(p, "/api/v1/blobs/") || strings.HasPrefix(p, "/api/v1/sync/") || strings.HasPrefix(p, "/scans/") ||
 		strings.HasPrefix(p, "/applications/") && strings.HasSuffix(p, "/materials")
 }
 

@@ -9,12 +9,14 @@ import (
 	"encoding/hex"
 	"fmt"
 	"image"
+	"image/color"
 	"image/jpeg"  // scans and photos; display renditions
 	_ "image/png" // screenshots
 	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	xdraw "golang.org/x/image/draw"
 
@@ -118,73 +120,87 @@ func (d Dir) Open(sum string) (*os.File, error) {
 	return f, err
 }
 
+// decoding bounds the images decoded at once: a scan at the pixel cap
+// takes up to 140 MB decoded, and uploads come in parallel.
+var decoding = make(chan struct{}, runtime.NumCPU())
+
 // CheckImage accepts only JPEG and PNG within the limits, judged by their
 // bytes rather than a file name or a declared type, and decoded whole: a
-// truncated file, a grey one where the guide asks for colour scans, and a
-// blank page are refused, each saying so. It returns the MIME type.
+// truncated file, a greyscale one where the guide asks for colour scans,
+// and a blank page are refused, each saying so. It returns the MIME type.
 func CheckImage(b []byte, name string) (string, error) {
+	mime, _, err := inspect(b, name, false)
+	return mime, err
+}
+
+// CheckScan is CheckImage for a scan an applicant uploads, which also
+// returns its display rendition (nil when the scan is no larger than
+// DisplaySide), from the one decode.
+func CheckScan(b []byte, name string) (mime string, display []byte, err error) {
+	return inspect(b, name, true)
+}
+
+func inspect(b []byte, name string, rendition bool) (string, []byte, error) {
 	if len(b) > MaxImageBytes {
-		return "", data.Errorf(data.EINVALID, "“%s”过大（%.1f MB），请压缩到 10 MB 以内", name, float64(len(b))/(1<<20))
+		return "", nil, data.Errorf(data.EINVALID, "“%s”过大（%.1f MB），请压缩到 10 MB 以内", name, float64(len(b))/(1<<20))
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
 	if err != nil || (format != "jpeg" && format != "png") {
-		return "", data.Errorf(data.EINVALID, "“%s”不是有效的 JPEG 或 PNG 图片，请上传清晰的彩色扫描件或照片", name)
+		return "", nil, data.Errorf(data.EINVALID, "“%s”不是有效的 JPEG 或 PNG 图片，请上传清晰的彩色扫描件或照片", name)
 	}
 	if cfg.Width < 200 || cfg.Height < 200 {
-		return "", data.Errorf(data.EINVALID, "“%s”太小（%d×%d 像素），无法看清，请重新扫描", name, cfg.Width, cfg.Height)
+		return "", nil, data.Errorf(data.EINVALID, "“%s”太小（%d×%d 像素），无法看清，请重新扫描", name, cfg.Width, cfg.Height)
 	}
 	if cfg.Width*cfg.Height > MaxImagePixels {
-		return "", data.Errorf(data.EINVALID, "“%s”像素过多（%d×%d），超过 A4 纸 600 dpi 的大小，请缩小后再上传", name, cfg.Width, cfg.Height)
+		return "", nil, data.Errorf(data.EINVALID, "“%s”像素过多（%d×%d），超过 A4 纸 600 dpi 的大小，请缩小后再上传", name, cfg.Width, cfg.Height)
 	}
+	// A scan made in greyscale mode says so in its colour model; a colour
+	// scan of a black-and-white page is a colour scan and is taken.
+	if cfg.ColorModel == color.GrayModel || cfg.ColorModel == color.Gray16Model {
+		return "", nil, data.Errorf(data.EINVALID, "“%s”是黑白（灰度）模式的图片，按要求须上传彩色扫描件或照片：请在扫描设置中选择“彩色”后重新扫描", name)
+	}
+	decoding <- struct{}{}
+	defer func() { <-decoding }()
 	img, _, err := image.Decode(bytes.NewReader(b))
 	if err != nil {
-		return "", data.Errorf(data.EINVALID, "“%s”不完整或已损坏，无法打开（可能上传或导出时中断），请重新扫描或导出后再上传", name)
+		return "", nil, data.Errorf(data.EINVALID, "“%s”不完整或已损坏，无法打开（可能上传或导出时中断），请重新扫描或导出后再上传", name)
 	}
-	colourful, blank := look(img)
-	switch {
-	case blank:
-		return "", data.Errorf(data.EINVALID, "“%s”看起来是一张空白页，请确认扫描的是材料本身", name)
-	case !colourful:
-		return "", data.Errorf(data.EINVALID, "“%s”是黑白（灰度）图片，按要求须上传彩色扫描件或照片", name)
+	if blank(img) {
+		return "", nil, data.Errorf(data.EINVALID, "“%s”看起来是一张空白页，请确认扫描的是材料本身", name)
 	}
-	return "image/" + format, nil
+	var display []byte
+	if rendition {
+		if display, err = renditionOf(img); err != nil {
+			return "", nil, err
+		}
+	}
+	return "image/" + format, display, nil
 }
 
-// look samples about 40,000 pixels of img: colourful when at least one in
-// 500 is clearly not grey (a red seal, a photo, a coloured form is far more
-// than that; scanner noise far less), blank when their brightness hardly
-// varies.
-func look(img image.Image) (colourful, blank bool) {
+// blank samples about 40,000 pixels of img: a page whose brightness hardly
+// varies holds nothing.
+func blank(img image.Image) bool {
 	r := img.Bounds()
 	step := max(1, int(math.Sqrt(float64(r.Dx()*r.Dy())/40000)))
-	var n, coloured int
-	var sum, sumSq float64
+	var n, sum, sumSq float64
 	for y := r.Min.Y; y < r.Max.Y; y += step {
 		for x := r.Min.X; x < r.Max.X; x += step {
 			cr, cg, cb, _ := img.At(x, y).RGBA()
-			rr, gg, bb := int(cr>>8), int(cg>>8), int(cb>>8)
-			if max(rr, gg, bb)-min(rr, gg, bb) > 24 {
-				coloured++
-			}
-			l := 0.299*float64(rr) + 0.587*float64(gg) + 0.114*float64(bb)
+			l := 0.299*float64(cr>>8) + 0.587*float64(cg>>8) + 0.114*float64(cb>>8)
 			sum, sumSq, n = sum+l, sumSq+l*l, n+1
 		}
 	}
-	mean := sum / float64(n)
-	return coloured*500 >= n, sumSq/float64(n)-mean*mean < 4*4
+	mean := sum / n
+	return sumSq/n-mean*mean < 4*4
 }
 
 // DisplaySide is the longest side of a display rendition: an A4 page at
 // about 170 dpi, sharp on a counter's screen, a tenth of a 600 dpi scan.
 const DisplaySide = 2000
 
-// Rendition is a display-size JPEG of an image CheckImage took, nil when
-// the image is no larger than DisplaySide and is shown as it is.
-func Rendition(b []byte) ([]byte, error) {
-	img, _, err := image.Decode(bytes.NewReader(b))
-	if err != nil {
-		return nil, err
-	}
+// renditionOf is a display-size JPEG of img, nil when img is no larger
+// than DisplaySide and is shown as it is.
+func renditionOf(img image.Image) ([]byte, error) {
 	r := img.Bounds()
 	long := max(r.Dx(), r.Dy())
 	if long <= DisplaySide {

@@ -66,7 +66,8 @@ func TestCheckImage(t *testing.T) {
 		{"header.jpg", good[:20], "", "不是有效的"},
 		{"truncated.jpg", good[:len(good)*2/3], "", "不完整或已损坏"},
 		{"huge.jpg", append(append([]byte{}, good...), make([]byte, MaxImageBytes)...), "", "过大"},
-		{"grey-scan.png", encode(t, page(800, 600, true, false), pngEnc), "", "黑白（灰度）"},
+		// A colour scan of a black-and-white page is a colour scan.
+		{"grey-page.png", encode(t, page(800, 600, true, false), pngEnc), "image/png", ""},
 		{"grey-model.jpg", encode(t, grey, jpgEnc), "", "黑白（灰度）"},
 		{"blank.jpg", encode(t, page(800, 600, false, true), jpgEnc), "", "空白页"},
 		{"bomb.png", bomb.Bytes(), "", "像素过多"},

@@ -351,7 +351,8 @@ var documentNumbers = []struct {
 		}
 		return nil
 	}},
-	{"缴款码", `notice_pay_code = ?`, func(a *data.Application) []any {
+	// The term <> '' lets SQLite use the partial index (migration 027).
+	{"缴款码", `notice_pay_code = ? AND notice_pay_code <> ''`, func(a *data.Application) []any {
 		if n := a.Notice; n != nil && n.PayCode != "" {
 			return []any{n.PayCode}
 		}

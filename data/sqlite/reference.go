@@ -290,6 +290,10 @@ func (s *Store) SaveReason(ctx context.Context, r *data.Reason) error {
 	if r.Text == "" || (r.Step != data.StepReview && r.Step != data.StepCounter) {
 		return data.Errorf(data.EINVALID, "原因须有文字和所属环节")
 	}
+	// A reason the state machine would refuse on every decision is refused here.
+	if err := data.CheckText("原因", r.Text, data.FieldLength*2); err != nil {
+		return err
+	}
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
 		var err error
 		if r.ID == 0 {
