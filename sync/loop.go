@@ -30,6 +30,7 @@ type Local interface {
 	EndResync(ctx context.Context, now time.Time) (int, error)
 	SaveClock(ctx context.Context, offset time.Duration) error
 	PurgeSettled(ctx context.Context, now time.Time) (int, error)
+	RefuseProof(ctx context.Context, seq int64, message string) error
 }
 
 // Status is what the window shows about sync.
@@ -177,8 +178,11 @@ func (s *Syncer) syncOnce(ctx context.Context) (changed bool, err error) {
 			}
 			break
 		}
-		if err := s.uploadProofs(ctx, cmds); err != nil {
+		if refused, err := s.uploadProofs(ctx, cmds); err != nil {
 			return changed, err
+		} else if refused {
+			changed = true
+			continue // that command now goes as a refusal (see RefuseProof)
 		}
 		resp, err := s.Client.Push(ctx, cmds)
 		if data.ErrorCode(err) == data.ESEQREUSED && !renumbered {
@@ -312,8 +316,11 @@ func (s *Syncer) settle(ctx context.Context) error {
 }
 
 // uploadProofs sends the payment proofs the commands name before the
-// commands themselves, as the server waits for them.
-func (s *Syncer) uploadProofs(ctx context.Context, cmds []data.PushedCommand) error {
+// commands themselves, as the server waits for them. A proof the server
+// refuses for good (a picture an older release took that today's checks
+// do not) refuses its command here, for the clerk to record the payment
+// again, rather than hold up every command after it: refused says so.
+func (s *Syncer) uploadProofs(ctx context.Context, cmds []data.PushedCommand) (refused bool, err error) {
 	for _, c := range cmds {
 		p := c.Command.Payment
 		if p == nil || p.ProofSHA256 == "" || c.Replay != nil { // a replayed refusal is not applied
@@ -321,13 +328,21 @@ func (s *Syncer) uploadProofs(ctx context.Context, cmds []data.PushedCommand) er
 		}
 		b, err := os.ReadFile(s.Blobs.Path(p.ProofSHA256))
 		if err != nil {
-			return fmt.Errorf("proof of command %d: %w", c.Seq, err)
+			return refused, fmt.Errorf("proof of command %d: %w", c.Seq, err)
 		}
-		if err := s.Client.UploadBlob(ctx, p.ProofSHA256, b); err != nil {
-			return err
+		err = s.Client.UploadBlob(ctx, p.ProofSHA256, b)
+		switch {
+		case data.ErrorCode(err) == data.EINVALID:
+			s.log().Warn("payment proof refused by the server", "seq", c.Seq, "err", err)
+			if err := s.Local.RefuseProof(ctx, c.Seq, "缴费凭证未被服务器接受："+data.ErrorMessage(err)+"。请放弃本条，换一张清晰的彩色凭证重新登记缴费"); err != nil {
+				return refused, err
+			}
+			refused = true
+		case err != nil:
+			return refused, err
 		}
 	}
-	return nil
+	return refused, nil
 }
 
 // prefetch downloads the scans of the applications this device acts on and

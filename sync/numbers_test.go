@@ -1,7 +1,10 @@
 package sync_test
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/png"
 	"strings"
 	"testing"
 	"time"
@@ -93,4 +96,44 @@ type sameNumber struct{}
 
 func (sameNumber) Next(context.Context, *data.Application, time.Time) (string, string, error) {
 	return "N-SAME-0001", "441900000001", nil
+}
+
+// TestRefusedProofDoesNotHoldUpTheDesk: a payment queued by an older
+// release with a proof today's checks refuse (a greyscale picture) is
+// refused and shown to the clerk, and the desk's other commands still
+// reach the server.
+func TestRefusedProofDoesNotHoldUpTheDesk(t *testing.T) {
+	ctx := context.Background()
+	w := testworld.New(t)
+	unpaid := w.Apps(t, 1, "DLXH", data.StatusAwaitingPayment)[0]
+	review := w.Apps(t, 1, "DLXH", data.StatusLiaisonReview)[0]
+	d := w.Desk(t, "DLXH", "chen")
+	var grey bytes.Buffer
+	g := image.NewGray(image.Rect(0, 0, 400, 300))
+	for i := range g.Pix {
+		g.Pix[i] = uint8(i * 13)
+	}
+	png.Encode(&grey, g)
+	sum, err := d.Blobs().Put(grey.Bytes()) // as the older release kept it
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Do(ctx, data.Command{Action: data.ActionPaymentRecord, ApplicationID: unpaid.ID, Payment: &data.Payment{
+		Amount: unpaid.Notice.Amount, ReceiptNo: "4400112233", Channel: "银行", ProofSHA256: sum, PaidAt: time.Now(), RecordedAt: time.Now()}}); err != nil {
+		t.Fatal(err)
+	}
+	pass(t, d, []*data.Application{review})
+	if err := d.Syncer().SyncOnce(ctx); err != nil {
+		t.Fatalf("sync with a refused proof: %v", err)
+	}
+	entries, _ := d.Store.OutboxFor(ctx, unpaid.ID)
+	if len(entries) != 1 || entries[0].State != data.StateRejected || !strings.Contains(entries[0].Message, "缴费凭证未被服务器接受") {
+		t.Errorf("the payment with the refused proof: %+v", entries)
+	}
+	if got, _ := w.DB.Application(ctx, review.ID); got.Status != data.StatusBureauReview {
+		t.Errorf("the pass after it: %s", got.Status)
+	}
+	if got, _ := w.DB.Application(ctx, unpaid.ID); got.Status != data.StatusAwaitingPayment {
+		t.Errorf("the refused payment: %s", got.Status)
+	}
 }

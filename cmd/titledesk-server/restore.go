@@ -44,6 +44,18 @@ func runRestore(e *env, args []string) error {
 	}
 	ctx := e.ctx
 	now := time.Now()
+	// Revocations made since the backup survive it, if the database being
+	// replaced can still be read.
+	var devices []data.Device
+	if _, err := os.Stat(f.db()); err == nil {
+		if prev, err := sqlite.OpenServer(f.db()); err == nil {
+			devices, err = prev.Devices(ctx)
+			prev.Close()
+			if err != nil {
+				fmt.Fprintf(e.stdout, "warning: the database being replaced could not be read (%v): check admin device-list for workstations revoked since the backup\n", err)
+			}
+		}
+	}
 	restoring := f.db() + ".restoring"
 	if err := removeDB(restoring); err != nil {
 		return err
@@ -51,7 +63,7 @@ func runRestore(e *env, args []string) error {
 	if err := copyFile(*from, restoring); err != nil {
 		return data.Errorf(data.EINVALID, "无法读取备份文件 %s：%w", *from, err)
 	}
-	report, err := checkRestored(ctx, restoring, filepath.Base(*from), f, now)
+	report, err := checkRestored(ctx, restoring, filepath.Base(*from), f, devices, now)
 	if err != nil {
 		removeDB(restoring)
 		return err
@@ -75,6 +87,9 @@ func runRestore(e *env, args []string) error {
 	if replaced != "" {
 		fmt.Fprintf(e.stdout, "the database it replaced is kept as %s\n", replaced)
 	}
+	if report.revoked > 0 {
+		fmt.Fprintf(e.stdout, "%d workstations revoked since the backup stay revoked\n", report.revoked)
+	}
 	if report.missing > 0 {
 		fmt.Fprintf(e.stdout, "warning: %d scans or proofs the database names are not in %s: copy blobs/ back from the folder backup\n", report.missing, f.blobs())
 	}
@@ -84,13 +99,13 @@ func runRestore(e *env, args []string) error {
 }
 
 type restoreReport struct {
-	epoch           string
-	events, missing int
+	epoch                    string
+	events, missing, revoked int
 }
 
 // checkRestored opens the copy being restored (migrating an older one),
 // checks it and gives it its new epoch.
-func checkRestored(ctx context.Context, path, from string, f folder, now time.Time) (r restoreReport, err error) {
+func checkRestored(ctx context.Context, path, from string, f folder, devices []data.Device, now time.Time) (r restoreReport, err error) {
 	db, err := sqlite.OpenServer(path)
 	if err != nil {
 		return r, data.Errorf(data.EINVALID, "备份文件不是可用的 TitleDesk 服务器数据库：%w", err)
@@ -142,6 +157,9 @@ func checkRestored(ctx context.Context, path, from string, f folder, now time.Ti
 		}
 	}
 	if r.epoch, err = db.NewEpoch(ctx, from, now); err != nil {
+		return r, err
+	}
+	if r.revoked, err = db.KeepRevocations(ctx, devices); err != nil {
 		return r, err
 	}
 	return r, checkpoint(ctx, f, db, "restore")

@@ -85,6 +85,9 @@ func TestServerRestoredFromBackup(t *testing.T) {
 	// A second counter at DLXH, offline from here until after the restore.
 	chen2 := workstation(t, b, srv.url, "clerk", "DLXH", "chen2", "柜台密码chen2026")
 
+	// A spare counter PC, stolen after the backup is taken.
+	spare := b.enroll(t, srv.url, "clerk", "JZXH")
+
 	// Under load: both clerks pass and sync one by one while the backup is
 	// taken.
 	backup := filepath.Join(t.TempDir(), "nightly.db")
@@ -124,7 +127,9 @@ func TestServerRestoredFromBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// After the backup: more work, all of it acknowledged.
+	// After the backup: the spare PC is stolen and revoked, and more work
+	// is done, all of it acknowledged.
+	mustCLI(t, "", "admin", "device-revoke", "-data", b.dir, "-code", spare.dev.Code, "-reason", "电脑失窃")
 	ghost := scanned(t, b, db, "DLXH") // submitted after the backup: the restore loses it
 	for _, a := range dl[10:15] {
 		pass(t, chen, a)
@@ -171,7 +176,7 @@ func TestServerRestoredFromBackup(t *testing.T) {
 	srv.shutdown(t)
 	db.Close()
 	out := mustCLI(t, "", "admin", "restore", "-data", b.dir, "-from", backup)
-	if !strings.Contains(out, "new epoch") || !strings.Contains(out, "audit chain intact") {
+	if !strings.Contains(out, "new epoch") || !strings.Contains(out, "audit chain intact") || !strings.Contains(out, "1 workstations revoked since the backup stay revoked") {
 		t.Fatalf("restore said: %s", out)
 	}
 	srv = startServer(t, b.dir, "-addr", u.Host)
@@ -189,6 +194,10 @@ func TestServerRestoredFromBackup(t *testing.T) {
 		t.Fatalf("the backup was not taken mid-run: only %d acknowledged commands are missing", lost)
 	}
 
+	// The stolen PC does not come back with the backup.
+	if _, err := spare.c.State(ctx); data.ErrorCode(err) != data.EUNAUTHORIZED {
+		t.Errorf("the PC revoked after the backup, after the restore: %v", err)
+	}
 	// The desks carry on, the offline one first.
 	for _, d := range []*app.Desk{chen2, chen, li, wang} {
 		testworld.Drain(t, d)

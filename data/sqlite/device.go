@@ -189,3 +189,34 @@ func (s *Store) Devices(ctx context.Context) ([]data.Device, error) {
 	})
 	return out, err
 }
+
+// KeepRevocations revokes again, in a database restored from a backup, the
+// devices revoked since that backup was taken (devs, as the replaced
+// database had them): a stolen PC must not come back with the backup. It
+// says how many it revoked.
+func (s *Store) KeepRevocations(ctx context.Context, devs []data.Device) (int, error) {
+	n := 0
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		for _, d := range devs {
+			if d.RevokedAt.IsZero() {
+				continue
+			}
+			res, err := exec(ctx, tx, `UPDATE devices SET revoked = 1, revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, d.RevokedAt.UnixNano(), d.ID)
+			if err != nil {
+				return err
+			}
+			if k, _ := res.RowsAffected(); k == 0 {
+				continue
+			}
+			n++
+			if err := s.auditAdmin(ctx, tx, "device-revoke", "code", d.Code, "reason", "从备份恢复后保留原停用"); err != nil {
+				return err
+			}
+			if err := s.logChange(ctx, tx, data.ChangeDeviceKey, d.ID, scopeAll); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
+}

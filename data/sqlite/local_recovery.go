@@ -439,3 +439,18 @@ func (s *Store) AckedSeq(ctx context.Context) (int64, error) {
 	})
 	return n, err
 }
+
+// RefuseProof refuses a pending command whose payment proof the server
+// will not take, as the server would: shown to the clerk, and sent as a
+// refusal (Replay) so its seq is answered and those after it go on.
+func (s *Store) RefuseProof(ctx context.Context, seq int64, message string) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		var id string
+		err := queryRow(ctx, tx, `UPDATE outbox SET state = 'rejected', code = ?, message = ?, resend = 1 WHERE seq = ? AND state = 'pending'
+			RETURNING application_id`, data.EINVALID, message, seq).Scan(&id)
+		if err != nil {
+			return notFound(err, "待同步的操作", seq)
+		}
+		return s.relay(ctx, tx, id)
+	})
+}
