@@ -49,10 +49,7 @@ func TestDeskClockOffServerDecides(t *testing.T) {
 				t.Errorf("banner %q, want %q", got, tc.banner)
 			}
 
-			var checks []data.AttachmentCheck
-			for _, at := range apps[0].Attachments {
-				checks = append(checks, data.AttachmentCheck{AttachmentID: at.ID, Check: data.CheckMatch})
-			}
+			checks := allMatch(apps[0])
 			v, prints, err := d.Accept(ctx, apps[0].ID, checks, nil)
 			if err != nil {
 				t.Fatal(err)

@@ -75,11 +75,7 @@ func TestClerkToBureauAndBack(t *testing.T) {
 	if res, _ := clerk.Scan(ctx, string(forged)); res.Verdict.Status != forms.Forged || res.View != nil {
 		t.Errorf("forged seal: %+v", res.Verdict)
 	}
-	var checks []data.AttachmentCheck
-	for _, at := range cv.Attachments {
-		checks = append(checks, data.AttachmentCheck{AttachmentID: at.ID, Check: data.CheckMatch})
-	}
-	if _, prints, err := clerk.Accept(ctx, a.ID, checks, nil); err != nil || len(prints) != 2 {
+	if _, prints, err := clerk.Accept(ctx, a.ID, allMatch(&cv.Application), nil); err != nil || len(prints) != 2 {
 		t.Fatalf("accept: %v %d", err, len(prints))
 	}
 	testworld.Drain(t, clerk)

@@ -42,11 +42,7 @@ func TestNumbersUniqueAcrossOfflineDesks(t *testing.T) {
 	pay(b, unpaid[2], "微信")
 	// Notices numbered by a provider that hands both counters the same.
 	for i, d := range []*app.Desk{a, b} {
-		var checks []data.AttachmentCheck
-		for _, at := range papers[i].Attachments {
-			checks = append(checks, data.AttachmentCheck{AttachmentID: at.ID, Check: data.CheckMatch})
-		}
-		if _, _, err := d.Accept(ctx, papers[i].ID, checks, sameNumber{}); err != nil {
+		if _, _, err := d.Accept(ctx, papers[i].ID, allMatch(papers[i]), sameNumber{}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -12,19 +12,24 @@ import (
 	"titledesk/internal/testworld"
 )
 
-// accept takes the papers of a at the counter, every scan matching, and
-// returns the payment notice's number.
-func accept(t *testing.T, d *app.Desk, a *data.Application) string {
-	t.Helper()
+// allMatch checks every scan of a as matching its original.
+func allMatch(a *data.Application) []data.AttachmentCheck {
 	var checks []data.AttachmentCheck
 	for _, at := range a.Attachments {
 		checks = append(checks, data.AttachmentCheck{AttachmentID: at.ID, Check: data.CheckMatch})
 	}
-	v, _, err := d.Accept(context.Background(), a.ID, checks, nil)
+	return checks
+}
+
+// accept takes the papers of a at the counter, every scan matching, and
+// returns the payment notice's number and the printed receipt's seal.
+func accept(t *testing.T, d *app.Desk, a *data.Application) (notice, receipt string) {
+	t.Helper()
+	v, prints, err := d.Accept(context.Background(), a.ID, allMatch(a), nil)
 	if err != nil {
 		t.Fatalf("accept %s: %v", a.No, err)
 	}
-	return v.Notice.No
+	return v.Notice.No, prints[0].Payload
 }
 
 // TestDeskRestoredFromOlderCopy: a counter PC is re-imaged and its data
@@ -58,7 +63,9 @@ func TestDeskRestoredFromOlderCopy(t *testing.T) {
 			}
 			// The PC works on after the copy, then its disk fails.
 			pass(t, d, review[4:8])
-			issued := []string{accept(t, d, counter[0]), accept(t, d, counter[1])}
+			first, _ := accept(t, d, counter[0])
+			second, _ := accept(t, d, counter[1])
+			issued := []string{first, second}
 			testworld.Drain(t, d)
 			d.Close()
 
@@ -72,7 +79,8 @@ func TestDeskRestoredFromOlderCopy(t *testing.T) {
 			}
 			fresh := review[8 : 8+tc.after]
 			pass(t, r, fresh)
-			issued = append(issued, accept(t, r, counter[2]))
+			third, _ := accept(t, r, counter[2])
+			issued = append(issued, third)
 			testworld.Drain(t, r)
 			testworld.Drain(t, r) // the pull after the push brings the server's records
 

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"titledesk/app"
 	"titledesk/data"
 	"titledesk/forms"
 	"titledesk/internal/testworld"
@@ -21,7 +20,7 @@ func TestRevokedDeskRefusedAndItsSealsNot(t *testing.T) {
 	w := testworld.New(t)
 	apps := w.Apps(t, 2, "DLXH", data.StatusAwaitingPaper)
 	stolen, other := w.Desk(t, "DLXH", "chen"), w.Desk(t, "DLXH", "chen2")
-	before := acceptAndPrint(t, stolen, apps[0])
+	_, before := accept(t, stolen, apps[0])
 	testworld.Drain(t, stolen)
 
 	dev, err := w.DB.RevokeDevice(data.WithAdmin(ctx, data.Actor{ID: "it", Name: "信息科"}), stolen.Device().Code, "电脑失窃", time.Now())
@@ -31,7 +30,7 @@ func TestRevokedDeskRefusedAndItsSealsNot(t *testing.T) {
 	if _, err := w.DB.RevokeDevice(ctx, dev.Code, "again", time.Now()); data.ErrorCode(err) != data.ECONFLICT {
 		t.Errorf("revoking twice: %v", err)
 	}
-	after := acceptAndPrint(t, stolen, apps[1]) // offline, by the thief
+	_, after := accept(t, stolen, apps[1]) // offline, by the thief
 	err = stolen.Syncer().SyncOnce(ctx)
 	if data.ErrorCode(err) != data.EUNAUTHORIZED || !strings.Contains(data.ErrorMessage(err), "被市局停用") {
 		t.Errorf("the revoked desk syncing: %v", err)
@@ -54,18 +53,4 @@ func TestRevokedDeskRefusedAndItsSealsNot(t *testing.T) {
 			t.Errorf("scanned %s: %+v", tc.payload, res.Verdict)
 		}
 	}
-}
-
-// acceptAndPrint takes a's papers and returns the receipt's seal.
-func acceptAndPrint(t *testing.T, d *app.Desk, a *data.Application) string {
-	t.Helper()
-	var checks []data.AttachmentCheck
-	for _, at := range a.Attachments {
-		checks = append(checks, data.AttachmentCheck{AttachmentID: at.ID, Check: data.CheckMatch})
-	}
-	_, prints, err := d.Accept(context.Background(), a.ID, checks, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return prints[0].Payload
 }
