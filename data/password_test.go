@@ -1,8 +1,12 @@
 package data
 
 import (
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestPassword(t *testing.T) {
@@ -54,5 +58,76 @@ func TestPasswordPolicy(t *testing.T) {
 		if tc.says == "" && err != nil || tc.says != "" && !strings.Contains(ErrorMessage(err), tc.says) {
 			t.Errorf("%q for %s: %v, want %q", tc.pw, tc.login, err, tc.says)
 		}
+	}
+}
+
+// TestPasswordBurstBoundedMemory: 48 logins checked at once hash a few at
+// a time, so the heap stays within a few hashes' memory, not 48 of them
+// (19 MiB each: over 900 MB).
+func TestPasswordBurstBoundedMemory(t *testing.T) {
+	h, err := HashPassword("柜台密码2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+	var (
+		wg   sync.WaitGroup
+		peak atomic.Uint64
+		done = make(chan struct{})
+	)
+	go func() {
+		var m runtime.MemStats
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(2 * time.Millisecond):
+				runtime.ReadMemStats(&m)
+				if m.HeapAlloc > peak.Load() {
+					peak.Store(m.HeapAlloc)
+				}
+			}
+		}
+	}()
+	for range 48 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if !CheckPassword(h, "柜台密码2026") {
+				t.Error("the right password was refused")
+			}
+		}()
+	}
+	wg.Wait()
+	close(done)
+	grew := peak.Load() - min(peak.Load(), base.HeapAlloc)
+	t.Logf("48 logins at once: heap grew by at most %d MiB (%d cores)", grew>>20, runtime.NumCPU())
+	if ceiling := uint64(runtime.NumCPU()) * 8 * argonMemory << 10; grew > ceiling {
+		t.Errorf("the heap grew by %d MiB, over %d MiB", grew>>20, ceiling>>20)
+	}
+}
+
+// BenchmarkPasswordBurst checks 48 logins at once per iteration, as a
+// morning's rush at the portal does.
+func BenchmarkPasswordBurst(b *testing.B) {
+	h, _ := HashPassword("柜台密码2026")
+	var checked atomic.Int64
+	for b.Loop() {
+		var wg sync.WaitGroup
+		for range 48 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if CheckPassword(h, "柜台密码2026") {
+					checked.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	if checked.Load() != int64(b.N)*48 {
+		b.Fatalf("checked %d passwords, want %d", checked.Load(), b.N*48)
 	}
 }
