@@ -268,4 +268,4 @@ func (d *Desk) SetRetention(ctx context.Context, days int) error {
 
 // Notices are what sync did by itself that the clerk should know, newest
 // first: recoveries after a restore of the server or of this desk.
-func (d *Desk) Notices(ctx context.Context) ([]sqlite.Notice, error) { return d.Store.Notices(ctx, 20) }
+func (d *Desk) Notices(ctx context.Context) ([]Notice, error) { return d.Store.Notices(ctx, 20) }

@@ -118,7 +118,7 @@ func (c *counterCheck) deficient() {
 	}
 	ws := c.d.s.ws
 	deadline := "期限无法计算：" // the decision then says why
-	if cal, err := ws.Desk.Store.Calendar(ws.ctx); err == nil {
+	if cal, err := ws.Desk.Calendar(ws.ctx); err == nil {
 		if at, err := data.SupplementDeadline(cal, ws.Desk.Now()); err == nil {
 			deadline = day(at)
 		}

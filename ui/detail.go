@@ -11,7 +11,6 @@ import (
 
 	"titledesk/app"
 	"titledesk/data"
-	"titledesk/data/sqlite"
 )
 
 // detailView is one application: who, the unit's opinion, the history and
@@ -102,8 +101,8 @@ func sameView(a, b *app.View) bool {
 		len(a.Decisions) == len(b.Decisions) && sameSeqs(a.Pending, b.Pending) && sameSeqs(a.Refused, b.Refused)
 }
 
-func sameSeqs(a, b []sqlite.OutboxEntry) bool {
-	return slices.EqualFunc(a, b, func(x, y sqlite.OutboxEntry) bool { return x.Seq == y.Seq })
+func sameSeqs(a, b []app.OutboxEntry) bool {
+	return slices.EqualFunc(a, b, func(x, y app.OutboxEntry) bool { return x.Seq == y.Seq })
 }
 
 // sameScans is whether two attachment lists are the same files in order.
@@ -145,8 +144,8 @@ func (d *detailView) build() {
 // syncedText says where the clerk's last action stands: waiting for the
 // server, or taken by it (a refusal is listed under the note).
 func (d *detailView) syncedText() string {
-	has := func(es []sqlite.OutboxEntry) bool {
-		return slices.ContainsFunc(es, func(e sqlite.OutboxEntry) bool { return e.Seq == d.doneAt })
+	has := func(es []app.OutboxEntry) bool {
+		return slices.ContainsFunc(es, func(e app.OutboxEntry) bool { return e.Seq == d.doneAt })
 	}
 	switch {
 	case has(d.v.Pending):

@@ -87,7 +87,7 @@ func (ws *Workstation) showLogin(locked bool) {
 	}
 	point := ""
 	if dev := ws.Desk.Device(); dev != nil {
-		if p, err := ws.Desk.Store.LiaisonPoint(ws.ctx, dev.LiaisonPointID); err == nil {
+		if p, err := ws.Desk.LiaisonPoint(ws.ctx, dev.LiaisonPointID); err == nil {
 			point = p.Name + " · "
 		}
 		point += "工作站 " + dev.Code

@@ -183,7 +183,7 @@ func (v *queueView) load() bool {
 	// The calendar changes only by sync (refresh drops it): loaded once, it
 	// spares every keystroke of a search its load.
 	if v.cal == nil {
-		v.cal, err = v.s.ws.Desk.Store.Calendar(v.s.ws.ctx)
+		v.cal, err = v.s.ws.Desk.Calendar(v.s.ws.ctx)
 	}
 	if err == nil {
 		var first []data.ApplicationSummary

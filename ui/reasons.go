@@ -21,7 +21,7 @@ type reasonPicker struct {
 }
 
 func (ws *Workstation) newReasonPicker(step data.ReasonStep) *reasonPicker {
-	reasons, _ := ws.Desk.Store.Reasons(ws.ctx, step)
+	reasons, _ := ws.Desk.Reasons(ws.ctx, step)
 	texts := make([]string, len(reasons))
 	for i, r := range reasons {
 		texts[i] = r.Text

@@ -9,29 +9,28 @@ import (
 
 	"titledesk/app"
 	"titledesk/data"
-	"titledesk/data/sqlite"
 )
 
 // paymentColumns are the 报表 list's columns.
 var paymentColumns = []struct {
 	title string
 	width float32
-	value func(p *sqlite.PaymentRow) string
+	value func(p *app.PaymentRow) string
 }{
-	{"申请编号", 116, func(p *sqlite.PaymentRow) string { return p.ApplicationNo }},
-	{"姓名", 76, func(p *sqlite.PaymentRow) string { return p.Name }},
-	{"缴款通知书", 230, func(p *sqlite.PaymentRow) string { return p.NoticeNo }},
-	{"缴费方式", 80, func(p *sqlite.PaymentRow) string { return p.Channel }},
-	{"票据号", 170, func(p *sqlite.PaymentRow) string { return p.ReceiptNo }},
-	{"金额（元）", 100, func(p *sqlite.PaymentRow) string { return p.Amount.String() }},
-	{"缴费时间", 130, func(p *sqlite.PaymentRow) string { return p.PaidAt.In(data.Shanghai).Format("2006-01-02 15:04") }},
+	{"申请编号", 116, func(p *app.PaymentRow) string { return p.ApplicationNo }},
+	{"姓名", 76, func(p *app.PaymentRow) string { return p.Name }},
+	{"缴款通知书", 230, func(p *app.PaymentRow) string { return p.NoticeNo }},
+	{"缴费方式", 80, func(p *app.PaymentRow) string { return p.Channel }},
+	{"票据号", 170, func(p *app.PaymentRow) string { return p.ReceiptNo }},
+	{"金额（元）", 100, func(p *app.PaymentRow) string { return p.Amount.String() }},
+	{"缴费时间", 130, func(p *app.PaymentRow) string { return p.PaidAt.In(data.Shanghai).Format("2006-01-02 15:04") }},
 }
 
 // report is 报表: the payments of a chosen day at this liaison point, their
 // totals, and the 日结报表 to print (Ctrl+P).
 func (s *Shell) report() screen {
 	ws := s.ws
-	var rows []sqlite.PaymentRow
+	var rows []app.PaymentRow
 	dayEntry := ws.newEntry("2026-03-01")
 	dayEntry.SetText(day(ws.Desk.Now()))
 	totals, errl := widget.NewLabel(""), errorText()

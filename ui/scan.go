@@ -4,14 +4,14 @@ import (
 	"image/color"
 	"slices"
 
+	"titledesk/app"
 	"titledesk/data"
-	"titledesk/forms"
 )
 
 // verdictColors say a seal's verdict in colour as well as in words.
-var verdictColors = map[forms.Status]color.Color{
-	forms.Genuine: colorGood, forms.Forged: colorBad, forms.Stale: colorWarn, forms.UnknownKey: colorWarn, forms.NoRecord: colorWarn,
-	forms.Revoked: colorBad,
+var verdictColors = map[app.SealStatus]color.Color{
+	app.SealGenuine: colorGood, app.SealForged: colorBad, app.SealStale: colorWarn, app.SealUnknownKey: colorWarn, app.SealNoRecord: colorWarn,
+	app.SealRevoked: colorBad,
 }
 
 // scan handles what the scan box received: a scanner types a QR payload
@@ -42,7 +42,7 @@ func (s *Shell) scan(text string) {
 	// A genuine form opens the counter check where the clerk may take the
 	// papers now, as the state machine says.
 	atCounter := slices.ContainsFunc(res.View.Actions, func(t data.Transition) bool { return t.Action == data.ActionPaperAccept })
-	if v := res.Verdict; v != nil && v.Status == forms.Genuine && v.Payload.Kind == data.DocForm && atCounter {
+	if v := res.Verdict; v != nil && v.Status == app.SealGenuine && v.Payload.Kind == data.DocForm && atCounter {
 		d.openCounterCheck()
 	}
 	s.ws.Win.Canvas().Unfocus()

@@ -12,7 +12,6 @@ import (
 
 	"titledesk/app"
 	"titledesk/data"
-	tdsync "titledesk/sync"
 )
 
 // WindowTitle is the title of the one workstation window; a bureau desk
@@ -96,7 +95,7 @@ type Shell struct {
 	tasks       []task
 	stack       []screen
 	root        fyne.CanvasObject
-	sync        tdsync.Status
+	sync        app.SyncStatus
 	// syncView is the open sync screen, refreshed on sync changes.
 	syncView *syncView
 	points   map[string]string // liaison point names by ID
@@ -122,10 +121,10 @@ func (ws *Workstation) showShell(c *data.Clerk) {
 	ws.shell = s
 	ws.Win.SetContent(s.root)
 	s.nav.Select(0)
-	if sy := ws.Desk.Syncer(); sy != nil {
-		s.sync = sy.Status()
+	if st, enrolled := ws.Desk.SyncStatus(); enrolled {
+		s.sync = st
 		// Every sync reports here, the loop's and 立即同步's alike.
-		sy.Watch(func(st tdsync.Status) { fyne.Do(func() { s.setSync(st) }) })
+		ws.Desk.WatchSync(func(st app.SyncStatus) { fyne.Do(func() { s.setSync(st) }) })
 		if ws.syncLoop {
 			ws.Desk.StartSync()
 		}
@@ -242,7 +241,7 @@ type bannerText struct {
 	color color.Color
 }
 
-func (s *Shell) setSync(st tdsync.Status) {
+func (s *Shell) setSync(st app.SyncStatus) {
 	s.sync = st
 	s.refreshStatus()
 	if v := s.syncView; v != nil {
@@ -265,16 +264,16 @@ func (s *Shell) refreshStatus() {
 }
 
 // syncState is the last sync status with the outbox's counts as they are.
-func (s *Shell) syncState() tdsync.Status {
+func (s *Shell) syncState() app.SyncStatus {
 	st := s.sync
-	if p, r, err := s.ws.Desk.Store.OutboxCounts(s.ws.ctx); err == nil {
+	if p, r, err := s.ws.Desk.OutboxCounts(s.ws.ctx); err == nil {
 		st.Pending, st.Refused = p, r
 	}
 	return st
 }
 
 // statusLine is the window's status line.
-func statusLine(st tdsync.Status, c *data.Clerk) string {
+func statusLine(st app.SyncStatus, c *data.Clerk) string {
 	parts := []string{"离线"}
 	if st.Online {
 		parts[0] = "在线"

@@ -7,8 +7,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"titledesk/app"
 	"titledesk/data"
-	"titledesk/data/sqlite"
 )
 
 // syncView is the 同步 screen: state, progress, 立即同步, the outbox, and
@@ -40,12 +40,8 @@ func (s *Shell) syncScreen() fyne.CanvasObject {
 // syncNow runs one sync off the UI goroutine; the shell's watch of the
 // syncer redraws the screen as it goes.
 func (v *syncView) syncNow() {
-	sy := v.s.ws.Desk.Syncer()
-	if sy == nil {
-		return
-	}
 	v.s.ws.async(func() {
-		err := sy.SyncOnce(v.s.ws.ctx)
+		err := v.s.ws.Desk.SyncNow(v.s.ws.ctx)
 		fyne.Do(func() { showError(v.errl, err) })
 	})
 }
@@ -67,7 +63,7 @@ func (v *syncView) showState() {
 // showOutbox lists the pending and the refused commands.
 func (v *syncView) showOutbox() {
 	ctx, desk := v.s.ws.ctx, v.s.ws.Desk
-	entries, err := desk.Store.Outbox(ctx)
+	entries, err := desk.Outbox(ctx)
 	if err != nil {
 		showError(v.errl, err)
 		return
@@ -75,12 +71,12 @@ func (v *syncView) showOutbox() {
 	v.refused.Objects = nil
 	pending := ""
 	for _, e := range entries {
-		app := appNo(v.s, e.Command.ApplicationID)
+		appText := appNo(v.s, e.Command.ApplicationID)
 		switch e.State {
-		case sqlite.StatePending:
-			pending += fmt.Sprintf("#%d　%s　%s　申请 %s\n", e.Seq, e.At.In(data.Shanghai).Format("01-02 15:04"), actionText(e.Command), app)
+		case app.StatePending:
+			pending += fmt.Sprintf("#%d　%s　%s　申请 %s\n", e.Seq, e.At.In(data.Shanghai).Format("01-02 15:04"), actionText(e.Command), appText)
 		case data.StateRejected, data.StateConflict:
-			v.refused.Add(v.refusedRow(e, app))
+			v.refused.Add(v.refusedRow(e, appText))
 		}
 	}
 	if pending == "" {
@@ -113,7 +109,7 @@ func (v *syncView) showNotices() {
 }
 
 func appNo(s *Shell, id string) string {
-	if a, err := s.ws.Desk.Store.Application(s.ws.ctx, id); err == nil {
+	if a, err := s.ws.Desk.Application(s.ws.ctx, id); err == nil {
 		return a.No + " " + a.Name
 	}
 	return id
@@ -121,17 +117,17 @@ func appNo(s *Shell, id string) string {
 
 // refusedRow shows what the clerk did, why the server refused it and the
 // application as the server now has it.
-func (v *syncView) refusedRow(e sqlite.OutboxEntry, app string) fyne.CanvasObject {
+func (v *syncView) refusedRow(e app.OutboxEntry, appText string) fyne.CanvasObject {
 	ctx, desk := v.s.ws.ctx, v.s.ws.Desk
 	server := "（本机没有该申请）"
-	if a, err := desk.Store.ServerSnapshot(ctx, e.Command.ApplicationID); err == nil {
+	if a, err := desk.ServerSnapshot(ctx, e.Command.ApplicationID); err == nil {
 		server = fmt.Sprintf("服务器现状：%s（第 %d 版）", a.Status.Label(), a.Version)
 		if n := len(a.Decisions); n > 0 {
 			last := a.Decisions[n-1]
 			server += fmt.Sprintf("，最后由%s于 %s %s", last.ActorName, last.At.In(data.Shanghai).Format("01-02 15:04"), last.Action.Label())
 		}
 	}
-	what := fmt.Sprintf("#%d　%s　申请 %s　%s：%s\n%s", e.Seq, actionText(e.Command), app, refusedWord(e.State), e.Message, server)
+	what := fmt.Sprintf("#%d　%s　申请 %s　%s：%s\n%s", e.Seq, actionText(e.Command), appText, refusedWord(e.State), e.Message, server)
 	l := widget.NewLabel(what)
 	l.Wrapping = fyne.TextWrapWord
 	l.Importance = widget.DangerImportance

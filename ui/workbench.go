@@ -130,8 +130,5 @@ func (s *Shell) retention() fyne.CanvasObject {
 }
 
 func serverOf(ws *Workstation) string {
-	if sy := ws.Desk.Syncer(); sy != nil {
-		return sy.Client.BaseURL
-	}
-	return ""
+	return ws.Desk.ServerURL()
 }
