@@ -80,6 +80,9 @@ type Syncer struct {
 	round stdsync.Mutex
 	kick  chan struct{}
 	once  stdsync.Once
+	// What settle last wrote, under round.
+	savedOffset time.Duration
+	purgedAt    time.Time
 }
 
 // Status returns the current status.
@@ -306,13 +309,22 @@ func (s *Syncer) settle(ctx context.Context) error {
 	} else if dropped > 0 {
 		s.log().Warn("resync after a server restore dropped applications the server no longer has", "dropped", dropped)
 	}
-	if c := s.Client.Clock; c != nil {
+	// Written only when they change or are due: an idle round every 30 s
+	// writes nothing to the desk's database.
+	if c := s.Client.Clock; c != nil && (c.Offset()-s.savedOffset).Abs() > time.Second {
 		if err := s.Local.SaveClock(ctx, c.Offset()); err != nil {
 			return err
 		}
+		s.savedOffset = c.Offset()
 	}
-	_, err := s.Local.PurgeSettled(ctx, now)
-	return err
+	if now.Sub(s.purgedAt) < time.Hour {
+		return nil
+	}
+	if _, err := s.Local.PurgeSettled(ctx, now); err != nil {
+		return err
+	}
+	s.purgedAt = now
+	return nil
 }
 
 // uploadProofs sends the payment proofs the commands name before the

@@ -514,8 +514,11 @@ func (s *Store) ApplyChanges(ctx context.Context, changes []data.Change, cursor 
 		for _, id := range ids {
 			kept[id] = true
 		}
-		var resync bool // a pull from the start after a restore notes what it brings (EndResync)
-		if err := queryRow(ctx, tx, `SELECT coalesce((SELECT resync FROM identity), 0)`).Scan(&resync); err != nil {
+		// A pull from the start after a restore notes what it brings
+		// (EndResync); an application it had given up on that comes back
+		// is no longer given up on.
+		var resync, orphans bool
+		if err := queryRow(ctx, tx, `SELECT coalesce((SELECT resync FROM identity), 0), EXISTS (SELECT 1 FROM resync_orphans)`).Scan(&resync, &orphans); err != nil {
 			return err
 		}
 		for _, c := range changes {
@@ -527,7 +530,7 @@ func (s *Store) ApplyChanges(ctx context.Context, changes []data.Change, cursor 
 					return err
 				}
 			}
-			if c.Kind == data.ChangeApplication {
+			if orphans && c.Kind == data.ChangeApplication {
 				if _, err := exec(ctx, tx, `DELETE FROM resync_orphans WHERE application_id = ?`, c.ID); err != nil {
 					return err
 				}

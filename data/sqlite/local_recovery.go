@@ -97,28 +97,16 @@ func (s *Store) Reconcile(ctx context.Context, st data.SyncState, now time.Time)
 // no longer holds (purged after the retention window), a stand-in that
 // tells the server it is lost, so seqs stay contiguous.
 func answerLost(ctx context.Context, tx *sql.Tx, acked, last int64, now time.Time) (int, error) {
-	held, err := queryStrings(ctx, tx, `SELECT seq FROM outbox WHERE seq > ?`, acked)
+	res, err := exec(ctx, tx, `WITH RECURSIVE lost (seq) AS (SELECT ?1 + 1 WHERE ?1 < ?2 UNION ALL SELECT seq + 1 FROM lost WHERE seq < ?2)
+		INSERT INTO outbox (seq, command_id, application_id, at, command, state, code, message, resend, answered_at)
+		SELECT seq, 'lost/' || seq, '', ?3, '{"ID":"lost/' || seq || '"}', 'discarded', ?4, ?5, 1, ?3
+		FROM lost WHERE seq NOT IN (SELECT seq FROM outbox WHERE seq > ?1)`,
+		acked, last, now.UnixNano(), data.EINVALID, "本工作站已不再保留该操作（超过保留期），无法重新提交")
 	if err != nil {
 		return 0, err
 	}
-	have := map[string]bool{}
-	for _, h := range held {
-		have[h] = true
-	}
-	lost := 0
-	for seq := acked + 1; seq <= last; seq++ {
-		if have[fmt.Sprint(seq)] {
-			continue
-		}
-		id := fmt.Sprintf("lost/%d", seq)
-		if _, err := exec(ctx, tx, `INSERT INTO outbox (seq, command_id, application_id, at, command, state, code, message, resend, answered_at)
-			VALUES (?, ?, '', ?, ?, 'discarded', ?, ?, 1, ?)`, seq, id, now.UnixNano(), fmt.Sprintf(`{"ID":%q}`, id),
-			data.EINVALID, "本工作站已不再保留该操作（超过保留期），无法重新提交", now.UnixNano()); err != nil {
-			return 0, err
-		}
-		lost++
-	}
-	return lost, nil
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 // Renumber recovers a desk restored from an older copy of its folder, with
