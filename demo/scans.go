@@ -14,6 +14,9 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"titledesk/assets"
+
+	"titledesk/data"
+	"titledesk/data/blobstore"
 )
 
 var (
@@ -65,6 +68,17 @@ var paper = map[string]color.RGBA{
 	"学历证书":      {250, 243, 226, 255},
 	"劳动合同或聘用证明": {252, 252, 250, 255},
 	"社会保险缴费证明":  {244, 250, 242, 255},
+}
+
+// ScanAttachment draws the scan of kind for p (Scan), keeps it in blobs
+// and returns the attachment that names it, with id.
+func ScanAttachment(blobs blobstore.Dir, id, kind string, p *Person) (data.Attachment, error) {
+	b, err := Scan(kind, p)
+	if err != nil {
+		return data.Attachment{}, err
+	}
+	sum, err := blobs.Put(b)
+	return data.Attachment{ID: id, Kind: kind, FileName: kind + ".jpg", SHA256: sum, Size: int64(len(b)), ContentType: "image/jpeg"}, err
 }
 
 // Scan draws a page that looks like the scan of one material: a tinted

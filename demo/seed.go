@@ -102,16 +102,11 @@ func Seed(ctx context.Context, db *sqlite.Store, blobs blobstore.Dir, n int, now
 		a := Application(i, point, unit, nil)
 		person := &Person{Seq: i + 1, Name: a.Name, IDNumber: a.IDNumber, Unit: a.UnitName, Major: a.Major}
 		for k, kind := range scanKinds {
-			b, err := Scan(kind, person)
+			at, err := ScanAttachment(blobs, fmt.Sprintf("m%d", k+1), kind, person)
 			if err != nil {
 				return nil, err
 			}
-			sum, err := blobs.Put(b)
-			if err != nil {
-				return nil, err
-			}
-			a.Attachments = append(a.Attachments, data.Attachment{ID: fmt.Sprintf("m%d", k+1), Kind: kind, FileName: kind + ".jpg",
-				SHA256: sum, Size: int64(len(b)), ContentType: "image/jpeg"})
+			a.Attachments = append(a.Attachments, at)
 		}
 		created := now.AddDate(0, 0, -60-i%30)
 		if err := Create(ctx, db, a, created); err != nil {

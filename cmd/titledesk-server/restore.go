@@ -71,17 +71,12 @@ func runRestore(e *env, args []string) error {
 	replaced := ""
 	if _, err := os.Stat(f.db()); err == nil {
 		replaced = f.db() + ".replaced-" + now.In(data.Shanghai).Format("20060102-150405")
-		for _, suffix := range []string{"", "-wal", "-shm"} {
-			if err := os.Rename(f.db()+suffix, replaced+suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return err
-			}
-		}
-	}
-	// The restored copy's WAL, if a close left one, goes with it.
-	for _, suffix := range []string{"-wal", "-shm", ""} {
-		if err := os.Rename(restoring+suffix, f.db()+suffix); err != nil && (suffix == "" || !errors.Is(err, os.ErrNotExist)) {
+		if err := moveDB(f.db(), replaced); err != nil {
 			return err
 		}
+	}
+	if err := moveDB(restoring, f.db()); err != nil {
+		return err
 	}
 	fmt.Fprintf(e.stdout, "restored %s from %s\nnew epoch: %s\naudit chain intact: %d events\n", f.db(), *from, report.epoch, report.events)
 	if replaced != "" {
@@ -186,10 +181,24 @@ func copyFile(from, to string) error {
 	return out.Close()
 }
 
-// removeDB removes a database file and its WAL files, if there.
+// dbFiles are a SQLite database's files: its WAL files first, so the
+// database file itself goes last and never without them.
+var dbFiles = []string{"-wal", "-shm", ""}
+
+// removeDB removes a database and its WAL files, those that are there.
 func removeDB(path string) error {
-	for _, suffix := range []string{"", "-wal", "-shm"} {
+	for _, suffix := range dbFiles {
 		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// moveDB moves a database and its WAL files, those that are there.
+func moveDB(from, to string) error {
+	for _, suffix := range dbFiles {
+		if err := os.Rename(from+suffix, to+suffix); err != nil && (suffix == "" || !errors.Is(err, os.ErrNotExist)) {
 			return err
 		}
 	}

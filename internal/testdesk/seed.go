@@ -164,15 +164,11 @@ func scans(blobs blobstore.Dir, i int, a *data.Application) ([]data.Attachment, 
 	p := &demo.Person{Seq: i, Name: a.Name, IDNumber: a.IDNumber, Unit: a.UnitName, Major: a.Major}
 	out := make([]data.Attachment, len(scanKinds))
 	for k, kind := range scanKinds {
-		b, err := demo.Scan(kind, p)
+		at, err := demo.ScanAttachment(blobs, fmt.Sprintf("s%d", k+1), kind, p)
 		if err != nil {
 			return nil, err
 		}
-		sum, err := blobs.Put(b)
-		if err != nil {
-			return nil, err
-		}
-		out[k] = data.Attachment{ID: fmt.Sprintf("s%d", k+1), Kind: kind, FileName: kind + ".jpg", SHA256: sum, Size: int64(len(b)), ContentType: "image/jpeg"}
+		out[k] = at
 	}
 	return out, nil
 }

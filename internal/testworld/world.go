@@ -124,15 +124,11 @@ func (w *World) Apps(t testing.TB, n int, point string, status data.Status) []*d
 	for i := range out {
 		w.n++
 		a := demo.Application(w.n, w.Points[point], demo.Unit(w.n), nil)
-		scan, err := demo.Scan("居民身份证", &demo.Person{Seq: w.n, Name: a.Name, IDNumber: a.IDNumber, Unit: a.UnitName, Major: a.Major})
+		scan, err := demo.ScanAttachment(w.Blobs, "s1", "居民身份证", &demo.Person{Seq: w.n, Name: a.Name, IDNumber: a.IDNumber, Unit: a.UnitName, Major: a.Major})
 		if err != nil {
 			t.Fatal(err)
 		}
-		sum, err := w.Blobs.Put(scan)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a.Attachments = []data.Attachment{{ID: "s1", Kind: "居民身份证", FileName: "id.jpg", SHA256: sum, Size: int64(len(scan)), ContentType: "image/jpeg"}}
+		a.Attachments = []data.Attachment{scan}
 		if err := demo.Create(ctx, w.DB, a, time.Now().AddDate(0, 0, -90)); err != nil {
 			t.Fatal(err)
 		}
