@@ -2,17 +2,11 @@ package app
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"titledesk/data"
-	"titledesk/data/sqlite"
-	"titledesk/forms"
 )
 
 // PointStats is one liaison point's line of the 统计 table.
@@ -34,7 +28,10 @@ type ChannelTotal struct {
 type Stats struct {
 	Day          time.Time
 	Points       []PointStats
-	Today, Month []ChannelTotal
+	Today, Month Totals
+	// MonthByPoint is the month's payments and refunds per liaison point
+	// and channel, by the day each was recorded.
+	MonthByPoint []MonthRow
 }
 
 // Statistics counts applications per point and status, the overdue ones,
@@ -61,41 +58,28 @@ func (d *Desk) Statistics(ctx context.Context, day time.Time) (*Stats, error) {
 		st.Points = append(st.Points, ps)
 	}
 	monthStart := time.Date(st.Day.Year(), st.Day.Month(), 1, 0, 0, 0, 0, data.Shanghai)
-	if st.Today, err = d.paymentTotals(ctx, st.Day, st.Day.AddDate(0, 0, 1)); err != nil {
+	if st.Today, _, err = d.moneyTotals(ctx, st.Day, st.Day.AddDate(0, 0, 1)); err != nil {
 		return nil, err
 	}
-	if st.Month, err = d.paymentTotals(ctx, monthStart, monthStart.AddDate(0, 1, 0)); err != nil {
+	if st.Month, st.MonthByPoint, err = d.moneyTotals(ctx, monthStart, monthStart.AddDate(0, 1, 0)); err != nil {
 		return nil, err
 	}
 	return st, nil
 }
 
-func (d *Desk) paymentTotals(ctx context.Context, from, to time.Time) ([]ChannelTotal, error) {
-	rows, err := d.Store.Payments(ctx, "", from, to)
-	if err != nil {
-		return nil, err
-	}
-	return ChannelTotals(rows), nil
-}
-
-// ChannelTotals adds up payments per channel, in channel order.
-func ChannelTotals(rows []sqlite.PaymentRow) []ChannelTotal {
-	by := map[string]*ChannelTotal{}
-	for _, p := range rows {
-		t := by[p.Channel]
-		if t == nil {
-			t = &ChannelTotal{Channel: p.Channel}
-			by[p.Channel] = t
+// moneyTotals are the payments recorded and the refunds approved in
+// [from, to): per channel, and per point and channel.
+func (d *Desk) moneyTotals(ctx context.Context, from, to time.Time) (Totals, []MonthRow, error) {
+	rows, err := d.Store.MonthSummary(ctx, from, to)
+	var t Totals
+	for _, r := range rows {
+		if r.Payments > 0 {
+			t.Channels = addChannel(t.Channels, r.Channel, r.Payments, r.Paid)
 		}
-		t.Count++
-		t.Amount += p.Amount
+		t.Refunds += r.Refunds
+		t.Refunded += r.Refunded
 	}
-	out := make([]ChannelTotal, 0, len(by))
-	for _, t := range by {
-		out = append(out, *t)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Channel < out[j].Channel })
-	return out
+	return t, rows, err
 }
 
 // StatsColumns are the statuses the 统计 table shows, in workflow order.
@@ -129,13 +113,33 @@ func (s *Stats) Export(path string) error {
 	payments := [][]string{{"期间", "缴费方式", "笔数", "金额（元）"}}
 	for _, period := range []struct {
 		name   string
-		totals []ChannelTotal
+		totals Totals
 	}{{"当日", s.Today}, {"当月", s.Month}} {
-		for _, t := range period.totals {
+		for _, t := range period.totals.Channels {
 			payments = append(payments, []string{period.name, t.Channel, strconv.Itoa(t.Count), t.Amount.String()})
 		}
+		if t := period.totals; t.Refunds > 0 {
+			payments = append(payments, []string{period.name, "退费", strconv.Itoa(t.Refunds), (-t.Refunded).String()})
+		}
+		payments = append(payments, []string{period.name, "净额", "", period.totals.Net().String()})
 	}
-	return Export(path, Sheet{"各联络点统计", s.Table()}, Sheet{"缴费统计", payments})
+	return Export(path, Sheet{"各联络点统计", s.Table()}, Sheet{"缴费统计", payments}, Sheet{"月度汇总", s.MonthTable()})
+}
+
+// MonthTable is the month's money per liaison point and channel, header
+// first, with a totals row.
+func (s *Stats) MonthTable() [][]string {
+	names := map[string]string{}
+	for _, p := range s.Points {
+		names[p.Point.ID] = p.Point.Name
+	}
+	rows := [][]string{{"人才联络点", "缴费方式", "缴费笔数", "缴费金额（元）", "退费笔数", "退费金额（元）", "净额（元）"}}
+	var all MonthRow
+	for _, r := range s.MonthByPoint {
+		rows = append(rows, []string{names[r.LiaisonPointID], r.Channel, strconv.Itoa(r.Payments), r.Paid.String(), strconv.Itoa(r.Refunds), r.Refunded.String(), (r.Paid - r.Refunded).String()})
+		all.Payments, all.Paid, all.Refunds, all.Refunded = all.Payments+r.Payments, all.Paid+r.Paid, all.Refunds+r.Refunds, all.Refunded+r.Refunded
+	}
+	return append(rows, []string{"合计", "", strconv.Itoa(all.Payments), all.Paid.String(), strconv.Itoa(all.Refunds), all.Refunded.String(), (all.Paid - all.Refunded).String()})
 }
 
 // NextCertificateNo proposes the number of a certificate issued here:
@@ -161,45 +165,21 @@ func (d *Desk) Certify(ctx context.Context, applicationID, no string, issuedAt t
 		Certificate: &data.Certificate{No: strings.TrimSpace(no), IssuedAt: issuedAt}})
 }
 
-// Payments are the payments recorded on day: at this desk's liaison point,
-// or at every point on a bureau desk.
-func (d *Desk) Payments(ctx context.Context, day time.Time) ([]sqlite.PaymentRow, error) {
-	dev := d.Device()
-	if dev == nil {
-		return nil, data.Errorf(data.EUNAUTHORIZED, "本工作站尚未注册")
-	}
-	from := data.Midnight(day)
-	to := from.AddDate(0, 0, 1)
-	// Payments recorded here and not yet synced are on the stored
-	// applications already (sqlite's Enqueue writes them), so an offline
-	// day's report holds them.
-	return d.Store.Payments(ctx, dev.LiaisonPointID, from, to)
+// ReconcileExceptions are the payments the finance statements did not
+// confirm: 金额不符, 未到账 and 已到账未登记.
+func (d *Desk) ReconcileExceptions(ctx context.Context) ([]ReconcileException, error) {
+	return d.Store.ReconcileExceptions(ctx)
 }
 
-// DailyReport prints the 日结报表 of this desk's liaison point for day.
-func (d *Desk) DailyReport(ctx context.Context, day time.Time) (*Printout, error) {
-	dev, clerk := d.Device(), d.Clerk()
-	if dev == nil || clerk == nil {
-		return nil, data.Errorf(data.EUNAUTHORIZED, "请先登录")
-	}
-	rows, err := d.Payments(ctx, day)
-	if err != nil {
-		return nil, err
-	}
-	from := data.Midnight(day)
-	r := forms.DailyReport{Date: from, LiaisonPoint: d.pointName(ctx, dev.LiaisonPointID), Device: dev.Code, Clerk: clerk.Name}
-	for _, p := range rows {
-		r.Payments = append(r.Payments, forms.Payment{NoticeNo: p.NoticeNo, AppNo: p.ApplicationNo, Payer: p.Name, Item: feeItem,
-			Method: p.Channel, Amount: p.Amount, At: p.PaidAt})
-	}
-	now := d.Now()
-	printed, err := forms.Render(r, forms.Sealer{}, now)
-	if err != nil {
-		return nil, err
-	}
-	path := filepath.Join(d.Dir, "printed", fmt.Sprintf("日结报表-%s-%s.pdf", from.Format("20060102"), now.In(data.Shanghai).Format("150405")))
-	if err := os.WriteFile(path, printed.PDF, 0o600); err != nil {
-		return nil, err
-	}
-	return &Printout{Path: path, Unprintable: printed.Unprintable}, nil
+// CorrectPayment is a bureau reviewer's correction of a recorded payment,
+// with the reason; the state machine checks it as a new payment.
+func (d *Desk) CorrectPayment(ctx context.Context, applicationID string, in PaymentInput, reasons []string, note string) (*View, error) {
+	return d.Do(ctx, data.Command{Action: data.ActionPaymentCorrect, ApplicationID: applicationID, Reasons: reasons, Note: note,
+		Payment: &data.Payment{Amount: in.Amount, ReceiptNo: data.NormalizeRef(in.ReceiptNo), Channel: in.Channel, PaidAt: in.PaidAt}})
+}
+
+// Refund refuses a paid application (不予受理) and approves the refund of
+// its fee.
+func (d *Desk) Refund(ctx context.Context, applicationID string, reasons []string, note string) (*View, error) {
+	return d.Do(ctx, data.Command{Action: data.ActionRefund, ApplicationID: applicationID, Reasons: reasons, Note: note})
 }

@@ -4,71 +4,27 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"titledesk/data"
 	"titledesk/data/blobstore"
 )
 
-// NoticeNumbers issues the number and payment code (缴款码) of a payment
-// notice. In production they come from the finance bureau's non-tax revenue
-// system; the default numbers them on the device, unique without a server.
-type NoticeNumbers interface {
-	Next(ctx context.Context, a *data.Application, at time.Time) (no, payCode string, err error)
-}
-
-// DeviceNumbers is the default NoticeNumbers.
-type DeviceNumbers struct{ Desk *Desk }
-
-func (n DeviceNumbers) Next(ctx context.Context, a *data.Application, at time.Time) (string, string, error) {
-	dev := n.Desk.Device()
-	if dev == nil {
-		return "", "", data.Errorf(data.EUNAUTHORIZED, "本工作站尚未注册")
-	}
-	p, err := n.Desk.Store.LiaisonPoint(ctx, dev.LiaisonPointID)
-	if err != nil {
-		return "", "", err
-	}
-	seq, err := n.Desk.Store.NextCounter(ctx, data.NumberCounter(data.SeriesNotice, at))
-	if err != nil {
-		return "", "", err
-	}
-	no := data.DocumentNo(data.DocPayment, p.Code, dev.Code, at, seq)
-	parsed, _ := data.ParseDeviceNumber(no)
-	return no, parsed.PayCode(), nil
-}
-
-// Accept takes the paper materials: every attachment checked, a payment
-// notice issued for the level's fee. It prints the 受理回执 and the 缴款通知书.
-func (d *Desk) Accept(ctx context.Context, applicationID string, checks []data.AttachmentCheck, numbers NoticeNumbers) (*View, []*Printout, error) {
-	v, err := d.View(ctx, applicationID)
+// Accept takes the paper materials, every attachment checked, and prints
+// the 受理回执 and, when the bureau's finance system has issued it, the
+// 缴款通知书. A notice that arrives later is texted to the applicant and
+// printed from 待缴费.
+func (d *Desk) Accept(ctx context.Context, applicationID string, checks []data.AttachmentCheck) (*View, []*Printout, error) {
+	v, err := d.Do(ctx, data.Command{Action: data.ActionPaperAccept, ApplicationID: applicationID, Checks: checks})
 	if err != nil {
 		return nil, nil, err
 	}
-	amount, err := d.Store.Fee(ctx, v.Level)
-	if err != nil {
-		return nil, nil, err
-	}
-	if numbers == nil {
-		numbers = DeviceNumbers{d}
-	}
-	now := d.Now()
-	no, code, err := numbers.Next(ctx, &v.Application, now)
-	if err != nil {
-		return nil, nil, err
-	}
-	clerk := d.Clerk()
-	if clerk == nil {
-		return nil, nil, data.Errorf(data.EUNAUTHORIZED, "请先登录")
-	}
-	v, err = d.Do(ctx, data.Command{Action: data.ActionPaperAccept, ApplicationID: applicationID, Checks: checks,
-		Notice: &data.PaymentNotice{No: no, PayCode: code, Amount: amount, IssuedAt: now, IssuedBy: clerk.Name}})
-	if err != nil {
-		return nil, nil, err
+	kinds := []data.Document{data.DocReceipt}
+	if v.Notice != nil {
+		kinds = append(kinds, data.DocPayment)
 	}
 	var prints []*Printout
-	for _, kind := range []data.Document{data.DocReceipt, data.DocPayment} {
+	for _, kind := range kinds {
 		p, err := d.Print(ctx, applicationID, kind)
 		if err != nil {
 			return v, prints, err
@@ -93,17 +49,20 @@ func (d *Desk) Deficient(ctx context.Context, applicationID string, checks []dat
 	return v, p, err
 }
 
-// PaymentInput is what the clerk types from the receipt (票据第三联) or
-// the payment screenshot.
+// PaymentInput is what the clerk types from the receipt (票据第三联), the
+// payment screenshot or the e-receipt.
 type PaymentInput struct {
-	Channel   string   // 银行 or 微信
-	Amount    data.Fen // as the receipt says: the state machine takes only the notice's
-	ReceiptNo string   // 票据号
+	Channel   string   // a Channels name
+	Amount    data.Fen // as the proof says: the state machine takes only the notice's
+	ReceiptNo string   // the channel's reference (Channel.RefLabel)
 	PaidAt    time.Time
 	ProofFile string // photo or screenshot, optional
 }
 
-// Channels are the ways to pay the guide names.
+// Channel is a way to pay and the reference it leaves.
+type Channel = data.Channel
+
+// Channels are the ways to pay, in the order the counter offers them.
 var Channels = data.PaymentChannels
 
 // RecordPayment records a payment; the state machine decides whether it
@@ -121,8 +80,8 @@ func (d *Desk) RecordPayment(ctx context.Context, applicationID string, in Payme
 		return nil, data.Errorf(data.EUNAUTHORIZED, "请先登录")
 	}
 	return d.Do(ctx, data.Command{Action: data.ActionPaymentRecord, ApplicationID: applicationID,
-		Payment: &data.Payment{Amount: in.Amount, ReceiptNo: strings.TrimSpace(in.ReceiptNo), Channel: in.Channel, ProofSHA256: proof,
-			PaidAt: in.PaidAt, RecordedAt: d.Now(), RecordedBy: clerk.Name}})
+		Payment: &data.Payment{Amount: in.Amount, ReceiptNo: data.NormalizeRef(in.ReceiptNo), Channel: in.Channel, ProofSHA256: proof,
+			PaidAt: in.PaidAt, RecordedAt: d.Now(), RecordedBy: clerk.Name, RecordedByID: clerk.ID}})
 }
 
 // importProof checks a proof image and keeps it in the desk's blob store,

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"fmt"
@@ -11,14 +12,6 @@ import (
 
 	"titledesk/data"
 	"titledesk/forms"
-)
-
-// Printed payment notices name the bureau as payee; the account is on the
-// payment code the finance bureau's system issues.
-const (
-	payee       = "东莞市人力资源局"
-	payeeDetail = "以缴款码为准"
-	feeItem     = "专业技术资格考核认定费"
 )
 
 // versionAfter is the application's version right after the last decision
@@ -96,9 +89,14 @@ func (d *Desk) document(ctx context.Context, a *data.Application, kind data.Docu
 		if dec == nil || a.Notice == nil {
 			return nil, "", false
 		}
-		return forms.PaymentNotice{NoticeNo: a.Notice.No, PaymentCode: a.Notice.PayCode, AppNo: a.No, Version: v,
-			Payer: a.Name, PayerID: a.IDNumber, Item: feeItem, Amount: a.Notice.Amount, Payee: payee,
-			Account: payeeDetail, Bank: payeeDetail, Issuer: point, Clerk: a.Notice.IssuedBy, Date: a.Notice.IssuedAt}, "", true
+		fin, err := d.Store.Finance(ctx)
+		if err != nil {
+			return nil, "", false
+		}
+		n := a.Notice
+		return forms.PaymentNotice{NoticeNo: n.No, PaymentCode: n.PayCode, AppNo: a.No, Version: v,
+			Payer: a.Name, PayerID: a.IDNumber, Item: fin.Item, Amount: n.Amount, Payee: cmp.Or(n.Payee, fin.Payee), Due: n.Due, PayURL: n.PayURL,
+			Flow: fin.Flow, Issuer: point, Clerk: dec.ActorName, Date: n.IssuedAt}, "", true
 	}
 	return nil, "", false
 }

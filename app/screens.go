@@ -12,11 +12,13 @@ import (
 // What the screens show of the desk's store, its sync and the seals it
 // checks: ui talks to app only, so the types it names are app's.
 type (
-	OutboxEntry = sqlite.OutboxEntry // a command as the desk keeps it
-	PaymentRow  = sqlite.PaymentRow  // one line of the day's payments
-	Notice      = sqlite.Notice      // what sync did by itself
-	SyncStatus  = tdsync.Status      // what the window shows about sync
-	SealStatus  = forms.Status       // the verdict on a scanned seal
+	OutboxEntry        = sqlite.OutboxEntry        // a command as the desk keeps it
+	SettlementEntry    = sqlite.SettlementEntry    // a payment or refund in a clerk's 日结
+	MonthRow           = sqlite.MonthRow           // a point's money of one channel in a month
+	ReconcileException = sqlite.ReconcileException // a payment that did not reconcile
+	Notice             = sqlite.Notice             // what sync did by itself
+	SyncStatus         = tdsync.Status             // what the window shows about sync
+	SealStatus         = forms.Status              // the verdict on a scanned seal
 )
 
 // StatePending is an outbox entry the server has not answered yet.

@@ -20,15 +20,9 @@ type View struct {
 	Actions []data.Transition
 }
 
-// env is what the state machine needs here: the clock and the bureau's
-// calendar as last synced.
-func (d *Desk) env(ctx context.Context) (data.Env, error) {
-	cal, err := d.Store.Calendar(ctx)
-	if err != nil {
-		return data.Env{}, err
-	}
-	return data.Env{Now: d.Now(), Calendar: cal}, nil
-}
+// env is what the state machine needs here: the clock, and the bureau's
+// calendar and finance settings as last synced.
+func (d *Desk) env(ctx context.Context) (data.Env, error) { return d.Store.Env(ctx, d.Now()) }
 
 // View loads one application as this desk shows it, with the commands that
 // wait for the server or that it refused.
@@ -53,7 +47,11 @@ func (d *Desk) View(ctx context.Context, id string) (*View, error) {
 		}
 	}
 	if a, err := d.actor(); err == nil {
-		v.Actions = data.Actions(&v.Application, a)
+		env, err := d.env(ctx)
+		if err != nil {
+			return nil, err
+		}
+		v.Actions = data.Actions(&v.Application, a, env)
 	}
 	return v, nil
 }

@@ -92,6 +92,31 @@ var Recorded = []struct {
 		}
 		return ""
 	}},
+	{"notice_terms", func(a *Application) string {
+		if n := a.Notice; n != nil {
+			return n.Payee + "|" + timeText(n.Due) + "|" + n.PayURL
+		}
+		return ""
+	}},
+	{"payment_recorder", func(a *Application) string {
+		if p := a.Payment; p != nil {
+			return p.RecordedByID + "|" + p.CorrectedBy + "|" + timeText(p.CorrectedAt)
+		}
+		return ""
+	}},
+	{"reconciliation", func(a *Application) string {
+		if r := a.Reconciliation; r != nil {
+			e := r.Entry
+			return fmt.Sprintf("%s|%s|%s|%s|%d|%s|%s", r.Outcome, e.PayCode, e.Ref, e.Channel, e.Amount, timeText(e.PaidAt), timeText(r.At))
+		}
+		return ""
+	}},
+	{"refund", func(a *Application) string {
+		if r := a.Refund; r != nil {
+			return fmt.Sprintf("%d|%s|%s|%s|%s", r.Amount, r.Reason, r.ApprovedBy, timeText(r.ApprovedAt), r.PaymentBy)
+		}
+		return ""
+	}},
 	{"certificate", func(a *Application) string {
 		if c := a.Certificate; c != nil {
 			return c.No + "|" + timeText(c.IssuedAt)

@@ -176,13 +176,6 @@ func TestCalendarYearWithoutData(t *testing.T) {
 	}
 }
 
-func TestDocumentNo(t *testing.T) {
-	at := time.Date(2026, 10, 11, 17, 30, 0, 0, time.UTC) // 12 October in Shanghai
-	if got := DocumentNo(DocReceipt, "dlxh", "a7", at, 42); got != "R-DLXH-A7-20261012-0042" {
-		t.Errorf("DocumentNo = %q", got)
-	}
-}
-
 // must is a working-day count of a year the default calendar knows.
 func must[T any](v T, err error) T {
 	if err != nil {

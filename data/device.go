@@ -74,6 +74,7 @@ const (
 	ChangeReasons     = "reasons"
 	ChangeFees        = "fees"
 	ChangeCalendar    = "calendar"
+	ChangeFinance     = "finance" // the bureau's settings about money
 	ChangeDeviceKey   = "device_key"
 	// ChangeBureauKeys is the bureau's sealing keys, current and retired.
 	ChangeBureauKeys = "bureau_keys"

@@ -12,10 +12,13 @@ const (
 	RoleClerk     Role = "clerk"     // 人才联络点经办人
 	RoleBureau    Role = "bureau"    // 市局复审人员
 	RoleAdmin     Role = "admin"     // 系统管理员
+	// RoleFinance is the bureau's non-tax revenue system as it acts on the
+	// server (issuing notices, reconciling); no person logs in with it.
+	RoleFinance Role = "finance" // 非税收入系统
 )
 
 var roleLabels = map[Role]string{
-	RoleApplicant: "申报人", RoleUnit: "用人单位", RoleClerk: "联络点经办人", RoleBureau: "市局审核人员", RoleAdmin: "系统管理员",
+	RoleApplicant: "申报人", RoleUnit: "用人单位", RoleClerk: "联络点经办人", RoleBureau: "市局审核人员", RoleAdmin: "系统管理员", RoleFinance: "非税收入系统",
 }
 
 // Label is the role's Chinese name.
@@ -192,26 +195,35 @@ type Decision struct {
 	At        time.Time
 }
 
-// PaymentNotice is the 缴款通知书: its number and payment code come from
-// the device (or the finance bureau's system) and the amount from the fee
-// schedule.
+// PaymentNotice is the 缴款通知书 the bureau's non-tax revenue system
+// issued for the application (notice_issue): its number, payment code and
+// payee are the finance system's, the amount the level's fee.
 type PaymentNotice struct {
 	No       string
 	PayCode  string // 缴款码
 	Amount   Fen
+	Payee    string    // 收款单位
+	Due      time.Time // 缴款期限, zero when the platform sets none
+	PayURL   string    // the platform's payment link, printed as a QR code
 	IssuedAt time.Time
-	IssuedBy string
+	IssuedBy string // how it arrived: the platform, or who imported it
 }
 
-// Payment is the recorded payment: the receipt (票据第三联) or a screenshot.
+// Payment is the recorded payment: the receipt (票据第三联), the
+// screenshot or the e-receipt. ReceiptNo is the channel's reference.
 type Payment struct {
-	Amount      Fen
-	ReceiptNo   string
-	Channel     string // 银行, 微信 …
-	ProofSHA256 string // photo of the receipt or screenshot, optional
-	PaidAt      time.Time
-	RecordedAt  time.Time
-	RecordedBy  string
+	Amount       Fen
+	ReceiptNo    string
+	Channel      string // a PaymentChannels name
+	ProofSHA256  string // photo of the receipt or screenshot, optional
+	PaidAt       time.Time
+	RecordedAt   time.Time
+	RecordedBy   string
+	RecordedByID string
+	// A bureau reviewer's correction (payment_correct), with its reason in
+	// the decision.
+	CorrectedBy string
+	CorrectedAt time.Time
 }
 
 // Certificate is the issued title certificate.
@@ -238,6 +250,8 @@ type Application struct {
 	Decisions          []Decision
 	Notice             *PaymentNotice
 	Payment            *Payment
+	Reconciliation     *Reconciliation
+	Refund             *Refund
 	Certificate        *Certificate
 	// FormSeal is the QR payload of the 申报表 the bureau sealed at
 	// bureau_pass; the form is printable from then on.

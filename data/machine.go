@@ -46,10 +46,11 @@ var statusLabels = map[Status]string{
 // Label is the status's Chinese name as screens show it.
 func (s Status) Label() string { return statusLabels[s] }
 
-// Terminal reports whether no command applies in s.
+// Terminal reports whether no one's command applies in s; the finance
+// system's facts may still arrive.
 func (s Status) Terminal() bool {
 	for _, t := range Transitions {
-		if t.From == s {
+		if t.From == s && t.Role != RoleFinance {
 			return false
 		}
 	}
@@ -77,6 +78,14 @@ const (
 	ActionCertify        Action = "certify"
 	ActionClaim          Action = "claim"
 	ActionPrint          Action = "print"
+	// The bureau's non-tax revenue system issues the payment notice and
+	// reconciles payments against its statements.
+	ActionNoticeIssue Action = "notice_issue"
+	ActionReconcile   Action = "reconcile"
+	// A bureau reviewer corrects a recorded payment, or refuses a paid
+	// application and approves the refund.
+	ActionPaymentCorrect Action = "payment_correct"
+	ActionRefund         Action = "refund"
 	// ActionCreate only names the audit event of a new application; an
 	// application is created, not transitioned, so it has no row below.
 	ActionCreate Action = "create"
@@ -88,7 +97,8 @@ var actionLabels = map[Action]string{
 	ActionBureauPass: "复审通过", ActionBureauReject: "复审不通过", ActionPaperAccept: "材料受理",
 	ActionPaperDeficient: "一次性告知补正", ActionPaperReject: "不予受理", ActionPaperExpire: "逾期退件",
 	ActionPaymentRecord: "登记缴费", ActionCertify: "发证", ActionClaim: "认领", ActionPrint: "打印",
-	ActionCreate: "新申报",
+	ActionCreate: "新申报", ActionNoticeIssue: "开具缴款通知书", ActionReconcile: "对账",
+	ActionPaymentCorrect: "更正缴费", ActionRefund: "不予受理并退费",
 }
 
 // Label is the action's Chinese name, fit for a button.
@@ -116,6 +126,10 @@ type Transition struct {
 type Requirement struct {
 	Name  string
 	Check func(a *Application, c *Command, env Env) error
+	// State: it checks only the application as it stands and env, not what
+	// the command carries, so Actions leaves out a row it refuses and no
+	// screen offers what the machine would refuse.
+	State bool
 }
 
 // Transitions is the whole workflow law. The UI and the server derive the
@@ -132,6 +146,8 @@ func buildTransitions() []Transition {
 		smsDeficient = "【职称考核认定】您的申请（编号{no}）纸质材料需补正：{reasons}。请于{deadline}前（5个工作日内）到{point}一次性补齐，逾期退件。"
 		smsAccepted  = "【职称考核认定】您的申请（编号{no}）纸质材料已受理。请按缴款通知书到银行或微信缴费，并将票据第三联或缴费截图交{point}。"
 		smsCertified = "【职称考核认定】您的申请（编号{no}）已发证，证书编号{cert}，可登录系统“证书查询”查看。"
+		smsNotice    = "【职称考核认定】您的申请（编号{no}）缴款通知书已开具：缴款码{paycode}，金额{amount}元。请登录系统查看缴费方式，缴费后将凭证交{point}。"
+		smsRefund    = "【职称考核认定】您的申请（编号{no}）经市局审核不予受理，原因：{reasons}。已缴的{amount}元将按原缴费渠道退还，电话{phone}。"
 	)
 	ts := []Transition{
 		{From: StatusDraft, Action: ActionEdit, Role: RoleApplicant, To: StatusDraft, Requires: reqs(needForm)},
@@ -154,14 +170,26 @@ func buildTransitions() []Transition {
 		{From: StatusBureauReview, Action: ActionBureauReject, Role: RoleBureau, To: StatusBureauRejected, Requires: reqs(needReasons), SMS: smsBureauNo},
 		{From: StatusBureauRejected, Action: ActionLiaisonReturn, Role: RoleClerk, ReturnTo: ReturnToApplicant, To: StatusReturnedToApplicant, Requires: reqs(needReasons), SMS: smsReturned},
 		{From: StatusBureauRejected, Action: ActionLiaisonReturn, Role: RoleClerk, ReturnTo: ReturnToUnit, To: StatusReturnedToUnit, Requires: reqs(needReasons), SMS: smsReturned},
-		{From: StatusAwaitingPaper, Action: ActionPaperAccept, Role: RoleClerk, To: StatusAwaitingPayment, Requires: reqs(needAllMatch, needNotice), SMS: smsAccepted},
+		{From: StatusAwaitingPaper, Action: ActionPaperAccept, Role: RoleClerk, To: StatusAwaitingPayment, Requires: reqs(needAllMatch), SMS: smsAccepted},
 		{From: StatusAwaitingPaper, Action: ActionPaperDeficient, Role: RoleClerk, To: StatusPaperDeficient, Requires: reqs(needAllChecked, needReasons), SMS: smsDeficient},
 		{From: StatusAwaitingPaper, Action: ActionPaperReject, Role: RoleClerk, To: StatusRejected, Requires: reqs(needReasons)},
-		{From: StatusPaperDeficient, Action: ActionPaperAccept, Role: RoleClerk, To: StatusAwaitingPayment, Requires: reqs(needAllMatch, needNotice), SMS: smsAccepted},
+		{From: StatusPaperDeficient, Action: ActionPaperAccept, Role: RoleClerk, To: StatusAwaitingPayment, Requires: reqs(needAllMatch), SMS: smsAccepted},
 		{From: StatusPaperDeficient, Action: ActionPaperReject, Role: RoleClerk, To: StatusRejected, Requires: reqs(needReasons)},
 		{From: StatusPaperDeficient, Action: ActionPaperExpire, Role: RoleClerk, To: StatusExpired, Requires: reqs(needDeadlinePassed)},
 		{From: StatusAwaitingPayment, Action: ActionPaymentRecord, Role: RoleClerk, To: StatusPaid, Requires: reqs(needPayment)},
-		{From: StatusPaid, Action: ActionCertify, Role: RoleBureau, To: StatusCertified, Requires: reqs(needCertificate), SMS: smsCertified},
+		{From: StatusPaid, Action: ActionCertify, Role: RoleBureau, To: StatusCertified, Requires: reqs(needCertificate, needReconciled), SMS: smsCertified},
+		{From: StatusPaid, Action: ActionPaymentCorrect, Role: RoleBureau, To: StatusPaid, Requires: reqs(needReasons, needPayment)},
+		{From: StatusPaid, Action: ActionRefund, Role: RoleBureau, To: StatusRejected, Requires: reqs(needReasons), SMS: smsRefund},
+		// The notice is issued once 复审 passes; one that arrives after the
+		// counter accepted the papers is texted to the applicant.
+		{From: StatusAwaitingPaper, Action: ActionNoticeIssue, Role: RoleFinance, To: StatusAwaitingPaper, Requires: reqs(needNewNotice)},
+		{From: StatusPaperDeficient, Action: ActionNoticeIssue, Role: RoleFinance, To: StatusPaperDeficient, Requires: reqs(needNewNotice)},
+		{From: StatusAwaitingPayment, Action: ActionNoticeIssue, Role: RoleFinance, To: StatusAwaitingPayment, Requires: reqs(needNewNotice), SMS: smsNotice},
+	}
+	// Reconcile: wherever a notice may have been paid, also after 发证 (when
+	// it does not wait) and after a refund.
+	for _, s := range []Status{StatusAwaitingPayment, StatusPaid, StatusCertified, StatusRejected} {
+		ts = append(ts, Transition{From: s, Action: ActionReconcile, Role: RoleFinance, To: s, Requires: reqs(needStatement)})
 	}
 	// Claim: the reviewer or clerk whose turn it is takes the application.
 	for _, s := range Statuses {
@@ -176,16 +204,17 @@ func buildTransitions() []Transition {
 		doc      Document
 		roles    []Role
 		statuses []Status
+		requires []Requirement
 	}{
-		{DocForm, []Role{RoleApplicant, RoleClerk, RoleBureau}, []Status{StatusAwaitingPaper, StatusPaperDeficient, StatusAwaitingPayment, StatusPaid}},
-		{DocNotice, []Role{RoleClerk}, []Status{StatusPaperDeficient}},
-		{DocReceipt, []Role{RoleClerk}, []Status{StatusAwaitingPayment, StatusPaid}},
-		{DocPayment, []Role{RoleClerk}, []Status{StatusAwaitingPayment}},
+		{DocForm, []Role{RoleApplicant, RoleClerk, RoleBureau}, []Status{StatusAwaitingPaper, StatusPaperDeficient, StatusAwaitingPayment, StatusPaid}, nil},
+		{DocNotice, []Role{RoleClerk}, []Status{StatusPaperDeficient}, nil},
+		{DocReceipt, []Role{RoleClerk}, []Status{StatusAwaitingPayment, StatusPaid}, nil},
+		{DocPayment, []Role{RoleClerk}, []Status{StatusAwaitingPayment}, reqs(needNoticeArrived)},
 	}
 	for _, p := range prints {
 		for _, s := range p.statuses {
 			for _, r := range p.roles {
-				ts = append(ts, Transition{From: s, Action: ActionPrint, Role: r, To: s, Document: p.doc})
+				ts = append(ts, Transition{From: s, Action: ActionPrint, Role: r, To: s, Document: p.doc, Requires: p.requires})
 			}
 		}
 	}
@@ -197,7 +226,13 @@ func reqs(rs ...Requirement) []Requirement { return rs }
 // Versioned tells the actions that raise the version and therefore check
 // ExpectedVersion: the decisions. A claim or a print is a fact about who
 // holds the application or what was handed over, whatever its version.
-func (a Action) Versioned() bool { return a != ActionClaim && a != ActionPrint }
+//
+// The finance system's facts (a notice issued, a statement reconciled)
+// arrive whenever the bureau's systems deliver them; they keep the version
+// too, so a clerk's offline decision is not made stale by them.
+func (a Action) Versioned() bool {
+	return a != ActionClaim && a != ActionPrint && a != ActionNoticeIssue && a != ActionReconcile
+}
 
 // Command is a request to change an application. Only the fields its action
 // needs are read.
@@ -217,9 +252,12 @@ type Command struct {
 	Opinion     string            // unit_approve
 	Publicity   Publicity         // unit_approve
 	Checks      []AttachmentCheck // paper_accept, paper_deficient
-	Notice      *PaymentNotice    // paper_accept
-	Payment     *Payment          // payment_record
+	Notice      *PaymentNotice    // notice_issue
+	Payment     *Payment          // payment_record, payment_correct
 	Certificate *Certificate      // certify
+	// Statement is the finance statement's entry for the notice's code
+	// (reconcile); nil says no statement holds it after the set days.
+	Statement *StatementEntry
 }
 
 // Env is what Apply needs from outside: the time and the bureau's calendar.
@@ -233,6 +271,16 @@ type Env struct {
 	// checked against, where a command is applied on the server; where it
 	// is nil (a workstation, which never edits a form) they are not.
 	Reference func() (*Reference, error)
+	// Finance is the bureau's settings about money; nil reads as
+	// DefaultFinance.
+	Finance *FinanceSettings
+}
+
+func (e Env) finance() FinanceSettings {
+	if e.Finance == nil {
+		return DefaultFinance()
+	}
+	return *e.Finance
 }
 
 // EffectKind is a side effect of an applied command.
@@ -263,15 +311,18 @@ type Outcome struct {
 	Effects     []Effect
 }
 
-// Actions lists the commands actor may apply to app now, for buttons. Rows
-// that only differ by ReturnTo or Document appear once per variant.
-func Actions(app *Application, actor Actor) []Transition {
+// Actions lists the commands actor may apply to app now under env, for
+// buttons: the rows of its status and role whose state requirements hold.
+// Rows that only differ by ReturnTo or Document appear once per variant.
+func Actions(app *Application, actor Actor, env Env) []Transition {
 	if app == nil || !inScope(app, actor) {
 		return nil
 	}
 	var out []Transition
 	for _, t := range Transitions {
-		if t.From == app.Status && t.Role == actor.Role {
+		if t.From == app.Status && t.Role == actor.Role && !slices.ContainsFunc(t.Requires, func(r Requirement) bool {
+			return r.State && r.Check(app, &Command{Action: t.Action}, env) != nil
+		}) {
 			out = append(out, t)
 		}
 	}
@@ -287,7 +338,7 @@ func inScope(app *Application, actor Actor) bool {
 		return actor.UnitID != "" && app.UnitID == actor.UnitID
 	case RoleClerk:
 		return actor.LiaisonPointID != "" && app.LiaisonPointID == actor.LiaisonPointID
-	case RoleBureau:
+	case RoleBureau, RoleFinance:
 		return true
 	}
 	return false
@@ -448,13 +499,16 @@ func updateRecord(a *Application, c *Command) {
 				}
 			}
 		}
-		if c.Action == ActionPaperAccept && c.Notice != nil {
-			n := *c.Notice
-			a.Notice = &n
-		}
-	case ActionPaymentRecord:
+	case ActionPaymentRecord, ActionPaymentCorrect:
 		if c.Payment != nil {
 			p := *c.Payment
+			p.ReceiptNo = NormalizeRef(p.ReceiptNo)
+			if prev := a.Payment; prev != nil { // a correction keeps who recorded it and when
+				p.RecordedAt, p.RecordedBy, p.RecordedByID = prev.RecordedAt, prev.RecordedBy, prev.RecordedByID
+				if p.ProofSHA256 == "" {
+					p.ProofSHA256 = prev.ProofSHA256
+				}
+			}
 			a.Payment = &p
 		}
 	case ActionCertify:
@@ -483,15 +537,31 @@ func stamp(a *Application, t *Transition, c *Command, env Env) error {
 			return err
 		}
 		a.SupplementDeadline = deadline.UTC()
-	case ActionPaperAccept:
-		if a.Notice.IssuedAt.IsZero() {
-			a.Notice.IssuedAt = now
+	case ActionNoticeIssue:
+		n := *c.Notice
+		if n.IssuedAt.IsZero() {
+			n.IssuedAt = now
 		}
-		if a.Notice.IssuedBy == "" {
-			a.Notice.IssuedBy = c.Actor.Name
+		if n.IssuedBy == "" {
+			n.IssuedBy = c.Actor.Name
 		}
+		a.Notice = &n
 	case ActionPaymentRecord:
-		a.Payment.RecordedAt, a.Payment.RecordedBy = now, c.Actor.Name
+		a.Payment.RecordedAt, a.Payment.RecordedBy, a.Payment.RecordedByID = now, c.Actor.Name, c.Actor.ID
+		rereconcile(a, now)
+	case ActionPaymentCorrect:
+		a.Payment.CorrectedBy, a.Payment.CorrectedAt = c.Actor.Name, now
+		rereconcile(a, now)
+	case ActionReconcile:
+		r := &Reconciliation{Outcome: reconcile(a, c.Statement), At: now}
+		if c.Statement != nil {
+			r.Entry = *c.Statement
+		}
+		a.Reconciliation = r
+	case ActionRefund:
+		a.Refund = &Refund{Amount: a.Payment.Amount, Reason: strings.Join(append(slices.Clone(c.Reasons), c.Note), "；"),
+			ApprovedBy: c.Actor.Name, ApprovedAt: now, PaymentBy: a.Payment.RecordedByID}
+		a.Refund.Reason = strings.TrimSuffix(a.Refund.Reason, "；")
 	case ActionCertify:
 		if a.Certificate.IssuedAt.IsZero() {
 			a.Certificate.IssuedAt = now
@@ -500,8 +570,14 @@ func stamp(a *Application, t *Transition, c *Command, env Env) error {
 	return nil
 }
 
-// PaymentChannels are the ways to pay the guide names.
-var PaymentChannels = []string{"银行", "微信"}
+// rereconcile compares a changed payment with the statement entry already
+// received for its notice.
+func rereconcile(a *Application, now time.Time) {
+	if r := a.Reconciliation; r != nil && r.Entry.Ref != "" {
+		e := r.Entry
+		a.Reconciliation = &Reconciliation{Outcome: reconcile(a, &e), Entry: e, At: now}
+	}
+}
 
 // PaymentLookback is how far back a payment date may lie: a receipt older
 // than a year is a typing mistake or someone else's.
@@ -571,6 +647,14 @@ func (a *Application) clone() Application {
 		p := *a.Payment
 		c.Payment = &p
 	}
+	if a.Reconciliation != nil {
+		r := *a.Reconciliation
+		c.Reconciliation = &r
+	}
+	if a.Refund != nil {
+		r := *a.Refund
+		c.Refund = &r
+	}
 	if a.Certificate != nil {
 		cert := *a.Certificate
 		c.Certificate = &cert
@@ -579,7 +663,7 @@ func (a *Application) clone() Application {
 }
 
 var (
-	needForm = Requirement{"form", func(a *Application, c *Command, env Env) error {
+	needForm = Requirement{Name: "form", Check: func(a *Application, c *Command, env Env) error {
 		if c.Form == nil {
 			return Errorf(EINVALID, "修改内容为空")
 		}
@@ -588,7 +672,7 @@ var (
 		}
 		return withReference(env, func(r *Reference) error { return r.CheckForm(&a.Form) })
 	}}
-	needValidForm = Requirement{"valid form", func(a *Application, _ *Command, env Env) error {
+	needValidForm = Requirement{Name: "valid form", Check: func(a *Application, _ *Command, env Env) error {
 		if err := a.Form.Validate(); err != nil {
 			return err
 		}
@@ -606,25 +690,25 @@ var (
 		}
 		return err
 	}}
-	needReasons = Requirement{"reasons", func(_ *Application, c *Command, _ Env) error {
+	needReasons = Requirement{Name: "reasons", Check: func(_ *Application, c *Command, _ Env) error {
 		if len(c.Reasons) == 0 {
 			return Errorf(EINVALID, "请选择至少一条原因，并一次性列出全部原因")
 		}
 		return nil
 	}}
-	needReasonsOrNote = Requirement{"reasons or note", func(_ *Application, c *Command, _ Env) error {
+	needReasonsOrNote = Requirement{Name: "reasons or note", Check: func(_ *Application, c *Command, _ Env) error {
 		if len(c.Reasons) == 0 && c.Note == "" {
 			return Errorf(EINVALID, "请填写审核不通过的原因")
 		}
 		return nil
 	}}
-	needOpinion = Requirement{"opinion", func(a *Application, _ *Command, _ Env) error {
+	needOpinion = Requirement{Name: "opinion", Check: func(a *Application, _ *Command, _ Env) error {
 		if a.UnitOpinion == "" {
 			return Errorf(EINVALID, "请填写单位审核意见")
 		}
 		return CheckText("单位审核意见", a.UnitOpinion, NoteLength)
 	}}
-	needPublicity = Requirement{"publicity", func(a *Application, _ *Command, env Env) error {
+	needPublicity = Requirement{Name: "publicity", Check: func(a *Application, _ *Command, env Env) error {
 		p := a.Publicity
 		if p.Start.IsZero() || p.End.IsZero() || p.End.Before(p.Start) {
 			return Errorf(EINVALID, "请填写公示起止日期")
@@ -648,7 +732,7 @@ var (
 		}
 		return nil
 	}}
-	needAllChecked = Requirement{"all checked", func(a *Application, _ *Command, _ Env) error {
+	needAllChecked = Requirement{Name: "all checked", Check: func(a *Application, _ *Command, _ Env) error {
 		for _, at := range a.Attachments {
 			if at.Check == CheckNone {
 				return Errorf(EINVALID, "还有材料“%s”未核验，请逐项核验后一次性告知", at.Kind)
@@ -656,7 +740,7 @@ var (
 		}
 		return nil
 	}}
-	needAllMatch = Requirement{"all match", func(a *Application, _ *Command, _ Env) error {
+	needAllMatch = Requirement{Name: "all match", Check: func(a *Application, _ *Command, _ Env) error {
 		for _, at := range a.Attachments {
 			if at.Check != CheckMatch {
 				return Errorf(EINVALID, "材料“%s”核验结果为“%s”，全部一致才能受理", at.Kind, at.Check.Label())
@@ -664,34 +748,94 @@ var (
 		}
 		return nil
 	}}
-	needNotice = Requirement{"payment notice", func(a *Application, c *Command, _ Env) error {
-		if c.Notice == nil || c.Notice.No == "" || c.Notice.Amount <= 0 {
-			return Errorf(EINVALID, "受理时须开具缴款通知书（编号和金额）")
+	needNewNotice = Requirement{Name: "new payment notice", Check: func(a *Application, c *Command, env Env) error {
+		n := c.Notice
+		switch {
+		case a.Notice != nil:
+			return Errorf(ECONFLICT, "申请 %s 已有缴款通知书 %s，不能重复开具", a.No, a.Notice.No)
+		case n == nil || strings.TrimSpace(n.No) == "" || strings.TrimSpace(n.PayCode) == "":
+			return Errorf(EINVALID, "缴款通知书缺少编号或缴款码")
+		case n.Amount <= 0:
+			return Errorf(EINVALID, "缴款通知书金额无效")
+		case n.PayURL != "" && (!strings.HasPrefix(n.PayURL, "https://") || len(n.PayURL) > 500):
+			return Errorf(EINVALID, "缴费链接应为 https:// 开头、不超过 500 个字符的网址")
+		}
+		for _, t := range [][2]string{{"缴款通知书编号", n.No}, {"缴款码", n.PayCode}, {"收款单位", n.Payee}, {"缴费链接", n.PayURL}} {
+			if err := CheckText(t[0], t[1], 500); err != nil {
+				return err
+			}
+		}
+		return withReference(env, func(r *Reference) error {
+			if fee, ok := r.Fees[a.Level]; ok && fee != n.Amount {
+				return Errorf(EINVALID, "缴款通知书金额 %s 元与收费标准（%s %s 元）不符", n.Amount, a.Level, fee)
+			}
+			return nil
+		})
+	}}
+	needNoticeArrived = Requirement{Name: "notice arrived", State: true, Check: func(a *Application, _ *Command, _ Env) error {
+		if a.Notice == nil {
+			return Errorf(EINVALID, "市局非税系统尚未开具申请 %s 的缴款通知书；开具后会同步到本机，并短信通知申请人", a.No)
 		}
 		return nil
 	}}
-	needDeadlinePassed = Requirement{"deadline passed", func(a *Application, _ *Command, env Env) error {
+	needStatement = Requirement{Name: "statement", Check: func(a *Application, c *Command, env Env) error {
+		e := c.Statement
+		switch {
+		case a.Notice == nil:
+			return Errorf(EINVALID, "申请 %s 没有缴款通知书，无从对账", a.No)
+		case e == nil && !Unreceived(a, env.Now, env.finance().UnreceivedDays):
+			return Errorf(EINVALID, "申请 %s 的缴费登记未满 %d 天，尚不能判定未到账", a.No, env.finance().UnreceivedDays)
+		case e == nil:
+			return nil
+		case e.PayCode != a.Notice.PayCode:
+			return Errorf(EINVALID, "对账记录的缴款码 %s 与申请 %s 的缴款码 %s 不符", e.PayCode, a.No, a.Notice.PayCode)
+		case e.Amount <= 0 || e.Ref == "" || e.PaidAt.IsZero():
+			return Errorf(EINVALID, "对账记录缺少金额、流水号或缴款时间")
+		}
+		return nil
+	}}
+	needReconciled = Requirement{Name: "reconciled", State: true, Check: func(a *Application, _ *Command, env Env) error {
+		if !env.finance().RequireReconciled {
+			return nil
+		}
+		if r := a.Reconciliation; r == nil || r.Outcome != Matched {
+			o := ReconcileOutcome("")
+			if r != nil {
+				o = r.Outcome
+			}
+			return Errorf(EINVALID, "申请 %s 的缴费对账结果为“%s”，对账一致后才能发证", a.No, o.Label())
+		}
+		return nil
+	}}
+	needDeadlinePassed = Requirement{Name: "deadline passed", State: true, Check: func(a *Application, _ *Command, env Env) error {
 		if a.SupplementDeadline.IsZero() || dayKey(env.Now) <= dayKey(a.SupplementDeadline) {
 			return Errorf(EINVALID, "补正期限到 %s 为止，期满后才能逾期退件", a.SupplementDeadline.In(Shanghai).Format(time.DateOnly))
 		}
 		return nil
 	}}
-	needPayment = Requirement{"payment", func(a *Application, c *Command, env Env) error {
+	needPayment = Requirement{Name: "payment", Check: func(a *Application, c *Command, env Env) error {
 		switch {
 		case a.Notice == nil:
 			return Errorf(EINVALID, "该申请尚未开具缴款通知书")
 		case c.Payment == nil || c.Payment.Amount <= 0:
 			return Errorf(EINVALID, "请填写缴费金额")
-		case !slices.Contains(PaymentChannels, c.Payment.Channel):
-			return Errorf(EINVALID, "请选择缴费方式（%s）", strings.Join(PaymentChannels, "或"))
-		case c.Payment.ReceiptNo == "":
-			return Errorf(EINVALID, "请填写票据号码")
 		case c.Payment.Amount != a.Notice.Amount:
 			return Errorf(EINVALID, "缴费金额 %s 元与缴款通知书金额 %s 元不一致", c.Payment.Amount, a.Notice.Amount)
 		}
+		ch, ok := ChannelNamed(c.Payment.Channel)
+		if !ok {
+			names := make([]string, len(PaymentChannels))
+			for i, c := range PaymentChannels {
+				names[i] = c.Name
+			}
+			return Errorf(EINVALID, "请选择缴费方式（%s）", strings.Join(names, "、"))
+		}
+		if err := ch.CheckRef(NormalizeRef(c.Payment.ReceiptNo)); err != nil {
+			return err
+		}
 		return paidOn(c.Payment.PaidAt, a.Notice, env.Now)
 	}}
-	needCertificate = Requirement{"certificate", func(_ *Application, c *Command, _ Env) error {
+	needCertificate = Requirement{Name: "certificate", Check: func(_ *Application, c *Command, _ Env) error {
 		if c.Certificate == nil || c.Certificate.No == "" {
 			return Errorf(EINVALID, "请填写证书编号")
 		}

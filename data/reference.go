@@ -19,6 +19,7 @@ var Series = []string{
 // command is applied on the server: its reference tables as they are then.
 type Reference struct {
 	Levels   []string            // the levels of the fee schedule
+	Fees     map[string]Fen      // level → its fee
 	Points   map[string]bool     // liaison point ID → open
 	Required map[string][]string // level → the material kinds it requires before 送审
 }

@@ -41,7 +41,10 @@ func SMSText(tmpl string, a *Application, cmd *Command, env Env) string {
 	if reasons == "" {
 		reasons = "详见系统"
 	}
-	deadline, cert := "", ""
+	deadline, cert, payCode, amount := "", "", "", ""
+	if a.Notice != nil {
+		payCode, amount = a.Notice.PayCode, a.Notice.Amount.String()
+	}
 	if !a.SupplementDeadline.IsZero() {
 		deadline = a.SupplementDeadline.In(Shanghai).Format("1月2日")
 	}
@@ -49,5 +52,6 @@ func SMSText(tmpl string, a *Application, cmd *Command, env Env) string {
 		cert = a.Certificate.No
 	}
 	return strings.NewReplacer("{no}", a.No, "{reasons}", reasons, "{point}", point, "{address}", address,
-		"{phone}", phone, "{deadline}", deadline, "{cert}", cert).Replace(tmpl)
+		"{phone}", phone, "{deadline}", deadline, "{cert}", cert,
+		"{paycode}", payCode, "{amount}", amount).Replace(tmpl)
 }

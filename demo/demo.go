@@ -6,7 +6,6 @@ package demo
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -18,7 +17,9 @@ import (
 // Cast is who drives applications through the workflow.
 type Cast struct {
 	Clerk, Reviewer data.Actor
-	pointCode       string // of the application being driven, for document numbers
+	// Withhold are the decisions after which the finance system's fact
+	// does not come (yet): no notice after 复审, no statement after payment.
+	Withhold map[data.Action]bool
 }
 
 // Unit is the employer every demo application comes from unless a caller
@@ -113,25 +114,52 @@ var steps = map[data.Status]step{
 		return data.Command{Action: data.ActionPaperExpire, Actor: c.Clerk}
 	}},
 	data.StatusAwaitingPayment: {data.StatusAwaitingPaper, func(a *data.Application, c Cast, now time.Time) data.Command {
-		return data.Command{Action: data.ActionPaperAccept, Actor: c.Clerk, Checks: checks(a, data.CheckMatch),
-			Notice: &data.PaymentNotice{No: data.DocumentNo(data.DocPayment, c.pointCode, "D001", now, seqOf(a.No)),
-				PayCode: "4419" + a.No, Amount: fee(a.Level), IssuedAt: now, IssuedBy: c.Clerk.Name}}
+		return data.Command{Action: data.ActionPaperAccept, Actor: c.Clerk, Checks: checks(a, data.CheckMatch)}
 	}},
 	data.StatusPaid: {data.StatusAwaitingPayment, func(a *data.Application, c Cast, now time.Time) data.Command {
-		return data.Command{Action: data.ActionPaymentRecord, Actor: c.Clerk, Payment: &data.Payment{Amount: a.Notice.Amount,
-			ReceiptNo: "4400" + a.No, Channel: []string{"银行", "微信"}[len(a.No)%2], PaidAt: now, RecordedAt: now, RecordedBy: c.Clerk.Name}}
+		p := &data.Payment{Amount: a.Notice.Amount, Channel: "银行柜台", ReceiptNo: "4400" + a.No, PaidAt: now}
+		if len(a.No)%2 == 1 {
+			p.Channel, p.ReceiptNo = "微信", "42000"+now.In(data.Shanghai).Format("20060102")+"0000000"+a.No[len(a.No)-8:]
+		}
+		return data.Command{Action: data.ActionPaymentRecord, Actor: c.Clerk, Payment: p}
 	}},
 	data.StatusCertified: {data.StatusPaid, func(a *data.Application, c Cast, now time.Time) data.Command {
 		return data.Command{Action: data.ActionCertify, Actor: c.Reviewer, Certificate: &data.Certificate{No: "GD" + a.No, IssuedAt: now}}
 	}},
 }
 
-// seqOf is the per-day sequence a demo document number gets: the last
-// digits of the application number, so every notice has its own.
-func seqOf(appNo string) int64 {
-	n, _ := strconv.ParseInt(appNo[max(len(appNo)-4, 0):], 10, 64)
-	return n
+// The demo plays the bureau's finance system too: after the decision
+// with the action, the fact it delivers (DESIGN.md section 4).
+var facts = map[data.Action]func(a *data.Application, now time.Time) data.Command{
+	// The platform issues the notice when 复审 passes.
+	data.ActionBureauPass: func(a *data.Application, now time.Time) data.Command {
+		n := Notice(a, now)
+		return data.Command{Action: data.ActionNoticeIssue, Notice: &n}
+	},
+	// The day's statement holds the payment.
+	data.ActionPaymentRecord: func(a *data.Application, now time.Time) data.Command {
+		return data.Command{Action: data.ActionReconcile, Statement: ptr(StatementEntry(a, a.Notice.Amount, now))}
+	},
 }
+
+func ptr[T any](v T) *T { return &v }
+
+// Notice is the notice the demo's finance system issues for a.
+func Notice(a *data.Application, now time.Time) data.PaymentNotice {
+	code := "4419" + now.In(data.Shanghai).Format("060102") + a.No[max(len(a.No)-8, 0):]
+	return data.PaymentNotice{No: "44190" + now.In(data.Shanghai).Format("2006") + a.No[max(len(a.No)-7, 0):], PayCode: code,
+		Amount: fee(a.Level), Payee: "东莞市人力资源局", Due: data.Midnight(now).AddDate(0, 0, 30),
+		PayURL: "https://pay.gdzwfw.gov.cn/pay/" + code, IssuedBy: FinanceSystem.Name}
+}
+
+// StatementEntry is the platform's statement line for a's notice.
+func StatementEntry(a *data.Application, amount data.Fen, now time.Time) data.StatementEntry {
+	return data.StatementEntry{PayCode: a.Notice.PayCode, Ref: "JY" + now.In(data.Shanghai).Format("20060102") + a.No[max(len(a.No)-8, 0):],
+		Channel: "网上缴费", Amount: amount, PaidAt: now}
+}
+
+// FinanceSystem is the actor of the demo's finance facts.
+var FinanceSystem = data.Actor{ID: "demo-finance", Name: "非税收入系统（演示）", Role: data.RoleFinance}
 
 // fee is the seeded fee of a level (002_reference.sql); demo notices charge it.
 func fee(level string) data.Fen {
@@ -169,9 +197,6 @@ func Drive(ctx context.Context, db *sqlite.Store, a *data.Application, to data.S
 		path = append([]step{st}, path...)
 		s = st.from
 	}
-	if p, err := db.LiaisonPoint(ctx, a.LiaisonPointID); err == nil {
-		c.pointCode = p.Code
-	}
 	cal, err := db.Calendar(ctx)
 	if err != nil {
 		return nil, err
@@ -189,6 +214,15 @@ func Drive(ctx context.Context, db *sqlite.Store, a *data.Application, to data.S
 			return nil, fmt.Errorf("demo: %s → %s: %w", a.Status, cmd.Action, err)
 		}
 		a = &out.Application
+		if fact := facts[cmd.Action]; fact != nil && !c.Withhold[cmd.Action] {
+			f := fact(a, at)
+			f.ID, f.ApplicationID, f.Actor = uuid.NewString(), a.ID, FinanceSystem
+			out, err := db.Apply(ctx, f, data.Env{Now: at, Calendar: cal})
+			if err != nil {
+				return nil, fmt.Errorf("demo: %s: %w", f.Action, err)
+			}
+			a = &out.Application
+		}
 	}
 	return a, nil
 }

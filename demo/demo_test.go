@@ -78,4 +78,19 @@ func TestSeed(t *testing.T) {
 	if r, err := db.VerifyAudit(ctx, nil, time.Now()); !r.OK() || err != nil {
 		t.Errorf("demo audit chain: %+v %v", r, err)
 	}
+	// The demo statement gives every reconciliation outcome, and some
+	// notices have not come yet.
+	outcomes := map[data.ReconcileOutcome]int{}
+	xs, err := db.ReconcileExceptions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range xs {
+		outcomes[x.Outcome]++
+	}
+	unmatched, _ := db.UnmatchedEntries(ctx)
+	waiting, _ := db.ApplicationsAwaitingNotice(ctx, 100)
+	if outcomes[data.AmountMismatch] == 0 || outcomes[data.NotReceived] == 0 || outcomes[data.Unrecorded] == 0 || len(unmatched) != 1 || len(waiting) == 0 {
+		t.Errorf("demo reconciliation: %v, %d unmatched, %d awaiting a notice", outcomes, len(unmatched), len(waiting))
+	}
 }

@@ -92,6 +92,7 @@ func Seed(ctx context.Context, db *sqlite.Store, blobs blobstore.Dir, n int, now
 			return nil, err
 		}
 	}
+	var statement []sqlite.StatementLine
 	for i := 0; i < n; i++ {
 		point := points[0]
 		if i%5 >= 3 {
@@ -112,14 +113,45 @@ func Seed(ctx context.Context, db *sqlite.Store, blobs blobstore.Dir, n int, now
 		if err := Create(ctx, db, a, created); err != nil {
 			return nil, err
 		}
-		cast := Cast{Clerk: clerks[point.ID], Reviewer: reviewer.Actor()}
+		cast := Cast{Clerk: clerks[point.ID], Reviewer: reviewer.Actor(), Withhold: map[data.Action]bool{
+			// Some notices have not come from the finance system yet, and
+			// some payments are in no statement: the statement below
+			// gives them their outcomes.
+			data.ActionBureauPass: i%7 == 3, data.ActionPaymentRecord: status == data.StatusPaid && i%40 < 20}}
 		// Spread the last steps over the past weeks, so queues have ages.
 		at := now.Add(-time.Duration(daysAgo)*24*time.Hour - time.Duration(i%14)*7*time.Hour)
-		if _, err := Drive(ctx, db, a, status, cast, at); err != nil {
+		driven, err := Drive(ctx, db, a, status, cast, at)
+		if err != nil {
 			return nil, fmt.Errorf("demo application %d to %s: %w", i, status, err)
 		}
+		if line, ok := statementLine(driven, i, now); ok {
+			statement = append(statement, line)
+		}
+	}
+	// The day's statement from the payment platform: with what Drive
+	// reconciled, every outcome appears, and one payment of no notice.
+	statement = append(statement, sqlite.StatementLine{Line: len(statement) + 2, Entry: data.StatementEntry{PayCode: "441999999999999999",
+		Ref: "JY" + now.Format("20060102") + "99999999", Channel: "网上缴费", Amount: 30000, PaidAt: now.Add(-26 * time.Hour)}})
+	if _, err := db.ImportStatement(ctx, "演示对账单.xlsx", "demo", statement, nil, FinanceSystem, now); err != nil {
+		return nil, fmt.Errorf("demo statement: %w", err)
 	}
 	return accounts, nil
+}
+
+// statementLine is the demo statement's entry for a driven application:
+// a payment whose statement was withheld arrives with a different amount
+// (金额不符) or not at all (未到账 once old enough); one awaiting payment
+// arrives before the counter records it (已到账未登记).
+func statementLine(a *data.Application, i int, now time.Time) (sqlite.StatementLine, bool) {
+	switch {
+	case a.Notice == nil || a.Reconciliation != nil:
+	case a.Status == data.StatusPaid && i%80 < 20:
+		e := StatementEntry(a, a.Notice.Amount-5000, now.Add(-30*time.Hour))
+		return sqlite.StatementLine{Line: i + 2, Entry: e}, true
+	case a.Status == data.StatusAwaitingPayment && i%3 == 0:
+		return sqlite.StatementLine{Line: i + 2, Entry: StatementEntry(a, a.Notice.Amount, now.Add(-20*time.Hour))}, true
+	}
+	return sqlite.StatementLine{}, false
 }
 
 // statusFor picks application i's status from the mix, with the rare

@@ -2,7 +2,9 @@ package forms
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"titledesk/data"
@@ -192,8 +194,9 @@ func (n DeficiencyNotice) sheet() sheet {
 	}
 }
 
-// PaymentNotice is the 缴款通知书. NoticeNo and PaymentCode come from the
-// number provider (the finance system's, or the device-coded default).
+// PaymentNotice prints what the non-tax revenue system issued for a fee:
+// NoticeNo, PaymentCode (缴款码, which carries the payee's account), Payee,
+// Due and PayURL come from it as they are.
 type PaymentNotice struct {
 	NoticeNo    string
 	PaymentCode string // 缴款码
@@ -203,19 +206,22 @@ type PaymentNotice struct {
 	PayerID     string // printed masked
 	Item        string
 	Amount      data.Fen
-	Payee       string // 收款单位
-	Account     string // 收款账号
-	Bank        string // 开户银行
-	Issuer      string // issuing liaison point
-	Clerk       string
-	Date        time.Time
+	Payee       string    // 收款单位
+	Due         time.Time // 缴款期限; zero: none given, not printed
+	PayURL      string    // the payment platform's link, printed as the 扫码缴费 QR code; may be empty
+	Flow        data.PaymentFlow
+	Issuer      string    // 打印单位: the liaison point that printed it
+	Clerk       string    // 经办人
+	Date        time.Time // 开具日期
 }
 
 func (n PaymentNotice) sheet() sheet {
-	return sheet{
+	s := sheet{
 		kind: data.DocPayment, appNo: n.AppNo, version: n.Version,
-		title:  "东莞市非税收入缴款通知书",
-		number: field{"notice_no", "通知书编号", n.NoticeNo, false},
+		flow: string(n.Flow), payURL: n.PayURL,
+		// The notes speak of a 缴款码 and maybe a code to scan; this one
+		// must not be taken for either.
+		sealCaption: "核验码（联络点专用）",
 		fields: []field{
 			{"payment_code", "缴款码", n.PaymentCode, false},
 			{"app_no", "申请编号", n.AppNo, false},
@@ -225,38 +231,68 @@ func (n PaymentNotice) sheet() sheet {
 			{"amount", "金额（小写）", "￥" + n.Amount.String(), false},
 			{"amount_capital", "金额（大写）", n.Amount.Capital(), false},
 			{"payee", "收款单位", n.Payee, true},
-			{"account", "收款账号", n.Account, false},
-			{"bank", "开户银行", n.Bank, false},
-			{"issuer", "开具单位", n.Issuer, true},
+			{"issuer", "打印单位", n.Issuer, false},
 			{"clerk", "经办人", n.Clerk, false},
 			{"date", "开具日期", cnDate(n.Date), false},
 		},
-		notes: []string{
-			"请凭本通知书到银行柜台缴款，或使用微信扫描缴款码缴费。缴费后请将《广东省非税收入(电子)票据》第三联或缴费截图交回人才联络点。",
-		},
 		signOff: []string{"缴款人签字", "日期"},
 	}
+	if !n.Due.IsZero() {
+		s.fields = append(s.fields, field{"due", "缴款期限", cnDate(n.Due), false})
+	}
+	var name, handBack string // name: what the page calls itself
+	switch n.Flow {
+	case data.FlowNotice:
+		s.title, name = "东莞市非税收入缴款通知书", "通知书"
+		handBack = "缴款后，请将《广东省非税收入（电子）票据》第三联或缴费截图交回人才联络点。"
+	case data.FlowEBill:
+		// Not the e-receipt itself but its payment information: the
+		// receipt exists only on the province's platform once paid.
+		s.title, name = "广东省电子非税收入一般缴款书（缴款信息）", "缴款书"
+		handBack = "本缴款书缴款后即为电子票据，无需交回任何凭证，人才联络点在系统中核对缴款情况。" +
+			"电子票据可在广东省统一公共支付平台下载、查验。请保存缴款记录备查。"
+	default:
+		s.invalid = data.Errorf(data.EINVALID, "缴款通知书的缴款流程“%s”未知", n.Flow)
+	}
+	s.number = field{"notice_no", name + "编号", n.NoticeNo, false}
+	ways := []string{"登录广东省统一公共支付平台（网上或手机），输入缴款码缴款", "持本" + name + "到银行柜台缴款"}
+	if n.PayURL != "" {
+		ways = append([]string{"用微信或手机银行App扫描本页“扫码缴费”二维码缴款"}, ways...)
+	}
+	for i, w := range ways {
+		ways[i] = "（" + string([]rune("一二三")[i]) + "）" + w
+	}
+	s.notes = []string{"缴款方式：" + strings.Join(ways, "；") + "。", "右上角核验码供人才联络点核验本页，不能用于缴款。", handBack}
+	return s
 }
 
-// Payment is one payment recorded during the day.
+// Payment is one entry of a settlement: a payment the clerk recorded, or a
+// refund (退费).
 type Payment struct {
-	NoticeNo string
-	AppNo    string
-	Payer    string
-	Item     string
-	Method   string // 银行柜台, 微信, …
-	Amount   data.Fen
-	At       time.Time
+	NoticeNo   string
+	AppNo      string
+	Payer      string
+	Item       string
+	Method     string    // channel: 微信, 银行柜台, 网上缴费, 其他
+	Reference  string    // 票据号, 微信交易单号 (28 digits) or 流水号; up to 32 characters
+	Amount     data.Fen  // negative for a refund
+	Refund     bool      // a refund, shown as such and totalled apart
+	RecordedAt time.Time // when the clerk recorded it, or the refund was approved: 登记时间
+	Day        time.Time // the day it belongs to by its recording; marked when not the report's Date
 }
 
-// DailyReport is the 日结报表: the day's payments and their totals by
-// method. It carries no seal.
+// DailyReport is the 日结报表: one clerk's settlement of a day, closed when
+// first printed. A later print is a reprint of the closed settlement and
+// reads the same but for its 重印 marks. It carries no seal.
 type DailyReport struct {
-	Date         time.Time
+	Date         time.Time // the settlement day
 	LiaisonPoint string
 	Device       string
-	Clerk        string
-	Payments     []Payment
+	Clerk        string    // 收款人/结算人: whose settlement this is
+	ClosedAt     time.Time // when it was first printed and closed (关账时间)
+	Reprint      bool      // a later print: marked （重印） with its ReprintAt
+	ReprintAt    time.Time
+	Entries      []Payment
 }
 
 func (r DailyReport) sheet() sheet {
@@ -264,43 +300,90 @@ func (r DailyReport) sheet() sheet {
 		n   int
 		sum data.Fen
 	}
-	totals := map[string]total{}
-	var all total
-	rows := make([][]string, len(r.Payments))
-	for i, p := range r.Payments {
-		rows[i] = []string{p.NoticeNo, p.Payer, p.Item, p.Method, p.Amount.String(), p.At.In(data.Shanghai).Format("15:04")}
-		t := totals[p.Method]
-		totals[p.Method] = total{t.n + 1, t.sum + p.Amount}
+	byMethod := map[string]total{}
+	var refunds, all total
+	var items []string
+	var invalid error
+	rows := make([][]string, len(r.Entries))
+	for i, p := range r.Entries {
+		no, method := p.NoticeNo, p.Method
+		if !p.Day.IsZero() && !sameDay(p.Day, r.Date) {
+			no += "\n（" + p.Day.In(data.Shanghai).Format("01-02") + "补）"
+		}
+		if p.Refund {
+			method += "退费"
+			refunds = total{refunds.n + 1, refunds.sum + p.Amount}
+		} else {
+			t := byMethod[p.Method]
+			byMethod[p.Method] = total{t.n + 1, t.sum + p.Amount}
+		}
 		all = total{all.n + 1, all.sum + p.Amount}
+		// A sign that disagrees with the flag would make the totals lie.
+		if p.Refund != (p.Amount < 0) && invalid == nil {
+			invalid = data.Errorf(data.EINVALID, "日结报表第%d笔：退费的金额须为负数，收款的金额须为正数", i+1)
+		}
+		if !slices.Contains(items, p.Item) {
+			items = append(items, p.Item)
+		}
+		rows[i] = []string{no, p.Payer, method, p.Reference, p.Amount.String(), p.RecordedAt.In(data.Shanghai).Format("01-02 15:04")}
 	}
 	var sums [][]string
-	for _, m := range sortedKeys(totals) {
-		sums = append(sums, []string{m, strconv.Itoa(totals[m].n), totals[m].sum.String()})
+	for _, m := range sortedKeys(byMethod) {
+		t := byMethod[m]
+		sums = append(sums, []string{m, strconv.Itoa(t.n), t.sum.String(), t.sum.Capital()})
 	}
-	return sheet{
-		title: "职称考核认定缴费日结报表",
+	var foot [][]string
+	if refunds.n > 0 {
+		foot = append(foot, []string{"退费", strconv.Itoa(refunds.n), refunds.sum.String(), refunds.sum.Capital()})
+	}
+	foot = append(foot, []string{"合计（净额）", strconv.Itoa(all.n), all.sum.String(), all.sum.Capital()})
+	switch {
+	case r.ClosedAt.IsZero():
+		invalid = data.Errorf(data.EINVALID, "日结报表没有关账时间")
+	case r.Reprint && r.ReprintAt.IsZero():
+		invalid = data.Errorf(data.EINVALID, "重印的日结报表没有重印时间")
+	}
+	s := sheet{
+		title:    "职称考核认定缴费日结报表",
+		closedAt: r.ClosedAt,
+		invalid:  invalid,
 		fields: []field{
 			{"date", "结算日期", cnDate(r.Date), false},
-			{"liaison_point", "联络点", r.LiaisonPoint, false},
-			{"device", "设备编号", r.Device, false},
+			{"closed_at", "关账时间", cnTime(r.ClosedAt), false},
 			{"clerk", "结算人", r.Clerk, false},
-			{"total", "合计", fmt.Sprintf("%d笔，%s元（%s）", all.n, all.sum, all.sum.Capital()), true},
+			{"device", "设备编号", r.Device, false},
+			{"liaison_point", "联络点", r.LiaisonPoint, true},
+			{"item", "收费项目", strings.Join(items, "、"), true}, // one column fewer in the table
 		},
 		lists: []list{
-			{key: "payments", label: "缴费明细", rows: rows, cols: []column{
-				{"notice_no", "通知书编号", 0.34, false}, // one line for a device-coded number
-				{"payer", "缴款人", 0.11, false},
-				{"item", "收费项目", 0.18, false},
-				{"method", "缴费方式", 0.11, false},
-				{"amount", "金额（元）", 0.12, true},
-				{"at", "时间", 0.07, false},
+			// In 小五 so that a device-coded notice number, a 28-digit
+			// WeChat transaction number, "-123456.78" and a four-character
+			// name or channel each fit on one line, the time on two; in 五号
+			// that needs 202 mm of the 180.
+			{key: "entries", label: "缴费明细", rows: rows, size: denseSize, cols: []column{
+				{"notice_no", "通知书编号", 0.285, false},
+				{"payer", "缴款人", 0.09, false},
+				{"method", "缴费方式", 0.09, false},
+				{"reference", "票据/交易号", 0.292, false},
+				{"amount", "金额（元）", 0.108, true},
+				{"recorded_at", "登记时间", 0.065, false},
 			}},
-			{key: "totals", label: "按缴费方式汇总", rows: sums, cols: []column{
-				{"method", "缴费方式", 0.40, false},
-				{"count", "笔数", 0.23, true},
-				{"amount", "金额（元）", 0.30, true},
+			{key: "totals", label: "按缴费方式汇总", rows: sums, foot: foot, cols: []column{
+				{"method", "缴费方式", 0.20, false},
+				{"count", "笔数", 0.10, true},
+				{"amount", "金额（元）", 0.18, true},
+				{"capital", "金额（大写）", 0.45, false},
 			}},
 		},
 		signOff: []string{"结算人", "复核人", "负责人", "日期"},
 	}
+	if r.Reprint {
+		s.subtitle = "（重印）重印时间：" + cnTime(r.ReprintAt)
+	}
+	return s
+}
+
+// sameDay reports whether a and b fall on the same day in Shanghai.
+func sameDay(a, b time.Time) bool {
+	return data.Midnight(a).Equal(data.Midnight(b))
 }

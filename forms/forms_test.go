@@ -3,9 +3,13 @@ package forms
 import (
 	"bytes"
 	"crypto/ed25519"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +17,6 @@ import (
 	"github.com/jung-kurt/gofpdf"
 
 	"titledesk/data"
-	"titledesk/internal/qrscan"
 )
 
 var (
@@ -74,18 +77,24 @@ var (
 		WorkingDays: 5, Deadline: must(data.DefaultCalendar().AddWorkingDays(printedAt, 5)),
 		Clerk: "陈晓敏", Date: printedAt,
 	}
+	payURL = "https://fs.example.gov.cn/pay/h5?payCode=44190026100900051&sign=7F3A9C2E1B4D6F80A2C4E6B8D0F1A3C5"
 	notice = PaymentNotice{
 		NoticeNo: "4419001-DG0417-20261009-0005", PaymentCode: "44190026100900051", AppNo: "KH2026-000123", Version: 10,
 		Payer: "李䶮", PayerID: "441900199001011234", Item: "专业技术资格考核认定费", Amount: 100560,
-		Payee: "东莞市人力资源和社会保障局", Account: "4400 1777 0080 5300 0123", Bank: "中国建设银行东莞分行营业部",
+		Payee: "东莞市人力资源和社会保障局", Due: printedAt.AddDate(0, 0, 14), PayURL: payURL, Flow: data.FlowEBill,
 		Issuer: "东莞市电力行业协会", Clerk: "陈晓敏", Date: printedAt,
 	}
-	daily = DailyReport{Date: printedAt, LiaisonPoint: "东莞市电力行业协会", Device: "DG0417", Clerk: "陈晓敏",
-		Payments: []Payment{
-			{"4419001-DG0417-20261009-0001", "KH2026-000101", "张伟", "专业技术资格考核认定费", "银行柜台", 10000, printedAt.Add(-2 * time.Hour)},
-			{"4419001-DG0417-20261009-0002", "KH2026-000117", "王芳", "专业技术资格考核认定费", "微信", 10000, printedAt.Add(-90 * time.Minute)},
-			{"4419001-DG0417-20261009-0005", "KH2026-000123", "李䶮", "专业技术资格考核认定费", "微信", 100560, printedAt.Add(time.Hour)},
-			{"4419001-DG0417-20261009-0006", "KH2026-000131", "欧阳娜娜", "专业技术资格考核认定费", "银行柜台", 25050, printedAt.Add(2 * time.Hour)},
+	closedAt = time.Date(2026, 10, 9, 17, 45, 0, 0, data.Shanghai)
+	fee      = "专业技术资格考核认定费"
+	late     = time.Date(2026, 10, 8, 17, 52, 0, 0, data.Shanghai)
+	daily    = DailyReport{Date: data.Midnight(printedAt), LiaisonPoint: "东莞市电力行业协会", Device: "DG0417", Clerk: "陈晓敏", ClosedAt: closedAt,
+		Entries: []Payment{
+			{"4419001-DG0417-20261008-0009", "KH2026-000099", "陈静", fee, "银行柜台", "4419260000123401", 10000, false, late, late},
+			{"4419001-DG0417-20261009-0001", "KH2026-000101", "张伟", fee, "银行柜台", "4419260000123456", 10000, false, printedAt.Add(-2 * time.Hour), printedAt},
+			{"4419001-DG0417-20261009-0002", "KH2026-000117", "王芳", fee, "微信", "4200001234202610091234567890", 10000, false, printedAt.Add(-90 * time.Minute), printedAt},
+			{"4419001-DG0417-20261009-0005", "KH2026-000123", "李䶮", fee, "微信", "4200001234202610091234567891", 100560, false, printedAt.Add(time.Hour), printedAt},
+			{"4419001-DG0417-20261009-0006", "KH2026-000131", "欧阳娜娜", fee, "网上缴费", "GDPAY2026100912310000123456", 25050, false, printedAt.Add(2 * time.Hour), printedAt},
+			{"4419001-DG0417-20261009-0002", "KH2026-000117", "王芳", fee, "微信", "5030000123202610091234567890", -10000, true, printedAt.Add(5 * time.Hour), printedAt},
 		}}
 )
 
@@ -131,15 +140,67 @@ func stripSpace(s string) string {
 	return strings.Join(strings.Fields(s), "")
 }
 
-// decodeQR reads the seal off page 1 as a scanner would.
-func decodeQR(t *testing.T, pdf []byte) string {
+// scanQRs reads every QR code off page 1 as internal/qrscan does (150 dpi,
+// zbarimg), which allows only one code a page. Sorted.
+func scanQRs(t *testing.T, pdf []byte) []string {
 	t.Helper()
-	text, err := qrscan.FromPDF(pdf)
+	doc := writeTemp(t, pdf)
+	page := strings.TrimSuffix(doc, ".pdf")
+	if out, err := exec.Command("pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile", doc, page).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v: %s", err, out)
+	}
+	out, err := exec.Command("zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", page+".png").Output()
+	if e, ok := err.(*exec.ExitError); ok && e.ExitCode() == 4 { // no code found
+		return nil
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	codes := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	slices.Sort(codes)
+	return codes
+}
+
+// word is a word pdftotext finds, with its box in points from the top left.
+type word struct {
+	text                   string
+	xMin, yMin, xMax, yMax float64
+}
+
+var wordRE = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
+
+func pdfWords(t *testing.T, pdf []byte) []word {
+	out, err := exec.Command("pdftotext", "-bbox", "-enc", "UTF-8", writeTemp(t, pdf), "-").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return text
+	var ws []word
+	for _, m := range wordRE.FindAllStringSubmatch(string(out), -1) {
+		w := word{text: m[5]}
+		for i, f := range []*float64{&w.xMin, &w.yMin, &w.xMax, &w.yMax} {
+			*f, _ = strconv.ParseFloat(m[i+1], 64)
+		}
+		ws = append(ws, w)
+	}
+	return ws
 }
+
+// onlyWord is the one word reading exactly text: whole, on one line.
+func onlyWord(t *testing.T, ws []word, text string) word {
+	t.Helper()
+	var found []word
+	for _, w := range ws {
+		if w.text == text {
+			found = append(found, w)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%q found as a whole word %d times in %v", text, len(found), ws)
+	}
+	return found[0]
+}
+
+// pt converts millimetres to the points pdftotext measures in.
+func pt(mm float64) float64 { return mm / ptMM }
 
 // lookupOf answers Verify's record lookup with the documents' current state.
 func lookupOf(docs ...Document) Lookup {
@@ -168,7 +229,7 @@ func TestDocumentsRoundTrip(t *testing.T) {
 				want = append(want, f.value)
 			}
 			for _, l := range s.lists {
-				for _, r := range l.rows {
+				for _, r := range append(l.rows, l.foot...) {
 					want = append(want, r...)
 				}
 			}
@@ -185,14 +246,206 @@ func TestDocumentsRoundTrip(t *testing.T) {
 				}
 				return
 			}
-			scanned := decodeQR(t, p.PDF)
-			if scanned != p.Payload {
-				t.Fatalf("QR decodes to %q, sealed %q", scanned, p.Payload)
+			codes := []string{p.Payload}
+			if s.payURL != "" {
+				codes = append(codes, s.payURL)
 			}
-			if v := Verify(scanned, keys, lookupOf(c.doc)); v.Status != Genuine {
+			slices.Sort(codes)
+			if scanned := scanQRs(t, p.PDF); !slices.Equal(scanned, codes) {
+				t.Fatalf("QR codes read %q, printed %q", scanned, codes)
+			}
+			if v := Verify(p.Payload, keys, lookupOf(c.doc)); v.Status != Genuine {
 				t.Errorf("verdict %v %s", v.Status, v.Message)
 			}
 		})
+	}
+}
+
+// TestOtherDigestsUnchanged: papers sealed before the payment notice got
+// its flow and payment link must still verify as genuine.
+func TestOtherDigestsUnchanged(t *testing.T) {
+	for _, c := range []struct {
+		doc  Document
+		want string
+	}{{form, "FXO4ELVRVRZFBZWY"}, {receipt, "FYGKR77E6EPY4YTJ"}, {deficiency, "VDBLJL2SJRDVDDRI"}} {
+		if got := Digest(c.doc); got != c.want {
+			t.Errorf("%T digest %s, sealed papers carry %s", c.doc, got, c.want)
+		}
+	}
+}
+
+func TestPaymentNoticeCodes(t *testing.T) {
+	p := render(t, notice, device)
+	codes := scanQRs(t, p.PDF)
+	if len(codes) != 2 || !slices.Contains(codes, payURL) || !slices.Contains(codes, p.Payload) {
+		t.Fatalf("codes read %q, want the seal and %q", codes, payURL)
+	}
+	if v := Verify(p.Payload, keys, lookupOf(notice)); v.Status != Genuine {
+		t.Errorf("seal verdict %v %s", v.Status, v.Message)
+	}
+	// Nothing but its captions is drawn over or beside the payment code.
+	ws := pdfWords(t, p.PDF)
+	caption := onlyWord(t, ws, "扫码缴费")
+	left, top := pt(pageW-marginX-qrSize-2*payFramePad), caption.yMin-pt(qrSize+2*payFramePad)
+	for _, w := range ws {
+		if w.xMax > left && w.yMax > top && w.yMin < caption.yMax && w != caption && w.text != "微信或手机银行扫码" {
+			t.Errorf("%q overlaps the payment code", w.text)
+		}
+	}
+	plain := notice
+	plain.PayURL = ""
+	p = render(t, plain, device)
+	if codes := scanQRs(t, p.PDF); !slices.Equal(codes, []string{p.Payload}) {
+		t.Errorf("without a payment link, codes read %q, want only the seal", codes)
+	}
+}
+
+func TestPaymentNoticeWording(t *testing.T) {
+	title := map[data.PaymentFlow]string{data.FlowNotice: "东莞市非税收入缴款通知书", data.FlowEBill: "广东省电子非税收入一般缴款书（缴款信息）"}
+	handBack := map[data.PaymentFlow]string{data.FlowNotice: "第三联或缴费截图交回", data.FlowEBill: "无需交回"}
+	for _, flow := range []data.PaymentFlow{data.FlowNotice, data.FlowEBill} {
+		other := map[data.PaymentFlow]data.PaymentFlow{data.FlowNotice: data.FlowEBill, data.FlowEBill: data.FlowNotice}[flow]
+		for _, url := range []string{"", payURL} {
+			n := notice
+			n.Flow, n.PayURL = flow, url
+			text := stripSpace(pdfText(t, render(t, n, device).PDF))
+			for _, w := range []string{title[flow], handBack[flow], "广东省统一公共支付平台", "输入缴款码缴款", "到银行柜台缴款", "缴款期限", "打印单位"} {
+				if !strings.Contains(text, w) {
+					t.Errorf("%s, link %q: no %q", flow, url, w)
+				}
+			}
+			for _, w := range []string{title[other], handBack[other], "收款账号", "开户银行"} {
+				if strings.Contains(text, w) {
+					t.Errorf("%s, link %q: says %q", flow, url, w)
+				}
+			}
+			switch scan := strings.Contains(text, "扫"); {
+			case url == "" && scan:
+				t.Errorf("%s without a payment link mentions scanning:\n%s", flow, text)
+			case url != "" && !strings.Contains(text, "扫描本页“扫码缴费”二维码缴款"):
+				t.Errorf("%s with a payment link does not say to scan it:\n%s", flow, text)
+			}
+		}
+	}
+}
+
+// TestPaymentNoticeTitleClearOfSeal: the e-bill's long title is set smaller
+// rather than run under the seal.
+func TestPaymentNoticeTitleClearOfSeal(t *testing.T) {
+	for _, w := range pdfWords(t, render(t, notice, device).PDF) {
+		if strings.Contains(w.text, "缴款书") && w.xMax > pt(pageW-marginX-qrSize) {
+			t.Errorf("title %q reaches %.1f pt, seal starts at %.1f", w.text, w.xMax, pt(pageW-marginX-qrSize))
+		}
+	}
+}
+
+func TestPaymentNoticeDigestCoversPrintedFields(t *testing.T) {
+	for name, change := range map[string]func(*PaymentNotice){
+		"due date changed":     func(n *PaymentNotice) { n.Due = n.Due.AddDate(0, 0, 1) },
+		"due date removed":     func(n *PaymentNotice) { n.Due = time.Time{} },
+		"payment link changed": func(n *PaymentNotice) { n.PayURL += "0" },
+		"payment link removed": func(n *PaymentNotice) { n.PayURL = "" },
+		"payee changed":        func(n *PaymentNotice) { n.Payee = "东莞市财政局" },
+		"flow changed":         func(n *PaymentNotice) { n.Flow = data.FlowNotice },
+		"issuer changed":       func(n *PaymentNotice) { n.Issuer = "东莞市建筑行业协会" },
+	} {
+		n := notice
+		change(&n)
+		if Digest(n) == Digest(notice) {
+			t.Errorf("%s: digest unchanged", name)
+		}
+	}
+}
+
+func TestRefusesWhatCannotPrint(t *testing.T) {
+	noFlow := notice
+	noFlow.Flow = ""
+	open := daily
+	open.ClosedAt = time.Time{}
+	undated := daily
+	undated.Reprint = true
+	positive := daily
+	positive.Entries = append([]Payment(nil), daily.Entries...)
+	positive.Entries[5].Amount = 10000 // still flagged a refund
+	for name, doc := range map[string]Document{"no flow": noFlow, "not closed": open, "reprint without time": undated, "refund not negative": positive} {
+		if _, err := Render(doc, device, printedAt); data.ErrorCode(err) != data.EINVALID {
+			t.Errorf("%s: err %v", name, err)
+		}
+	}
+}
+
+// TestDailyReprintReadsTheSame: a reprint differs from the first print only
+// in its 重印 line, whatever time each is printed at.
+func TestDailyReprintReadsTheSame(t *testing.T) {
+	again := daily
+	again.Reprint, again.ReprintAt = true, closedAt.Add(20*time.Hour)
+	first, err := Render(daily, Sealer{}, closedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reprint, err := Render(again, Sealer{}, again.ReprintAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := pdfText(t, first.PDF), pdfText(t, reprint.PDF)
+	if strings.Contains(a, "重印") {
+		t.Errorf("first print mentions 重印:\n%s", a)
+	}
+	if !strings.Contains(stripSpace(b), "（重印）重印时间：2026年10月10日13:45") {
+		t.Errorf("reprint lacks its mark:\n%s", b)
+	}
+	if !strings.Contains(stripSpace(a), "关账时间：2026年10月9日17:45第1页共1页") || strings.Contains(a+b, "打印时间") {
+		t.Errorf("footer does not show the closing time:\n%s", a)
+	}
+	drop := func(s string) string {
+		return strings.Join(slices.DeleteFunc(strings.Split(s, "\n"), func(l string) bool { return strings.Contains(l, "重印") }), "\n")
+	}
+	if drop(a) != drop(b) {
+		t.Errorf("first print and reprint differ:\n%s\n---\n%s", a, b)
+	}
+}
+
+func TestDailyTotals(t *testing.T) {
+	totals := daily.sheet().lists[1]
+	want := [][]string{
+		{"微信", "2", "1105.60", "壹仟壹佰零伍元陆角"},
+		{"网上缴费", "1", "250.50", "贰佰伍拾元伍角"},
+		{"银行柜台", "2", "200.00", "贰佰元整"},
+		{"退费", "1", "-100.00", "负壹佰元整"},
+		{"合计（净额）", "6", "1456.10", "壹仟肆佰伍拾陆元壹角"},
+	}
+	if got := append(totals.rows, totals.foot...); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("totals %q, want %q", got, want)
+	}
+	entries := daily.sheet().lists[0].rows
+	if entries[0][0] != "4419001-DG0417-20261008-0009\n（10-08补）" || entries[1][0] != "4419001-DG0417-20261009-0001" {
+		t.Errorf("late entry marked %q, same-day entry %q", entries[0][0], entries[1][0])
+	}
+	if entries[5][2] != "微信退费" {
+		t.Errorf("refund shown as %q", entries[5][2])
+	}
+}
+
+// TestDailyLongReferenceFits: a 28-digit WeChat transaction number stays on
+// one line in its column, and a six-figure amount whole in the next.
+func TestDailyLongReferenceFits(t *testing.T) {
+	const ref = "4200001234202610091234567890"
+	r := daily
+	r.Entries = []Payment{{"4419001-DG0417-20261009-0011", "KH2026-000140", "欧阳娜娜", fee, "微信", ref, 12345678, false, printedAt, printedAt}}
+	ws := pdfWords(t, render(t, r, Sealer{}).PDF)
+	refW := onlyWord(t, ws, ref)
+	row := slices.DeleteFunc(ws, func(w word) bool { return math.Abs(w.yMin-refW.yMin) > 1 })
+	amtW := onlyWord(t, row, "123456.78")
+	onlyWord(t, row, "4419001-DG0417-20261009-0011")
+	onlyWord(t, row, "欧阳娜娜")
+	// The column edges, as the table lays them out.
+	left, cols := marginX+0.07*contentW, r.sheet().lists[0].cols
+	for _, c := range cols[:3] {
+		left += c.width * contentW
+	}
+	edge := left + cols[3].width*contentW
+	if refW.xMin < pt(left) || refW.xMax > pt(edge-cellPad) || amtW.xMin < pt(edge+cellPad) {
+		t.Errorf("reference %+v and amount %+v cross the column edge at %.1f pt", refW, amtW, pt(edge))
 	}
 }
 

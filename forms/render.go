@@ -2,6 +2,7 @@ package forms
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/ed25519"
 	"fmt"
 	"math"
@@ -43,7 +44,7 @@ type Unprintable struct {
 // Printed is a rendered document.
 type Printed struct {
 	PDF         []byte
-	Payload     string // the QR payload; empty for the daily report
+	Payload     string // the seal's QR payload; empty for the daily report
 	Unprintable []Unprintable
 }
 
@@ -55,12 +56,15 @@ const (
 	topY, bottomY = 12.0, 282.0
 	ptMM          = 25.4 / 72
 	bodySize      = 10.5 // 五号
+	denseSize     = 9.0  // 小五, for tables of long numbers
 	titleSize     = 18.0
+	subtitleSize  = 12.0
 	smallSize     = 8.0
 	lineGap       = 1.45 // line height as a multiple of the font size
 	cellPad       = 1.6
 	minRowH       = 8.5
-	qrSize        = 30.0
+	qrSize        = 30.0 // either code, quiet zone included: a phone reads it off paper
+	payFramePad   = 1.5
 	headGray      = 236
 	borderWidth   = 0.3
 	signOffRowH   = 13.0
@@ -70,13 +74,17 @@ const (
 
 // Render lays out and seals a document. at is the print time shown in the
 // footer (not part of the digest: a reprint of an unchanged record carries
-// the same seal data).
+// the same seal data) and in the PDF's metadata. A 日结报表's footer shows
+// its 关账时间 instead, so that each print of it reads the same.
 func Render(doc Document, by Sealer, at time.Time) (Printed, error) {
 	main, fallback, err := faces()
 	if err != nil {
 		return Printed{}, err
 	}
 	s := doc.sheet()
+	if s.invalid != nil {
+		return Printed{}, s.invalid
+	}
 	var out Printed
 	switch {
 	case by.Payload != "":
@@ -94,7 +102,11 @@ func Render(doc Document, by Sealer, at time.Time) (Printed, error) {
 	if err := d.sheet(s, out.Payload); err != nil {
 		return Printed{}, err
 	}
-	d.footers(at)
+	if s.closedAt.IsZero() {
+		d.footers("打印时间", at)
+	} else {
+		d.footers("关账时间", s.closedAt)
+	}
 	out.Unprintable = d.problems
 	out.PDF, err = d.pdf(s.title, at)
 	return out, err
@@ -221,11 +233,24 @@ func (d *drawing) rect(x, y, w, h float64, fill bool) {
 func (d *drawing) sheet(s sheet, payload string) error {
 	d.newPage()
 	if payload != "" {
-		if err := d.qr(payload, pageW-marginX-qrSize, topY-4); err != nil {
+		// Level Q (25% recovery) survives a creased or smudged paper.
+		x, y := pageW-marginX-qrSize, topY-4
+		if err := d.qr(payload, qrcode.High, x, y); err != nil {
 			return err
 		}
+		d.label(cmp.Or(s.sealCaption, "扫码核验"), x, qrSize, y+qrSize+2.5, smallSize, 'C')
 	}
-	d.label(s.title, marginX, contentW, topY+12, titleSize, 'C')
+	// Title and subtitle are centred in the band clear of the seal; a title
+	// too long for it is set smaller rather than run under the seal.
+	bandW := contentW - 2*(qrSize+4)
+	size := titleSize
+	if w := mm(d.lines(s.title, titleSize, math.Inf(1), rendererText, "")[0].width, titleSize); w > bandW {
+		size *= bandW / w
+	}
+	d.label(s.title, marginX, contentW, topY+12, size, 'C')
+	if s.subtitle != "" {
+		d.label(s.subtitle, marginX+qrSize+4, bandW, topY+18.5, subtitleSize, 'C')
+	}
 	numW := contentW - qrSize - 4
 	if s.number.value != "" {
 		base := topY + 24
@@ -235,21 +260,58 @@ func (d *drawing) sheet(s sheet, payload string) error {
 		}
 	}
 	d.y = topY + qrSize
-	d.table([]float64{0.17, 0.33, 0.17, 0.33}, nil, fieldRows(s.fields))
+	d.table(bodySize, []float64{0.17, 0.33, 0.17, 0.33}, nil, fieldRows(s.fields))
 	for _, l := range s.lists {
 		d.y += blockGap
 		widths, head, rows := listTable(l)
-		d.table(widths, head, rows)
+		d.table(cmp.Or(l.size, bodySize), widths, head, rows)
 	}
-	for _, n := range s.notes {
+	if s.payURL != "" {
+		if err := d.payBlock(s.payURL, s.notes); err != nil {
+			return err
+		}
+	} else {
+		d.notes(s.notes, contentW)
+	}
+	d.signOff(s.signOff)
+	return nil
+}
+
+// notes draws the notes in a column w wide at the left margin.
+func (d *drawing) notes(notes []string, w float64) {
+	lh := (bodySize - 1) * ptMM * lineGap
+	for _, n := range notes {
 		d.y += 2
-		for _, l := range d.lines(n, bodySize-1, contentW, rendererText, "") {
-			d.breakIfBelow((bodySize - 1) * ptMM * lineGap)
-			d.y += (bodySize - 1) * ptMM * lineGap
+		for _, l := range d.lines(n, bodySize-1, w, rendererText, "") {
+			d.breakIfBelow(lh)
+			d.y += lh
 			d.text(l, marginX, d.y-1, bodySize-1)
 		}
 	}
-	d.signOff(s.signOff)
+}
+
+// payBlock draws the payment QR code framed at the right, captioned apart
+// from the seal, with the notes (how to pay) in a column beside it.
+func (d *drawing) payBlock(url string, notes []string) error {
+	frameW := qrSize + 2*payFramePad
+	capTop := payFramePad + qrSize + 3.6 // the caption stays out of the quiet zone
+	frameH := capTop + 3.6 + payFramePad
+	d.y += blockGap
+	d.breakIfBelow(frameH)
+	top, page := d.y, d.pages
+	x := marginX + contentW - frameW
+	d.rect(x, top, frameW, frameH, false)
+	// Level M: a phone reads it close up, and a long link keeps larger modules.
+	if err := d.qr(url, qrcode.Medium, x+payFramePad, top+payFramePad); err != nil {
+		return err
+	}
+	d.label("扫码缴费", x, frameW, top+capTop, bodySize, 'C')
+	d.label("微信或手机银行扫码", x, frameW, top+capTop+3.6, smallSize, 'C')
+	d.y -= 2 // the first note's gap is the block's
+	d.notes(notes, contentW-frameW-4)
+	if d.pages == page {
+		d.y = max(d.y, top+frameH)
+	}
 	return nil
 }
 
@@ -285,22 +347,20 @@ func (d *drawing) label1(s string, x, baseline, size float64) float64 {
 	return mm(l.width, size)
 }
 
-// footers adds print time and page numbers once the page count is known.
-func (d *drawing) footers(at time.Time) {
+// footers adds the time stamp and page numbers once the page count is known.
+func (d *drawing) footers(label string, at time.Time) {
 	n := d.pages
-	stamp := at.In(data.Shanghai).Format("2006年1月2日 15:04")
 	for i := 1; i <= n; i++ {
 		page := i
 		d.ops = append(d.ops, func(p *gofpdf.Fpdf) { p.SetPage(page) })
-		d.label(fmt.Sprintf("打印时间：%s　　第 %d 页 共 %d 页", stamp, i, n), marginX, contentW, pageH-9, smallSize, 'C')
+		d.label(fmt.Sprintf("%s：%s　　第 %d 页 共 %d 页", label, cnTime(at), i, n), marginX, contentW, pageH-9, smallSize, 'C')
 	}
 }
 
-// qr draws the seal as vector modules (crisp at any print resolution and a
-// few hundred bytes) with its caption. Level Q (25% recovery) survives a
-// creased or smudged paper.
-func (d *drawing) qr(payload string, x, y float64) error {
-	q, err := qrcode.New(payload, qrcode.High)
+// qr draws a QR code qrSize square at (x, y) as vector modules (crisp at
+// any print resolution and a few hundred bytes).
+func (d *drawing) qr(content string, level qrcode.RecoveryLevel, x, y float64) error {
+	q, err := qrcode.New(content, level)
 	if err != nil {
 		return data.Errorf(data.EINVALID, "无法生成二维码：%w", err)
 	}
@@ -322,7 +382,6 @@ func (d *drawing) qr(payload string, x, y float64) error {
 			}
 		}
 	})
-	d.label("扫码核验", x, qrSize, y+qrSize+2.5, smallSize, 'C')
 	return nil
 }
 
@@ -376,14 +435,22 @@ func listTable(l list) (widths []float64, head, rows [][]cell) {
 	if len(rows) == 0 {
 		rows = [][]cell{{{text: "（无）", span: len(widths)}}}
 	}
+	// A foot row's first value is its label and takes the 序号 column too.
+	for _, r := range l.foot {
+		row := []cell{{text: r[0], head: true, span: 2}}
+		for j, v := range r[1:] {
+			row = append(row, cell{text: v, right: l.cols[j+1].right})
+		}
+		rows = append(rows, row)
+	}
 	return widths, head, rows
 }
 
-// table is the one bordered-table renderer every document uses. widths are
-// shares of the content width. A row taller than the space left continues
-// on the next page, under repeated header rows.
-func (d *drawing) table(widths []float64, head, rows [][]cell) {
-	lh := bodySize * ptMM * lineGap
+// table is the one bordered-table renderer every document uses, in font
+// size. widths are shares of the content width. A row taller than the space
+// left continues on the next page, under repeated header rows.
+func (d *drawing) table(size float64, widths []float64, head, rows [][]cell) {
+	lh := size * ptMM * lineGap
 	type laid struct {
 		x, w  float64
 		c     cell
@@ -398,7 +465,7 @@ func (d *drawing) table(widths []float64, head, rows [][]cell) {
 				w += widths[col+k] * contentW
 			}
 			col += max(c.span, 1)
-			out = append(out, laid{x, w, c, d.lines(c.text, bodySize, w-2*cellPad, c.key, c.label)})
+			out = append(out, laid{x, w, c, d.lines(c.text, size, w-2*cellPad, c.key, c.label)})
 			x += w
 		}
 		return out
@@ -418,9 +485,9 @@ func (d *drawing) table(widths []float64, head, rows [][]cell) {
 				} else if c.c.right {
 					align = 'R'
 				}
-				x := alignX(l, c.x+cellPad, c.w-2*cellPad, bodySize, align)
+				x := alignX(l, c.x+cellPad, c.w-2*cellPad, size, align)
 				// Baseline about 78% down the line box suits CJK faces.
-				d.text(l, x, top+float64(i)*lh+lh*0.78, bodySize)
+				d.text(l, x, top+float64(i)*lh+lh*0.78, size)
 			}
 		}
 		d.y += h
@@ -468,6 +535,14 @@ func cnDate(t time.Time) string {
 		return ""
 	}
 	return t.In(data.Shanghai).Format("2006年1月2日")
+}
+
+// cnTime is cnDate with the time of day.
+func cnTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(data.Shanghai).Format("2006年1月2日 15:04")
 }
 
 // sortedKeys returns a map's keys in order.

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"strconv"
+	"time"
 
 	"titledesk/data"
 )
@@ -21,6 +22,13 @@ type sheet struct {
 	lists   []list  // column tables after it
 	notes   []string
 	signOff []string // labels of the lines left blank for signatures
+
+	subtitle    string    // under the title, not digested: the 日结报表's 重印 mark
+	sealCaption string    // under the seal; "扫码核验" when empty
+	flow        string    // the payment flow, printed as the title and notes it picks
+	payURL      string    // printed as the payment QR code, not as text
+	closedAt    time.Time // when set, the footer shows it instead of the print time
+	invalid     error     // why the document cannot be printed as given
 }
 
 // field is one printed value. The digest covers key and value, not label,
@@ -34,6 +42,8 @@ type list struct {
 	key, label string
 	cols       []column
 	rows       [][]string
+	foot       [][]string // unnumbered rows after the others (totals)
+	size       float64    // font size; bodySize when 0
 }
 
 type column struct {
@@ -64,6 +74,13 @@ func (s sheet) digest() string {
 	for _, f := range s.fields {
 		put(f.key, f.value)
 	}
+	// Only the payment notice has these; leaving them out when empty keeps
+	// every other document's digest, and so its sealed papers, as it was.
+	for _, f := range []field{{key: "flow", value: s.flow}, {key: "pay_url", value: s.payURL}} {
+		if f.value != "" {
+			put(f.key, f.value)
+		}
+	}
 	for _, l := range s.lists {
 		put(l.key, strconv.Itoa(len(l.cols)), strconv.Itoa(len(l.rows)))
 		for _, c := range l.cols {
@@ -71,6 +88,12 @@ func (s sheet) digest() string {
 		}
 		for _, r := range l.rows {
 			put(r...)
+		}
+		if len(l.foot) > 0 {
+			put("foot", strconv.Itoa(len(l.foot)))
+			for _, r := range l.foot {
+				put(r...)
+			}
 		}
 	}
 	sum := h.Sum(nil)

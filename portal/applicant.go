@@ -33,6 +33,8 @@ type applicationView struct {
 	PublicityHint time.Time
 	Reasons       []data.Reason
 	Typed         data.Command // the unit's refused decision, shown again
+	// Finance is how the bureau collects the fee, for the payment card.
+	Finance data.FinanceSettings
 }
 
 // loadApplication returns an application the visitor may see; any other
@@ -69,7 +71,7 @@ func (p *Portal) actor(rq *request) data.Actor {
 
 func (p *Portal) view(rq *request, app *data.Application) (*applicationView, error) {
 	v := &applicationView{App: app, Actions: map[string]bool{}, Kinds: data.MaterialKinds}
-	for _, t := range data.Actions(app, p.actor(rq)) {
+	for _, t := range data.Actions(app, p.actor(rq), data.Env{Now: p.Now()}) {
 		v.Actions[string(t.Action)] = true
 	}
 	if app.LiaisonPointID != "" {
@@ -84,6 +86,9 @@ func (p *Portal) view(rq *request, app *data.Application) (*applicationView, err
 		return nil, err
 	}
 	v.Required, v.Missing = ref.Required[app.Level], ref.Missing(app)
+	if v.Finance, err = p.db.Finance(rq.ctx()); err != nil {
+		return nil, err
+	}
 	v.Decisions = slices.Clone(app.Decisions)
 	slices.Reverse(v.Decisions)
 	for i := range v.Decisions {

@@ -13,6 +13,7 @@ import (
 
 	"titledesk/app"
 	"titledesk/data"
+	"titledesk/demo"
 	"titledesk/forms"
 	"titledesk/internal/qrscan"
 	"titledesk/internal/testworld"
@@ -21,7 +22,9 @@ import (
 // TestClerkToBureauAndBack follows one application across the real server:
 // the clerk passes it, the bureau desk receives and passes it, the server
 // seals the form and queues the SMS, and the clerk desk receives the sealed
-// form, whose QR verifies there as genuine; the counter then takes it.
+// form, whose QR verifies there as genuine; the bureau's finance system
+// issues the payment notice, which reaches the counter; the counter then
+// takes the papers and prints the receipt and that notice.
 func TestClerkToBureauAndBack(t *testing.T) {
 	w := testworld.New(t)
 	a := w.Apps(t, 1, "DLXH", data.StatusLiaisonReview)[0]
@@ -55,6 +58,9 @@ func TestClerkToBureauAndBack(t *testing.T) {
 		t.Errorf("sms queued: %+v", sms)
 	}
 
+	if err := w.DB.IssueNotice(ctx, a.ID, demo.Notice(a, time.Now()), "非税平台", time.Now()); err != nil {
+		t.Fatal(err)
+	}
 	testworld.Drain(t, clerk)
 	cv, err := clerk.View(ctx, a.ID)
 	if err != nil || cv.Status != data.StatusAwaitingPaper || cv.FormSeal == "" {
@@ -75,8 +81,13 @@ func TestClerkToBureauAndBack(t *testing.T) {
 	if res, _ := clerk.Scan(ctx, string(forged)); res.Verdict.Status != forms.Forged || res.View != nil {
 		t.Errorf("forged seal: %+v", res.Verdict)
 	}
-	if _, prints, err := clerk.Accept(ctx, a.ID, allMatch(&cv.Application), nil); err != nil || len(prints) != 2 {
+	if cv.Notice == nil || cv.Notice.PayCode != demo.Notice(a, time.Now()).PayCode {
+		t.Fatalf("the notice did not reach the counter: %+v", cv.Notice)
+	}
+	if _, prints, err := clerk.Accept(ctx, a.ID, allMatch(&cv.Application)); err != nil || len(prints) != 2 {
 		t.Fatalf("accept: %v %d", err, len(prints))
+	} else if text := pdfText(t, prints[1].Path); !strings.Contains(text, cv.Notice.PayCode) || !strings.Contains(text, "扫码缴费") {
+		t.Errorf("the printed notice lacks the bureau's payment code %s:\n%s", cv.Notice.PayCode, text)
 	}
 	testworld.Drain(t, clerk)
 	if got, _ := w.DB.Application(ctx, a.ID); got.Status != data.StatusAwaitingPayment || got.Notice == nil {
@@ -105,14 +116,14 @@ func qrOf(t *testing.T, path string) string {
 func TestBureauStatisticsExport(t *testing.T) {
 	w := testworld.New(t)
 	w.Apps(t, 3, "DLXH", data.StatusLiaisonReview)
-	w.Apps(t, 2, "JZXH", data.StatusPaid)
+	paid := w.Apps(t, 2, "JZXH", data.StatusPaid)
 	bureau := w.Desk(t, "", "wang")
 	ctx := context.Background()
 	st, err := bureau.Statistics(ctx, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st.Today) == 0 || st.Today[0].Count != 2 {
+	if len(st.Today.Channels) == 0 || st.Today.Net() != paid[0].Notice.Amount+paid[1].Notice.Amount {
 		t.Errorf("today's payments: %+v", st.Today)
 	}
 	path := filepath.Join(t.TempDir(), "统计.xlsx")

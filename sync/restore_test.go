@@ -22,14 +22,29 @@ func allMatch(a *data.Application) []data.AttachmentCheck {
 }
 
 // accept takes the papers of a at the counter, every scan matching, and
-// returns the payment notice's number and the printed receipt's seal.
-func accept(t *testing.T, d *app.Desk, a *data.Application) (notice, receipt string) {
+// returns the printed receipt's seal.
+func accept(t *testing.T, d *app.Desk, a *data.Application) (receipt string) {
 	t.Helper()
-	v, prints, err := d.Accept(context.Background(), a.ID, allMatch(a), nil)
+	_, prints, err := d.Accept(context.Background(), a.ID, allMatch(a))
 	if err != nil {
 		t.Fatalf("accept %s: %v", a.No, err)
 	}
-	return v.Notice.No, prints[0].Payload
+	return prints[0].Payload
+}
+
+// certify issues a's certificate with the number the desk makes, and
+// returns it.
+func certify(t *testing.T, d *app.Desk, a *data.Application) string {
+	t.Helper()
+	ctx := context.Background()
+	no, err := d.NextCertificateNo(ctx, d.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Certify(ctx, a.ID, no, d.Now()); err != nil {
+		t.Fatalf("certify %s: %v", a.No, err)
+	}
+	return no
 }
 
 // TestDeskRestoredFromOlderCopy: a counter PC is re-imaged and its data
@@ -38,7 +53,8 @@ func accept(t *testing.T, d *app.Desk, a *data.Application) (notice, receipt str
 // or when the server refuses a seq it answered for another command),
 // records the answers it lacked, numbers its new commands after the
 // server's, and says so. Nothing is marked applied that the server did not
-// apply, the new decisions reach the server, and no notice number repeats.
+// apply, the new decisions reach the server, and no certificate number
+// repeats.
 func TestDeskRestoredFromOlderCopy(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -50,9 +66,9 @@ func TestDeskRestoredFromOlderCopy(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
 			w := testworld.New(t)
-			review := w.Apps(t, 30, "DLXH", data.StatusLiaisonReview)
-			counter := w.Apps(t, 3, "DLXH", data.StatusAwaitingPaper)
-			d := w.Desk(t, "DLXH", "chen")
+			review := w.Apps(t, 30, "DLXH", data.StatusBureauReview)
+			paid := w.Apps(t, 3, "DLXH", data.StatusPaid)
+			d := w.Desk(t, "", "wang")
 			pass(t, d, review[:3])
 			testworld.Drain(t, d)
 			// Kept here, answered after the copy is taken.
@@ -63,9 +79,7 @@ func TestDeskRestoredFromOlderCopy(t *testing.T) {
 			}
 			// The PC works on after the copy, then its disk fails.
 			pass(t, d, review[4:8])
-			first, _ := accept(t, d, counter[0])
-			second, _ := accept(t, d, counter[1])
-			issued := []string{first, second}
+			issued := []string{certify(t, d, paid[0]), certify(t, d, paid[1])}
 			testworld.Drain(t, d)
 			d.Close()
 
@@ -74,18 +88,17 @@ func TestDeskRestoredFromOlderCopy(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { r.Close() })
-			if _, err := r.Login(ctx, "chen", testworld.Password); err != nil {
+			if _, err := r.Login(ctx, "wang", testworld.Password); err != nil {
 				t.Fatal(err)
 			}
 			fresh := review[8 : 8+tc.after]
 			pass(t, r, fresh)
-			third, _ := accept(t, r, counter[2])
-			issued = append(issued, third)
+			issued = append(issued, certify(t, r, paid[2]))
 			testworld.Drain(t, r)
 			testworld.Drain(t, r) // the pull after the push brings the server's records
 
 			for _, a := range fresh {
-				if got, _ := w.DB.Application(ctx, a.ID); got.Status != data.StatusBureauReview {
+				if got, _ := w.DB.Application(ctx, a.ID); got.Status != data.StatusAwaitingPaper {
 					t.Errorf("a pass made on the restored desk did not reach the server: %s %s", a.No, got.Status)
 				}
 			}
@@ -110,25 +123,25 @@ func TestDeskRestoredFromOlderCopy(t *testing.T) {
 				}
 			}
 			t.Logf("restored desk: %d commands marked applied, each once on the server", applied)
-			// The copy numbered its notice as the PC had before the disk
-			// failed; the server never sees the number twice, and the clerk
-			// is told to print the notice again.
+			// The copy numbered its certificate as the PC had before the
+			// disk failed; the server never sees the number twice, and the
+			// reviewer is told to print the certificate again.
 			if issued[2] != issued[0] {
 				t.Fatalf("the restored copy did not start from its own counter: %v", issued)
 			}
 			var onServer []string
-			for _, a := range counter {
+			for _, a := range paid {
 				got, _ := w.DB.Application(ctx, a.ID)
-				onServer = append(onServer, got.Notice.No)
+				onServer = append(onServer, got.Certificate.No)
 			}
 			slices.Sort(onServer)
 			if len(slices.Compact(slices.Clone(onServer))) != len(onServer) {
-				t.Errorf("a notice number is on two applications: %v", onServer)
+				t.Errorf("a certificate number is on two applications: %v", onServer)
 			}
-			if v, _ := r.View(ctx, counter[2].ID); v.Notice.No == issued[2] {
-				t.Errorf("the desk still shows the repeated number %s", v.Notice.No)
+			if v, _ := r.View(ctx, paid[2].ID); v.Certificate.No == issued[2] {
+				t.Errorf("the desk still shows the repeated number %s", v.Certificate.No)
 			}
-			t.Logf("notice numbers on the server: %v", onServer)
+			t.Logf("certificate numbers on the server: %v", onServer)
 			notices, _ := r.Notices(ctx)
 			if len(notices) == 0 || !strings.Contains(notices[0].Text, "较早的备份恢复") || !strings.Contains(notices[0].Text, "重新打印") {
 				t.Errorf("the clerk was not told: %+v", notices)

@@ -20,7 +20,7 @@ func TestRevokedDeskRefusedAndItsSealsNot(t *testing.T) {
 	w := testworld.New(t)
 	apps := w.Apps(t, 2, "DLXH", data.StatusAwaitingPaper)
 	stolen, other := w.Desk(t, "DLXH", "chen"), w.Desk(t, "DLXH", "chen2")
-	_, before := accept(t, stolen, apps[0])
+	before := accept(t, stolen, apps[0])
 	testworld.Drain(t, stolen)
 
 	dev, err := w.DB.RevokeDevice(data.WithAdmin(ctx, data.Actor{ID: "it", Name: "信息科"}), stolen.Device().Code, "电脑失窃", time.Now())
@@ -30,7 +30,7 @@ func TestRevokedDeskRefusedAndItsSealsNot(t *testing.T) {
 	if _, err := w.DB.RevokeDevice(ctx, dev.Code, "again", time.Now()); data.ErrorCode(err) != data.ECONFLICT {
 		t.Errorf("revoking twice: %v", err)
 	}
-	_, after := accept(t, stolen, apps[1]) // offline, by the thief
+	after := accept(t, stolen, apps[1]) // offline, by the thief
 	err = stolen.Syncer().SyncOnce(ctx)
 	if data.ErrorCode(err) != data.EUNAUTHORIZED || !strings.Contains(data.ErrorMessage(err), "被市局停用") {
 		t.Errorf("the revoked desk syncing: %v", err)

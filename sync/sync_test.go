@@ -20,11 +20,16 @@ import (
 	tdsync "titledesk/sync"
 )
 
-// pass issues liaison_pass on each application and returns the command IDs.
+// pass passes each application (liaison_pass at a counter, bureau_pass at
+// the bureau) and returns the command IDs.
 func pass(t *testing.T, d *app.Desk, apps []*data.Application) []string {
 	t.Helper()
+	action := data.ActionLiaisonPass
+	if c := d.Clerk(); c != nil && c.Role == data.RoleBureau {
+		action = data.ActionBureauPass
+	}
 	for _, a := range apps {
-		if _, err := d.Do(context.Background(), data.Command{Action: data.ActionLiaisonPass, ApplicationID: a.ID}); err != nil {
+		if _, err := d.Do(context.Background(), data.Command{Action: action, ApplicationID: a.ID}); err != nil {
 			t.Fatalf("pass %s: %v", a.No, err)
 		}
 	}

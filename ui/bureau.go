@@ -123,14 +123,17 @@ func (s *Shell) export(name, ext string, write func(path string) error) {
 // statsView is 统计: per liaison point and status, the overdue ones and
 // the payments, as a table and a bar chart, for a chosen day.
 type statsView struct {
-	s        *Shell
-	day      *keyEntry
-	st       *app.Stats
-	rows     [][]string
-	table    *dataTable
-	chart    *barChart
-	payments *widget.Label
-	errl     *widget.Label
+	s     *Shell
+	day   *keyEntry
+	st    *app.Stats
+	rows  [][]string
+	table *dataTable
+	chart *barChart
+	// monthRows are the month's money per point and channel.
+	monthRows [][]string
+	month     *dataTable
+	payments  *widget.Label
+	errl      *widget.Label
 }
 
 func (s *Shell) statistics() fyne.CanvasObject {
@@ -143,18 +146,8 @@ func (s *Shell) statistics() fyne.CanvasObject {
 		widths = append(widths, statusWidth(st))
 	}
 	widths = append(widths, 96, 60)
-	v.table = newTable(
-		func() (int, int) { return max(len(v.rows)-1, 0), len(app.StatsColumns) + 3 },
-		func() fyne.CanvasObject { return widget.NewLabel("0000") },
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			setCell(o.(*widget.Label), v.rows[id.Row+1][id.Col], widget.MediumImportance)
-		},
-		func(col int) (string, float32) {
-			if len(v.rows) == 0 {
-				return "", widths[col]
-			}
-			return v.rows[0][col], widths[col]
-		})
+	v.table = textTable(&v.rows, widths)
+	v.month = textTable(&v.monthRows, []float32{190, 90, 80, 110, 80, 110, 110})
 	buttons := append([]fyne.CanvasObject{ws.button("刷新", v.reload)}, s.exportButtons(func() (string, func(path string) error) {
 		if v.st == nil {
 			return "", nil // nothing counted yet
@@ -164,7 +157,7 @@ func (s *Shell) statistics() fyne.CanvasObject {
 	bar := container.NewBorder(nil, nil, title("统计"), container.NewHBox(buttons...),
 		container.NewBorder(nil, nil, widget.NewLabel("统计日期"), nil, v.day))
 	v.reload()
-	split := container.NewVSplit(v.table, container.NewVScroll(v.chart))
+	split := container.NewVSplit(v.table, ws.tabs(tab{"各联络点图示", container.NewVScroll(v.chart)}, tab{"本月缴费（按联络点、缴费方式）", v.month}))
 	split.Offset = 0.5
 	return container.NewBorder(container.NewVBox(bar, v.payments, v.errl), nil, nil, nil, split)
 }
@@ -184,9 +177,10 @@ func (v *statsView) reload() {
 	if err != nil {
 		return
 	}
-	v.rows = v.st.Table()
+	v.rows, v.monthRows = v.st.Table(), v.st.MonthTable()
 	v.payments.SetText("当日缴费：" + totalsText(v.st.Today) + "　　当月缴费：" + totalsText(v.st.Month))
 	v.table.Refresh()
+	v.month.Refresh()
 	bars := make([]bar, len(v.st.Points))
 	for i, p := range v.st.Points {
 		bars[i] = bar{label: p.Point.Name, total: p.Total}
@@ -197,15 +191,19 @@ func (v *statsView) reload() {
 	v.chart.set(bars)
 }
 
-func totalsText(ts []app.ChannelTotal) string {
-	if len(ts) == 0 {
+// totalsText is payments per channel, the refunds and the net amount.
+func totalsText(t app.Totals) string {
+	if len(t.Channels) == 0 && t.Refunds == 0 {
 		return "无"
 	}
-	parts := make([]string, len(ts))
-	for i, t := range ts {
-		parts[i] = fmt.Sprintf("%s %d 笔 %s 元", t.Channel, t.Count, t.Amount)
+	parts := make([]string, 0, len(t.Channels)+2)
+	for _, c := range t.Channels {
+		parts = append(parts, fmt.Sprintf("%s %d 笔 %s 元", c.Channel, c.Count, c.Amount))
 	}
-	return strings.Join(parts, "，")
+	if t.Refunds > 0 {
+		parts = append(parts, fmt.Sprintf("退费 %d 笔 %s 元", t.Refunds, t.Refunded))
+	}
+	return strings.Join(parts, "，") + fmt.Sprintf("，净额 %s 元", t.Net())
 }
 
 // bar is one liaison point in the chart: its counts per StatsColumns

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -36,7 +37,7 @@ func (r *rig) navLabels() []string {
 func TestRolesSeeTheirOwnScreens(t *testing.T) {
 	w := testworld.New(t)
 	b := bureauRig(t, w)
-	if got := strings.Join(b.navLabels(), " "); got != "复审 发证 统计 同步 设置" {
+	if got := strings.Join(b.navLabels(), " "); got != "复审 发证 对账 统计 同步 设置" {
 		t.Errorf("bureau navigation: %s", got)
 	}
 	c := rigOn(t, w.Enrolled(t, "DLXH"))
@@ -191,10 +192,11 @@ func TestStatisticsTableChartAndExport(t *testing.T) {
 	w := testworld.New(t)
 	w.Apps(t, 3, "DLXH", data.StatusLiaisonReview)
 	w.Apps(t, 1, "DLXH", data.StatusBureauReview)
-	w.Apps(t, 2, "JZXH", data.StatusPaid)
+	paid := w.Apps(t, 2, "JZXH", data.StatusPaid)
 	r := bureauRig(t, w)
 	r.ws.shell.Task("统计")
-	r.mustShow("当日缴费：银行 2 笔")
+	r.mustShow("当日缴费：")
+	r.mustShow(fmt.Sprintf("净额 %s 元　　当月缴费", paid[0].Notice.Amount+paid[1].Notice.Amount))
 	chart := find(r, func(*barChart) bool { return true })
 	if len(chart.bars) != 2 || chart.bars[0].total+chart.bars[1].total != 6 {
 		t.Errorf("chart bars %+v", chart.bars)
@@ -215,7 +217,7 @@ func TestStatisticsTableChartAndExport(t *testing.T) {
 		t.Errorf("statistics workbook: %q", rows)
 	}
 	pay, _ := x.GetRows("缴费统计")
-	if len(pay) != 3 || pay[1][0] != "当日" || pay[1][2] != "2" {
+	if len(pay) != 5 || pay[1][0] != "当日" || pay[1][2] != "2" || pay[2][1] != "净额" {
 		t.Errorf("payments sheet: %q", pay)
 	}
 	r.tap("导出 CSV")

@@ -88,23 +88,27 @@ func (c *counterCheck) checks() []data.AttachmentCheck {
 
 func (c *counterCheck) accept() {
 	ws := c.d.s.ws
-	v, prints, err := ws.Desk.Accept(ws.ctx, c.d.v.ID, c.checks(), nil)
+	v, prints, err := ws.Desk.Accept(ws.ctx, c.d.v.ID, c.checks())
 	if err != nil {
 		showError(c.errl, err)
 		return
 	}
-	c.done(v, []data.Document{data.DocReceipt, data.DocPayment}, prints)
+	note := ""
+	if v.Notice == nil {
+		note = "；市局尚未开具缴款通知书：开具后会同步到本机并短信通知申请人，届时在“待缴费”中打印"
+	}
+	c.done(v, []data.Document{data.DocReceipt, data.DocPayment}, prints, note)
 }
 
 // done leaves the check for the application's detail, the documents
-// printed and opened.
-func (c *counterCheck) done(v *app.View, kinds []data.Document, prints []*app.Printout) {
+// printed and opened, and what else the clerk should know.
+func (c *counterCheck) done(v *app.View, kinds []data.Document, prints []*app.Printout, more string) {
 	note := "已办理"
 	for i, p := range prints {
 		c.d.s.ws.openPrintout(p)
 		note += "；" + printedNote(kinds[i], p)
 	}
-	c.d.showAfter(v, note)
+	c.d.showAfter(v, note+more)
 	c.d.s.pop()
 }
 
@@ -132,7 +136,7 @@ func (c *counterCheck) deficient() {
 			return err
 		}
 		c.d.s.pop()
-		c.done(v, []data.Document{data.DocNotice}, []*app.Printout{p})
+		c.done(v, []data.Document{data.DocNotice}, []*app.Printout{p}, "")
 		return nil
 	})
 }
@@ -145,7 +149,7 @@ func (c *counterCheck) reject() {
 			return err
 		}
 		c.d.s.pop()
-		c.done(v, nil, nil)
+		c.done(v, nil, nil, "")
 		return nil
 	})
 }

@@ -213,13 +213,7 @@ func (d *detailView) unit() fyne.CanvasObject {
 	if !v.SupplementDeadline.IsZero() {
 		pairs = append(pairs, "补正期限", day(v.SupplementDeadline))
 	}
-	if n := v.Notice; n != nil {
-		pairs = append(pairs, "缴款通知书", fmt.Sprintf("%s　%s 元　缴款码 %s", n.No, n.Amount, n.PayCode))
-	}
-	if p := v.Payment; p != nil {
-		pairs = append(pairs, "缴费", fmt.Sprintf("%s　%s 元　票据号 %s　%s", p.Channel, p.Amount, p.ReceiptNo, day(p.PaidAt)))
-	}
-	return fields(pairs...)
+	return fields(append(pairs, app.MoneyFacts(&v.Application)...)...)
 }
 
 // history lists every event with its reasons, newest last, and the
@@ -281,6 +275,8 @@ func init() {
 		data.ActionPrint:          (*detailView).printButton,
 		data.ActionPaymentRecord:  (*detailView).paymentButton,
 		data.ActionCertify:        (*detailView).certifyButton,
+		data.ActionPaymentCorrect: (*detailView).correctButton,
+		data.ActionRefund:         (*detailView).withReasons,
 		data.ActionPaperDeficient: nil, // part of the counter check
 	}
 }

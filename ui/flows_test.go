@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -247,17 +248,19 @@ func TestPaymentAndReprint(t *testing.T) {
 	r.tap("登记缴费")
 	amount := find(r, func(e *keyEntry) bool { return strings.Contains(e.PlaceHolder, "须与通知书金额一致") })
 	amount.SetText("1.00")
+	find(r, func(g *widget.RadioGroup) bool { return slices.Contains(g.Options, "银行柜台") }).SetSelected("银行柜台")
+	r.ws.Win.Canvas().Focus(find(r, func(e *keyEntry) bool { return e.PlaceHolder == "票据号" }))
 	r.typeFocused("44190012345678")
 	r.key(fyne.KeyReturn)
 	r.mustShow("与缴款通知书金额 " + a.Notice.Amount.String() + " 元不一致")
 	amount.SetText(a.Notice.Amount.String())
-	r.ws.Win.Canvas().Focus(find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "《广东省") }))
+	r.ws.Win.Canvas().Focus(find(r, func(e *keyEntry) bool { return e.PlaceHolder == "票据号" }))
 	r.key(fyne.KeyReturn)
 	if got := r.status(a.ID); got != data.StatusPaid {
 		t.Fatalf("payment: %s", got)
 	}
 	cmds := r.pending()
-	if p := cmds[len(cmds)-1].Payment; p == nil || p.ReceiptNo != "44190012345678" || p.Channel != "银行" || p.Amount != a.Notice.Amount {
+	if p := cmds[len(cmds)-1].Payment; p == nil || p.ReceiptNo != "44190012345678" || p.Channel != "银行柜台" || p.Amount != a.Notice.Amount {
 		t.Errorf("payment command %+v", p)
 	}
 

@@ -72,7 +72,7 @@ func TestPaymentProofPicker(t *testing.T) {
 	a := r.fx.Apps[data.StatusAwaitingPayment][0]
 	r.openFromQueue("待缴费", a.No)
 	r.tap("登记缴费")
-	r.typeFocused("44190012345678")
+	r.typeFocused("4200001234202612030000000009") // the WeChat transaction number
 	r.tap("选择文件")
 	var listed []string
 	for _, s := range r.texts() {
@@ -101,7 +101,7 @@ func TestPaymentProofPicker(t *testing.T) {
 	if proof.Text != wechat {
 		t.Fatalf("typed path gave %q", proof.Text)
 	}
-	r.ws.Win.Canvas().Focus(find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "《广东省") }))
+	r.ws.Win.Canvas().Focus(find(r, func(e *keyEntry) bool { return e.PlaceHolder == "微信支付交易单号" }))
 	r.key(fyne.KeyReturn)
 	if got := r.status(a.ID); got != data.StatusPaid {
 		t.Fatalf("payment: %s", got)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -11,66 +12,83 @@ import (
 	"titledesk/data"
 )
 
-// paymentColumns are the 报表 list's columns.
-var paymentColumns = []struct {
-	title string
-	width float32
-	value func(p *app.PaymentRow) string
-}{
-	{"申请编号", 116, func(p *app.PaymentRow) string { return p.ApplicationNo }},
-	{"姓名", 76, func(p *app.PaymentRow) string { return p.Name }},
-	{"缴款通知书", 230, func(p *app.PaymentRow) string { return p.NoticeNo }},
-	{"缴费方式", 80, func(p *app.PaymentRow) string { return p.Channel }},
-	{"票据号", 170, func(p *app.PaymentRow) string { return p.ReceiptNo }},
-	{"金额（元）", 100, func(p *app.PaymentRow) string { return p.Amount.String() }},
-	{"缴费时间", 130, func(p *app.PaymentRow) string { return p.PaidAt.In(data.Shanghai).Format("2006-01-02 15:04") }},
-}
+// settlementWidths are the 报表 list's column widths, for app.Settlement's
+// Table; the reference column takes a 28-digit WeChat number.
+var settlementWidths = []float32{116, 76, 200, 80, 250, 90, 130, 50}
 
-// report is 报表: the payments of a chosen day at this liaison point, their
-// totals, and the 日结报表 to print (Ctrl+P).
+// report is 报表: the logged-in clerk's 日结 of a chosen day, by the day
+// each payment was recorded; 打印日结并关账 (Ctrl+P) prints it and closes
+// the day, 重印 prints a closed day as it was, 导出 Excel writes it.
 func (s *Shell) report() screen {
 	ws := s.ws
-	var rows []app.PaymentRow
+	var (
+		st   *app.Settlement
+		rows [][]string
+	)
 	dayEntry := ws.newEntry("2026-03-01")
 	dayEntry.SetText(day(ws.Desk.Now()))
-	totals, errl := widget.NewLabel(""), errorText()
-	list := newTable(
-		func() (int, int) { return len(rows), len(paymentColumns) },
-		func() fyne.CanvasObject { return widget.NewLabel("2026000123") },
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			setCell(o.(*widget.Label), paymentColumns[id.Col].value(&rows[id.Row]), widget.MediumImportance)
-		}, func(col int) (string, float32) { return paymentColumns[col].title, paymentColumns[col].width })
+	totals, state, errl := widget.NewLabel(""), widget.NewLabel(""), errorText()
+	totals.Wrapping = fyne.TextWrapWord
+	list := textTable(&rows, settlementWidths)
+	closeBtn, reprintBtn := ws.button("打印日结并关账（Ctrl+P）", nil), ws.button("重印", nil)
+	closeBtn.Importance = widget.HighImportance
 	reload := func() {
 		at, err := ws.dayOrToday(dayEntry.Text)
 		if err == nil {
-			rows, err = ws.Desk.Payments(ws.ctx, at)
+			st, err = ws.Desk.Settlement(ws.ctx, at)
 		}
 		showError(errl, err)
-		var sum data.Fen
-		for _, p := range rows {
-			sum += p.Amount
+		rows = nil
+		if st != nil {
+			rows = st.Table()
+			t := st.Totals()
+			totals.SetText(fmt.Sprintf("共 %d 笔　%s（%s）", len(st.Report.Entries), totalsText(t), t.Net().Capital()))
+			if st.Closed {
+				state.SetText("已于 " + st.Report.ClosedAt.In(data.Shanghai).Format("2006-01-02 15:04") + " 打印关账；之后登记的缴费计入下一个未关账日")
+				closeBtn.Disable()
+				reprintBtn.Enable()
+			} else {
+				state.SetText("未关账：打印日结后本日关账，此后登记的缴费计入下一日")
+				closeBtn.Enable()
+				reprintBtn.Disable()
+			}
 		}
-		totals.SetText(fmt.Sprintf("共 %d 笔，合计 %s 元（%s）　%s", len(rows), sum, sum.Capital(), totalsText(app.ChannelTotals(rows))))
 		list.Refresh()
 	}
-	printReport := func() {
+	print := func(do func(time.Time) (*app.Printout, error)) {
 		at, err := ws.dayOrToday(dayEntry.Text)
-		if err != nil {
-			showError(errl, err)
-			return
+		var p *app.Printout
+		if err == nil {
+			p, err = do(at)
 		}
-		p, err := ws.Desk.DailyReport(ws.ctx, at)
 		if err != nil {
 			showError(errl, err)
 			return
 		}
 		ws.openPrintout(p)
+		reload()
+	}
+	closeDay := func() {
+		if st != nil && !st.Closed {
+			print(func(at time.Time) (*app.Printout, error) { return ws.Desk.CloseSettlement(ws.ctx, at) })
+		}
+	}
+	closeBtn.OnTapped = closeDay
+	reprintBtn.OnTapped = func() {
+		print(func(at time.Time) (*app.Printout, error) { return ws.Desk.ReprintSettlement(ws.ctx, at) })
 	}
 	dayEntry.OnSubmitted = func(string) { reload() }
-	printBtn := ws.button("打印日结报表（Ctrl+P）", printReport)
-	printBtn.Importance = widget.HighImportance
+	exports := s.exportButtons(func() (string, func(path string) error) {
+		at, err := ws.dayOrToday(dayEntry.Text)
+		if err != nil {
+			showError(errl, err)
+			return "", nil
+		}
+		return "日结-" + s.clerk.Name + "-" + at.Format("20060102"), func(path string) error { return ws.Desk.ExportSettlement(ws.ctx, at, path) }
+	})
 	reload()
-	head := container.NewVBox(title("报表：日结报表"),
-		container.NewBorder(nil, nil, widget.NewLabel("日期"), container.NewHBox(ws.button("查询", reload), printBtn), dayEntry), totals, errl)
-	return screen{obj: container.NewBorder(head, nil, nil, nil, list), print: printReport}
+	buttons := container.NewHBox(append([]fyne.CanvasObject{ws.button("查询", reload), closeBtn, reprintBtn}, exports[0])...)
+	head := container.NewVBox(title("报表：日结报表（"+s.clerk.Name+"）"),
+		container.NewBorder(nil, nil, widget.NewLabel("日期"), buttons, dayEntry), state, totals, errl)
+	return screen{obj: container.NewBorder(head, nil, nil, nil, list), print: closeDay, refreshOnTop: reload, onSync: reload}
 }

@@ -64,6 +64,7 @@ var tasks = map[data.Role][]task{
 	data.RoleBureau: {
 		queueTask("复审"),
 		{"发证", (*Shell).certifyTask},
+		{"对账", (*Shell).reconcileTask},
 		{"统计", plain((*Shell).statistics)},
 		{"同步", plain((*Shell).syncScreen)},
 		{"设置", plain((*Shell).settings)},

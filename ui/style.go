@@ -183,3 +183,21 @@ func (p *panel) CreateRenderer() fyne.WidgetRenderer {
 	bg.CornerRadius = theme.Size(theme.SizeNameInputRadius)
 	return widget.NewSimpleRenderer(container.NewStack(bg, container.NewPadded(p.content)))
 }
+
+// textTable shows rows of text, header first (the shape app's tables and
+// exports share), in columns of widths; the caller changes *rows and
+// refreshes it.
+func textTable(rows *[][]string, widths []float32) *dataTable {
+	return newTable(
+		func() (int, int) { return max(len(*rows)-1, 0), len(widths) },
+		func() fyne.CanvasObject { return widget.NewLabel("0000") },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			setCell(o.(*widget.Label), (*rows)[id.Row+1][id.Col], widget.MediumImportance)
+		},
+		func(col int) (string, float32) {
+			if len(*rows) == 0 {
+				return "", widths[col]
+			}
+			return (*rows)[0][col], widths[col]
+		})
+}

@@ -179,7 +179,7 @@ func TestCounterDayOfflineThenSyncedOnce(t *testing.T) {
 	}
 	r.tap("全部一致")
 	r.tap("受理并打印")
-	r.pay(paper[0].No, "44190020260001")
+	r.pay(paper[0].No, "4200001234202612030000000001")
 	// The second lacks an original: one notice lists it.
 	r.scan(paper[1].FormSeal)
 	r.tap("全部一致")
@@ -189,7 +189,7 @@ func TestCounterDayOfflineThenSyncedOnce(t *testing.T) {
 	r.tap("确定")
 	// A payment from an earlier acceptance, and its receipt printed again.
 	r.openFromQueue("待缴费", payment.No)
-	r.pay("", "44190020260002")
+	r.pay("", "4200001234202612030000000002")
 	r.ws.printShortcut()
 	// The day's report holds both payments though nothing is synced yet.
 	r.ws.shell.Task("报表")

@@ -5,13 +5,16 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 
 	"titledesk/app"
 	"titledesk/data"
@@ -160,6 +163,20 @@ func TestSevenSteps(t *testing.T) {
 		t.Errorf("sms-list after the bureau passed:\n%s", out)
 	}
 
+	// The finance system issues the notice; the bureau imports its export.
+	stored, err := b.store(t).Application(ctx, appID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	appNo := stored.No
+	notices := filepath.Join(files, "缴款通知书清单.xlsx")
+	writeXLSX(t, notices, [][]any{{"申请编号", "缴款通知书编号", "缴款码", "应缴金额", "收款单位", "缴款期限", "支付链接"},
+		{appNo, "4419026000000123", "441926120300000123", 300, "东莞市人力资源局", "2026-12-31", "https://pay.gdzwfw.gov.cn/pay/441926120300000123"},
+		{"2099000001", "4419026000000124", "441926120300000124", 300, "东莞市人力资源局", "", ""}})
+	if out := mustCLI(t, "", "admin", "notices-import", "-data", b.dir, "-file", notices); !strings.Contains(out, "1 applied") || !strings.Contains(out, "找不到申请编号 2099000001") {
+		t.Errorf("notices-import:\n%s", out)
+	}
+
 	// 6 递交纸质材料: the applicant prints the sealed form from the portal; the
 	// clerk scans its QR and checks the originals.
 	he.open("/applications/" + appID)
@@ -178,17 +195,34 @@ func TestSevenSteps(t *testing.T) {
 	for _, at := range res.View.Attachments {
 		checks = append(checks, data.AttachmentCheck{AttachmentID: at.ID, Check: data.CheckMatch})
 	}
-	if _, prints, err := clerk.Accept(ctx, appID, checks, nil); err != nil || len(prints) != 2 {
-		t.Fatalf("counter accept: %v", err)
+	if _, prints, err := clerk.Accept(ctx, appID, checks); err != nil || len(prints) != 2 {
+		t.Fatalf("counter accept: %v (%d printed)", err, len(prints))
+	} else if text := pdfText(t, prints[1].Path); !strings.Contains(text, "441926120300000123") {
+		t.Errorf("the notice printed at the counter lacks the imported 缴款码:\n%s", text)
 	}
 
 	// 7 缴费, then 发证.
 	fee, _ := clerk.Store.Fee(ctx, "中级")
 	proof := scanFile(t, files, "缴费截图.jpg", 90)
-	if _, err := clerk.RecordPayment(ctx, appID, app.PaymentInput{Channel: "微信", Amount: fee, ReceiptNo: "44010026110900123", PaidAt: time.Now(), ProofFile: proof}); err != nil {
+	if _, err := clerk.RecordPayment(ctx, appID, app.PaymentInput{Channel: "微信", Amount: fee, ReceiptNo: "4200001234202612030000000123", PaidAt: time.Now(), ProofFile: proof}); err != nil {
 		t.Fatal(err)
 	}
 	syncNow(t, clerk)
+	syncNow(t, reviewer)
+	// 发证 waits for the statement; once imported the payment is 已对账 and
+	// the applicant sees 已到账.
+	if v, _ := reviewer.View(ctx, appID); slices.ContainsFunc(v.Actions, func(t data.Transition) bool { return t.Action == data.ActionCertify }) {
+		t.Error("发证 offered before the payment reconciled")
+	}
+	statement := filepath.Join(files, "对账单.csv")
+	if err := os.WriteFile(statement, []byte("\uFEFF缴款码,实缴金额,缴款时间,交易流水号,缴款渠道\n441926120300000123,300.00,"+time.Now().Format("2006-01-02 15:04:05")+",JY20261203000123,微信\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out := mustCLI(t, "", "admin", "statement-import", "-data", b.dir, "-file", statement); !strings.Contains(out, "已对账 1") {
+		t.Errorf("statement-import:\n%s", out)
+	}
+	he.open("/applications/" + appID)
+	he.expect("已到账")
 	syncNow(t, reviewer)
 	no, err := reviewer.NextCertificateNo(ctx, time.Now())
 	if err != nil {
@@ -214,6 +248,33 @@ func TestSevenSteps(t *testing.T) {
 	if out := mustCLI(t, "", "admin", "verify-audit", "-data", b.dir); !strings.Contains(out, "intact") {
 		t.Errorf("verify-audit: %s", out)
 	}
+}
+
+// writeXLSX writes rows to a one-sheet workbook, as the finance system's
+// export would be.
+func writeXLSX(t *testing.T, path string, rows [][]any) {
+	t.Helper()
+	x := excelize.NewFile()
+	defer x.Close()
+	for r, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, r+1)
+		if err := x.SetSheetRow("Sheet1", cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := x.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pdfText is a printed document's text, by poppler's pdftotext.
+func pdfText(t *testing.T, path string) string {
+	t.Helper()
+	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", path, err)
+	}
+	return string(out)
 }
 
 // must is a working-day count of a year the default calendar knows.

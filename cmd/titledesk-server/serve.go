@@ -19,6 +19,7 @@ import (
 	"golang.org/x/net/netutil"
 
 	"titledesk/data"
+	"titledesk/finance"
 	"titledesk/data/blobstore"
 	"titledesk/data/sqlite"
 	"titledesk/forms"
@@ -175,6 +176,8 @@ func runServe(e *env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8443", "HTTPS listen address")
 	gateway := fs.String("sms-gateway", "", "URL of an HTTP SMS gateway; without it messages are only recorded (admin sms-list)")
 	retry := fs.Duration("sms-retry", 5*time.Second, "first wait after a failed SMS delivery; doubles up to an hour")
+	platform := fs.String("finance-platform", "", "JSON file configuring the finance platform's API (base_url, app_id, secret); without it notices are imported (admin notices-import)")
+	poll := fs.Duration("finance-poll", 30*time.Second, "how often to ask the finance platform for the notices still missing")
 	if err := parse(fs, e, args); err != nil {
 		return err
 	}
@@ -240,6 +243,13 @@ func runServe(e *env, args []string) error {
 			}
 		}
 	}()
+	if *platform != "" {
+		p, err := finance.LoadPlatform(*platform)
+		if err != nil {
+			return err
+		}
+		go issueNotices(ctx, db, p, e.log, *poll)
+	}
 	deliveryCtx, stopDelivery := context.WithCancel(ctx)
 	delivered := make(chan struct{})
 	go func() {

@@ -20,7 +20,10 @@ const applicationColumns = `id, no, version, status, series, qualification, leve
 	unit_opinion, publicity_start, publicity_end, assignee_id, assignee_name, supplement_deadline,
 	notice_no, notice_pay_code, notice_amount, notice_issued_at, notice_issued_by,
 	payment_receipt_no, payment_amount, payment_channel, payment_proof, payment_paid_at, payment_recorded_at, payment_recorded_by,
-	certificate_no, certificate_at, created_at, updated_at, submitted_at, reviewed_at, form_seal, working_years`
+	certificate_no, certificate_at, created_at, updated_at, submitted_at, reviewed_at, form_seal, working_years,
+	notice_payee, notice_due, notice_pay_url, payment_recorded_by_id, payment_corrected_by, payment_corrected_at,
+	recon_outcome, recon_pay_code, recon_ref, recon_channel, recon_amount, recon_paid_at, recon_at,
+	refund_amount, refund_reason, refund_by, refund_at, refund_payment_by`
 
 var upsertApplication = func() string {
 	cols := strings.Split(applicationColumns, ",")
@@ -41,13 +44,28 @@ func appValues(a *data.Application) []any {
 		noticeAt, paidAt, recordedAt any
 		channel, proof, recordedBy   string
 		certAt                       any
+		payee, payURL, recordedByID  string
+		noticeDue, correctedAt       any
+		correctedBy                  string
+		recon                        data.Reconciliation
+		reconPaidAt, reconAt         any
+		refundAmount, refundAt       any
+		refund                       data.Refund
 	)
 	if n := a.Notice; n != nil {
 		noticeNo, noticePayCode, noticeAmount, noticeAt, noticeBy = n.No, n.PayCode, n.Amount, ts(n.IssuedAt), n.IssuedBy
+		payee, noticeDue, payURL = n.Payee, ts(n.Due), n.PayURL
 	}
 	if p := a.Payment; p != nil {
 		receiptNo, paymentAmount, channel, proof = p.ReceiptNo, p.Amount, p.Channel, p.ProofSHA256
 		paidAt, recordedAt, recordedBy = ts(p.PaidAt), ts(p.RecordedAt), p.RecordedBy
+		recordedByID, correctedBy, correctedAt = p.RecordedByID, p.CorrectedBy, ts(p.CorrectedAt)
+	}
+	if r := a.Reconciliation; r != nil {
+		recon, reconPaidAt, reconAt = *r, ts(r.Entry.PaidAt), ts(r.At)
+	}
+	if r := a.Refund; r != nil {
+		refund, refundAmount, refundAt = *r, int64(r.Amount), ts(r.ApprovedAt)
 	}
 	if c := a.Certificate; c != nil {
 		certNo, certAt = c.No, ts(c.IssuedAt)
@@ -59,6 +77,9 @@ func appValues(a *data.Application) []any {
 		noticeNo, noticePayCode, int64(noticeAmount), noticeAt, noticeBy,
 		receiptNo, int64(paymentAmount), channel, proof, paidAt, recordedAt, recordedBy,
 		certNo, certAt, ts(a.CreatedAt), ts(a.UpdatedAt), ts(a.SubmittedAt), ts(a.ReviewedAt), a.FormSeal, a.WorkingYears,
+		payee, noticeDue, payURL, recordedByID, correctedBy, correctedAt,
+		string(recon.Outcome), recon.Entry.PayCode, recon.Entry.Ref, recon.Entry.Channel, int64(recon.Entry.Amount), reconPaidAt, reconAt,
+		refundAmount, refund.Reason, refund.ApprovedBy, refundAt, refund.PaymentBy,
 	}
 }
 
@@ -69,6 +90,9 @@ func scanApplication(row interface{ Scan(...any) error }) (*data.Application, er
 		notice                      data.PaymentNotice
 		payment                     data.Payment
 		cert                        data.Certificate
+		recon                       data.Reconciliation
+		refund                      data.Refund
+		refundAmount                sql.NullInt64
 	)
 	err := row.Scan(
 		&a.ID, &a.No, &a.Version, &a.Status, &a.Series, &a.Qualification, &a.Level, &a.Method, &a.LiaisonPointID,
@@ -77,6 +101,9 @@ func scanApplication(row interface{ Scan(...any) error }) (*data.Application, er
 		&noticeNo, &notice.PayCode, &notice.Amount, nullTime{&notice.IssuedAt}, &notice.IssuedBy,
 		&receiptNo, &payment.Amount, &payment.Channel, &payment.ProofSHA256, nullTime{&payment.PaidAt}, nullTime{&payment.RecordedAt}, &payment.RecordedBy,
 		&certNo, nullTime{&cert.IssuedAt}, nullTime{&a.CreatedAt}, nullTime{&a.UpdatedAt}, nullTime{&a.SubmittedAt}, nullTime{&a.ReviewedAt}, &a.FormSeal, &a.WorkingYears,
+		&notice.Payee, nullTime{&notice.Due}, &notice.PayURL, &payment.RecordedByID, &payment.CorrectedBy, nullTime{&payment.CorrectedAt},
+		&recon.Outcome, &recon.Entry.PayCode, &recon.Entry.Ref, &recon.Entry.Channel, &recon.Entry.Amount, nullTime{&recon.Entry.PaidAt}, nullTime{&recon.At},
+		&refundAmount, &refund.Reason, &refund.ApprovedBy, nullTime{&refund.ApprovedAt}, &refund.PaymentBy,
 	)
 	if err != nil {
 		return nil, err
@@ -92,6 +119,13 @@ func scanApplication(row interface{ Scan(...any) error }) (*data.Application, er
 	if certNo.Valid {
 		cert.No = certNo.String
 		a.Certificate = &cert
+	}
+	if recon.Outcome != "" {
+		a.Reconciliation = &recon
+	}
+	if refundAmount.Valid {
+		refund.Amount = data.Fen(refundAmount.Int64)
+		a.Refund = &refund
 	}
 	return &a, nil
 }
@@ -304,7 +338,7 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, cmd data.Command, env d
 			return data.Outcome{}, err
 		}
 	}
-	if out.Application.Version != app.Version || out.Application.AssigneeID != app.AssigneeID {
+	if out.Application.Version != app.Version || !slices.Equal(appValues(&out.Application), appValues(app)) {
 		if err := saveApplication(ctx, tx, &out.Application, app); err != nil {
 			return data.Outcome{}, err
 		}

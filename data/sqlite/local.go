@@ -270,7 +270,7 @@ func (s *Store) relayOn(ctx context.Context, tx *sql.Tx, a data.Application) err
 		return err
 	}
 	var (
-		cal    *data.Calendar
+		env    *data.Env
 		unlaid = map[int64]bool{} // refused, or pending and left out
 	)
 	for _, e := range entries {
@@ -278,14 +278,17 @@ func (s *Store) relayOn(ctx context.Context, tx *sql.Tx, a data.Application) err
 			unlaid[e.Seq] = true
 			continue
 		}
-		if cal == nil {
-			if cal, err = s.calendarTx(ctx, tx); err != nil {
+		if env == nil {
+			base, err := s.envTx(ctx, tx, e.At)
+			if err != nil {
 				return err
 			}
+			env = &base
 		}
 		laid := !unlaid[e.After]
 		if laid {
-			out, err := data.Apply(&a, e.Command, data.Env{Now: e.At, Calendar: cal})
+			env.Now = e.At
+			out, err := data.Apply(&a, e.Command, *env)
 			if laid = err == nil; laid {
 				a = out.Application
 			}
@@ -589,6 +592,12 @@ func (s *Store) applyChange(ctx context.Context, tx *sql.Tx, c data.Change, kept
 			return err
 		}
 		return replaceCalendarTx(ctx, tx, v)
+	case data.ChangeFinance:
+		var v data.FinanceSettings
+		if err := json.Unmarshal(c.Data, &v); err != nil {
+			return err
+		}
+		return saveFinanceTx(ctx, tx, v)
 	case data.ChangeMovedAway:
 		var appID string
 		if err := json.Unmarshal(c.Data, &appID); err != nil {

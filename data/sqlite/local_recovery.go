@@ -194,7 +194,7 @@ func (s *Store) Renumber(ctx context.Context, st data.SyncState, results []data.
 			"本机恢复后新做的 %d 条操作已重新编号并提交；缴款通知书和证书编号从服务器已知的最大号之后继续。恢复前做过而备份中没有的办理结果，以同步下来的服务器记录为准。",
 			st.AckedSeq, m.lastSeq, out.Matched, out.Moved)
 		if len(reissued) > 0 {
-			text += fmt.Sprintf("恢复后开具的 %d 份单据的编号与恢复前开具的重号，已改为新编号：请重新打印这些申请的缴款通知书（或证书）交给申请人，收回旧件。", len(reissued))
+			text += fmt.Sprintf("恢复后开具的 %d 份证书的编号与恢复前开具的重号，已改为新编号：请重新打印这些证书交给申请人，收回旧件。", len(reissued))
 		}
 		if err := addNotice(ctx, tx, now, text); err != nil {
 			return err
@@ -204,8 +204,8 @@ func (s *Store) Renumber(ctx context.Context, st data.SyncState, results []data.
 	return out, err
 }
 
-// reissueNumbers gives new numbers to the payment notices and certificates
-// that entries issued on a restored desk, where the server has seen the
+// reissueNumbers gives new numbers to the certificates that entries issued
+// on a restored desk, where the server has seen the
 // same counter go as far from the desk before it was restored: every such
 // number of the counter, in order, after the server's highest (counters,
 // which it raises). The entries have not reached the server, so the
@@ -225,30 +225,25 @@ func reissueNumbers(ctx context.Context, tx *sql.Tx, entries []OutboxEntry, coun
 	// reissued whole, so the new numbers keep their order.
 	clash := map[string]bool{}
 	for _, e := range entries {
-		eachNumber(&e.Command, func(no, _ *string) {
-			if n, ok := data.ParseDeviceNumber(*no); ok && n.Device == code && n.Seq <= counters[n.Counter()] {
+		if c := e.Command.Certificate; c != nil {
+			if n, ok := data.ParseDeviceNumber(c.No); ok && n.Device == code && n.Seq <= counters[n.Counter()] {
 				clash[n.Counter()] = true
 			}
-		})
+		}
 	}
 	var apps []string
 	for _, e := range entries {
-		changed := false
-		eachNumber(&e.Command, func(no, payCode *string) {
-			n, ok := data.ParseDeviceNumber(*no)
-			if !ok || n.Device != code || !clash[n.Counter()] {
-				return
-			}
-			counters[n.Counter()]++
-			n.Seq = counters[n.Counter()]
-			*no, changed = n.String(), true
-			if payCode != nil {
-				*payCode = n.PayCode()
-			}
-		})
-		if !changed {
+		c := e.Command.Certificate
+		if c == nil {
 			continue
 		}
+		n, ok := data.ParseDeviceNumber(c.No)
+		if !ok || n.Device != code || !clash[n.Counter()] {
+			continue
+		}
+		counters[n.Counter()]++
+		n.Seq = counters[n.Counter()]
+		c.No = n.String()
 		body, err := json.Marshal(e.Command)
 		if err != nil {
 			return nil, err
@@ -259,16 +254,6 @@ func reissueNumbers(ctx context.Context, tx *sql.Tx, entries []OutboxEntry, coun
 		apps = append(apps, e.Command.ApplicationID)
 	}
 	return apps, nil
-}
-
-// eachNumber calls f with every number a command issues offline.
-func eachNumber(c *data.Command, f func(no, payCode *string)) {
-	if c.Notice != nil {
-		f(&c.Notice.No, &c.Notice.PayCode)
-	}
-	if c.Certificate != nil {
-		f(&c.Certificate.No, nil)
-	}
 }
 
 // renumberTx numbers entries (in seq order) after acked, keeping what each

@@ -41,16 +41,14 @@ func (s *Store) Results(ctx context.Context, dev *data.Device, after int64, limi
 }
 
 // DeviceNumbers is the highest sequence per number counter among the
-// payment notices and certificates the device numbered.
+// certificates the device numbered.
 func (s *Store) DeviceNumbers(ctx context.Context, dev *data.Device) (map[string]int64, error) {
 	code := data.Normalize(dev.Code)
 	out := map[string]int64{}
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
 		// The device code is upper-case letters and digits: nothing LIKE
 		// would read as a wildcard.
-		nos, err := queryStrings(ctx, tx, `SELECT notice_no FROM applications WHERE notice_no LIKE ?1
-			UNION ALL SELECT certificate_no FROM applications WHERE certificate_no LIKE ?2`,
-			string(data.DocPayment)+"-%-"+code+"-%", "ZC-"+code+"-%")
+		nos, err := queryStrings(ctx, tx, `SELECT certificate_no FROM applications WHERE certificate_no LIKE ?`, "ZC-"+code+"-%")
 		if err != nil {
 			return err
 		}

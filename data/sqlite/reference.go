@@ -473,10 +473,14 @@ func (s *Store) Reference(ctx context.Context) (*data.Reference, error) {
 }
 
 func referenceTx(ctx context.Context, tx *sql.Tx) (*data.Reference, error) {
-	r := &data.Reference{Points: map[string]bool{}, Required: map[string][]string{}}
-	var err error
-	if r.Levels, err = queryStrings(ctx, tx, `SELECT level FROM fees ORDER BY amount, level`); err != nil {
+	r := &data.Reference{Points: map[string]bool{}, Required: map[string][]string{}, Fees: map[string]data.Fen{}}
+	fees, err := feesTx(ctx, tx)
+	if err != nil {
 		return nil, err
+	}
+	for _, f := range fees {
+		r.Levels = append(r.Levels, f.Level)
+		r.Fees[f.Level] = f.Amount
 	}
 	rows, err := query(ctx, tx, `SELECT id, active FROM liaison_points`)
 	if err != nil {

@@ -61,34 +61,3 @@ func (s *Store) OverdueByPoint(ctx context.Context, day time.Time) (map[string]i
 	})
 	return out, err
 }
-
-// PaymentRow is one recorded payment.
-type PaymentRow struct {
-	ApplicationNo, Name, LiaisonPointID, NoticeNo, Channel, ReceiptNo string
-	Amount                                                            data.Fen
-	PaidAt                                                            time.Time
-}
-
-// Payments lists payments made in [from, to), at one liaison point or all
-// (""), in the order they were paid.
-func (s *Store) Payments(ctx context.Context, pointID string, from, to time.Time) ([]PaymentRow, error) {
-	var out []PaymentRow
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := query(ctx, tx, `SELECT no, name, liaison_point_id, coalesce(notice_no, ''), payment_channel, payment_receipt_no, payment_amount, payment_paid_at
-			FROM applications WHERE payment_receipt_no IS NOT NULL AND payment_paid_at >= ? AND payment_paid_at < ? AND (?3 = '' OR liaison_point_id = ?3)
-			ORDER BY payment_paid_at`, from.UnixNano(), to.UnixNano(), pointID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var p PaymentRow
-			if err := rows.Scan(&p.ApplicationNo, &p.Name, &p.LiaisonPointID, &p.NoticeNo, &p.Channel, &p.ReceiptNo, &p.Amount, nullTime{&p.PaidAt}); err != nil {
-				return err
-			}
-			out = append(out, p)
-		}
-		return rows.Err()
-	})
-	return out, err
-}

@@ -58,7 +58,7 @@ func OpenServer(path string) (*Store, error) {
 	}
 	// The reference data seeded by migrations must reach devices too.
 	err = s.inWrite(context.Background(), func(tx *sql.Tx) error {
-		for _, kind := range []string{data.ChangeReasons, data.ChangeFees, data.ChangeCalendar} {
+		for _, kind := range []string{data.ChangeReasons, data.ChangeFees, data.ChangeCalendar, data.ChangeFinance} {
 			if _, err := tx.Exec(`INSERT OR IGNORE INTO changes (kind, entity_id, scope) VALUES (?, 'all', '')`, kind); err != nil {
 				return err
 			}

@@ -78,6 +78,9 @@ func workflow(t *testing.T, s *Store, id string) {
 	if len(out.Effects) != 2 {
 		t.Errorf("bureau_pass effects %+v", out.Effects)
 	}
+	finance := data.Actor{ID: "platform", Name: "非税平台", Role: data.RoleFinance}
+	notice := data.PaymentNotice{No: "44190202600000001", PayCode: "441926091400000001", Amount: 15000, Payee: "东莞市人力资源局"}
+	step(finance, data.Command{Action: data.ActionNoticeIssue, Notice: &notice})
 	step(clerk, data.Command{Action: data.ActionPrint, Document: data.DocForm})
 	a, _ := s.Application(ctx, id)
 	var checks []data.AttachmentCheck
@@ -88,8 +91,9 @@ func workflow(t *testing.T, s *Store, id string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	step(clerk, data.Command{Action: data.ActionPaperAccept, Checks: checks, Notice: &data.PaymentNotice{No: "N-LP1-A7-20260914-0001", Amount: fee}})
-	step(clerk, data.Command{Action: data.ActionPaymentRecord, Payment: &data.Payment{Amount: fee, ReceiptNo: "4400123456", Channel: "微信", PaidAt: now}})
+	step(clerk, data.Command{Action: data.ActionPaperAccept, Checks: checks})
+	step(clerk, data.Command{Action: data.ActionPaymentRecord, Payment: &data.Payment{Amount: fee, ReceiptNo: "4200001234202609140000000001", Channel: "微信", PaidAt: now}})
+	step(finance, data.Command{Action: data.ActionReconcile, Statement: &data.StatementEntry{PayCode: notice.PayCode, Ref: "JY0001", Amount: fee, PaidAt: now}})
 	step(reviewer, data.Command{Action: data.ActionCertify, Certificate: &data.Certificate{No: "2026-4419-000001"}})
 }
 
@@ -104,7 +108,8 @@ func TestWorkflowThroughStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 10 record-changing commands; claim and print keep the version.
+	// 10 record-changing commands; claim, print and the finance system's
+	// facts keep the version.
 	if got.Status != data.StatusCertified || got.Version != 11 || got.Certificate.No != "2026-4419-000001" || got.Payment.Amount != 15000 {
 		t.Errorf("after workflow: %s v%d %+v %+v", got.Status, got.Version, got.Certificate, got.Payment)
 	}
@@ -112,7 +117,7 @@ func TestWorkflowThroughStore(t *testing.T) {
 		t.Errorf("decisions %+v", got.Decisions)
 	}
 	events, err := s.AuditEvents(ctx, a.ID)
-	if err != nil || len(events) != 13 || events[0].Action != data.ActionCreate || events[9].Document != data.DocForm {
+	if err != nil || len(events) != 15 || events[0].Action != data.ActionCreate || events[9].Action != data.ActionNoticeIssue || events[10].Document != data.DocForm {
 		t.Fatalf("audit events %d %v", len(events), err)
 	}
 	sms, err := s.PendingSMS(ctx, t0, 10)

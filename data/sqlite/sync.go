@@ -79,7 +79,7 @@ func (s *Store) Push(ctx context.Context, dev *data.Device, cmds []data.PushedCo
 				return data.Errorf(data.EINVALID, "操作 %d 重新提交时所附的原结果“%s”无效", c.Seq, c.Replay.State)
 			}
 		}
-		cal, err := s.calendarTx(ctx, tx)
+		base, err := s.envTx(ctx, tx, now)
 		if err != nil {
 			return err
 		}
@@ -112,7 +112,9 @@ func (s *Store) Push(ctx context.Context, dev *data.Device, cmds []data.PushedCo
 				r = data.CommandResult{Seq: c.Seq, CommandID: c.Command.ID, State: data.StateConflict, Code: data.ECONFLICT,
 					Message: "本工作站对该申请的前一操作未被接受，本操作未执行；请看过服务器现状后重做或放弃"}
 			default:
-				if r, transient, err = s.pushOne(ctx, tx, dev, c, data.Env{Now: commandTime(c.At, now), Calendar: cal}, clerks); err != nil {
+				env := base
+				env.Now = commandTime(c.At, now)
+				if r, transient, err = s.pushOne(ctx, tx, dev, c, env, clerks); err != nil {
 					return err
 				}
 			}
@@ -312,6 +314,8 @@ func (s *Store) snapshotTx(ctx context.Context, tx *sql.Tx, kind, id string) (an
 		return feesTx(ctx, tx)
 	case data.ChangeCalendar:
 		return calendarDaysTx(ctx, tx)
+	case data.ChangeFinance:
+		return financeTx(ctx, tx)
 	case data.ChangeMovedAway:
 		return strings.SplitN(id, "@", 2)[0], nil
 	case data.ChangeBureauKeys:
