@@ -84,11 +84,15 @@ func TestClerkToBureauAndBack(t *testing.T) {
 	if cv.Notice == nil || cv.Notice.PayCode != demo.Notice(a, time.Now()).PayCode {
 		t.Fatalf("the notice did not reach the counter: %+v", cv.Notice)
 	}
+	// The counter's line is down: the notice prints from what was pulled.
+	net := testworld.Inject(clerk)
+	net.Offline()
 	if _, prints, err := clerk.Accept(ctx, a.ID, allMatch(&cv.Application)); err != nil || len(prints) != 2 {
 		t.Fatalf("accept: %v %d", err, len(prints))
 	} else if text := pdfText(t, prints[1].Path); !strings.Contains(text, cv.Notice.PayCode) || !strings.Contains(text, "扫码缴费") {
 		t.Errorf("the printed notice lacks the bureau's payment code %s:\n%s", cv.Notice.PayCode, text)
 	}
+	net.Set(nil, nil)
 	testworld.Drain(t, clerk)
 	if got, _ := w.DB.Application(ctx, a.ID); got.Status != data.StatusAwaitingPayment || got.Notice == nil {
 		t.Errorf("server after accept: %s %+v", got.Status, got.Notice)

@@ -31,7 +31,6 @@ func (d *detailView) openPayment(correct bool) {
 		names[i] = c.Name
 	}
 	refLabel, hint := widget.NewLabel(""), widget.NewLabel("")
-	hint.Importance = widget.LowImportance
 	receipt := ws.newEntry("")
 	channel := widget.NewRadioGroup(names, func(name string) {
 		ws.touch()

@@ -15,6 +15,7 @@ import (
 
 	"titledesk/app"
 	"titledesk/data"
+	"titledesk/data/sqlite"
 	"titledesk/demo"
 	"titledesk/internal/testworld"
 )
@@ -110,7 +111,7 @@ func clerkShots(t *testing.T, dir string) {
 	r.shot(dir, "awaiting-payment")
 	r.scan(pay.No)
 	r.tap("登记缴费")
-	r.typeFocused("44190020261127")
+	r.typeFocused("4200001234202612030000001127")
 	r.shot(dir, "payment")
 	for i, name := range []string{"Downloads/IMG_20261127_093512.jpg", "桌面/微信图片_20261127101522.png",
 		"Documents/WeChat Files/wxid_k2v9/FileStorage/File/2026-11/缴费截图.png", "Pictures/Screenshots/屏幕截图 2026-11-26 163045.png"} {
@@ -191,8 +192,32 @@ func bureauShots(t *testing.T, dir string) {
 	r.ws.shell.Task("发证")
 	find(r, func(*tabs) bool { return true }).Select(1)
 	r.shot(dir, "bureau-register")
+	// The day's statement: one payment with a short amount, one paid but
+	// not recorded at the counter yet.
+	unpaid, _, _ := r.ws.Desk.Queue(context.Background(), data.ApplicationFilter{Statuses: []data.Status{data.StatusAwaitingPayment}})
+	var lines []sqlite.StatementLine
+	for i, x := range []struct {
+		id     string
+		amount data.Fen
+	}{{paid[1].ID, -5000}, {unpaid[0].ID, 0}} {
+		a, err := w.DB.Application(context.Background(), x.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := demo.StatementEntry(a, a.Notice.Amount+x.amount, time.Now().Add(-3*time.Hour))
+		e.Ref += "B"
+		lines = append(lines, sqlite.StatementLine{Line: i + 2, Entry: e})
+	}
+	if rep, err := w.DB.ImportStatement(context.Background(), "对账单.xlsx", "shots", lines, nil, demo.FinanceSystem, time.Now()); err != nil || rep.Applied != 2 {
+		t.Fatalf("statement: %+v %v", rep, err)
+	}
+	testworld.Drain(t, r.ws.Desk)
+	r.ws.shell.Task("对账")
+	r.shot(dir, "bureau-reconcile")
 	r.ws.shell.Task("统计")
 	r.shot(dir, "bureau-statistics")
+	find(r, func(*tabs) bool { return true }).Select(1)
+	r.shot(dir, "bureau-month")
 	r.ws.shell.Task("同步")
 	r.shot(dir, "bureau-sync")
 	r.ws.shell.Task("设置")

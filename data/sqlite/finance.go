@@ -205,7 +205,7 @@ func (s *Store) applyInSavepoint(ctx context.Context, tx *sql.Tx, cmd data.Comma
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT row`); err != nil {
 		return err
 	}
-	_, err := s.applyTx(ctx, tx, cmd, env)
+	_, err := s.applyTx(ctx, tx, cmd, env, true)
 	if err != nil {
 		if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO row`); rerr != nil {
 			return rerr
@@ -253,30 +253,32 @@ func (s *Store) ImportStatement(ctx context.Context, file, sum string, lines []S
 		if err := s.recordImport(ctx, tx, r, sum, by, now); err != nil {
 			return err
 		}
-		reconcile := func(a *data.Application, e *data.StatementEntry, line int, key string) error {
-			cmd := data.Command{ID: fmt.Sprintf("finance:reconcile:%d:%s", r.ID, a.ID), Action: data.ActionReconcile, ApplicationID: a.ID, Actor: actor, Statement: e}
-			if err := s.applyInSavepoint(ctx, tx, cmd, env); err != nil {
-				if c := data.ErrorCode(err); c == data.EINTERNAL || c == "" {
-					return err
-				}
+		// A refusal comes from the state machine, before applyTx writes
+		// anything: no savepoint is needed to leave nothing of it.
+		reconcile := func(appID string, e *data.StatementEntry, line int, key string) error {
+			cmd := data.Command{ID: fmt.Sprintf("finance:reconcile:%d:%s", r.ID, appID), Action: data.ActionReconcile, ApplicationID: appID, Actor: actor, Statement: e}
+			out, err := s.applyTx(ctx, tx, cmd, env, true)
+			if c := data.ErrorCode(err); err != nil && (c == data.EINTERNAL || c == "") {
+				return err
+			} else if err != nil {
 				r.Refused = append(r.Refused, ImportIssue{line, key, data.ErrorMessage(err)})
 				return nil
 			}
-			after, err := findApplication(ctx, tx, `id = ?`, a.ID)
-			if err != nil {
-				return err
-			}
-			r.Outcomes[after.Reconciliation.Outcome]++
+			r.Outcomes[out.Application.Reconciliation.Outcome]++
 			return nil
 		}
 		for _, l := range lines {
 			e := l.Entry
-			a, err := findApplication(ctx, tx, `notice_pay_code = ? AND notice_pay_code <> ''`, e.PayCode)
-			var appID any
-			switch {
-			case err == nil:
-				appID = a.ID
-			case data.ErrorCode(err) != data.ENOTFOUND:
+			// The application of the code, and the entry it was reconciled
+			// with last, from its row alone.
+			var (
+				appID sql.NullString
+				known data.StatementEntry
+			)
+			err := queryRow(ctx, tx, `SELECT id, recon_pay_code, recon_ref, recon_channel, recon_amount, recon_paid_at FROM applications
+				WHERE notice_pay_code = ? AND notice_pay_code <> ''`, e.PayCode).
+				Scan(&appID, &known.PayCode, &known.Ref, &known.Channel, &known.Amount, nullTime{&known.PaidAt})
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
 			res, err := exec(ctx, tx, `INSERT INTO statement_entries (pay_code, ref, channel, amount, paid_at, application_id, import_id)
@@ -284,21 +286,18 @@ func (s *Store) ImportStatement(ctx context.Context, file, sum string, lines []S
 			if err != nil {
 				return err
 			}
-			if n, _ := res.RowsAffected(); n == 0 {
+			switch n, _ := res.RowsAffected(); {
+			case n == 0:
 				r.Known++
-				continue
-			}
-			if a == nil {
+			case !appID.Valid:
 				r.Unmatched = append(r.Unmatched, ImportIssue{l.Line, e.PayCode, fmt.Sprintf("缴款码 %s 不是本系统开具的缴款通知书（%s 元，流水号 %s）", e.PayCode, e.Amount, e.Ref)})
-				continue
+			case known.Ref == e.Ref && known.Amount == e.Amount && known.PaidAt.Equal(e.PaidAt) && known.Channel == e.Channel:
+			default:
+				if err := reconcile(appID.String, &e, l.Line, e.PayCode); err != nil {
+					return err
+				}
+				r.Applied++
 			}
-			if a.Reconciliation != nil && a.Reconciliation.Entry == e {
-				continue
-			}
-			if err := reconcile(a, &e, l.Line, e.PayCode); err != nil {
-				return err
-			}
-			r.Applied++
 		}
 		// Payments no statement holds after the set days.
 		ids, err := queryStrings(ctx, tx, `SELECT id FROM applications WHERE payment_recorded_at IS NOT NULL AND payment_recorded_at < ?
@@ -307,11 +306,7 @@ func (s *Store) ImportStatement(ctx context.Context, file, sum string, lines []S
 			return err
 		}
 		for _, id := range ids {
-			a, err := findApplication(ctx, tx, `id = ?`, id)
-			if err != nil {
-				return err
-			}
-			if err := reconcile(a, nil, 0, a.No); err != nil {
+			if err := reconcile(id, nil, 0, id); err != nil {
 				return err
 			}
 		}
@@ -555,7 +550,7 @@ func (s *Store) IssueNotice(ctx context.Context, applicationID string, n data.Pa
 		}
 		n.IssuedBy = platform
 		_, err = s.applyTx(ctx, tx, data.Command{ID: "finance:notice:" + n.No, Action: data.ActionNoticeIssue, ApplicationID: applicationID,
-			Actor: data.Actor{ID: "finance-platform", Name: platform, Role: data.RoleFinance}, Notice: &n}, env)
+			Actor: data.Actor{ID: "finance-platform", Name: platform, Role: data.RoleFinance}, Notice: &n}, env, true)
 		return err
 	})
 }

@@ -27,6 +27,10 @@ func scopePoint(pointID string) string { return "P:" + pointID }
 // its unit, which the liaison point has not been given.
 const scopeNone = "-"
 
+// keptScope asks logChange to keep the scope the entity was logged with: a
+// change that cannot move it (see applyTx's rowOnly). It is never stored.
+const keptScope = "="
+
 // scopeOf is where an application's snapshots go: to its liaison point
 // (the one it names now) once the unit has passed it on.
 func scopeOf(a *data.Application) string {
@@ -48,6 +52,11 @@ func (s *Store) logChange(ctx context.Context, tx *sql.Tx, kind, id, scope strin
 	}
 	// REPLACE deletes the entity's old row; AUTOINCREMENT gives the new one
 	// a seq above every seq ever handed out.
+	if scope == keptScope {
+		_, err := exec(ctx, tx, `INSERT OR REPLACE INTO changes (kind, entity_id, scope)
+			SELECT kind, entity_id, scope FROM changes WHERE kind = ? AND entity_id = ?`, kind, id)
+		return err
+	}
 	_, err := exec(ctx, tx, `INSERT OR REPLACE INTO changes (kind, entity_id, scope) VALUES (?, ?, ?)`, kind, id, scope)
 	return err
 }
@@ -210,7 +219,7 @@ func (s *Store) pushOne(ctx context.Context, tx *sql.Tx, dev *data.Device, c dat
 	if _, err := exec(ctx, tx, `SAVEPOINT push_one`); err != nil {
 		return r, false, err
 	}
-	out, err := s.applyTx(ctx, tx, cmd, env)
+	out, err := s.applyTx(ctx, tx, cmd, env, false)
 	if err != nil {
 		if _, rbErr := exec(ctx, tx, `ROLLBACK TO push_one`); rbErr != nil {
 			return r, false, rbErr

@@ -10,9 +10,11 @@ import (
 	"crypto/tls"
 	"encoding/pem"
 	"errors"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	gosync "sync"
 	"testing"
@@ -104,10 +106,11 @@ func (w *World) addClerk(t testing.TB, c *data.Clerk) {
 	w.Clerks[c.Login] = c
 }
 
-// cast is who drives applications at a point on the server's side.
+// cast is who drives applications at a point on the server's side: the
+// point's first clerk by login, the same every run.
 func (w *World) cast(point string) demo.Cast {
-	for _, c := range w.Clerks {
-		if c.Role == data.RoleClerk && c.LiaisonPointID == w.Points[point].ID {
+	for _, login := range slices.Sorted(maps.Keys(w.Clerks)) {
+		if c := w.Clerks[login]; c.Role == data.RoleClerk && c.LiaisonPointID == w.Points[point].ID {
 			return demo.Cast{Clerk: c.Actor(), Reviewer: w.Clerks["wang"].Actor()}
 		}
 	}
