@@ -19,9 +19,9 @@ import (
 	"golang.org/x/net/netutil"
 
 	"titledesk/data"
-	"titledesk/finance"
 	"titledesk/data/blobstore"
 	"titledesk/data/sqlite"
+	"titledesk/finance"
 	"titledesk/forms"
 	"titledesk/notify"
 	"titledesk/portal"
