@@ -2,24 +2,24 @@ package sync_test
 
 import (
 	"context"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"titledesk/app"
 	"titledesk/data"
+	"titledesk/internal/qrscan"
 	"titledesk/internal/testworld"
 )
 
-// pdfText is the text of a printed PDF as pdftotext reads it.
+// pdfText is a printed document's text (qrscan.PDFText).
 func pdfText(t *testing.T, path string) string {
 	t.Helper()
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+	text, err := qrscan.PDFText(path)
 	if err != nil {
-		t.Fatalf("pdftotext %s: %v", path, err)
+		t.Fatal(err)
 	}
-	return string(out)
+	return text
 }
 
 // TestDeskClockOffServerDecides: on a PC whose clock is a day slow or a

@@ -13,17 +13,18 @@ import (
 
 	"titledesk/app"
 	"titledesk/data"
+	"titledesk/internal/qrscan"
 	"titledesk/internal/testworld"
 )
 
-// pdfText is a printed document's text, by poppler's pdftotext.
+// pdfText is a printed document's text (qrscan.PDFText).
 func pdfText(t *testing.T, path string) string {
 	t.Helper()
-	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	text, err := qrscan.PDFText(path)
 	if err != nil {
-		t.Fatalf("pdftotext %s: %v", path, err)
+		t.Fatal(err)
 	}
-	return string(out)
+	return text
 }
 
 // keepPage renders a printed document's first page into $TITLEDESK_SHOTS

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -267,14 +266,14 @@ func writeXLSX(t *testing.T, path string, rows [][]any) {
 	}
 }
 
-// pdfText is a printed document's text, by poppler's pdftotext.
+// pdfText is a printed document's text (qrscan.PDFText).
 func pdfText(t *testing.T, path string) string {
 	t.Helper()
-	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	text, err := qrscan.PDFText(path)
 	if err != nil {
-		t.Fatalf("pdftotext %s: %v", path, err)
+		t.Fatal(err)
 	}
-	return string(out)
+	return text
 }
 
 // must is a working-day count of a year the default calendar knows.

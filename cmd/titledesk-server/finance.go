@@ -83,78 +83,63 @@ func fileSum(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-func rowIssues(errs []finance.RowError) []sqlite.ImportIssue {
-	out := make([]sqlite.ImportIssue, len(errs))
-	for i, e := range errs {
-		out[i] = sqlite.ImportIssue{Line: e.Line, Message: e.Message}
-	}
-	return out
-}
-
-func noticesImport(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
-	path := fs.String("file", "", "the finance system's export of issued notices (.xlsx or .csv)")
-	mapping := fs.String("map", "", "JSON file naming the columns of the export (default: the usual Chinese headers)")
-	return func(ctx context.Context, e *env, db *sqlite.Store) error {
-		if err := required(e, "file", *path); err != nil {
-			return err
+// financeImport is an admin command that reads the finance system's file
+// (-file, columns per -map) with read and imports its rows with apply.
+func financeImport[R any](what string, read func(string, finance.Mapping) ([]R, []finance.RowError, error),
+	apply func(ctx context.Context, db *sqlite.Store, file, sum string, rows []R, refused []sqlite.ImportIssue) (*sqlite.ImportReport, error),
+) func(*flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	return func(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+		path := fs.String("file", "", what+" (.xlsx or .csv)")
+		mapping := fs.String("map", "", "JSON file naming its columns (default: the usual Chinese headers)")
+		return func(ctx context.Context, e *env, db *sqlite.Store) error {
+			if err := required(e, "file", *path); err != nil {
+				return err
+			}
+			m, err := finance.LoadMapping(*mapping)
+			if err != nil {
+				return err
+			}
+			rows, bad, err := read(*path, m)
+			if err != nil {
+				return err
+			}
+			sum, err := fileSum(*path)
+			if err != nil {
+				return err
+			}
+			refused := make([]sqlite.ImportIssue, len(bad))
+			for i, b := range bad {
+				refused[i] = sqlite.ImportIssue{Line: b.Line, Message: b.Message}
+			}
+			rep, err := apply(ctx, db, filepath.Base(*path), sum, rows, refused)
+			if err != nil {
+				return err
+			}
+			printReport(e.stdout, rep)
+			return nil
 		}
-		m, err := finance.LoadMapping(*mapping)
-		if err != nil {
-			return err
-		}
-		rows, bad, err := finance.ReadNotices(*path, m)
-		if err != nil {
-			return err
-		}
-		sum, err := fileSum(*path)
-		if err != nil {
-			return err
-		}
-		issued := make([]sqlite.IssuedNotice, len(rows))
-		for i, r := range rows {
-			issued[i] = sqlite.IssuedNotice{Line: r.Line, AppNo: r.AppNo, IDNumber: r.IDNumber, Notice: data.PaymentNotice{
-				No: r.NoticeNo, PayCode: r.PayCode, Amount: r.Amount, Payee: r.Payee, Due: r.Due, PayURL: r.PayURL, IssuedAt: r.IssuedAt}}
-		}
-		rep, err := db.ImportNotices(ctx, filepath.Base(*path), sum, issued, rowIssues(bad), operator(), time.Now())
-		if err != nil {
-			return err
-		}
-		printReport(e.stdout, rep)
-		return nil
 	}
 }
 
-func statementImport(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
-	path := fs.String("file", "", "the payment platform's statement (对账单, .xlsx or .csv)")
-	mapping := fs.String("map", "", "JSON file naming the columns of the statement (default: the usual Chinese headers)")
-	return func(ctx context.Context, e *env, db *sqlite.Store) error {
-		if err := required(e, "file", *path); err != nil {
-			return err
-		}
-		m, err := finance.LoadMapping(*mapping)
-		if err != nil {
-			return err
-		}
-		rows, bad, err := finance.ReadStatement(*path, m)
-		if err != nil {
-			return err
-		}
-		sum, err := fileSum(*path)
-		if err != nil {
-			return err
-		}
-		lines := make([]sqlite.StatementLine, len(rows))
-		for i, r := range rows {
-			lines[i] = sqlite.StatementLine{Line: r.Line, Entry: data.StatementEntry{PayCode: r.PayCode, Ref: r.Ref, Channel: r.Channel, Amount: r.Amount, PaidAt: r.PaidAt}}
-		}
-		rep, err := db.ImportStatement(ctx, filepath.Base(*path), sum, lines, rowIssues(bad), operator(), time.Now())
-		if err != nil {
-			return err
-		}
-		printReport(e.stdout, rep)
-		return nil
-	}
-}
+var (
+	noticesImport = financeImport("the finance system's export of issued notices", finance.ReadNotices,
+		func(ctx context.Context, db *sqlite.Store, file, sum string, rows []finance.NoticeRow, refused []sqlite.ImportIssue) (*sqlite.ImportReport, error) {
+			issued := make([]sqlite.IssuedNotice, len(rows))
+			for i, r := range rows {
+				issued[i] = sqlite.IssuedNotice{Line: r.Line, AppNo: r.AppNo, IDNumber: r.IDNumber, Notice: data.PaymentNotice{
+					No: r.NoticeNo, PayCode: r.PayCode, Amount: r.Amount, Payee: r.Payee, Due: r.Due, PayURL: r.PayURL, IssuedAt: r.IssuedAt}}
+			}
+			return db.ImportNotices(ctx, file, sum, issued, refused, operator(), time.Now())
+		})
+	statementImport = financeImport("the payment platform's statement (对账单)", finance.ReadStatement,
+		func(ctx context.Context, db *sqlite.Store, file, sum string, rows []finance.StatementRow, refused []sqlite.ImportIssue) (*sqlite.ImportReport, error) {
+			lines := make([]sqlite.StatementLine, len(rows))
+			for i, r := range rows {
+				lines[i] = sqlite.StatementLine{Line: r.Line, Entry: data.StatementEntry{PayCode: r.PayCode, Ref: r.Ref, Channel: r.Channel, Amount: r.Amount, PaidAt: r.PaidAt}}
+			}
+			return db.ImportStatement(ctx, file, sum, lines, refused, operator(), time.Now())
+		})
+)
 
 // printReport tells the administrator what an import did, row by row for
 // what it did not take.

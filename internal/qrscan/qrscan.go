@@ -49,3 +49,13 @@ func FromImage(path string) (string, error) {
 	}
 	return string(text), nil
 }
+
+// PDFText is a printed document's text as poppler's pdftotext reads it:
+// what tests check a print says.
+func PDFText(path string) (string, error) {
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		return "", fmt.Errorf("pdftotext %s: %w", path, err)
+	}
+	return string(out), nil
+}
