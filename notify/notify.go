@@ -58,7 +58,15 @@ func (d *Deliverer) DeliverDue(ctx context.Context) (int, error) {
 	}
 	sent := 0
 	for _, m := range msgs {
-		err := d.Provider.Send(ctx, m)
+		if ctx.Err() != nil {
+			break // shutting down: the rest wait for the next start
+		}
+		// A send in flight finishes even when shutting down: cut off, the
+		// gateway may have taken it while it is noted as failed, and sent
+		// again at the next start.
+		send, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+		err := d.Provider.Send(send, m)
+		cancel()
 		if err != nil {
 			d.logger().Warn("sms send failed", "id", m.ID, "template", m.Template, "attempt", m.Attempts+1, "err", err)
 		}
@@ -74,6 +82,9 @@ func (d *Deliverer) DeliverDue(ctx context.Context) (int, error) {
 	}
 	return sent, nil
 }
+
+// sendTimeout bounds one send, which shutting down waits for.
+const sendTimeout = 30 * time.Second
 
 // Run delivers until ctx ends.
 func (d *Deliverer) Run(ctx context.Context) {

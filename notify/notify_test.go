@@ -98,3 +98,30 @@ type dueNow struct{ *sqlite.Store }
 func (q dueNow) PendingSMS(ctx context.Context, now time.Time, limit int) ([]data.SMS, error) {
 	return q.Store.PendingSMS(ctx, now.Add(3*time.Hour), limit)
 }
+
+// TestShutdownLetsASendInFlightFinish: the server stops while the gateway
+// is taking a message. The send finishes and is noted as sent, so the next
+// start does not send it again; no other message is started.
+func TestShutdownLetsASendInFlightFinish(t *testing.T) {
+	db := queued(t)
+	taking, stop := make(chan struct{}), make(chan struct{})
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(taking)
+		<-stop // the server shuts down while this request is in flight
+	}))
+	defer gw.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	d := &Deliverer{Queue: db, Provider: &Gateway{URL: gw.URL, APIKey: "k"}, RetryBase: time.Hour}
+	go func() {
+		<-taking
+		cancel()
+		time.Sleep(50 * time.Millisecond)
+		close(stop)
+	}()
+	if n, err := d.DeliverDue(ctx); n != 1 || err != nil {
+		t.Fatalf("delivered %d while shutting down: %v", n, err)
+	}
+	if msgs, _ := db.SMSLog(context.Background(), 10); len(msgs) != 1 || msgs[0].SentAt.IsZero() {
+		t.Errorf("the message the gateway took is not noted as sent: %+v", msgs)
+	}
+}
