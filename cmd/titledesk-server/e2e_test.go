@@ -171,9 +171,14 @@ func TestSevenSteps(t *testing.T) {
 	notices := filepath.Join(files, "缴款通知书清单.xlsx")
 	writeXLSX(t, notices, [][]any{{"申请编号", "缴款通知书编号", "缴款码", "应缴金额", "收款单位", "缴款期限", "支付链接"},
 		{appNo, "4419026000000123", "441926120300000123", 300, "东莞市人力资源局", "2026-12-31", "https://pay.gdzwfw.gov.cn/pay/441926120300000123"},
-		{"2099000001", "4419026000000124", "441926120300000124", 300, "东莞市人力资源局", "", ""}})
-	if out := mustCLI(t, "", "admin", "notices-import", "-data", b.dir, "-file", notices); !strings.Contains(out, "1 applied") || !strings.Contains(out, "找不到申请编号 2099000001") {
-		t.Errorf("notices-import:\n%s", out)
+		{"2099000001", "4419026000000124", "441926120300000124", 300, "东莞市人力资源局", "", ""},
+		{appNo, "4419026000000123", "441926120300000123", 300, "东莞市人力资源局", "", ""},
+		{appNo, "4419026000000125", "441926120300000125", "3OO.00", "东莞市人力资源局", "", ""}})
+	out := mustCLI(t, "", "admin", "notices-import", "-data", b.dir, "-file", notices)
+	for _, want := range []string{"4 rows, 1 applied", "第3行 4419026000000124 找不到申请编号 2099000001\n  未导入 第4行 4419026000000123 缴款通知书编号与第 2 行重复\n  未导入 第5行", "3OO.00"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("notices-import lacks %q:\n%s", want, out)
+		}
 	}
 
 	// 6 递交纸质材料: the applicant prints the sealed form from the portal; the

@@ -10,7 +10,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"titledesk/data"
@@ -158,7 +160,7 @@ func printReport(w io.Writer, r *sqlite.ImportReport) {
 		fmt.Fprintf(w, "  无登记 第%d行 %s\n", x.Line, x.Message)
 	}
 	for _, x := range r.Refused {
-		fmt.Fprintf(w, "  未导入 第%d行 %s %s\n", x.Line, x.Key, x.Message)
+		fmt.Fprintln(w, strings.Join(slices.DeleteFunc([]string{"  未导入", fmt.Sprintf("第%d行", x.Line), x.Key, x.Message}, func(f string) bool { return f == "" }), " "))
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -104,6 +105,13 @@ type ImportReport struct {
 	Outcomes map[data.ReconcileOutcome]int
 }
 
+// sortIssues puts the rows reported in file order.
+func (r *ImportReport) sortIssues() {
+	byLine := func(a, b ImportIssue) int { return a.Line - b.Line }
+	slices.SortStableFunc(r.Refused, byLine)
+	slices.SortStableFunc(r.Unmatched, byLine)
+}
+
 // ImportIssue is a row an import did not take, and why.
 type ImportIssue struct {
 	Line    int
@@ -163,6 +171,7 @@ func (s *Store) ImportNotices(ctx context.Context, file, sum string, rows []Issu
 			}
 			r.Applied++
 		}
+		r.sortIssues()
 		return s.recordImport(ctx, tx, r, sum, by, now)
 	})
 	if err != nil {
@@ -310,6 +319,7 @@ func (s *Store) ImportStatement(ctx context.Context, file, sum string, lines []S
 				return err
 			}
 		}
+		r.sortIssues()
 		_, err = exec(ctx, tx, `UPDATE finance_imports SET applied = ?, report = ? WHERE id = ?`, r.Applied, mustJSON(struct {
 			Refused, Unmatched []ImportIssue
 		}{r.Refused, r.Unmatched}), r.ID)
