@@ -177,9 +177,3 @@ func (d *Desk) CorrectPayment(ctx context.Context, applicationID string, in Paym
 	return d.Do(ctx, data.Command{Action: data.ActionPaymentCorrect, ApplicationID: applicationID, Reasons: reasons, Note: note,
 		Payment: &data.Payment{Amount: in.Amount, ReceiptNo: data.NormalizeRef(in.ReceiptNo), Channel: in.Channel, PaidAt: in.PaidAt}})
 }
-
-// Refund refuses a paid application (不予受理) and approves the refund of
-// its fee.
-func (d *Desk) Refund(ctx context.Context, applicationID string, reasons []string, note string) (*View, error) {
-	return d.Do(ctx, data.Command{Action: data.ActionRefund, ApplicationID: applicationID, Reasons: reasons, Note: note})
-}

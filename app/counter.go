@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"titledesk/data"
@@ -20,7 +21,7 @@ func (d *Desk) Accept(ctx context.Context, applicationID string, checks []data.A
 		return nil, nil, err
 	}
 	kinds := []data.Document{data.DocReceipt}
-	if v.Notice != nil {
+	if slices.ContainsFunc(v.Actions, func(t data.Transition) bool { return t.Action == data.ActionPrint && t.Document == data.DocPayment }) {
 		kinds = append(kinds, data.DocPayment)
 	}
 	var prints []*Printout

@@ -59,9 +59,9 @@ func (d *Desk) Settlement(ctx context.Context, day time.Time) (*Settlement, erro
 	return st, nil
 }
 
-// CloseSettlement prints the clerk's settlement of day and closes the day.
-// A day not over yet cannot be closed before it ends only in the sense
-// that later entries of it go to the next day; a day to come cannot be.
+// CloseSettlement prints the clerk's settlement of day and closes the day:
+// what is recorded for it afterwards goes to the next open day. Today may
+// be closed before it ends; a day to come may not.
 func (d *Desk) CloseSettlement(ctx context.Context, day time.Time) (*Printout, error) {
 	st, err := d.Settlement(ctx, day)
 	if err != nil {

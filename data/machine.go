@@ -46,6 +46,18 @@ var statusLabels = map[Status]string{
 // Label is the status's Chinese name as screens show it.
 func (s Status) Label() string { return statusLabels[s] }
 
+// ActionStatuses are the statuses in which some row of the table takes
+// action.
+func ActionStatuses(action Action) []Status {
+	var out []Status
+	for _, t := range Transitions {
+		if t.Action == action && !slices.Contains(out, t.From) {
+			out = append(out, t.From)
+		}
+	}
+	return out
+}
+
 // Terminal reports whether no one's command applies in s; the finance
 // system's facts may still arrive.
 func (s Status) Terminal() bool {
@@ -144,9 +156,9 @@ func buildTransitions() []Transition {
 		smsBureauNo  = "【职称考核认定】您的申请（编号{no}）市局复审未通过，原因：{reasons}。{point}将告知处理意见，电话{phone}。"
 		smsPaper     = "【职称考核认定】您的申请（编号{no}）已通过复审。请登录系统打印申报表，携带各项材料原件及复印件到{point}（{address}）递交纸质材料，电话{phone}。"
 		smsDeficient = "【职称考核认定】您的申请（编号{no}）纸质材料需补正：{reasons}。请于{deadline}前（5个工作日内）到{point}一次性补齐，逾期退件。"
-		smsAccepted  = "【职称考核认定】您的申请（编号{no}）纸质材料已受理。请按缴款通知书到银行或微信缴费，并将票据第三联或缴费截图交{point}。"
+		smsAccepted  = "【职称考核认定】您的申请（编号{no}）纸质材料已受理。请按缴款通知书所列方式缴费，并留存缴费凭证。"
 		smsCertified = "【职称考核认定】您的申请（编号{no}）已发证，证书编号{cert}，可登录系统“证书查询”查看。"
-		smsNotice    = "【职称考核认定】您的申请（编号{no}）缴款通知书已开具：缴款码{paycode}，金额{amount}元。请登录系统查看缴费方式，缴费后将凭证交{point}。"
+		smsNotice    = "【职称考核认定】您的申请（编号{no}）缴款通知书已开具：缴款码{paycode}，金额{amount}元。请登录系统查看缴费方式，并留存缴费凭证。"
 		smsRefund    = "【职称考核认定】您的申请（编号{no}）经市局审核不予受理，原因：{reasons}。已缴的{amount}元将按原缴费渠道退还，电话{phone}。"
 	)
 	ts := []Transition{
@@ -176,9 +188,9 @@ func buildTransitions() []Transition {
 		{From: StatusPaperDeficient, Action: ActionPaperAccept, Role: RoleClerk, To: StatusAwaitingPayment, Requires: reqs(needAllMatch), SMS: smsAccepted},
 		{From: StatusPaperDeficient, Action: ActionPaperReject, Role: RoleClerk, To: StatusRejected, Requires: reqs(needReasons)},
 		{From: StatusPaperDeficient, Action: ActionPaperExpire, Role: RoleClerk, To: StatusExpired, Requires: reqs(needDeadlinePassed)},
-		{From: StatusAwaitingPayment, Action: ActionPaymentRecord, Role: RoleClerk, To: StatusPaid, Requires: reqs(needPayment)},
+		{From: StatusAwaitingPayment, Action: ActionPaymentRecord, Role: RoleClerk, To: StatusPaid, Requires: reqs(needNoticeArrived, needPayment)},
 		{From: StatusPaid, Action: ActionCertify, Role: RoleBureau, To: StatusCertified, Requires: reqs(needCertificate, needReconciled), SMS: smsCertified},
-		{From: StatusPaid, Action: ActionPaymentCorrect, Role: RoleBureau, To: StatusPaid, Requires: reqs(needReasons, needPayment)},
+		{From: StatusPaid, Action: ActionPaymentCorrect, Role: RoleBureau, To: StatusPaid, Requires: reqs(needReasons, needNoticeArrived, needPayment)},
 		{From: StatusPaid, Action: ActionRefund, Role: RoleBureau, To: StatusRejected, Requires: reqs(needReasons), SMS: smsRefund},
 		// The notice is issued once 复审 passes; one that arrives after the
 		// counter accepted the papers is texted to the applicant.
@@ -186,9 +198,10 @@ func buildTransitions() []Transition {
 		{From: StatusPaperDeficient, Action: ActionNoticeIssue, Role: RoleFinance, To: StatusPaperDeficient, Requires: reqs(needNewNotice)},
 		{From: StatusAwaitingPayment, Action: ActionNoticeIssue, Role: RoleFinance, To: StatusAwaitingPayment, Requires: reqs(needNewNotice), SMS: smsNotice},
 	}
-	// Reconcile: wherever a notice may have been paid, also after 发证 (when
-	// it does not wait) and after a refund.
-	for _, s := range []Status{StatusAwaitingPayment, StatusPaid, StatusCertified, StatusRejected} {
+	// Reconcile: wherever a notice may have been paid: before the counter
+	// accepted the papers (an e-bill can be paid at once), after 发证 (when
+	// it does not wait), after a refusal or expiry.
+	for _, s := range []Status{StatusAwaitingPaper, StatusPaperDeficient, StatusAwaitingPayment, StatusPaid, StatusCertified, StatusRejected, StatusExpired} {
 		ts = append(ts, Transition{From: s, Action: ActionReconcile, Role: RoleFinance, To: s, Requires: reqs(needStatement)})
 	}
 	// Claim: the reviewer or clerk whose turn it is takes the application.
@@ -553,9 +566,21 @@ func stamp(a *Application, t *Transition, c *Command, env Env) error {
 		a.Payment.CorrectedBy, a.Payment.CorrectedAt = c.Actor.Name, now
 		rereconcile(a, now)
 	case ActionReconcile:
-		r := &Reconciliation{Outcome: reconcile(a, c.Statement), At: now}
-		if c.Statement != nil {
-			r.Entry = *c.Statement
+		r := &Reconciliation{At: now}
+		if e := c.Statement; e != nil {
+			r.Entry = *e
+			// Another entry for the same code: the applicant paid again, or
+			// in parts; what was received is their sum.
+			if prev := a.Reconciliation; prev != nil && prev.Entry.Ref != "" && prev.Entry.Ref != e.Ref {
+				r.Entry.Amount += prev.Entry.Amount
+				r.Entry.Ref = prev.Entry.Ref + "、" + e.Ref
+				if prev.Entry.PaidAt.After(e.PaidAt) {
+					r.Entry.PaidAt = prev.Entry.PaidAt
+				}
+			}
+			r.Outcome = reconcile(a, &r.Entry)
+		} else {
+			r.Outcome = reconcile(a, nil)
 		}
 		a.Reconciliation = r
 	case ActionRefund:
@@ -759,6 +784,10 @@ var (
 			return Errorf(EINVALID, "缴款通知书金额无效")
 		case n.PayURL != "" && (!strings.HasPrefix(n.PayURL, "https://") || len(n.PayURL) > 500):
 			return Errorf(EINVALID, "缴费链接应为 https:// 开头、不超过 500 个字符的网址")
+		case dayKey(n.IssuedAt) > dayKey(env.Now):
+			return Errorf(EINVALID, "缴款通知书开具日期 %s 晚于今天，请核对", n.IssuedAt.In(Shanghai).Format(time.DateOnly))
+		case !n.Due.IsZero() && dayKey(n.Due) < dayKey(env.Now):
+			return Errorf(EINVALID, "缴款期限 %s 已过，请由非税系统重新开具", n.Due.In(Shanghai).Format(time.DateOnly))
 		}
 		for _, t := range [][2]string{{"缴款通知书编号", n.No}, {"缴款码", n.PayCode}, {"收款单位", n.Payee}, {"缴费链接", n.PayURL}} {
 			if err := CheckText(t[0], t[1], 500); err != nil {
@@ -791,6 +820,8 @@ var (
 			return Errorf(EINVALID, "对账记录的缴款码 %s 与申请 %s 的缴款码 %s 不符", e.PayCode, a.No, a.Notice.PayCode)
 		case e.Amount <= 0 || e.Ref == "" || e.PaidAt.IsZero():
 			return Errorf(EINVALID, "对账记录缺少金额、流水号或缴款时间")
+		case dayKey(e.PaidAt) > dayKey(env.Now):
+			return Errorf(EINVALID, "对账记录的缴款时间 %s 晚于今天，请核对对账单", e.PaidAt.In(Shanghai).Format(time.DateOnly))
 		}
 		return nil
 	}}
@@ -815,8 +846,6 @@ var (
 	}}
 	needPayment = Requirement{Name: "payment", Check: func(a *Application, c *Command, env Env) error {
 		switch {
-		case a.Notice == nil:
-			return Errorf(EINVALID, "该申请尚未开具缴款通知书")
 		case c.Payment == nil || c.Payment.Amount <= 0:
 			return Errorf(EINVALID, "请填写缴费金额")
 		case c.Payment.Amount != a.Notice.Amount:

@@ -344,7 +344,7 @@ func TestApplyRequirements(t *testing.T) {
 		{func() { c.Payment.Channel = "现金" }, "请选择缴费方式（微信、银行柜台、网上缴费、其他）"},
 		{func() { c.Payment.ReceiptNo = "4400123456" }, "微信支付交易单号“4400123456”格式不对"},
 		{func() { c.Payment.Channel, c.Payment.ReceiptNo = "银行柜台", " 4400 1234 56 " }, ""},
-		{func() { a.Notice = nil }, "尚未开具缴款通知书"},
+		{func() { a.Notice = nil }, "尚未开具申请"},
 	} {
 		saved, savedNotice := *c.Payment, a.Notice
 		tc.change()

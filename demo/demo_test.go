@@ -89,7 +89,7 @@ func TestSeed(t *testing.T) {
 		outcomes[x.Outcome]++
 	}
 	unmatched, _ := db.UnmatchedEntries(ctx)
-	waiting, _ := db.ApplicationsAwaitingNotice(ctx, 100)
+	waiting, _ := db.ApplicationsAwaitingNotice(ctx)
 	if outcomes[data.AmountMismatch] == 0 || outcomes[data.NotReceived] == 0 || outcomes[data.Unrecorded] == 0 || len(unmatched) != 1 || len(waiting) == 0 {
 		t.Errorf("demo reconciliation: %v, %d unmatched, %d awaiting a notice", outcomes, len(unmatched), len(waiting))
 	}

@@ -87,7 +87,6 @@ var (
 		what: "对账单",
 		fields: []field{
 			{"pay_code", "缴款码", []string{"缴款码", "缴款识别码"}},
-			{"notice_no", "缴款通知书编号", []string{"缴款通知书编号", "缴款书编号", "通知书编号", "缴款书号码", "票据号码"}},
 			{"amount", "实缴金额", []string{"实缴金额", "缴款金额(元)", "缴款金额", "金额(元)", "金额"}},
 			{"paid_at", "缴款时间", []string{"缴款时间", "支付时间", "交易时间", "缴款日期"}},
 			{"ref", "交易流水号", []string{"交易流水号", "支付流水号", "银行流水号", "流水号"}},
@@ -167,10 +166,10 @@ type NoticeRow struct {
 
 // StatementRow is one payment of the platform's statement.
 type StatementRow struct {
-	Line                            int
-	PayCode, NoticeNo, Ref, Channel string
-	Amount                          data.Fen
-	PaidAt                          time.Time
+	Line                  int
+	PayCode, Ref, Channel string
+	Amount                data.Fen
+	PaidAt                time.Time
 }
 
 // RowError is a row that could not be read: which line and why, in Chinese.
@@ -255,7 +254,7 @@ func (t *table) statement(m Mapping) ([]StatementRow, []RowError, error) {
 	for _, r := range t.rows[1:] {
 		v := rd.values(r)
 		s := StatementRow{
-			Line: r.line, PayCode: v.text["pay_code"], NoticeNo: v.text["notice_no"], Ref: v.text["ref"], Channel: v.text["channel"],
+			Line: r.line, PayCode: v.text["pay_code"], Ref: v.text["ref"], Channel: v.text["channel"],
 			Amount: v.amount("amount"), PaidAt: v.date("paid_at"),
 		}
 		if len(v.problems) > 0 {

@@ -77,7 +77,7 @@ func TestSettlementClosesOnPrintAndReprintsAsPrinted(t *testing.T) {
 	pay(unpaid[0], "微信", "4200001234202612010000000777")
 	pay(unpaid[1], "银行柜台", "4400556677")
 	bureau := w.Desk(t, "", "wang")
-	if _, err := bureau.Refund(ctx, paid.ID, []string{"材料弄虚作假"}, ""); err != nil {
+	if _, err := bureau.Do(ctx, data.Command{Action: data.ActionRefund, ApplicationID: paid.ID, Reasons: []string{"材料弄虚作假"}}); err != nil {
 		t.Fatal(err)
 	}
 	testworld.Drain(t, bureau)
@@ -88,6 +88,10 @@ func TestSettlementClosesOnPrintAndReprintsAsPrinted(t *testing.T) {
 	r.mustShow("共 4 笔") // the refunded payment and its refund
 	r.mustShow("退费 1 笔 " + paid.Notice.Amount.String() + " 元，净额 " + want.String() + " 元")
 	r.tap("打印日结并关账（Ctrl+P）")
+	if len(r.opened) != 0 {
+		t.Fatalf("closed without asking: %v", r.opened)
+	}
+	r.tap("确认关账（回车）")
 	if len(r.opened) != 1 {
 		t.Fatalf("opened %v", r.opened)
 	}

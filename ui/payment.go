@@ -81,12 +81,11 @@ func (d *detailView) openPayment(correct bool) {
 		}
 		var v *app.View
 		if correct {
-			why := strings.TrimSpace(reason.Text)
-			if why == "" {
-				showError(errl, data.Errorf(data.EINVALID, "请填写更正原因"))
-				return
+			var reasons []string // none: the state machine asks for one
+			if why := strings.TrimSpace(reason.Text); why != "" {
+				reasons = []string{why}
 			}
-			v, err = ws.Desk.CorrectPayment(ws.ctx, d.v.ID, in, []string{why}, "")
+			v, err = ws.Desk.CorrectPayment(ws.ctx, d.v.ID, in, reasons, "")
 		} else {
 			v, err = ws.Desk.RecordPayment(ws.ctx, d.v.ID, in)
 		}

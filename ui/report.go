@@ -68,9 +68,22 @@ func (s *Shell) report() screen {
 		ws.openPrintout(p)
 		reload()
 	}
+	// Closing cannot be undone: it is asked first.
+	var confirm *fyne.Container
+	confirmed := func() {
+		if confirm.Visible() {
+			confirm.Hide()
+			print(func(at time.Time) (*app.Printout, error) { return ws.Desk.CloseSettlement(ws.ctx, at) })
+		}
+	}
+	sure := ws.button("确认关账（回车）", confirmed)
+	sure.Importance = widget.DangerImportance
+	confirm = container.NewHBox(widget.NewLabel("关账后本日日结不能再改，此后登记的缴费计入下一日。"), sure, ws.button("取消", func() { confirm.Hide() }))
+	confirm.Hide()
 	closeDay := func() {
 		if st != nil && !st.Closed {
-			print(func(at time.Time) (*app.Printout, error) { return ws.Desk.CloseSettlement(ws.ctx, at) })
+			confirm.Show()
+			ws.Win.Canvas().Unfocus() // Enter confirms
 		}
 	}
 	closeBtn.OnTapped = closeDay
@@ -89,6 +102,6 @@ func (s *Shell) report() screen {
 	reload()
 	buttons := container.NewHBox(append([]fyne.CanvasObject{ws.button("查询", reload), closeBtn, reprintBtn}, exports[0])...)
 	head := container.NewVBox(title("报表：日结报表（"+s.clerk.Name+"）"),
-		container.NewBorder(nil, nil, widget.NewLabel("日期"), buttons, dayEntry), state, totals, errl)
-	return screen{obj: container.NewBorder(head, nil, nil, nil, list), print: closeDay, refreshOnTop: reload, onSync: reload}
+		container.NewBorder(nil, nil, widget.NewLabel("日期"), buttons, dayEntry), confirm, state, totals, errl)
+	return screen{obj: container.NewBorder(head, nil, nil, nil, list), print: closeDay, enter: confirmed, refreshOnTop: reload, onSync: reload}
 }

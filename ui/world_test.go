@@ -195,6 +195,7 @@ func TestCounterDayOfflineThenSyncedOnce(t *testing.T) {
 	r.ws.shell.Task("报表")
 	r.mustShow("共 2 笔")
 	r.ws.printShortcut()
+	r.key(fyne.KeyReturn) // 确认关账
 	if last := r.opened[len(r.opened)-1]; !strings.Contains(last, "日结报表") {
 		t.Errorf("Ctrl+P on 报表 opened %s", last)
 	}

@@ -209,7 +209,7 @@ func issueNotices(ctx context.Context, db *sqlite.Store, p finance.Platform, log
 }
 
 func issueRound(ctx context.Context, db *sqlite.Store, p finance.Platform, log *slog.Logger, refused map[string]time.Time) error {
-	apps, err := db.ApplicationsAwaitingNotice(ctx, 200)
+	apps, err := db.ApplicationsAwaitingNotice(ctx)
 	if err != nil {
 		return err
 	}

@@ -105,13 +105,6 @@ type ImportReport struct {
 	Outcomes map[data.ReconcileOutcome]int
 }
 
-// sortIssues puts the rows reported in file order.
-func (r *ImportReport) sortIssues() {
-	byLine := func(a, b ImportIssue) int { return a.Line - b.Line }
-	slices.SortStableFunc(r.Refused, byLine)
-	slices.SortStableFunc(r.Unmatched, byLine)
-}
-
 // ImportIssue is a row an import did not take, and why.
 type ImportIssue struct {
 	Line    int
@@ -120,7 +113,17 @@ type ImportIssue struct {
 }
 
 // awaitingNotice are the statuses in which a notice is issued.
-var awaitingNotice = []data.Status{data.StatusAwaitingPaper, data.StatusPaperDeficient, data.StatusAwaitingPayment}
+var awaitingNotice = data.ActionStatuses(data.ActionNoticeIssue)
+
+// refusal reports err as the row's refusal, or returns it when it is the
+// store's own failure, which ends the import with nothing of it kept.
+func (r *ImportReport) refusal(line int, key string, err error) error {
+	if c := data.ErrorCode(err); c == data.EINTERNAL || c == "" {
+		return err
+	}
+	r.Refused = append(r.Refused, ImportIssue{line, key, data.ErrorMessage(err)})
+	return nil
+}
 
 // ImportNotices issues the notices of the finance system's export, each to
 // its application through the state machine (notice_issue), in one
@@ -134,45 +137,40 @@ func (s *Store) ImportNotices(ctx context.Context, file, sum string, rows []Issu
 		if err != nil {
 			return err
 		}
-		seen := map[string]int{} // notice number or application → first line
+		if err := s.beginImport(ctx, tx, r, sum, by, now); err != nil {
+			return err
+		}
+		issued := map[string]int{} // notice number or application → the line that issued it
 		for _, row := range rows {
-			fail := func(err error) error {
-				if data.ErrorCode(err) == data.EINTERNAL || data.ErrorCode(err) == "" {
-					return err
-				}
-				r.Refused = append(r.Refused, ImportIssue{row.Line, row.Notice.No, data.ErrorMessage(err)})
-				return nil
-			}
 			a, err := noticeTarget(ctx, tx, row)
 			if err != nil {
-				if err := fail(err); err != nil {
+				if err := r.refusal(row.Line, row.Notice.No, err); err != nil {
 					return err
 				}
 				continue
 			}
-			if first, dup := seen[row.Notice.No]; dup {
+			if first, dup := issued[row.Notice.No]; dup {
 				r.Refused = append(r.Refused, ImportIssue{row.Line, row.Notice.No, fmt.Sprintf("缴款通知书编号与第 %d 行重复", first)})
 				continue
 			}
-			if first, dup := seen["app:"+a.ID]; dup {
+			if first, dup := issued["app:"+a.ID]; dup {
 				r.Refused = append(r.Refused, ImportIssue{row.Line, row.Notice.No, fmt.Sprintf("申请 %s 已在第 %d 行开具缴款通知书", a.No, first)})
 				continue
 			}
-			seen[row.Notice.No], seen["app:"+a.ID] = row.Line, row.Line
 			n := row.Notice
 			n.IssuedBy = "非税系统导入"
 			cmd := data.Command{ID: "finance:notice:" + n.No, Action: data.ActionNoticeIssue, ApplicationID: a.ID,
 				Actor: data.Actor{ID: by.ID, Name: by.Name, Role: data.RoleFinance}, Notice: &n}
 			if err := s.applyInSavepoint(ctx, tx, cmd, env); err != nil {
-				if err := fail(err); err != nil {
+				if err := r.refusal(row.Line, n.No, err); err != nil {
 					return err
 				}
 				continue
 			}
+			issued[row.Notice.No], issued["app:"+a.ID] = row.Line, row.Line
 			r.Applied++
 		}
-		r.sortIssues()
-		return s.recordImport(ctx, tx, r, sum, by, now)
+		return s.endImport(ctx, tx, r, sum)
 	})
 	if err != nil {
 		return nil, err
@@ -182,8 +180,13 @@ func (s *Store) ImportNotices(ctx context.Context, file, sum string, rows []Issu
 
 // noticeTarget finds the application a notice row is for.
 func noticeTarget(ctx context.Context, tx *sql.Tx, row IssuedNotice) (*data.Application, error) {
+	if row.IDNumber != "" {
+		if err := data.ValidateIDNumber(row.IDNumber); err != nil {
+			return nil, err
+		}
+	}
 	if row.AppNo != "" {
-		a, err := findApplication(ctx, tx, `no = ?`, row.AppNo)
+		a, err := findRecord(ctx, tx, `no = ?`, row.AppNo)
 		if data.ErrorCode(err) == data.ENOTFOUND {
 			return nil, data.Errorf(data.ENOTFOUND, "找不到申请编号 %s", row.AppNo)
 		}
@@ -205,11 +208,12 @@ func noticeTarget(ctx context.Context, tx *sql.Tx, row IssuedNotice) (*data.Appl
 	case len(ids) > 1:
 		return nil, data.Errorf(data.EINVALID, "身份证号 %s 有 %d 件等待开具的申请，请在导出文件中填写申请编号", data.MaskIDNumber(row.IDNumber), len(ids))
 	}
-	return findApplication(ctx, tx, `id = ?`, ids[0])
+	return findRecord(ctx, tx, `id = ?`, ids[0])
 }
 
-// applyInSavepoint applies cmd so that a refusal leaves nothing of it
-// behind, whatever step refused it.
+// applyInSavepoint applies a finance fact so that a refusal leaves nothing
+// of it behind, whatever step refused it (the audit chain refuses a command
+// ID it holds only after the row was written).
 func (s *Store) applyInSavepoint(ctx context.Context, tx *sql.Tx, cmd data.Command, env data.Env) error {
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT row`); err != nil {
 		return err
@@ -226,20 +230,30 @@ func (s *Store) applyInSavepoint(ctx context.Context, tx *sql.Tx, cmd data.Comma
 	return err
 }
 
-// recordImport keeps what an import did, and audits it.
-func (s *Store) recordImport(ctx context.Context, tx *sql.Tx, r *ImportReport, sum string, by data.Actor, now time.Time) error {
+// beginImport records an import, so that what it keeps can name it.
+func (s *Store) beginImport(ctx context.Context, tx *sql.Tx, r *ImportReport, sum string, by data.Actor, now time.Time) error {
+	res, err := exec(ctx, tx, `INSERT INTO finance_imports (kind, file, sha256, at, by, rows, applied, report) VALUES (?, ?, ?, ?, ?, ?, 0, '')`,
+		r.Kind, r.File, sum, now.UnixNano(), by.Name, r.Rows)
+	if err != nil {
+		return err
+	}
+	r.ID, err = res.LastInsertId()
+	return err
+}
+
+// endImport keeps what an import did, the rows reported in file order, and
+// audits it.
+func (s *Store) endImport(ctx context.Context, tx *sql.Tx, r *ImportReport, sum string) error {
+	byLine := func(a, b ImportIssue) int { return a.Line - b.Line }
+	slices.SortStableFunc(r.Refused, byLine)
+	slices.SortStableFunc(r.Unmatched, byLine)
 	report, err := json.Marshal(struct {
 		Refused, Unmatched []ImportIssue
 	}{r.Refused, r.Unmatched})
 	if err != nil {
 		return err
 	}
-	res, err := exec(ctx, tx, `INSERT INTO finance_imports (kind, file, sha256, at, by, rows, applied, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Kind, r.File, sum, now.UnixNano(), by.Name, r.Rows, r.Applied, string(report))
-	if err != nil {
-		return err
-	}
-	if r.ID, err = res.LastInsertId(); err != nil {
+	if _, err := exec(ctx, tx, `UPDATE finance_imports SET applied = ?, report = ? WHERE id = ?`, r.Applied, string(report), r.ID); err != nil {
 		return err
 	}
 	return s.auditAdmin(ctx, tx, "import-"+r.Kind, "file", r.File, "sha256", sum, "rows", fmt.Sprint(r.Rows), "applied", fmt.Sprint(r.Applied))
@@ -247,9 +261,11 @@ func (s *Store) recordImport(ctx context.Context, tx *sql.Tx, r *ImportReport, s
 
 // ImportStatement compares the finance platform's statement with the
 // payments: each entry whose code is a notice's reconciles that
-// application (reconcile); entries imported before are left; entries of no
-// notice are kept and reported as 无登记; and every payment recorded the
-// set days ago that no statement holds becomes 未到账. One transaction.
+// application (reconcile) and is kept; entries kept before are left;
+// entries of no notice are kept and reported as 无登记; an entry the state
+// machine refuses is reported and not kept, so a later import tries it
+// again. Then every payment recorded the set days ago that no statement
+// holds becomes 未到账. One transaction.
 func (s *Store) ImportStatement(ctx context.Context, file, sum string, lines []StatementLine, refused []ImportIssue, by data.Actor, now time.Time) (*ImportReport, error) {
 	r := &ImportReport{Kind: "statement", File: file, Rows: len(lines) + len(refused), Refused: refused, Outcomes: map[data.ReconcileOutcome]int{}}
 	actor := data.Actor{ID: by.ID, Name: by.Name, Role: data.RoleFinance}
@@ -258,85 +274,76 @@ func (s *Store) ImportStatement(ctx context.Context, file, sum string, lines []S
 		if err != nil {
 			return err
 		}
-		// Recorded first, so that the entries' rows can name their import.
-		if err := s.recordImport(ctx, tx, r, sum, by, now); err != nil {
+		if err := s.beginImport(ctx, tx, r, sum, by, now); err != nil {
 			return err
 		}
-		// A refusal comes from the state machine, before applyTx writes
-		// anything: no savepoint is needed to leave nothing of it.
-		reconcile := func(appID string, e *data.StatementEntry, line int, key string) error {
-			cmd := data.Command{ID: fmt.Sprintf("finance:reconcile:%d:%s", r.ID, appID), Action: data.ActionReconcile, ApplicationID: appID, Actor: actor, Statement: e}
-			out, err := s.applyTx(ctx, tx, cmd, env, true)
-			if c := data.ErrorCode(err); err != nil && (c == data.EINTERNAL || c == "") {
-				return err
-			} else if err != nil {
-				r.Refused = append(r.Refused, ImportIssue{line, key, data.ErrorMessage(err)})
-				return nil
+		// Each entry is reconciled once (statement_entries' key), under a
+		// command ID of its own, so the audit chain never refuses one after
+		// its row was written; the state machine refuses before any write.
+		reconcile := func(appID string, e *data.StatementEntry, line int, key string) (bool, error) {
+			id := fmt.Sprintf("finance:unreceived:%d:%s", r.ID, appID)
+			if e != nil {
+				id = "finance:reconcile:" + e.PayCode + ":" + e.Ref
+			}
+			out, err := s.applyTx(ctx, tx, data.Command{ID: id, Action: data.ActionReconcile, ApplicationID: appID, Actor: actor, Statement: e}, env, true)
+			if err != nil {
+				return false, r.refusal(line, key, err)
 			}
 			r.Outcomes[out.Application.Reconciliation.Outcome]++
-			return nil
+			return true, nil
 		}
 		for _, l := range lines {
 			e := l.Entry
-			// The application of the code, and the entry it was reconciled
-			// with last, from its row alone.
-			var (
-				appID sql.NullString
-				known data.StatementEntry
-			)
-			err := queryRow(ctx, tx, `SELECT id, recon_pay_code, recon_ref, recon_channel, recon_amount, recon_paid_at FROM applications
-				WHERE notice_pay_code = ? AND notice_pay_code <> ''`, e.PayCode).
-				Scan(&appID, &known.PayCode, &known.Ref, &known.Channel, &known.Amount, nullTime{&known.PaidAt})
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			var known int
+			if err := queryRow(ctx, tx, `SELECT count(*) FROM statement_entries WHERE pay_code = ? AND ref = ?`, e.PayCode, e.Ref).Scan(&known); err != nil {
 				return err
 			}
-			res, err := exec(ctx, tx, `INSERT INTO statement_entries (pay_code, ref, channel, amount, paid_at, application_id, import_id)
-				VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (pay_code, ref) DO NOTHING`, e.PayCode, e.Ref, e.Channel, int64(e.Amount), e.PaidAt.UnixNano(), appID, r.ID)
+			if known > 0 {
+				r.Known++
+				continue
+			}
+			ids, err := queryStrings(ctx, tx, `SELECT id FROM applications WHERE notice_pay_code = ? AND notice_pay_code <> ''`, e.PayCode)
 			if err != nil {
 				return err
 			}
-			switch n, _ := res.RowsAffected(); {
-			case n == 0:
-				r.Known++
-			case !appID.Valid:
+			var appID any
+			switch {
+			case len(ids) == 0:
 				r.Unmatched = append(r.Unmatched, ImportIssue{l.Line, e.PayCode, fmt.Sprintf("缴款码 %s 不是本系统开具的缴款通知书（%s 元，流水号 %s）", e.PayCode, e.Amount, e.Ref)})
-			case known.Ref == e.Ref && known.Amount == e.Amount && known.PaidAt.Equal(e.PaidAt) && known.Channel == e.Channel:
 			default:
-				if err := reconcile(appID.String, &e, l.Line, e.PayCode); err != nil {
+				ok, err := reconcile(ids[0], &e, l.Line, e.PayCode)
+				if err != nil {
 					return err
 				}
+				if !ok {
+					continue
+				}
+				appID = ids[0]
 				r.Applied++
 			}
+			if _, err := exec(ctx, tx, `INSERT INTO statement_entries (pay_code, ref, channel, amount, paid_at, application_id, import_id)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, e.PayCode, e.Ref, e.Channel, int64(e.Amount), e.PaidAt.UnixNano(), appID, r.ID); err != nil {
+				return err
+			}
 		}
-		// Payments no statement holds after the set days.
+		// Payments no statement holds after the set days: the state
+		// machine decides (data.Unreceived); this finds the candidates.
 		ids, err := queryStrings(ctx, tx, `SELECT id FROM applications WHERE payment_recorded_at IS NOT NULL AND payment_recorded_at < ?
 			AND recon_ref = '' AND recon_outcome <> 'not_received'`, data.Midnight(now).AddDate(0, 0, 1-env.Finance.UnreceivedDays).UnixNano())
 		if err != nil {
 			return err
 		}
 		for _, id := range ids {
-			if err := reconcile(id, nil, 0, id); err != nil {
+			if _, err := reconcile(id, nil, 0, id); err != nil {
 				return err
 			}
 		}
-		r.sortIssues()
-		_, err = exec(ctx, tx, `UPDATE finance_imports SET applied = ?, report = ? WHERE id = ?`, r.Applied, mustJSON(struct {
-			Refused, Unmatched []ImportIssue
-		}{r.Refused, r.Unmatched}), r.ID)
-		return err
+		return s.endImport(ctx, tx, r, sum)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return r, nil
-}
-
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only called with plain structs of strings and numbers
-	}
-	return string(b)
 }
 
 // ReconcileException is an application whose payment did not reconcile.
@@ -398,16 +405,16 @@ func (s *Store) UnmatchedEntries(ctx context.Context) ([]data.StatementEntry, er
 
 // ApplicationsAwaitingNotice lists the applications a notice should be
 // issued for and is not yet (the platform adapter's queue), oldest first.
-func (s *Store) ApplicationsAwaitingNotice(ctx context.Context, limit int) ([]*data.Application, error) {
+func (s *Store) ApplicationsAwaitingNotice(ctx context.Context) ([]*data.Application, error) {
 	var out []*data.Application
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
 		ids, err := queryStrings(ctx, tx, `SELECT id FROM applications WHERE status IN (`+placeholders(len(awaitingNotice))+`) AND notice_no IS NULL
-			ORDER BY reviewed_at LIMIT `+fmt.Sprint(limit), statusArgs(awaitingNotice)...)
+			ORDER BY reviewed_at`, statusArgs(awaitingNotice)...)
 		if err != nil {
 			return err
 		}
 		for _, id := range ids {
-			a, err := findApplication(ctx, tx, `id = ?`, id)
+			a, err := findRecord(ctx, tx, `id = ?`, id)
 			if err != nil {
 				return err
 			}

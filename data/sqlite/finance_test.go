@@ -148,14 +148,17 @@ func TestImportStatementOutcomes(t *testing.T) {
 	entry := func(line int, a *data.Application, amount data.Fen) StatementLine {
 		return StatementLine{line, data.StatementEntry{PayCode: "4419" + fmt.Sprintf("%04d", slices.Index(apps, a)+1), Ref: fmt.Sprintf("JY%03d", line), Amount: amount, PaidAt: now.AddDate(0, 0, -1)}}
 	}
+	future := entry(6, apps[4], 15000)
+	future.Entry.PaidAt = now.AddDate(0, 0, 2)
 	statement := []StatementLine{entry(2, apps[0], 15000), entry(3, apps[1], 14000), entry(4, apps[2], 15000),
-		{5, data.StatementEntry{PayCode: "4419999999", Ref: "JY005", Amount: 15000, PaidAt: now}}}
+		{5, data.StatementEntry{PayCode: "4419999999", Ref: "JY005", Amount: 15000, PaidAt: now}}, future}
 	rep, err := s.ImportStatement(ctx, "statement.csv", "sum", statement, nil, importer, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := map[data.ReconcileOutcome]int{data.Matched: 1, data.AmountMismatch: 1, data.Unrecorded: 1, data.NotReceived: 1}
-	if rep.Applied != 3 || len(rep.Unmatched) != 1 || !strings.Contains(rep.Unmatched[0].Message, "4419999999") || fmt.Sprint(rep.Outcomes) != fmt.Sprint(want) {
+	if rep.Applied != 3 || len(rep.Unmatched) != 1 || !strings.Contains(rep.Unmatched[0].Message, "4419999999") || fmt.Sprint(rep.Outcomes) != fmt.Sprint(want) ||
+		len(rep.Refused) != 1 || rep.Refused[0].Line != 6 || !strings.Contains(rep.Refused[0].Message, "晚于今天") {
 		t.Fatalf("report %+v", rep)
 	}
 	outcome := func(a *data.Application) data.ReconcileOutcome {
@@ -179,7 +182,8 @@ func TestImportStatementOutcomes(t *testing.T) {
 	}
 	head, _ := s.AuditHead(ctx)
 	rep, err = s.ImportStatement(ctx, "statement.csv", "sum", statement, nil, importer, now)
-	if after, _ := s.AuditHead(ctx); err != nil || rep.Applied != 0 || rep.Known != 4 || after != head { // nothing changed
+	// A refused entry is not kept: the next import tries it again.
+	if after, _ := s.AuditHead(ctx); err != nil || rep.Applied != 0 || rep.Known != 4 || len(rep.Refused) != 1 || after != head { // nothing changed
 		t.Errorf("again: %+v %v, audit %d → %d", rep, err, head, after)
 	}
 	// Recorded after the money arrived: reconciled at once.
@@ -192,9 +196,19 @@ func TestImportStatementOutcomes(t *testing.T) {
 	if got := outcome(a); got != data.Matched {
 		t.Errorf("recorded after the statement: %q", got)
 	}
+	// Paid twice: a second entry for the same code adds up.
+	again := entry(7, apps[0], 15000)
+	if rep, err := s.ImportStatement(ctx, "next.csv", "sum2", []StatementLine{again}, nil, importer, now); err != nil || rep.Applied != 1 {
+		t.Fatalf("a second payment: %+v %v", rep, err)
+	}
+	if got, _ := s.Application(ctx, apps[0].ID); got.Reconciliation.Outcome != data.AmountMismatch || got.Reconciliation.Entry.Amount != 30000 ||
+		got.Reconciliation.Entry.Ref != "JY002、JY007" {
+		t.Errorf("paid twice: %+v", got.Reconciliation)
+	}
+
 	// 发证 waits for 已对账.
 	for i, want := range []string{"", "金额不符"} {
-		cur, _ := s.Application(ctx, apps[i].ID)
+		cur, _ := s.Application(ctx, []*data.Application{a, apps[1]}[i].ID)
 		_, err := s.Apply(ctx, data.Command{ID: "cert-" + cur.ID, Action: data.ActionCertify, ApplicationID: cur.ID, ExpectedVersion: cur.Version, Actor: reviewer,
 			Certificate: &data.Certificate{No: "ZC-" + cur.No}}, data.Env{Now: now, Calendar: data.DefaultCalendar()})
 		if want == "" && err != nil || want != "" && !strings.Contains(data.ErrorMessage(err), want) {

@@ -53,9 +53,23 @@ func (s *Store) logChange(ctx context.Context, tx *sql.Tx, kind, id, scope strin
 	// REPLACE deletes the entity's old row; AUTOINCREMENT gives the new one
 	// a seq above every seq ever handed out.
 	if scope == keptScope {
-		_, err := exec(ctx, tx, `INSERT OR REPLACE INTO changes (kind, entity_id, scope)
+		res, err := exec(ctx, tx, `INSERT OR REPLACE INTO changes (kind, entity_id, scope)
 			SELECT kind, entity_id, scope FROM changes WHERE kind = ? AND entity_id = ?`, kind, id)
-		return err
+		if n, _ := res.RowsAffected(); err != nil || n > 0 {
+			return err
+		}
+		// Not logged before: the scope scopeOf would give, from the stored
+		// decisions.
+		scope = scopeNone
+		var point string
+		err = queryRow(ctx, tx, `SELECT liaison_point_id FROM applications WHERE id = ?1
+			AND EXISTS (SELECT 1 FROM decisions WHERE application_id = ?1 AND to_status = ?2)`, id, string(data.StatusLiaisonReview)).Scan(&point)
+		switch {
+		case err == nil:
+			scope = scopePoint(point)
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
 	}
 	_, err := exec(ctx, tx, `INSERT OR REPLACE INTO changes (kind, entity_id, scope) VALUES (?, ?, ?)`, kind, id, scope)
 	return err

@@ -26,6 +26,7 @@ ALTER TABLE applications ADD COLUMN refund_payment_by TEXT NOT NULL DEFAULT '';
 -- The guide's two ways of paying were 银行 and 微信; the counter now names
 -- the bank's as 银行柜台 beside 网上缴费 and 其他.
 UPDATE applications SET payment_channel = '银行柜台' WHERE payment_channel = '银行';
+UPDATE outbox SET command = replace(command, '"Channel":"银行"', '"Channel":"银行柜台"') WHERE state = 'pending';
 
 -- Settlements and the month's summary read payments by when they were
 -- recorded; the exceptions list reads what did not reconcile.
