@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"reflect"
 	"strings"
 
 	"titledesk/data"
@@ -52,6 +53,10 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 		case sp.rowids != "":
 			window = "COUNT(*) OVER ()"
 			total = 0
+		case byStatusAndPoint(f):
+			if err := countKept(ctx, tx, f).Scan(&total); err != nil || total <= f.Offset {
+				return err
+			}
 		default:
 			if err := queryRow(ctx, tx, `SELECT COUNT(*) FROM applications WHERE `+where, args...).Scan(&total); err != nil || total <= f.Offset {
 				return err
@@ -88,6 +93,27 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 		return queryRow(ctx, tx, `SELECT COUNT(*) FROM applications WHERE `+where, args...).Scan(&total)
 	})
 	return page, total, err
+}
+
+// byStatusAndPoint reports whether f keeps applications by status and
+// liaison point alone, as the queues do: the kept counts (migration 034)
+// give its total without counting the rows.
+func byStatusAndPoint(f data.ApplicationFilter) bool {
+	g := f
+	g.Statuses, g.LiaisonPointID, g.Limit, g.Offset = nil, "", 0, 0
+	return reflect.ValueOf(g).IsZero()
+}
+
+// countKept is the total of f (see byStatusAndPoint) from the kept counts.
+func countKept(ctx context.Context, tx *sql.Tx, f data.ApplicationFilter) *sql.Row {
+	q, args := `SELECT coalesce(sum(n), 0) FROM status_counts WHERE 1`, []any{}
+	if f.LiaisonPointID != "" {
+		q, args = q+` AND liaison_point_id = ?`, append(args, f.LiaisonPointID)
+	}
+	if len(f.Statuses) > 0 {
+		q, args = q+` AND status IN (`+placeholders(len(f.Statuses))+`)`, append(args, statusArgs(f.Statuses)...)
+	}
+	return queryRow(ctx, tx, q, args...)
 }
 
 // searchPart is a search's own part of the query: the rowids it matches,
@@ -207,9 +233,10 @@ func isNumberLike(q string) bool {
 func (s *Store) CountByStatus(ctx context.Context, liaisonPointID string) (map[data.Status]int, error) {
 	counts := map[data.Status]int{}
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		q, args := `SELECT status, COUNT(*) FROM applications GROUP BY status`, []any{}
+		// Kept by triggers (migration 034), not counted here.
+		q, args := `SELECT status, sum(n) FROM status_counts WHERE n > 0 GROUP BY status`, []any{}
 		if liaisonPointID != "" {
-			q, args = `SELECT status, COUNT(*) FROM applications WHERE liaison_point_id = ? GROUP BY status`, []any{liaisonPointID}
+			q, args = `SELECT status, n FROM status_counts WHERE liaison_point_id = ? AND n > 0`, []any{liaisonPointID}
 		}
 		rows, err := query(ctx, tx, q, args...)
 		if err != nil {

@@ -12,7 +12,7 @@ import (
 func (s *Store) CountsByPoint(ctx context.Context) (map[string]map[data.Status]int, error) {
 	out := map[string]map[data.Status]int{}
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := query(ctx, tx, `SELECT liaison_point_id, status, count(*) FROM applications GROUP BY liaison_point_id, status`)
+		rows, err := query(ctx, tx, `SELECT liaison_point_id, status, n FROM status_counts WHERE n > 0`)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,101 @@
+package sqlite
+
+import (
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"testing"
+
+	"titledesk/data"
+)
+
+// scanCounts counts applications per point and status the slow way.
+func scanCounts(t *testing.T, s *Store) map[string]map[data.Status]int {
+	t.Helper()
+	rows, err := s.read.Query(`SELECT liaison_point_id, status, count(*) FROM applications GROUP BY 1, 2`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]map[data.Status]int{}
+	for rows.Next() {
+		var (
+			p  string
+			st data.Status
+			n  int
+		)
+		if err := rows.Scan(&p, &st, &n); err != nil {
+			t.Fatal(err)
+		}
+		if out[p] == nil {
+			out[p] = map[data.Status]int{}
+		}
+		out[p][st] = n
+	}
+	return out
+}
+
+// TestStatusCountsKept: whatever happens to applications (created, moved
+// on by commands, replaced by pulled snapshots with another status or
+// point, deleted), the kept counts equal a scan, and a queue's total is
+// theirs.
+func TestStatusCountsKept(t *testing.T) {
+	s, _ := openTest(t)
+	r := rand.New(rand.NewPCG(5, 6))
+	var apps []*data.Application
+	for i := range 300 {
+		a := genApplication(r, 100+i) // numbers apart from newDraft's below
+		a.LiaisonPointID = fmt.Sprintf("lp%d", r.IntN(4))
+		apps = append(apps, a)
+	}
+	if err := s.SaveApplications(ctx, apps); err != nil {
+		t.Fatal(err)
+	}
+	check := func(when string) {
+		t.Helper()
+		want := scanCounts(t, s)
+		got, err := s.CountsByPoint(ctx)
+		if err != nil || !maps.EqualFunc(got, want, maps.Equal) {
+			t.Fatalf("%s: kept %v, scanned %v (%v)", when, got, want, err)
+		}
+		for p := range want {
+			one, _ := s.CountByStatus(ctx, p)
+			_, total, _ := s.FindApplications(ctx, data.ApplicationFilter{LiaisonPointID: p, Statuses: []data.Status{data.StatusLiaisonReview, data.StatusPaid}})
+			if !maps.Equal(one, want[p]) || total != want[p][data.StatusLiaisonReview]+want[p][data.StatusPaid] {
+				t.Fatalf("%s, point %s: %v, queue total %d, scanned %v", when, p, one, total, want[p])
+			}
+		}
+	}
+	check("created")
+	for round := range 5 {
+		// Pulled snapshots: some change status, some move to another point,
+		// some stay as they were.
+		var changed []*data.Application
+		for _, a := range apps {
+			switch r.IntN(3) {
+			case 0:
+				a.Status = data.Statuses[r.IntN(len(data.Statuses))]
+			case 1:
+				a.LiaisonPointID = fmt.Sprintf("lp%d", r.IntN(4))
+			}
+			changed = append(changed, a)
+		}
+		if err := s.SaveApplications(ctx, changed); err != nil {
+			t.Fatal(err)
+		}
+		check(fmt.Sprintf("round %d saved", round))
+		// Dropped from the desk (moved away, or gone after a restore).
+		for range 10 {
+			i := r.IntN(len(apps))
+			if _, err := s.write.Exec(`DELETE FROM applications WHERE id = ?`, apps[i].ID); err != nil {
+				t.Fatal(err)
+			}
+			apps = append(apps[:i], apps[i+1:]...)
+		}
+		check(fmt.Sprintf("round %d deleted", round))
+	}
+	// And through the state machine.
+	a := newDraft(t, s)
+	workflow(t, s, a.ID)
+	check("after a whole workflow")
+}
