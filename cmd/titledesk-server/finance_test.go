@@ -90,22 +90,21 @@ func TestPlatformIssuesNotices(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Notice != nil {
+		// The round that issues the first goes on to the second, refused.
+		if got.Notice != nil && strings.Contains(srv.log.String(), "缴款人证件号码与登记不符") {
 			if got.Notice.No != "N"+apps[0].No || got.Notice.IssuedBy != platformName || got.Notice.Amount == 0 || got.Version != apps[0].Version {
 				t.Errorf("issued notice %+v, version %d → %d", got.Notice, apps[0].Version, got.Version)
 			}
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no notice issued; asked %+v\n%s", asked, srv.log)
+			mu.Lock()
+			t.Fatalf("no notice issued, or no refusal logged; asked %+v\n%s", asked, srv.log)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	if got, _ := db.Application(ctx, apps[1].ID); got.Notice != nil {
 		t.Errorf("a refused application got a notice: %+v", got.Notice)
-	}
-	if !strings.Contains(srv.log.String(), "缴款人证件号码与登记不符") {
-		t.Errorf("the refusal was not logged:\n%s", srv.log)
 	}
 	mu.Lock()
 	defer mu.Unlock()

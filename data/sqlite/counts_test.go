@@ -99,3 +99,49 @@ func TestStatusCountsKept(t *testing.T) {
 	workflow(t, s, a.ID)
 	check("after a whole workflow")
 }
+
+// TestQueueOfSeveralStatusesPagesInOrder: a queue of several statuses,
+// merged from each status's part of the index, pages in submission order
+// exactly as one sorted query would, and its total is the kept count.
+func TestQueueOfSeveralStatusesPagesInOrder(t *testing.T) {
+	s, _ := openTest(t)
+	r := rand.New(rand.NewPCG(8, 9))
+	var apps []*data.Application
+	for i := range 2000 {
+		a := genApplication(r, i)
+		a.LiaisonPointID = []string{"lp1", "lp2"}[i%2]
+		apps = append(apps, a)
+	}
+	if err := s.SaveApplications(ctx, apps); err != nil {
+		t.Fatal(err)
+	}
+	statuses := []data.Status{data.StatusAwaitingPayment, data.StatusAwaitingPaper, data.StatusPaperDeficient}
+	for _, point := range []string{"", "lp1"} {
+		var want []string
+		rows, err := s.read.Query(`SELECT no FROM applications WHERE status IN (?, ?, ?) AND (?4 = '' OR liaison_point_id = ?4) ORDER BY submitted_at, no`,
+			string(statuses[0]), string(statuses[1]), string(statuses[2]), point)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var no string
+			rows.Scan(&no)
+			want = append(want, no)
+		}
+		rows.Close()
+		for _, offset := range []int{0, 50, 100, len(want) - 10, len(want) + 5} {
+			page, total, err := s.FindApplications(ctx, data.ApplicationFilter{Statuses: statuses, LiaisonPointID: point, Offset: offset, Limit: 50})
+			if err != nil || total != len(want) {
+				t.Fatalf("point %q offset %d: total %d, want %d (%v)", point, offset, total, len(want), err)
+			}
+			var got []string
+			for _, a := range page {
+				got = append(got, a.No)
+			}
+			end := min(offset+50, len(want))
+			if exp := want[min(offset, len(want)):end]; fmt.Sprint(got) != fmt.Sprint(exp) && !(len(got) == 0 && len(exp) == 0) {
+				t.Errorf("point %q offset %d: %v, want %v", point, offset, got, exp)
+			}
+		}
+	}
+}

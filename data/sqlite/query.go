@@ -62,10 +62,26 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 				return err
 			}
 		}
-		rows, err := query(ctx, tx, `SELECT id, no, version, status, series, qualification, level, method,
+		columns := `id, no, version, status, series, qualification, level, method,
 			liaison_point_id, name, id_number, unit_name, assignee_name, submitted_at, reviewed_at, supplement_deadline,
-			coalesce(certificate_no, ''), certificate_at, `+window+`
-			FROM applications WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
+			coalesce(certificate_no, '') AS certificate_no, certificate_at, ` + window + ` AS total`
+		q := `SELECT ` + columns + ` FROM applications WHERE ` + where
+		if len(f.Statuses) > 1 && sp.rowids == "" && f.DeadlineBefore.IsZero() {
+			// Several statuses in submission order: each status's first
+			// offset+limit from its own part of the status index, merged,
+			// instead of sorting every application that waits.
+			var parts []string
+			args = nil
+			for _, st := range f.Statuses {
+				g := f
+				g.Statuses = []data.Status{st}
+				w, a := applicationWhere(g, sp, dense)
+				parts = append(parts, `SELECT * FROM (SELECT `+columns+` FROM applications WHERE `+w+` ORDER BY `+order+` LIMIT ?)`)
+				args = append(append(args, a...), max(f.Offset, 0)+limit)
+			}
+			q = `SELECT * FROM (` + strings.Join(parts, ` UNION ALL `) + `)`
+		}
+		rows, err := query(ctx, tx, q+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
 		if err != nil {
 			return err
 		}
