@@ -35,7 +35,12 @@ func (d *Desk) Login(ctx context.Context, login, password string) (*data.Clerk, 
 	if err != nil && data.ErrorCode(err) != data.ENOTFOUND {
 		return nil, err
 	}
-	ok := err == nil && c.Active && data.CheckPassword(c.PasswordHash, password)
+	ok := err == nil && c.Active
+	if ok {
+		if ok, err = data.CheckPassword(c.PasswordHash, password); err != nil {
+			return nil, err
+		}
+	}
 	if !ok {
 		d.mu.Lock()
 		d.failed[login]++

@@ -24,6 +24,9 @@ const (
 	// another command: the device's data folder was restored from an older
 	// copy (DESIGN.md section 4), and it renumbers.
 	ESEQREUSED = "seq_reused"
+	// EBUSY is work refused for now because too much of it waits: try
+	// again shortly.
+	EBUSY = "busy"
 )
 
 // Error is the application error. Message is Chinese and meant for a clerk

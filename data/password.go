@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/trustelem/zxcvbn"
 	"golang.org/x/crypto/argon2"
@@ -34,7 +35,10 @@ func HashPassword(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := idKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key, err := idKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	if err != nil {
+		return "", err
+	}
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
@@ -72,11 +76,12 @@ func CheckNewPassword(password, login string, personal ...string) error {
 }
 
 // CheckPassword reports whether password matches a hash from HashPassword.
-// A malformed hash never matches.
-func CheckPassword(hash, password string) bool {
+// A malformed hash never matches. When too many checks wait their turn
+// (HashWait) it says nothing, with an EBUSY error.
+func CheckPassword(hash, password string) (bool, error) {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false
+		return false, nil
 	}
 	var (
 		v       int
@@ -84,21 +89,24 @@ func CheckPassword(hash, password string) bool {
 		threads uint8
 	)
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &v); err != nil || v != argon2.Version {
-		return false
+		return false, nil
 	}
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &threads); err != nil || m == 0 || m > 1<<20 || t == 0 || t > 16 || threads == 0 {
-		return false
+		return false, nil
 	}
 	salt, err := b64.DecodeString(parts[4])
 	if err != nil {
-		return false
+		return false, nil
 	}
 	want, err := b64.DecodeString(parts[5])
 	if err != nil || len(want) == 0 {
-		return false
+		return false, nil
 	}
-	got := idKey([]byte(password), salt, t, m, threads, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1
+	got, err := idKey([]byte(password), salt, t, m, threads, uint32(len(want)))
+	if err != nil {
+		return false, err
+	}
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
 // hashing bounds the argon2 hashes computed at once to the cores: each
@@ -107,9 +115,20 @@ func CheckPassword(hash, password string) bool {
 // 4.8 GB of the server before).
 var hashing = make(chan struct{}, runtime.NumCPU())
 
+// HashWait is how long a password check waits for its turn: a burst of
+// logins costs seconds, and past this one is told to try again instead of
+// joining a queue that only grows.
+var HashWait = 15 * time.Second
+
 // idKey is argon2.IDKey within the bound.
-func idKey(password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte {
-	hashing <- struct{}{}
+func idKey(password, salt []byte, passes, memory uint32, threads uint8, keyLen uint32) ([]byte, error) {
+	wait := time.NewTimer(HashWait)
+	defer wait.Stop()
+	select {
+	case hashing <- struct{}{}:
+	case <-wait.C:
+		return nil, Errorf(EBUSY, "登录的人较多，请稍等片刻再试")
+	}
 	defer func() { <-hashing }()
-	return argon2.IDKey(password, salt, time, memory, threads, keyLen)
+	return argon2.IDKey(password, salt, passes, memory, threads, keyLen), nil
 }

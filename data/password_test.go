@@ -14,8 +14,8 @@ func TestPassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !CheckPassword(h, "柜台密码2026") {
-		t.Error("the right password was refused")
+	if ok, err := CheckPassword(h, "柜台密码2026"); !ok || err != nil {
+		t.Errorf("the right password was refused: %v", err)
 	}
 	h2, _ := HashPassword("柜台密码2026")
 	if h == h2 {
@@ -28,7 +28,7 @@ func TestPassword(t *testing.T) {
 		{"$argon2id$v=19$m=99999999,t=1,p=1$AAAA$AAAA", "x"},
 		{"plain", "plain"},
 	} {
-		if CheckPassword(tc.hash, tc.pw) {
+		if ok, _ := CheckPassword(tc.hash, tc.pw); ok {
 			t.Errorf("CheckPassword(%q, %q) = true", tc.hash, tc.pw)
 		}
 	}
@@ -95,8 +95,8 @@ func TestPasswordBurstBoundedMemory(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if !CheckPassword(h, "柜台密码2026") {
-				t.Error("the right password was refused")
+			if ok, err := CheckPassword(h, "柜台密码2026"); !ok || err != nil {
+				t.Errorf("the right password was refused: %v", err)
 			}
 		}()
 	}
@@ -120,7 +120,7 @@ func BenchmarkPasswordBurst(b *testing.B) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if CheckPassword(h, "柜台密码2026") {
+				if ok, _ := CheckPassword(h, "柜台密码2026"); ok {
 					checked.Add(1)
 				}
 			}()
@@ -129,5 +129,31 @@ func BenchmarkPasswordBurst(b *testing.B) {
 	}
 	if checked.Load() != int64(b.N)*48 {
 		b.Fatalf("checked %d passwords, want %d", checked.Load(), b.N*48)
+	}
+}
+
+// TestPasswordCheckBusy: while every hashing slot stays taken past
+// HashWait, a check is refused as busy, in Chinese, rather than joining an
+// endless queue; once a slot frees, it is checked.
+func TestPasswordCheckBusy(t *testing.T) {
+	h, err := HashPassword("柜台密码2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := HashWait
+	HashWait = 50 * time.Millisecond
+	defer func() { HashWait = saved }()
+	for range cap(hashing) {
+		hashing <- struct{}{}
+	}
+	ok, err := CheckPassword(h, "柜台密码2026")
+	for range cap(hashing) {
+		<-hashing
+	}
+	if ok || ErrorCode(err) != EBUSY || !strings.Contains(ErrorMessage(err), "稍等片刻再试") {
+		t.Errorf("with every slot taken: %v %v", ok, err)
+	}
+	if ok, err := CheckPassword(h, "柜台密码2026"); !ok || err != nil {
+		t.Errorf("once free: %v %v", ok, err)
 	}
 }

@@ -164,7 +164,11 @@ func (p *Portal) authenticate(rq *request, login, password string) (*data.Accoun
 	if a != nil {
 		hash = a.PasswordHash
 	}
-	if ok := data.CheckPassword(hash, password); ok && a != nil {
+	ok, err := data.CheckPassword(hash, password)
+	if err != nil {
+		return nil, err // busy: not counted as a wrong password
+	}
+	if ok && a != nil {
 		return a, p.db.LoginSucceeded(rq.ctx(), byLogin.Key, byIP.Key)
 	}
 	if until, err = p.db.LoginFailed(rq.ctx(), now, byLogin, byIP); err != nil {

@@ -51,6 +51,7 @@ var statusOf = map[string]int{
 	data.EINTERNAL:     http.StatusInternalServerError,
 	EUPGRADE:           http.StatusUpgradeRequired,
 	data.ESEQREUSED:    http.StatusConflict,
+	data.EBUSY:         http.StatusServiceUnavailable,
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
