@@ -12,16 +12,6 @@ import (
 	"titledesk/internal/testworld"
 )
 
-// pdfText is a printed document's text (qrscan.PDFText).
-func pdfText(t *testing.T, path string) string {
-	t.Helper()
-	text, err := qrscan.PDFText(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return text
-}
-
 // TestDeskClockOffServerDecides: on a PC whose clock is a day slow or a
 // year fast, the counter's decisions, notices, their numbers, deadlines
 // and printed dates are the server's; a payment dated by the PC's clock a
@@ -55,7 +45,7 @@ func TestDeskClockOffServerDecides(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, p := range prints {
-				text := pdfText(t, p.Path)
+				text := qrscan.Text(t, p.Path)
 				if !strings.Contains(text, today.Format("2006年1月2日")) || strings.Contains(text, pcDay.Format("2006年1月2日")) {
 					t.Errorf("%s printed with the PC's date %s, not the server's %s:\n%s", p.Path, pcDay.Format(time.DateOnly), today.Format(time.DateOnly), text)
 				}

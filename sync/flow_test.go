@@ -89,7 +89,7 @@ func TestClerkToBureauAndBack(t *testing.T) {
 	net.Offline()
 	if _, prints, err := clerk.Accept(ctx, a.ID, allMatch(&cv.Application)); err != nil || len(prints) != 2 {
 		t.Fatalf("accept: %v %d", err, len(prints))
-	} else if text := pdfText(t, prints[1].Path); !strings.Contains(text, cv.Notice.PayCode) || !strings.Contains(text, "扫码缴费") {
+	} else if text := qrscan.Text(t, prints[1].Path); !strings.Contains(text, cv.Notice.PayCode) || !strings.Contains(text, "扫码缴费") {
 		t.Errorf("the printed notice lacks the bureau's payment code %s:\n%s", cv.Notice.PayCode, text)
 	}
 	net.Set(nil, nil)

@@ -17,16 +17,6 @@ import (
 	"titledesk/internal/testworld"
 )
 
-// pdfText is a printed document's text (qrscan.PDFText).
-func pdfText(t *testing.T, path string) string {
-	t.Helper()
-	text, err := qrscan.PDFText(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return text
-}
-
 // keepPage renders a printed document's first page into $TITLEDESK_SHOTS
 // as name.png, when set, to look at.
 func keepPage(t *testing.T, pdf, name string) {
@@ -95,7 +85,7 @@ func TestSettlementClosesOnPrintAndReprintsAsPrinted(t *testing.T) {
 	if len(r.opened) != 1 {
 		t.Fatalf("opened %v", r.opened)
 	}
-	first := pdfText(t, r.opened[0])
+	first := qrscan.Text(t, r.opened[0])
 	for _, s := range []string{unpaid[0].Notice.No, "4200001234202612010000000777", "4400556677", "退费", want.Capital()} {
 		if !strings.Contains(first, s) {
 			t.Errorf("the 日结 lacks %q:\n%s", s, first)
@@ -127,7 +117,7 @@ func TestSettlementClosesOnPrintAndReprintsAsPrinted(t *testing.T) {
 	if len(r.opened) != 2 {
 		t.Fatalf("opened %v", r.opened)
 	}
-	again := pdfText(t, r.opened[1])
+	again := qrscan.Text(t, r.opened[1])
 	if !strings.Contains(again, "重印") || strings.Contains(first, "重印") || withoutReprint(again) != withoutReprint(first) {
 		t.Errorf("the reprint differs from the first print:\n%s", lineDiff(withoutReprint(first), withoutReprint(again)))
 	}

@@ -201,7 +201,7 @@ func TestSevenSteps(t *testing.T) {
 	}
 	if _, prints, err := clerk.Accept(ctx, appID, checks); err != nil || len(prints) != 2 {
 		t.Fatalf("counter accept: %v (%d printed)", err, len(prints))
-	} else if text := pdfText(t, prints[1].Path); !strings.Contains(text, "441926120300000123") {
+	} else if text := qrscan.Text(t, prints[1].Path); !strings.Contains(text, "441926120300000123") {
 		t.Errorf("the notice printed at the counter lacks the imported 缴款码:\n%s", text)
 	}
 
@@ -269,16 +269,6 @@ func writeXLSX(t *testing.T, path string, rows [][]any) {
 	if err := x.SaveAs(path); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// pdfText is a printed document's text (qrscan.PDFText).
-func pdfText(t *testing.T, path string) string {
-	t.Helper()
-	text, err := qrscan.PDFText(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return text
 }
 
 // must is a working-day count of a year the default calendar knows.

@@ -132,14 +132,7 @@ func (r *ImportReport) refusal(line int, key string, err error) error {
 // the rows the file reader could not read, reported with the others.
 func (s *Store) ImportNotices(ctx context.Context, file, sum string, rows []IssuedNotice, refused []ImportIssue, by data.Actor, now time.Time) (*ImportReport, error) {
 	r := &ImportReport{Kind: "notices", File: file, Rows: len(rows) + len(refused), Refused: refused}
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
-		env, err := s.envTx(ctx, tx, now)
-		if err != nil {
-			return err
-		}
-		if err := s.beginImport(ctx, tx, r, sum, by, now); err != nil {
-			return err
-		}
+	return s.importing(ctx, r, sum, by, now, func(tx *sql.Tx, env data.Env) error {
 		issued := map[string]int{} // notice number or application → the line that issued it
 		for _, row := range rows {
 			a, err := noticeTarget(ctx, tx, row)
@@ -170,12 +163,8 @@ func (s *Store) ImportNotices(ctx context.Context, file, sum string, rows []Issu
 			issued[row.Notice.No], issued["app:"+a.ID] = row.Line, row.Line
 			r.Applied++
 		}
-		return s.endImport(ctx, tx, r, sum)
+		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
 }
 
 // noticeTarget finds the application a notice row is for.
@@ -230,6 +219,29 @@ func (s *Store) applyInSavepoint(ctx context.Context, tx *sql.Tx, cmd data.Comma
 	return err
 }
 
+// importing runs an import in one transaction: recorded first, so that what
+// it keeps can name it; apply takes its rows; then what it did is kept and
+// audited.
+func (s *Store) importing(ctx context.Context, r *ImportReport, sum string, by data.Actor, now time.Time, apply func(*sql.Tx, data.Env) error) (*ImportReport, error) {
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		env, err := s.envTx(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		if err := s.beginImport(ctx, tx, r, sum, by, now); err != nil {
+			return err
+		}
+		if err := apply(tx, env); err != nil {
+			return err
+		}
+		return s.endImport(ctx, tx, r, sum)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
 // beginImport records an import, so that what it keeps can name it.
 func (s *Store) beginImport(ctx context.Context, tx *sql.Tx, r *ImportReport, sum string, by data.Actor, now time.Time) error {
 	res, err := exec(ctx, tx, `INSERT INTO finance_imports (kind, file, sha256, at, by, rows, applied, report) VALUES (?, ?, ?, ?, ?, ?, 0, '')`,
@@ -269,14 +281,7 @@ func (s *Store) endImport(ctx context.Context, tx *sql.Tx, r *ImportReport, sum 
 func (s *Store) ImportStatement(ctx context.Context, file, sum string, lines []StatementLine, refused []ImportIssue, by data.Actor, now time.Time) (*ImportReport, error) {
 	r := &ImportReport{Kind: "statement", File: file, Rows: len(lines) + len(refused), Refused: refused, Outcomes: map[data.ReconcileOutcome]int{}}
 	actor := data.Actor{ID: by.ID, Name: by.Name, Role: data.RoleFinance}
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
-		env, err := s.envTx(ctx, tx, now)
-		if err != nil {
-			return err
-		}
-		if err := s.beginImport(ctx, tx, r, sum, by, now); err != nil {
-			return err
-		}
+	return s.importing(ctx, r, sum, by, now, func(tx *sql.Tx, env data.Env) error {
 		// Each entry is reconciled once (statement_entries' key), under a
 		// command ID of its own, so the audit chain never refuses one after
 		// its row was written; the state machine refuses before any write.
@@ -338,12 +343,8 @@ func (s *Store) ImportStatement(ctx context.Context, file, sum string, lines []S
 				return err
 			}
 		}
-		return s.endImport(ctx, tx, r, sum)
+		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
 }
 
 // ReconcileException is an application whose payment did not reconcile.

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"testing"
 )
 
 // FromPDF renders page 1 of a PDF at 150 dpi, a cheap office scanner's
@@ -50,12 +51,13 @@ func FromImage(path string) (string, error) {
 	return string(text), nil
 }
 
-// PDFText is a printed document's text as poppler's pdftotext reads it:
-// what tests check a print says.
-func PDFText(path string) (string, error) {
+// Text is a printed document's text as poppler's pdftotext reads it: what
+// tests check a print says.
+func Text(t testing.TB, path string) string {
+	t.Helper()
 	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
 	if err != nil {
-		return "", fmt.Errorf("pdftotext %s: %w", path, err)
+		t.Fatalf("pdftotext %s: %v", path, err)
 	}
-	return string(out), nil
+	return string(out)
 }
