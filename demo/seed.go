@@ -117,7 +117,7 @@ func Seed(ctx context.Context, db *sqlite.Store, blobs blobstore.Dir, n int, now
 			// Some notices have not come from the finance system yet, and
 			// some payments are in no statement: the statement below
 			// gives them their outcomes.
-			data.ActionBureauPass: i%7 == 3, data.ActionPaymentRecord: status == data.StatusPaid && i%40 < 20}}
+			data.ActionBureauPass: i%7 == 3 && status == data.StatusAwaitingPaper, data.ActionPaymentRecord: status == data.StatusPaid && i%40 < 20}}
 		// Spread the last steps over the past weeks, so queues have ages.
 		at := now.Add(-time.Duration(daysAgo)*24*time.Hour - time.Duration(i%14)*7*time.Hour)
 		driven, err := Drive(ctx, db, a, status, cast, at)
