@@ -227,6 +227,7 @@ func TestSevenSteps(t *testing.T) {
 	}
 	he.open("/applications/" + appID)
 	he.expect("已到账")
+	he.shot("application-paid")
 	syncNow(t, reviewer)
 	no, err := reviewer.NextCertificateNo(ctx, time.Now())
 	if err != nil {

@@ -217,15 +217,15 @@ func issueRound(ctx context.Context, db *sqlite.Store, p finance.Platform, log *
 	if err != nil {
 		return err
 	}
+	ref, err := db.Reference(ctx)
+	if err != nil {
+		return err
+	}
 	for _, a := range apps {
 		if at, ok := refused[a.ID]; ok && time.Since(at) < time.Hour {
 			continue
 		}
-		fee, err := db.Fee(ctx, a.Level)
-		if err != nil {
-			return err
-		}
-		ans, err := p.Issue(ctx, finance.IssueRequest{AppNo: a.No, Payer: a.Name, IDNumber: a.IDNumber, Item: fin.Item, Amount: fee})
+		ans, err := p.Issue(ctx, finance.IssueRequest{AppNo: a.No, Payer: a.Name, IDNumber: a.IDNumber, Item: fin.Item, Amount: ref.Fees[a.Level]})
 		if err == nil {
 			err = db.IssueNotice(ctx, a.ID, data.PaymentNotice{No: ans.NoticeNo, PayCode: ans.PayCode, Amount: ans.Amount, Payee: ans.Payee,
 				Due: ans.Due, PayURL: ans.PayURL, IssuedAt: ans.IssuedAt}, platformName, time.Now())

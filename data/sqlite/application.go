@@ -352,8 +352,10 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, cmd data.Command, env d
 			return data.Outcome{}, err
 		}
 		scope := scopeOf(&out.Application)
-		if rowOnly {
-			scope = keptScope
+		if rowOnly { // without the decisions scopeOf reads
+			if scope, err = loggedScope(ctx, tx, app.ID); err != nil {
+				return data.Outcome{}, err
+			}
 		}
 		if err := s.logChange(ctx, tx, data.ChangeApplication, app.ID, scope); err != nil {
 			return data.Outcome{}, err

@@ -27,10 +27,6 @@ func scopePoint(pointID string) string { return "P:" + pointID }
 // its unit, which the liaison point has not been given.
 const scopeNone = "-"
 
-// keptScope asks logChange to keep the scope the entity was logged with: a
-// change that cannot move it (see applyTx's rowOnly). It is never stored.
-const keptScope = "="
-
 // scopeOf is where an application's snapshots go: to its liaison point
 // (the one it names now) once the unit has passed it on.
 func scopeOf(a *data.Application) string {
@@ -40,6 +36,22 @@ func scopeOf(a *data.Application) string {
 		return scopeNone
 	}
 	return scopePoint(a.LiaisonPointID)
+}
+
+// loggedScope is the scope an application was logged with, which a change
+// of its row alone (applyTx's rowOnly) cannot move; scopeOf for one never
+// logged.
+func loggedScope(ctx context.Context, tx *sql.Tx, id string) (string, error) {
+	var scope string
+	err := queryRow(ctx, tx, `SELECT scope FROM changes WHERE kind = ? AND entity_id = ?`, data.ChangeApplication, id).Scan(&scope)
+	if !errors.Is(err, sql.ErrNoRows) {
+		return scope, err
+	}
+	a, err := findApplication(ctx, tx, `id = ?`, id)
+	if err != nil {
+		return "", err
+	}
+	return scopeOf(a), nil
 }
 
 // logChange moves an entity to the head of the change log. The log holds one
@@ -52,25 +64,6 @@ func (s *Store) logChange(ctx context.Context, tx *sql.Tx, kind, id, scope strin
 	}
 	// REPLACE deletes the entity's old row; AUTOINCREMENT gives the new one
 	// a seq above every seq ever handed out.
-	if scope == keptScope {
-		res, err := exec(ctx, tx, `INSERT OR REPLACE INTO changes (kind, entity_id, scope)
-			SELECT kind, entity_id, scope FROM changes WHERE kind = ? AND entity_id = ?`, kind, id)
-		if n, _ := res.RowsAffected(); err != nil || n > 0 {
-			return err
-		}
-		// Not logged before: the scope scopeOf would give, from the stored
-		// decisions.
-		scope = scopeNone
-		var point string
-		err = queryRow(ctx, tx, `SELECT liaison_point_id FROM applications WHERE id = ?1
-			AND EXISTS (SELECT 1 FROM decisions WHERE application_id = ?1 AND to_status = ?2)`, id, string(data.StatusLiaisonReview)).Scan(&point)
-		switch {
-		case err == nil:
-			scope = scopePoint(point)
-		case !errors.Is(err, sql.ErrNoRows):
-			return err
-		}
-	}
 	_, err := exec(ctx, tx, `INSERT OR REPLACE INTO changes (kind, entity_id, scope) VALUES (?, ?, ?)`, kind, id, scope)
 	return err
 }
