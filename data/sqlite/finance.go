@@ -428,7 +428,7 @@ func (s *Store) ApplicationsAwaitingNotice(ctx context.Context) ([]*data.Applica
 
 // SettlementEntry is a payment or a refund in a clerk's settlement.
 type SettlementEntry struct {
-	Key                                    string // application id + "/payment" or "/refund"
+	Key                                    string // application id, "/payment/" or "/refund/", and when it was recorded
 	ApplicationNo, Name, NoticeNo, Channel string
 	Reference                              string
 	Amount                                 data.Fen // negative for a refund
@@ -455,13 +455,13 @@ func (s *Store) OpenSettlement(ctx context.Context, clerkID string, day time.Tim
 		for _, d := range closed {
 			isClosed[d] = true
 		}
-		rows, err := query(ctx, tx, `SELECT id || '/payment', no, name, coalesce(notice_no, ''), payment_channel, payment_receipt_no, payment_amount, 0, payment_recorded_at
+		rows, err := query(ctx, tx, `SELECT id || '/payment/' || payment_recorded_at, no, name, coalesce(notice_no, ''), payment_channel, payment_receipt_no, payment_amount, 0, payment_recorded_at
 			FROM applications WHERE payment_recorded_by_id = ?1 AND payment_recorded_at IS NOT NULL AND payment_recorded_at < ?2
-			AND id || '/payment' NOT IN (SELECT entry FROM settled)
+			AND id || '/payment/' || payment_recorded_at NOT IN (SELECT entry FROM settled)
 			UNION ALL
-			SELECT id || '/refund', no, name, coalesce(notice_no, ''), payment_channel, coalesce(payment_receipt_no, ''), -refund_amount, 1, refund_at
+			SELECT id || '/refund/' || refund_at, no, name, coalesce(notice_no, ''), payment_channel, coalesce(payment_receipt_no, ''), -refund_amount, 1, refund_at
 			FROM applications WHERE refund_payment_by = ?1 AND refund_at IS NOT NULL AND refund_at < ?2
-			AND id || '/refund' NOT IN (SELECT entry FROM settled)
+			AND id || '/refund/' || refund_at NOT IN (SELECT entry FROM settled)
 			ORDER BY 9`, clerkID, end)
 		if err != nil {
 			return err

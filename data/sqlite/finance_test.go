@@ -268,6 +268,15 @@ func TestSettlementDays(t *testing.T) {
 	if _, ok, _ := s.ClosedSettlement(ctx, "c1", day2); ok {
 		t.Error("day 2 closed")
 	}
+	// A payment of a closed day recorded again (the server refused the
+	// first, and the clerk redid it) is a new entry of its own day.
+	pay(apps[1], "c1", day2.Add(11*time.Hour))
+	if err := s.SaveApplications(ctx, apps[1:2]); err != nil {
+		t.Fatal(err)
+	}
+	if open, _ = s.OpenSettlement(ctx, "c1", day2); len(open) != 3 || open[2].ApplicationNo != apps[1].No {
+		t.Errorf("a payment recorded again: %+v", open)
+	}
 }
 
 // The month's summary adds up payments by the day they were recorded, per

@@ -84,7 +84,7 @@ CREATE TABLE settlements (
 	PRIMARY KEY (clerk_id, day)
 );
 CREATE TABLE settled (
-	entry    TEXT PRIMARY KEY, -- application id + "/payment" or "/refund"
+	entry    TEXT PRIMARY KEY, -- application id, "/payment/" or "/refund/", and when it was recorded: a payment recorded again is another entry
 	clerk_id TEXT NOT NULL,
 	day      TEXT NOT NULL
 );
