@@ -192,16 +192,6 @@ func ReadNotices(path string, m Mapping) ([]NoticeRow, []RowError, error) {
 	return t.notices(m)
 }
 
-// ReadNoticesFrom is ReadNotices for an upload: name's extension decides
-// the format.
-func ReadNoticesFrom(r io.Reader, name string, m Mapping) ([]NoticeRow, []RowError, error) {
-	t, err := readTable(r, name)
-	if err != nil {
-		return nil, nil, err
-	}
-	return t.notices(m)
-}
-
 // ReadStatement reads the platform's statement (对账单) from a .xlsx or .csv
 // file, as ReadNotices does.
 func ReadStatement(path string, m Mapping) ([]StatementRow, []RowError, error) {
@@ -212,7 +202,8 @@ func ReadStatement(path string, m Mapping) ([]StatementRow, []RowError, error) {
 	return t.statement(m)
 }
 
-// ReadStatementFrom is ReadStatement for an upload.
+// ReadStatementFrom is ReadStatement for an upload: name's extension
+// decides the format.
 func ReadStatementFrom(r io.Reader, name string, m Mapping) ([]StatementRow, []RowError, error) {
 	t, err := readTable(r, name)
 	if err != nil {
