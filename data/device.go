@@ -157,4 +157,16 @@ type SyncService interface {
 	// BlobVisible tells whether a blob belongs to an application in the
 	// device's scope.
 	BlobVisible(ctx context.Context, dev *Device, sha256 string) (bool, error)
+	// WriteSnapshot writes everything in the device's scope, as of one
+	// moment, to a new workstation-format SQLite file at path: a new desk's
+	// first pull in one download (see Snapshot).
+	WriteSnapshot(ctx context.Context, dev *Device, path string) (Snapshot, error)
+}
+
+// Snapshot describes a bulk snapshot: it holds Applications applications
+// and every other entity of the scope as of change position Cursor, from
+// where the desk then pulls.
+type Snapshot struct {
+	Cursor       int64
+	Applications int
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"titledesk/data"
@@ -22,7 +23,15 @@ type Client struct {
 	Token   string
 	// Clock, when set, is corrected by the server's time on every answer.
 	Clock *Clock
+
+	// compress is set once the server has answered compressed: from then
+	// on request bodies go compressed too (see zstdEncoding).
+	compress atomic.Bool
 }
+
+// ErrNoSnapshot is a server too old to send a snapshot: the desk pulls page
+// by page instead.
+var ErrNoSnapshot = errors.New("server sends no snapshot")
 
 // ErrUnreachable wraps every failure to reach the server at all, so the
 // sync loop can tell "offline, back off" from an answer it must act on.
@@ -74,6 +83,36 @@ func (c *Client) Pull(ctx context.Context, cursor int64, limit int) (*PullRespon
 	return &resp, nil
 }
 
+// Snapshot downloads everything in this device's scope as one SQLite file
+// (see Server.snapshot); the caller reads it, decompressed, and closes it.
+func (c *Client) Snapshot(ctx context.Context) (io.ReadCloser, error) {
+	req, err := c.request(ctx, http.MethodGet, "/api/v1/sync/snapshot", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.send(req)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case resp.StatusCode == http.StatusNotFound && !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json"):
+		resp.Body.Close()
+		return nil, ErrNoSnapshot
+	case resp.StatusCode/100 != 2:
+		defer resp.Body.Close()
+		return nil, errorFrom(resp)
+	case resp.Header.Get("Content-Type") != snapshotType:
+		resp.Body.Close()
+		return nil, fmt.Errorf("%w: snapshot came as %q", ErrUnreachable, resp.Header.Get("Content-Type"))
+	}
+	d, err := newDecoder(resp.Body)
+	if err != nil {
+		resp.Body.Close()
+		return nil, err
+	}
+	return decodedBody{d, resp.Body}, nil
+}
+
 // request builds a request with the protocol header and the token. body
 // is sent as JSON, or as it is when it is a rawBody.
 func (c *Client) request(ctx context.Context, method, path string, body any) (*http.Request, error) {
@@ -87,6 +126,9 @@ func (c *Client) request(ctx context.Context, method, path string, body any) (*h
 		if err != nil {
 			return nil, err
 		}
+		if c.compress.Load() {
+			j = encoder.EncodeAll(j, nil)
+		}
 		rd = bytes.NewReader(j)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.BaseURL, "/")+path, rd)
@@ -96,7 +138,11 @@ func (c *Client) request(ctx context.Context, method, path string, body any) (*h
 	req.Header.Set(ProtocolHeader, fmt.Sprint(ProtocolVersion))
 	if _, raw := body.(rawBody); !raw && body != nil {
 		req.Header.Set("Content-Type", "application/json")
+		if c.compress.Load() {
+			req.Header.Set("Content-Encoding", zstdEncoding)
+		}
 	}
+	req.Header.Set("Accept-Encoding", zstdEncoding)
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
@@ -111,6 +157,13 @@ func (c *Client) send(req *http.Request) (*http.Response, error) {
 		sent = c.Clock.Local()
 	}
 	resp, err := c.HTTP.Do(req)
+	if err == nil && resp.Header.Get("Content-Encoding") == zstdEncoding {
+		c.compress.Store(true)
+		if resp.Body, err = decompress(resp.Header, resp.Body); err != nil {
+			resp.Body.Close()
+			return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
+		}
+	}
 	if err == nil {
 		if at, perr := time.Parse(time.RFC3339Nano, resp.Header.Get(TimeHeader)); c.Clock != nil && perr == nil {
 			c.Clock.observe(at, sent, c.Clock.Local())

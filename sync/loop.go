@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"os"
@@ -20,6 +21,8 @@ type Local interface {
 	RecordResults(ctx context.Context, results []data.CommandResult, acked int64, now time.Time) error
 	SyncCursor(ctx context.Context) (int64, error)
 	ApplyChanges(ctx context.Context, changes []data.Change, cursor int64) error
+	Fresh(ctx context.Context) (bool, error)
+	ApplySnapshot(ctx context.Context, r io.Reader) (data.Snapshot, error)
 	OutboxCounts(ctx context.Context) (pending, refused int, err error)
 	BlobsToFetch(ctx context.Context, statuses []data.Status) ([]string, error)
 
@@ -211,6 +214,12 @@ func (s *Syncer) syncOnce(ctx context.Context) (changed bool, err error) {
 		}
 	}
 	s.update(func(st *Status) { st.Progress = 0.3 })
+	if took, err := s.initial(ctx); err != nil {
+		return changed, err
+	} else if took {
+		changed = true
+		s.update(func(st *Status) { st.Progress = 0.9 })
+	}
 	for pages := 0; ; pages++ {
 		cursor, err := s.Local.SyncCursor(ctx)
 		if err != nil {
@@ -234,6 +243,29 @@ func (s *Syncer) syncOnce(ctx context.Context) (changed bool, err error) {
 		// The total is unknown: creep towards the end page by page.
 		s.update(func(st *Status) { st.Progress = 0.3 + 0.7*(1-1/float64(pages+2)) })
 	}
+}
+
+// initial loads a desk that holds nothing yet from one snapshot of its
+// scope, from where its pulls go on; a server too old to send one leaves
+// it to the pulls. took says a snapshot was applied.
+func (s *Syncer) initial(ctx context.Context) (took bool, err error) {
+	if fresh, err := s.Local.Fresh(ctx); err != nil || !fresh {
+		return false, err
+	}
+	body, err := s.Client.Snapshot(ctx)
+	if errors.Is(err, ErrNoSnapshot) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer body.Close()
+	snap, err := s.Local.ApplySnapshot(ctx, body)
+	if err != nil {
+		return false, err
+	}
+	s.log().Info("initial snapshot applied", "applications", snap.Applications, "cursor", snap.Cursor)
+	return true, nil
 }
 
 // now is the server's time as this desk reckons it.

@@ -1,6 +1,3 @@
-// Package sync is the wire protocol between workstations and the bureau
-// server: the server's endpoints, the workstation's client, and the TLS
-// pinning that lets a workstation trust a self-signed bureau certificate.
 package sync
 
 import (

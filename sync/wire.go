@@ -51,3 +51,7 @@ type ResultsResponse struct {
 	More    bool                 `json:"more"`
 	Numbers map[string]int64     `json:"numbers"`
 }
+
+// snapshotType is the body of GET /api/v1/sync/snapshot: a SQLite file in
+// the layout of sqlite.WriteSnapshot, compressed with zstd.
+const snapshotType = "application/vnd.titledesk.snapshot+zstd"

@@ -130,13 +130,19 @@ func scanApplication(row interface{ Scan(...any) error }) (*data.Application, er
 	return &a, nil
 }
 
+// attachmentColumns and decisionColumns are what an application's
+// snapshot carries of its attachments and decisions, as saveApplication
+// writes them and a bulk snapshot copies them.
+const (
+	attachmentColumns = `application_id, id, ord, kind, file_name, sha256, size, content_type, check_result, check_note, display_sha256`
+	decisionColumns   = `application_id, ord, action, from_status, to_status, actor_id, actor_name, role, reasons, note, at`
+)
+
 const (
 	deleteAttachments = `DELETE FROM attachments WHERE application_id = ?`
-	insertAttachment  = `INSERT INTO attachments (application_id, id, ord, kind, file_name, sha256, size, content_type, check_result, check_note, display_sha256)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	deleteDecisions = `DELETE FROM decisions WHERE application_id = ?`
-	insertDecision  = `INSERT INTO decisions (application_id, ord, action, from_status, to_status, actor_id, actor_name, role, reasons, note, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	insertAttachment  = `INSERT INTO attachments (` + attachmentColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	deleteDecisions   = `DELETE FROM decisions WHERE application_id = ?`
+	insertDecision    = `INSERT INTO decisions (` + decisionColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 // saveApplication writes an application in tx (its statements prepared once

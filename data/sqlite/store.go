@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"path/filepath"
 	"sort"
 	"strings"
 	gosync "sync"
@@ -30,6 +31,8 @@ var migrations embed.FS
 type Store struct {
 	write *sql.DB
 	read  *sql.DB
+	// dir is the database's folder, where a snapshot being applied is kept.
+	dir string
 	// server marks the bureau's authoritative store, which keeps the change
 	// log devices pull from.
 	server bool
@@ -88,7 +91,7 @@ func Open(path string) (*Store, error) {
 		return nil, err
 	}
 	w.SetMaxOpenConns(1)
-	s := &Store{write: w}
+	s := &Store{write: w, dir: filepath.Dir(path)}
 	if err := s.migrate(context.Background()); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
@@ -282,7 +285,15 @@ func exec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, e
 // statements are prepared once (see prep); statements of a transaction
 // close with it.
 func (s *Store) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.write.BeginTx(ctx, nil)
+	return inTx(ctx, s.write, fn)
+}
+
+// inTx runs fn in a transaction of db (a pool or one connection of it) and
+// commits if it succeeds.
+func inTx(ctx context.Context, db interface {
+	BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
+}, fn func(tx *sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return internal(err)
 	}

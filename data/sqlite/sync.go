@@ -290,11 +290,7 @@ func (s *Store) Pull(ctx context.Context, dev *data.Device, cursor int64, limit 
 			out, more = out[:limit], true
 		}
 		for i := range out {
-			v, err := s.snapshotTx(ctx, tx, out[i].Kind, out[i].ID)
-			if err != nil {
-				return fmt.Errorf("snapshot %s %s: %w", out[i].Kind, out[i].ID, err)
-			}
-			if out[i].Data, err = json.Marshal(v); err != nil {
+			if out[i].Data, err = s.changeData(ctx, tx, out[i].Kind, out[i].ID); err != nil {
 				return err
 			}
 			next = out[i].Seq
@@ -313,6 +309,16 @@ type DeviceKey struct {
 	ID, Code, KeyID, LiaisonPointID string
 	PublicKey                       []byte
 	RevokedAt                       time.Time `json:",omitzero"`
+}
+
+// changeData is a logged entity as a pull carries it: its current state
+// in JSON.
+func (s *Store) changeData(ctx context.Context, tx *sql.Tx, kind, id string) (json.RawMessage, error) {
+	v, err := s.snapshotTx(ctx, tx, kind, id)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %s %s: %w", kind, id, err)
+	}
+	return json.Marshal(v)
 }
 
 // snapshotTx reads the current state of one logged entity.

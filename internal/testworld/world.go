@@ -40,9 +40,12 @@ type World struct {
 	Points map[string]*data.LiaisonPoint
 	Clerks map[string]*data.Clerk
 	// Now, when set, is the server's clock (the time its answers carry).
-	Now  func() time.Time
-	n    int
-	hash string // of Password: argon2id takes tens of ms
+	Now func() time.Time
+	// Serve, when set, is given every request with the server's handler,
+	// to watch it, answer it itself or break it off.
+	Serve func(w http.ResponseWriter, r *http.Request, next http.Handler)
+	n     int
+	hash  string // of Password: argon2id takes tens of ms
 }
 
 // Password is every person's password in the world.
@@ -82,7 +85,13 @@ func New(t testing.TB) *World {
 	pair, _ := tls.X509KeyPair(certPEM, tlsKeyPEM)
 	block, _ := pem.Decode(certPEM)
 	w.FP = tdsync.Fingerprint(block.Bytes)
-	w.Srv = httptest.NewUnstartedServer(mux)
+	w.Srv = httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if w.Serve != nil {
+			w.Serve(rw, r, mux)
+			return
+		}
+		mux.ServeHTTP(rw, r)
+	}))
 	w.Srv.TLS = &tls.Config{Certificates: []tls.Certificate{pair}}
 	w.Srv.StartTLS()
 	t.Cleanup(w.Srv.Close)
@@ -164,6 +173,17 @@ func (w *World) Enrolled(t testing.TB, point string) *app.Desk {
 // real time (behind when negative) from before enrollment on.
 func (w *World) EnrolledSkewed(t testing.TB, point string, skew time.Duration) *app.Desk {
 	t.Helper()
+	d, err := w.Enroll(t, point, skew)
+	if err != nil {
+		t.Fatalf("enroll: %v", err)
+	}
+	return d
+}
+
+// Enroll is EnrolledSkewed that returns the enrollment's error with the
+// desk, enrolled or not.
+func (w *World) Enroll(t testing.TB, point string, skew time.Duration) (*app.Desk, error) {
+	t.Helper()
 	ctx := context.Background()
 	role, pointID := data.RoleBureau, ""
 	if point != "" {
@@ -179,10 +199,7 @@ func (w *World) EnrolledSkewed(t testing.TB, point string, skew time.Duration) *
 	}
 	t.Cleanup(func() { d.Close() })
 	d.Clock.Local = func() time.Time { return time.Now().Add(skew) }
-	if err := d.Enroll(ctx, w.Srv.URL, code, w.FP, "柜台"); err != nil {
-		t.Fatalf("enroll: %v", err)
-	}
-	return d
+	return d, d.Enroll(ctx, w.Srv.URL, code, w.FP, "柜台")
 }
 
 // Drain syncs until nothing is pending.
