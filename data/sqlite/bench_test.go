@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -11,7 +12,15 @@ import (
 	"titledesk/data"
 )
 
-const benchApplications = 100_000
+// benchApplications is the size of the benchmarks' database: 100,000 (the
+// budgets' size) unless TITLEDESK_BENCH_APPS says otherwise, to see how a
+// cost grows (docs/BENCHMARKS.md, growth).
+var benchApplications = func() int {
+	if n, err := strconv.Atoi(os.Getenv("TITLEDESK_BENCH_APPS")); err == nil && n > 5000 {
+		return n
+	}
+	return 100_000
+}()
 
 var (
 	benchOnce  sync.Once

@@ -1,9 +1,12 @@
 package sqlite
 
 import (
+	"database/sql"
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"titledesk/data"
@@ -141,6 +144,95 @@ func TestQueueOfSeveralStatusesPagesInOrder(t *testing.T) {
 			end := min(offset+50, len(want))
 			if exp := want[min(offset, len(want)):end]; fmt.Sprint(got) != fmt.Sprint(exp) && !(len(got) == 0 && len(exp) == 0) {
 				t.Errorf("point %q offset %d: %v, want %v", point, offset, got, exp)
+			}
+		}
+	}
+}
+
+// grams is what name_grams must hold for the stored names: every
+// character and pair of characters of each, lower case.
+func grams(t *testing.T, s *Store) (want, got []string) {
+	t.Helper()
+	rows, err := s.read.Query(`SELECT id, name FROM applications`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := map[string]bool{}
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			t.Fatal(err)
+		}
+		r := []rune(strings.ToLower(name))
+		for i := range r {
+			set[string(r[i])+"|"+id] = true
+			if i+1 < len(r) {
+				set[string(r[i:i+2])+"|"+id] = true
+			}
+		}
+	}
+	rows.Close()
+	for g := range set {
+		want = append(want, g)
+	}
+	slices.Sort(want)
+	got, err = queryStringsDB(s, `SELECT gram || '|' || application_id FROM name_grams ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return want, got
+}
+
+func queryStringsDB(s *Store, q string) (out []string, err error) {
+	err = s.inRead(ctx, func(tx *sql.Tx) error {
+		out, err = queryStrings(ctx, tx, q)
+		return err
+	})
+	return out, err
+}
+
+// The name index follows every insert, rename and delete, and a name
+// search finds by it what a scan finds, for one character, a pair, a
+// whole name and ASCII letters in either case.
+func TestNameGramsKept(t *testing.T) {
+	s, _ := openTest(t)
+	r := rand.New(rand.NewPCG(5, 5))
+	apps := make([]*data.Application, 400)
+	for i := range apps {
+		apps[i] = genApplication(r, i)
+	}
+	apps[7].Name = "Anna Smith"
+	if err := s.SaveApplications(ctx, apps); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 40; i++ { // renamed
+		apps[i*3].Name = "欧阳" + apps[i*3].Name
+	}
+	if err := s.SaveApplications(ctx, apps[:120]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.write.Exec(`DELETE FROM applications WHERE id IN (?, ?, ?)`, apps[1].ID, apps[3].ID, apps[9].ID); err != nil {
+		t.Fatal(err)
+	}
+	apps = slices.DeleteFunc(apps, func(a *data.Application) bool { return a.ID == apps[1].ID || a.ID == apps[3].ID || a.ID == apps[9].ID })
+	want, got := grams(t, s)
+	if !slices.Equal(got, want) {
+		t.Fatalf("name_grams holds %d grams, want %d", len(got), len(want))
+	}
+	for _, q := range []string{"欧", "欧阳", apps[0].Name, string([]rune(apps[50].Name)[:2]), "anna", "SMITH", "a S", "不存在"} {
+		for _, statuses := range [][]data.Status{nil, {data.StatusLiaisonReview}} {
+			want := 0
+			for _, a := range apps {
+				if strings.Contains(strings.ToLower(a.Name), strings.ToLower(q)) && (statuses == nil || a.Status == statuses[0]) {
+					want++
+				}
+			}
+			_, total, err := s.FindApplications(ctx, data.ApplicationFilter{Search: q, Statuses: statuses})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total != want {
+				t.Errorf("search %q %v: %d found, a scan finds %d", q, statuses, total, want)
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"titledesk/data"
 )
@@ -28,7 +29,7 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
 		// A number prefix may match anything from one application to all
 		// of them; a look at its own index (stopping past SearchCap) says
-		// which plan fits. Names go through the status index, which holds them.
+		// which plan fits. Names go through name_grams (see searchOf).
 		sp := searchOf(f.Search, f.Statuses)
 		dense := false
 		if sp.numeric {
@@ -154,15 +155,20 @@ func searchOf(search string, statuses []data.Status) searchPart {
 	default:
 		// A name, or a certificate number as printed (any characters; the
 		// last code point bounds the prefix); two selects, as an OR of a
-		// LIKE would read the whole table. The names read are those of the
-		// statuses asked for, a range each of their index.
-		inStatus, args := "", statusArgs(statuses)
-		if len(statuses) > 0 {
-			inStatus = "status IN (" + placeholders(len(statuses)) + ") AND "
+		// LIKE would read the whole table. The names read are those with
+		// the search's first pair of characters (name_grams), then tested
+		// whole; one character alone, within statuses asked for, is looked
+		// for in their range of the status index, which holds the names and
+		// is no larger than the queue.
+		like := "%" + likeEscaper.Replace(typed) + "%"
+		names, args := `SELECT rowid FROM applications WHERE id IN (SELECT application_id FROM name_grams WHERE gram = lower(substr(?, 1, 2)))
+			AND name LIKE ? ESCAPE '\'`, []any{typed, like}
+		if utf8.RuneCountInString(typed) == 1 && len(statuses) > 0 {
+			names = `SELECT rowid FROM applications WHERE status IN (` + placeholders(len(statuses)) + `) AND name LIKE ? ESCAPE '\'`
+			args = append(statusArgs(statuses), like)
 		}
-		return searchPart{rowids: `SELECT rowid FROM applications WHERE ` + inStatus + `name LIKE ? ESCAPE '\'
-			UNION ALL SELECT rowid FROM applications WHERE certificate_no >= ? AND certificate_no < ?`,
-			args: append(args, "%"+likeEscaper.Replace(typed)+"%", typed, typed+"\U0010FFFF")}
+		return searchPart{rowids: names + ` UNION ALL SELECT rowid FROM applications WHERE certificate_no >= ? AND certificate_no < ?`,
+			args: append(args, typed, typed+"\U0010FFFF")}
 	}
 }
 

@@ -34,7 +34,8 @@ func pulledChanges(b *testing.B, n int) ([]*data.Application, []data.Change) {
 // plain prepared INSERTs of the same rows, both in pages of 500 per
 // transaction, each into a fresh database. Budget: pulled ≥ half the speed.
 func BenchmarkApplyPulled(b *testing.B) {
-	const n, page = benchApplications, 500
+	const page = 500
+	n := benchApplications
 	apps, changes := pulledChanges(b, n)
 	fresh := func(b *testing.B) *Store {
 		s, err := Open(filepath.Join(b.TempDir(), "ws.db"))
@@ -156,4 +157,65 @@ func BenchmarkServerPush(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "cmds/s")
+}
+
+// BenchmarkServerPushGrowth is BenchmarkServerPush on a server that
+// already holds size applications, with each command on a random one of
+// them waiting at the clerk's point (every other one), as a real counter's
+// work lands all over a grown database rather than on rows just written.
+// Goal (issue 21): no decay from 10k to 1M.
+func BenchmarkServerPushGrowth(b *testing.B) {
+	for _, size := range []int{10_000, 100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("apps=%d", size), func(b *testing.B) {
+			s, point, clerk, dev := pushServer(b)
+			r := rand.New(rand.NewPCG(9, uint64(size)))
+			var waiting []*data.Application
+			start := time.Now()
+			for i := 0; i < size; i += 10_000 {
+				apps := make([]*data.Application, 10_000)
+				for k := range apps {
+					a := genApplication(r, i+k)
+					if (i+k)%2 == 0 {
+						a.Status, a.LiaisonPointID = data.StatusLiaisonReview, point.ID
+						a.Decisions = []data.Decision{{Action: data.ActionUnitApprove, From: data.StatusUnitReview, To: data.StatusLiaisonReview,
+							ActorID: "u1", ActorName: "李敏", Role: data.RoleUnit, At: t0}}
+						waiting = append(waiting, a)
+					}
+					apps[k] = a
+				}
+				if err := s.SaveApplications(ctx, apps); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.Logf("seeded %d applications in %v", size, time.Since(start).Round(time.Second))
+			r.Shuffle(len(waiting), func(i, j int) { waiting[i], waiting[j] = waiting[j], waiting[i] })
+			const batch = 500
+			seq, applied := int64(0), 0
+			for b.Loop() {
+				if len(waiting) < batch {
+					b.Fatal("no applications left waiting: fewer iterations")
+				}
+				cmds := make([]data.PushedCommand, batch)
+				for i, a := range waiting[:batch] {
+					seq++
+					cmds[i] = data.PushedCommand{Seq: seq, At: time.Now(), Command: data.Command{ID: fmt.Sprintf("cmd-%d", seq),
+						Action: data.ActionLiaisonPass, ApplicationID: a.ID, ExpectedVersion: a.Version, Actor: clerk.Actor()}}
+				}
+				waiting = waiting[batch:]
+				results, _, err := s.Push(ctx, dev, cmds, time.Now())
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, res := range results {
+					if res.State == data.StateApplied {
+						applied++
+					}
+				}
+			}
+			if applied != batch*b.N {
+				b.Fatalf("%d of %d commands applied", applied, batch*b.N)
+			}
+			b.ReportMetric(float64(applied)/b.Elapsed().Seconds(), "cmds/s")
+		})
+	}
 }
