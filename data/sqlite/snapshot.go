@@ -59,22 +59,9 @@ func (s *Store) WriteSnapshot(ctx context.Context, dev *data.Device, path string
 				return err
 			}
 		}
-		rows, err := query(ctx, tx, `SELECT seq, kind, entity_id FROM main.changes
+		changes, err := changesTx(ctx, tx, `SELECT seq, kind, entity_id FROM main.changes
 			WHERE kind NOT IN ('application', 'moved_away') AND `+other+` ORDER BY seq`, args...)
 		if err != nil {
-			return err
-		}
-		var changes []data.Change
-		for rows.Next() {
-			var c data.Change
-			if err := rows.Scan(&c.Seq, &c.Kind, &c.ID); err != nil {
-				rows.Close()
-				return err
-			}
-			changes = append(changes, c)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, c := range changes {
@@ -176,21 +163,8 @@ func (s *Store) applySnapshot(ctx context.Context, r io.Reader) (data.Snapshot, 
 		if held != out.Applications {
 			return fmt.Errorf("%w: %d applications, meta says %d", errSnapshotBroken, held, out.Applications)
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT seq, kind, entity_id, data FROM snap.entities ORDER BY seq`)
+		changes, err := changesTx(ctx, tx, `SELECT seq, kind, entity_id, data FROM snap.entities ORDER BY seq`)
 		if err != nil {
-			return err
-		}
-		var changes []data.Change
-		for rows.Next() {
-			var c data.Change
-			if err := rows.Scan(&c.Seq, &c.Kind, &c.ID, &c.Data); err != nil {
-				rows.Close()
-				return err
-			}
-			changes = append(changes, c)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, c := range changes {

@@ -270,20 +270,8 @@ func (s *Store) Pull(ctx context.Context, dev *data.Device, cursor int64, limit 
 				UNION ALL SELECT seq, kind, entity_id FROM changes WHERE scope = ?2 AND seq > ?1 ORDER BY seq LIMIT ?3`
 			args = []any{cursor, scopePoint(dev.LiaisonPointID), limit + 1}
 		}
-		rows, err := query(ctx, tx, q, args...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var c data.Change
-			if err := rows.Scan(&c.Seq, &c.Kind, &c.ID); err != nil {
-				rows.Close()
-				return err
-			}
-			out = append(out, c)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		var err error
+		if out, err = changesTx(ctx, tx, q, args...); err != nil {
 			return err
 		}
 		if len(out) > limit {
@@ -301,6 +289,29 @@ func (s *Store) Pull(ctx context.Context, dev *data.Device, cursor int64, limit 
 		return nil, cursor, false, err
 	}
 	return out, next, more, nil
+}
+
+// changesTx reads the changes q selects: seq, kind, entity_id and, when q
+// selects a fourth column, the data.
+func changesTx(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]data.Change, error) {
+	rows, err := query(ctx, tx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out []data.Change
+	for rows.Next() {
+		var c data.Change
+		if err := rows.Scan([]any{&c.Seq, &c.Kind, &c.ID, &c.Data}[:len(cols)]...); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // DeviceKey is the public part of a device as other devices receive it, to
