@@ -150,24 +150,24 @@ func TestQueueOfSeveralStatusesPagesInOrder(t *testing.T) {
 }
 
 // grams is what name_grams must hold for the stored names: every
-// character and pair of characters of each, lower case.
+// character and pair of characters of each, lower case, with its status.
 func grams(t *testing.T, s *Store) (want, got []string) {
 	t.Helper()
-	rows, err := s.read.Query(`SELECT id, name FROM applications`)
+	rows, err := s.read.Query(`SELECT id, name, status FROM applications`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	set := map[string]bool{}
 	for rows.Next() {
-		var id, name string
-		if err := rows.Scan(&id, &name); err != nil {
+		var id, name, status string
+		if err := rows.Scan(&id, &name, &status); err != nil {
 			t.Fatal(err)
 		}
 		r := []rune(strings.ToLower(name))
 		for i := range r {
-			set[string(r[i])+"|"+id] = true
+			set[string(r[i])+"|"+status+"|"+id] = true
 			if i+1 < len(r) {
-				set[string(r[i:i+2])+"|"+id] = true
+				set[string(r[i:i+2])+"|"+status+"|"+id] = true
 			}
 		}
 	}
@@ -176,7 +176,7 @@ func grams(t *testing.T, s *Store) (want, got []string) {
 		want = append(want, g)
 	}
 	slices.Sort(want)
-	got, err = queryStringsDB(s, `SELECT gram || '|' || application_id FROM name_grams ORDER BY 1`)
+	got, err = queryStringsDB(s, `SELECT gram || '|' || status || '|' || application_id FROM name_grams ORDER BY 1`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,9 +191,9 @@ func queryStringsDB(s *Store, q string) (out []string, err error) {
 	return out, err
 }
 
-// The name index follows every insert, rename and delete, and a name
-// search finds by it what a scan finds, for one character, a pair, a
-// whole name and ASCII letters in either case.
+// The name index follows every insert, rename, status change and delete,
+// and a name search finds by it what a scan finds, for one character, a
+// pair, a whole name and ASCII letters in either case.
 func TestNameGramsKept(t *testing.T) {
 	s, _ := openTest(t)
 	r := rand.New(rand.NewPCG(5, 5))
@@ -205,8 +205,9 @@ func TestNameGramsKept(t *testing.T) {
 	if err := s.SaveApplications(ctx, apps); err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 40; i++ { // renamed
+	for i := 0; i < 40; i++ { // renamed, and moved on to another status
 		apps[i*3].Name = "欧阳" + apps[i*3].Name
+		apps[i*2+1].Status = data.StatusLiaisonReview
 	}
 	if err := s.SaveApplications(ctx, apps[:120]); err != nil {
 		t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"reflect"
 	"strings"
-	"unicode/utf8"
 
 	"titledesk/data"
 )
@@ -156,17 +155,16 @@ func searchOf(search string, statuses []data.Status) searchPart {
 		// A name, or a certificate number as printed (any characters; the
 		// last code point bounds the prefix); two selects, as an OR of a
 		// LIKE would read the whole table. The names read are those with
-		// the search's first pair of characters (name_grams), then tested
-		// whole; one character alone, within statuses asked for, is looked
-		// for in their range of the status index, which holds the names and
-		// is no larger than the queue.
-		like := "%" + likeEscaper.Replace(typed) + "%"
-		names, args := `SELECT rowid FROM applications WHERE id IN (SELECT application_id FROM name_grams WHERE gram = lower(substr(?, 1, 2)))
-			AND name LIKE ? ESCAPE '\'`, []any{typed, like}
-		if utf8.RuneCountInString(typed) == 1 && len(statuses) > 0 {
-			names = `SELECT rowid FROM applications WHERE status IN (` + placeholders(len(statuses)) + `) AND name LIKE ? ESCAPE '\'`
-			args = append(statusArgs(statuses), like)
+		// the search's first pair of characters (or its one character) in
+		// the statuses asked for (name_grams), then tested whole.
+		inStatus, args := "", []any{typed}
+		if len(statuses) > 0 {
+			inStatus = " AND status IN (" + placeholders(len(statuses)) + ")"
+			args = append(args, statusArgs(statuses)...)
 		}
+		names := `SELECT rowid FROM applications WHERE id IN (SELECT application_id FROM name_grams WHERE gram = lower(substr(?, 1, 2))` + inStatus + `)
+			AND name LIKE ? ESCAPE '\'`
+		args = append(args, "%"+likeEscaper.Replace(typed)+"%")
 		return searchPart{rowids: names + ` UNION ALL SELECT rowid FROM applications WHERE certificate_no >= ? AND certificate_no < ?`,
 			args: append(args, typed, typed+"\U0010FFFF")}
 	}
