@@ -97,7 +97,7 @@ func (c *Client) DownloadBlob(ctx context.Context, dir blobstore.Dir, sum string
 	if have > 0 {
 		req.Header.Set("Range", fmt.Sprintf("bytes=%d-", have))
 	}
-	resp, err := c.send(req)
+	resp, err := c.send(c.HTTP, req)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,10 @@ type Client struct {
 	Token   string
 	// Clock, when set, is corrected by the server's time on every answer.
 	Clock *Clock
+	// Stall is how long a snapshot download may go without a byte before
+	// it is given up (default 60 s): unlike other requests it is not held
+	// to HTTP's timeout as a whole, which a slow line would never meet.
+	Stall time.Duration
 
 	// compress is set once the server has answered compressed: from then
 	// on request bodies go compressed too (see zstdEncoding).
@@ -85,12 +89,25 @@ func (c *Client) Pull(ctx context.Context, cursor int64, limit int) (*PullRespon
 
 // Snapshot downloads everything in this device's scope as one SQLite file
 // (see Server.snapshot); the caller reads it, decompressed, and closes it.
-func (c *Client) Snapshot(ctx context.Context) (io.ReadCloser, error) {
+func (c *Client) Snapshot(ctx context.Context) (_ io.ReadCloser, err error) {
+	stall := c.Stall
+	if stall <= 0 {
+		stall = 60 * time.Second
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	guard := &stallGuard{limit: stall, timer: time.AfterFunc(stall, cancel), cancel: cancel}
+	defer func() {
+		if err != nil {
+			guard.stop()
+		}
+	}()
 	req, err := c.request(ctx, http.MethodGet, "/api/v1/sync/snapshot", nil)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.send(req)
+	whole := *c.HTTP
+	whole.Timeout = 0 // the guard watches the download instead
+	resp, err := c.send(&whole, req)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +127,34 @@ func (c *Client) Snapshot(ctx context.Context) (io.ReadCloser, error) {
 		resp.Body.Close()
 		return nil, err
 	}
-	return decodedBody{d, resp.Body}, nil
+	guard.ReadCloser = decodedBody{d, resp.Body}
+	return guard, nil
+}
+
+// stallGuard gives a download up when no byte has come for limit.
+type stallGuard struct {
+	io.ReadCloser
+	limit  time.Duration
+	timer  *time.Timer
+	cancel context.CancelFunc
+}
+
+func (g *stallGuard) Read(p []byte) (int, error) {
+	n, err := g.ReadCloser.Read(p)
+	if n > 0 {
+		g.timer.Reset(g.limit)
+	}
+	return n, err
+}
+
+func (g *stallGuard) Close() error {
+	g.stop()
+	return g.ReadCloser.Close()
+}
+
+func (g *stallGuard) stop() {
+	g.timer.Stop()
+	g.cancel()
 }
 
 // request builds a request with the protocol header and the token. body
@@ -149,14 +193,14 @@ func (c *Client) request(ctx context.Context, method, path string, body any) (*h
 	return req, nil
 }
 
-// send sends a request, telling a pinning failure (a person must act) from
-// an unreachable server (try again later).
-func (c *Client) send(req *http.Request) (*http.Response, error) {
+// send sends a request through hc, telling a pinning failure (a person must
+// act) from an unreachable server (try again later).
+func (c *Client) send(hc *http.Client, req *http.Request) (*http.Response, error) {
 	var sent time.Time
 	if c.Clock != nil {
 		sent = c.Clock.Local()
 	}
-	resp, err := c.HTTP.Do(req)
+	resp, err := hc.Do(req)
 	if err == nil && resp.Header.Get("Content-Encoding") == zstdEncoding {
 		c.compress.Store(true)
 		if resp.Body, err = decompress(resp.Header, resp.Body); err != nil {
@@ -200,7 +244,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	if err != nil {
 		return err
 	}
-	resp, err := c.send(req)
+	resp, err := c.send(c.HTTP, req)
 	if err != nil {
 		return err
 	}

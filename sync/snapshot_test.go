@@ -277,3 +277,70 @@ func TestCompressedRequestLimits(t *testing.T) {
 		}
 	}
 }
+
+// enrolledFresh is a desk enrolled at DLXH whose first snapshot broke
+// off: it holds nothing yet, and its next round fetches the snapshot.
+func enrolledFresh(t *testing.T, w *testworld.World, serve func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool) *app.Desk {
+	t.Helper()
+	var broken gosync.Once
+	watch(w, func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if !strings.HasSuffix(r.URL.Path, "/sync/snapshot") {
+			return false
+		}
+		first := false
+		broken.Do(func() { first = true })
+		if first {
+			writeHalf(rw, r, next)
+			panic(http.ErrAbortHandler)
+		}
+		return serve(rw, r, next)
+	})
+	d, err := w.Enroll(t, "DLXH", 0)
+	if err == nil {
+		t.Fatal("the first snapshot did not break off")
+	}
+	return d
+}
+
+// A snapshot that takes longer than a request may, on a slow line, still
+// comes whole as long as bytes keep coming; one that stops coming is given
+// up, applies nothing, and says so.
+func TestSnapshotOnASlowLine(t *testing.T) {
+	w := testworld.New(t)
+	apps := w.Apps(t, 12, "DLXH", data.StatusLiaisonReview)
+	slow := enrolledFresh(t, w, func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		for k, v := range rec.Header() {
+			rw.Header()[k] = v
+		}
+		body := rec.Body.Bytes()
+		for i := 0; i < 8; i++ { // 1.6 s in all, each part well within the stall limit
+			rw.Write(body[len(body)*i/8 : len(body)*(i+1)/8])
+			rw.(http.Flusher).Flush()
+			time.Sleep(200 * time.Millisecond)
+		}
+		return true
+	})
+	slow.Syncer().Client.HTTP.Timeout = 800 * time.Millisecond
+	if err := slow.Syncer().SyncOnce(context.Background()); err != nil {
+		t.Fatalf("a slow but steady snapshot: %v", err)
+	}
+	if got := held(t, slow); got != len(apps) {
+		t.Fatalf("after a slow snapshot the desk holds %d applications, want %d", got, len(apps))
+	}
+
+	stuck := enrolledFresh(t, w, func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		writeHalf(rw, r, next)
+		<-r.Context().Done() // the line goes quiet
+		return true
+	})
+	stuck.Syncer().Client.Stall = 300 * time.Millisecond
+	err := stuck.Syncer().SyncOnce(context.Background())
+	if err == nil || !strings.Contains(data.ErrorMessage(err), "初始数据不完整") {
+		t.Fatalf("a snapshot that stopped coming: %v", err)
+	}
+	if got := held(t, stuck); got != 0 {
+		t.Errorf("the stalled desk holds %d applications", got)
+	}
+}

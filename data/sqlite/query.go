@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"titledesk/data"
 )
@@ -154,17 +155,23 @@ func searchOf(search string, statuses []data.Status) searchPart {
 	default:
 		// A name, or a certificate number as printed (any characters; the
 		// last code point bounds the prefix); two selects, as an OR of a
-		// LIKE would read the whole table. The names read are those with
-		// the search's first pair of characters (or its one character) in
-		// the statuses asked for (name_grams), then tested whole.
-		inStatus, args := "", []any{typed}
-		if len(statuses) > 0 {
-			inStatus = " AND status IN (" + placeholders(len(statuses)) + ")"
-			args = append(args, statusArgs(statuses)...)
+		// LIKE would read the whole table. The names are those with the
+		// search's first pair of characters, or its one character
+		// (name_grams); a longer search tests them whole, reading their
+		// rows, which a shorter one need not. One character within statuses
+		// is looked for in their range of the status index, which holds the
+		// names and is no larger than the queue, where its matches would be
+		// too many to look up one by one.
+		names, args := `SELECT rowid FROM applications WHERE id IN (SELECT application_id FROM name_grams WHERE gram = lower(substr(?, 1, 2)))`, []any{typed}
+		like := "%" + likeEscaper.Replace(typed) + "%"
+		switch n := utf8.RuneCountInString(typed); {
+		case n == 1 && len(statuses) > 0:
+			names = `SELECT rowid FROM applications WHERE status IN (` + placeholders(len(statuses)) + `) AND name LIKE ? ESCAPE '\'`
+			args = append(statusArgs(statuses), like)
+		case n > 2:
+			names += ` AND name LIKE ? ESCAPE '\'`
+			args = append(args, like)
 		}
-		names := `SELECT rowid FROM applications WHERE id IN (SELECT application_id FROM name_grams WHERE gram = lower(substr(?, 1, 2))` + inStatus + `)
-			AND name LIKE ? ESCAPE '\'`
-		args = append(args, "%"+likeEscaper.Replace(typed)+"%")
 		return searchPart{rowids: names + ` UNION ALL SELECT rowid FROM applications WHERE certificate_no >= ? AND certificate_no < ?`,
 			args: append(args, typed, typed+"\U0010FFFF")}
 	}

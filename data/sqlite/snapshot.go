@@ -130,19 +130,20 @@ func (s *Store) applySnapshot(ctx context.Context, r io.Reader) (data.Snapshot, 
 			}
 			return err
 		}
-		// Indexes are built once at the end, from sorted rows, not grown
-		// by a million inserts in random order.
-		const synced = `FROM main.sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('applications', 'attachments', 'decisions')`
-		indexes, err := queryStrings(ctx, tx, `SELECT sql `+synced)
+		// Indexes and the names' grams are built once at the end, from
+		// sorted rows, not grown by a million inserts in random order.
+		const bulk = `FROM main.sqlite_master WHERE sql IS NOT NULL AND (type = 'index' AND tbl_name IN ('applications', 'attachments', 'decisions')
+			OR type = 'trigger' AND name = 'applications_grams_insert')`
+		rebuilt, err := queryStrings(ctx, tx, `SELECT sql `+bulk)
 		if err != nil {
 			return err
 		}
-		names, err := queryStrings(ctx, tx, `SELECT name `+synced)
+		dropped, err := queryStrings(ctx, tx, `SELECT 'DROP ' || type || ' main."' || name || '"' `+bulk)
 		if err != nil {
 			return err
 		}
-		for _, name := range names {
-			if _, err := tx.ExecContext(ctx, `DROP INDEX main."`+name+`"`); err != nil {
+		for _, q := range dropped {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}
 		}
@@ -151,7 +152,11 @@ func (s *Store) applySnapshot(ctx context.Context, r io.Reader) (data.Snapshot, 
 				return err
 			}
 		}
-		for _, q := range indexes {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO main.name_grams (gram, application_id)
+			SELECT gram, application_id FROM main.application_name_grams ORDER BY 1, 2`); err != nil {
+			return err
+		}
+		for _, q := range rebuilt {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}

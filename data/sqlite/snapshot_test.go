@@ -75,6 +75,7 @@ func dump(t *testing.T, s *Store) string {
 		`SELECT * FROM reasons ORDER BY 1`,
 		`SELECT * FROM fees ORDER BY 1, 2`,
 		`SELECT liaison_point_id, status, n FROM status_counts WHERE n > 0 ORDER BY 1, 2`,
+		`SELECT gram, application_id FROM name_grams ORDER BY 1, 2`,
 	} {
 		rows, err := s.read.Query(q)
 		if err != nil {
