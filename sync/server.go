@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"cmp"
 	"crypto/ed25519"
 	"io"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	gosync "sync"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -26,6 +28,15 @@ type Server struct {
 	BureauKeyID     string
 	BureauPublicKey ed25519.PublicKey
 	Now             func() time.Time
+	// SnapshotLimit bounds the snapshots built at once (default 2): each
+	// reads a device's whole scope and writes a file of 125–200 MB per
+	// 100,000 applications, so a morning of new desks takes its turn, and
+	// past SnapshotWait (default 30 s) a desk is told to come back.
+	SnapshotLimit int
+	SnapshotWait  time.Duration
+
+	snapshotsOnce gosync.Once
+	snapshots     chan struct{}
 }
 
 // Register adds the API's routes to mux.
@@ -149,6 +160,17 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request, dev *data.Device) 
 // SQLite file (see data.SyncService.WriteSnapshot); the desk pulls from
 // the cursor inside it.
 func (s *Server) snapshot(w http.ResponseWriter, r *http.Request, dev *data.Device) error {
+	s.snapshotsOnce.Do(func() { s.snapshots = make(chan struct{}, cmp.Or(s.SnapshotLimit, 2)) })
+	wait := time.NewTimer(cmp.Or(s.SnapshotWait, 30*time.Second))
+	defer wait.Stop()
+	select {
+	case s.snapshots <- struct{}{}:
+		defer func() { <-s.snapshots }()
+	case <-wait.C:
+		return data.Errorf(data.EBUSY, "市局服务器正在为其他新工作站准备初始数据，稍后自动重试")
+	case <-r.Context().Done():
+		return r.Context().Err()
+	}
 	dir, err := os.MkdirTemp("", "titledesk-snapshot-")
 	if err != nil {
 		return data.Errorf(data.EINTERNAL, "无法生成初始数据：%w", err)

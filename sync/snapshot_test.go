@@ -344,3 +344,63 @@ func TestSnapshotOnASlowLine(t *testing.T) {
 		t.Errorf("the stalled desk holds %d applications", got)
 	}
 }
+
+// Snapshots are built a bounded number at a time: a desk that cannot get
+// its turn within the wait is told to come back, and comes whole later.
+func TestSnapshotsTakeTheirTurn(t *testing.T) {
+	w := testworld.New(t)
+	apps := w.Apps(t, 6, "DLXH", data.StatusLiaisonReview)
+	w.API.SnapshotLimit, w.API.SnapshotWait = 1, 300*time.Millisecond
+	first := enrolledFresh(t, w, func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool { return false })
+	second := enrolledFresh(t, w, func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool { return false })
+
+	// The first desk's snapshot holds its turn until released.
+	building, release := make(chan struct{}), make(chan struct{})
+	var released gosync.Once
+	let := func() { released.Do(func() { close(release) }) }
+	defer let() // a failure below must not leave the first desk waiting
+	token := first.Syncer().Client.Token
+	watch(w, func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if !strings.HasSuffix(r.URL.Path, "/sync/snapshot") || r.Header.Get("Authorization") != "Bearer "+token {
+			return false
+		}
+		next.ServeHTTP(holding{rw, building, release}, r)
+		return true
+	})
+	done := make(chan error, 1)
+	go func() { done <- first.Syncer().SyncOnce(context.Background()) }()
+	<-building
+	err := second.Syncer().SyncOnce(context.Background())
+	if data.ErrorCode(err) != data.EBUSY || !strings.Contains(data.ErrorMessage(err), "稍后自动重试") {
+		t.Fatalf("a snapshot past its turn: %v", err)
+	}
+	let()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := second.Syncer().SyncOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []*app.Desk{first, second} {
+		if got := held(t, d); got != len(apps) {
+			t.Errorf("a desk holds %d applications, want %d", got, len(apps))
+		}
+	}
+}
+
+// holding is a ResponseWriter that, at its first write, says so and waits.
+type holding struct {
+	http.ResponseWriter
+	building chan struct{}
+	release  chan struct{}
+}
+
+func (h holding) Write(p []byte) (int, error) {
+	select {
+	case <-h.building:
+	default:
+		close(h.building)
+		<-h.release
+	}
+	return h.ResponseWriter.Write(p)
+}

@@ -36,7 +36,8 @@ type World struct {
 	DB     *sqlite.Store
 	Blobs  blobstore.Dir
 	Srv    *httptest.Server
-	FP     string // the server certificate's fingerprint
+	API    *tdsync.Server // the sync API Srv serves
+	FP     string         // the server certificate's fingerprint
 	Points map[string]*data.LiaisonPoint
 	Clerks map[string]*data.Clerk
 	// Now, when set, is the server's clock (the time its answers carry).
@@ -72,12 +73,13 @@ func New(t testing.TB) *World {
 
 	mux := http.NewServeMux()
 	pub := key.Public().(ed25519.PublicKey)
-	(&tdsync.Server{Sync: db, Blobs: w.Blobs, BureauKeyID: keyID, BureauPublicKey: pub, Now: func() time.Time {
+	w.API = &tdsync.Server{Sync: db, Blobs: w.Blobs, BureauKeyID: keyID, BureauPublicKey: pub, Now: func() time.Time {
 		if w.Now != nil {
 			return w.Now()
 		}
 		return time.Now()
-	}}).Register(mux)
+	}}
+	w.API.Register(mux)
 	certPEM, tlsKeyPEM, err := tdsync.SelfSignedCert([]string{"127.0.0.1"}, time.Now())
 	if err != nil {
 		t.Fatal(err)
