@@ -12,7 +12,9 @@
 //     the endpoint answers 404 and the desk pulls page by page; so does a
 //     desk that already holds data (a pull from the start after a server
 //     restore). A snapshot cut short or damaged applies nothing, and the
-//     next round fetches it again.
+//     next round fetches it again. The download is given up when bytes
+//     stop coming (Client.Stall), not when it takes long; the server builds
+//     a bounded number at once and tells a desk past its turn to come back.
 //   - Bodies are compressed with zstd: the desk sends Accept-Encoding: zstd,
 //     the server compresses JSON answers, and once an answer has come
 //     compressed the desk compresses its request bodies too (an older
