@@ -34,6 +34,9 @@ type Server struct {
 	// past SnapshotWait (default 30 s) a desk is told to come back.
 	SnapshotLimit int
 	SnapshotWait  time.Duration
+	// Scratch is the folder snapshots are built in (default the system's
+	// temporary folder, which may be memory): the server's data folder.
+	Scratch string
 
 	snapshotsOnce gosync.Once
 	snapshots     chan struct{}
@@ -171,7 +174,7 @@ func (s *Server) snapshot(w http.ResponseWriter, r *http.Request, dev *data.Devi
 	case <-r.Context().Done():
 		return r.Context().Err()
 	}
-	dir, err := os.MkdirTemp("", "titledesk-snapshot-")
+	dir, err := os.MkdirTemp(s.Scratch, "titledesk-snapshot-")
 	if err != nil {
 		return data.Errorf(data.EINTERNAL, "无法生成初始数据：%w", err)
 	}

@@ -366,7 +366,12 @@ func openStore(ctx context.Context, f folder) (*sqlite.Store, ed25519.PrivateKey
 func newMux(e *env, db *sqlite.Store, key ed25519.PrivateKey, f folder) (http.Handler, error) {
 	pub := key.Public().(ed25519.PublicKey)
 	mux := http.NewServeMux()
-	(&tdsync.Server{Sync: db, Blobs: blobstore.Dir(f.blobs()), BureauKeyID: data.KeyID(pub), BureauPublicKey: pub}).Register(mux)
+	// Snapshots a server killed while building them left behind.
+	stale, _ := filepath.Glob(filepath.Join(string(f), "titledesk-snapshot-*"))
+	for _, dir := range stale {
+		os.RemoveAll(dir)
+	}
+	(&tdsync.Server{Sync: db, Blobs: blobstore.Dir(f.blobs()), BureauKeyID: data.KeyID(pub), BureauPublicKey: pub, Scratch: string(f)}).Register(mux)
 	web, err := portal.New(e.ctx, db, blobstore.Dir(f.blobs()), e.log)
 	if err != nil {
 		return nil, err
