@@ -34,8 +34,8 @@ type Server struct {
 	// past SnapshotWait (default 30 s) a desk is told to come back.
 	SnapshotLimit int
 	SnapshotWait  time.Duration
-	// Scratch is the folder snapshots are built in (default the system's
-	// temporary folder, which may be memory): the server's data folder.
+	// Scratch is where snapshots are built: the server's data folder (""
+	// is the system's temporary folder, which may be memory).
 	Scratch string
 
 	snapshotsOnce gosync.Once

@@ -26,16 +26,16 @@ import (
 // encodings of its body and of the answer.
 type exchange struct{ path, sent, answered string }
 
-// watch has the world's server note every exchange; answer, when it
+// watch has the world's server note every exchange; a, when it
 // returns true for a request, has answered it in place of the server.
-func watch(w *testworld.World, answer func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool) func() []exchange {
+func watch(w *testworld.World, a answer) func() []exchange {
 	var (
 		mu  gosync.Mutex
 		log []exchange
 	)
 	w.Serve = func(rw http.ResponseWriter, r *http.Request, next http.Handler) {
 		e := exchange{path: r.URL.Path, sent: r.Header.Get("Content-Encoding")}
-		if answer == nil || !answer(rw, r, next) {
+		if a == nil || !a(rw, r, next) {
 			next.ServeHTTP(rw, r)
 		}
 		e.answered = rw.Header().Get("Content-Encoding")
@@ -153,22 +153,7 @@ func writeHalf(rw http.ResponseWriter, r *http.Request, next http.Handler) {
 func TestInitialSnapshotBrokenOffComesAgain(t *testing.T) {
 	w := testworld.New(t)
 	apps := w.Apps(t, 12, "DLXH", data.StatusLiaisonReview)
-	var broken gosync.Once
-	watch(w, func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool {
-		done := true
-		if strings.HasSuffix(r.URL.Path, "/sync/snapshot") {
-			broken.Do(func() { done = false })
-		}
-		if !done {
-			writeHalf(rw, r, next)
-			panic(http.ErrAbortHandler)
-		}
-		return false
-	})
-	d, err := w.Enroll(t, "DLXH", 0)
-	if err == nil || !strings.Contains(data.ErrorMessage(err), "初始数据不完整") {
-		t.Fatalf("enrollment over a broken snapshot: %v", err)
-	}
+	d := enrolledFresh(t, w, passOn)
 	if fresh, err := d.Store.Fresh(context.Background()); err != nil || !fresh || held(t, d) != 0 {
 		t.Fatalf("after a broken snapshot the desk holds %d applications (fresh %v, %v)", held(t, d), fresh, err)
 	}
@@ -187,21 +172,12 @@ func TestInitialSnapshotKilledMidway(t *testing.T) {
 	w := testworld.New(t)
 	apps := w.Apps(t, 12, "DLXH", data.StatusLiaisonReview)
 	midway := make(chan struct{})
-	var once gosync.Once
-	watch(w, func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool {
-		if !strings.HasSuffix(r.URL.Path, "/sync/snapshot") {
-			return false
-		}
-		first := false
-		once.Do(func() { first = true })
-		if !first {
-			return false
-		}
+	watch(w, firstSnapshot(func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool {
 		writeHalf(rw, r, next)
 		close(midway)
 		<-r.Context().Done() // the desk dies with its download half read
 		return true
-	})
+	}, passOn))
 	code, err := w.DB.CreateEnrollment(context.Background(), data.RoleClerk, w.Points["DLXH"].ID, time.Hour, time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -278,26 +254,42 @@ func TestCompressedRequestLimits(t *testing.T) {
 	}
 }
 
-// enrolledFresh is a desk enrolled at DLXH whose first snapshot broke
-// off: it holds nothing yet, and its next round fetches the snapshot.
-func enrolledFresh(t *testing.T, w *testworld.World, serve func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool) *app.Desk {
-	t.Helper()
-	var broken gosync.Once
-	watch(w, func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool {
+// answer is a world's server hook (see watch): true when it has answered
+// the request itself.
+type answer = func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool
+
+// passOn leaves the request to the server.
+func passOn(http.ResponseWriter, *http.Request, http.Handler) bool { return false }
+
+// breakOff sends half the server's answer and breaks the connection off.
+func breakOff(rw http.ResponseWriter, r *http.Request, next http.Handler) bool {
+	writeHalf(rw, r, next)
+	panic(http.ErrAbortHandler)
+}
+
+// firstSnapshot has the first snapshot request answered by first and the
+// ones after by then; other requests go to the server.
+func firstSnapshot(first, then answer) answer {
+	var once gosync.Once
+	return func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool {
 		if !strings.HasSuffix(r.URL.Path, "/sync/snapshot") {
 			return false
 		}
-		first := false
-		broken.Do(func() { first = true })
-		if first {
-			writeHalf(rw, r, next)
-			panic(http.ErrAbortHandler)
-		}
-		return serve(rw, r, next)
-	})
+		a := then
+		once.Do(func() { a = first })
+		return a(rw, r, next)
+	}
+}
+
+// enrolledFresh is a desk enrolled at DLXH whose first snapshot broke
+// off, telling the clerk so: it holds nothing yet, and its next round
+// fetches the snapshot, answered by then.
+func enrolledFresh(t *testing.T, w *testworld.World, then answer) *app.Desk {
+	t.Helper()
+	watch(w, firstSnapshot(breakOff, then))
 	d, err := w.Enroll(t, "DLXH", 0)
-	if err == nil {
-		t.Fatal("the first snapshot did not break off")
+	if err == nil || !strings.Contains(data.ErrorMessage(err), "初始数据不完整") {
+		t.Fatalf("enrollment over a broken snapshot: %v", err)
 	}
 	return d
 }
@@ -351,8 +343,8 @@ func TestSnapshotsTakeTheirTurn(t *testing.T) {
 	w := testworld.New(t)
 	apps := w.Apps(t, 6, "DLXH", data.StatusLiaisonReview)
 	w.API.SnapshotLimit, w.API.SnapshotWait = 1, 300*time.Millisecond
-	first := enrolledFresh(t, w, func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool { return false })
-	second := enrolledFresh(t, w, func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool { return false })
+	first := enrolledFresh(t, w, passOn)
+	second := enrolledFresh(t, w, passOn)
 
 	// The first desk's snapshot holds its turn until released.
 	building, release := make(chan struct{}), make(chan struct{})

@@ -196,11 +196,7 @@ func queryStringsDB(s *Store, q string) (out []string, err error) {
 // pair, a whole name and ASCII letters in either case.
 func TestNameGramsKept(t *testing.T) {
 	s, _ := openTest(t)
-	r := rand.New(rand.NewPCG(5, 5))
-	apps := make([]*data.Application, 400)
-	for i := range apps {
-		apps[i] = genApplication(r, i)
-	}
+	apps := genApplications(5, 400)
 	apps[7].Name = "Anna Smith"
 	if err := s.SaveApplications(ctx, apps); err != nil {
 		t.Fatal(err)

@@ -48,6 +48,16 @@ func genApplication(r *rand.Rand, i int) *data.Application {
 	return a
 }
 
+// genApplications is n applications of genApplication from the seed.
+func genApplications(seed uint64, n int) []*data.Application {
+	r := rand.New(rand.NewPCG(seed, seed+1))
+	apps := make([]*data.Application, n)
+	for i := range apps {
+		apps[i] = genApplication(r, i)
+	}
+	return apps
+}
+
 // must is a working-day count of a year the default calendar knows.
 func must[T any](v T, err error) T {
 	if err != nil {

@@ -28,12 +28,11 @@ const snapshotFormat = 1
 // hundreds of pages of JSON it decodes row by row.
 func (s *Store) WriteSnapshot(ctx context.Context, dev *data.Device, path string) (data.Snapshot, error) {
 	var out data.Snapshot
-	// The same scopes as Pull's.
-	apps, other, args := `scope <> '-'`, `scope <> '-'`, []any{}
-	if dev.Role != data.RoleBureau {
-		apps, other, args = `scope = ?1`, `scope IN ('', ?1)`, []any{scopePoint(dev.LiaisonPointID)}
+	scope, args := `scope <> '-'`, deviceScopes(dev)
+	if args != nil {
+		scope = `scope IN (` + placeholders(len(args)) + `)`
 	}
-	err := s.withSnapshot(ctx, s.read, path, func(tx *sql.Tx) error {
+	err := withSnapshot(ctx, s.read, path, func(tx *sql.Tx) error {
 		for _, q := range []string{
 			`CREATE TABLE snap.meta (format INTEGER NOT NULL, cursor INTEGER NOT NULL, applications INTEGER NOT NULL)`,
 			`CREATE TABLE snap.entities (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, entity_id TEXT NOT NULL, data BLOB NOT NULL)`,
@@ -49,7 +48,7 @@ func (s *Store) WriteSnapshot(ctx context.Context, dev *data.Device, path string
 		}
 		for _, q := range []string{
 			`CREATE TABLE snap.applications AS SELECT ` + applicationColumns + ` FROM main.applications
-				WHERE id IN (SELECT entity_id FROM main.changes WHERE kind = 'application' AND ` + apps + `) ORDER BY id`,
+				WHERE id IN (SELECT entity_id FROM main.changes WHERE kind = 'application' AND ` + scope + `) ORDER BY id`,
 			`CREATE TABLE snap.attachments AS SELECT ` + attachmentColumns + ` FROM main.attachments
 				WHERE application_id IN (SELECT id FROM snap.applications) ORDER BY application_id, ord`,
 			`CREATE TABLE snap.decisions AS SELECT ` + decisionColumns + ` FROM main.decisions
@@ -60,7 +59,7 @@ func (s *Store) WriteSnapshot(ctx context.Context, dev *data.Device, path string
 			}
 		}
 		changes, err := changesTx(ctx, tx, `SELECT seq, kind, entity_id FROM main.changes
-			WHERE kind NOT IN ('application', 'moved_away') AND `+other+` ORDER BY seq`, args...)
+			WHERE kind NOT IN ('application', 'moved_away') AND `+scope+` ORDER BY seq`, args...)
 		if err != nil {
 			return err
 		}
@@ -115,7 +114,7 @@ func (s *Store) applySnapshot(ctx context.Context, r io.Reader) (data.Snapshot, 
 		// The download broke off or did not decompress: nothing was applied.
 		return out, fmt.Errorf("%w: %w", errSnapshotBroken, err)
 	}
-	err = s.withSnapshot(ctx, s.write, path, func(tx *sql.Tx) error {
+	err = withSnapshot(ctx, s.write, path, func(tx *sql.Tx) error {
 		var format int
 		err := tx.QueryRowContext(ctx, `SELECT format, cursor, applications FROM snap.meta`).Scan(&format, &out.Cursor, &out.Applications)
 		if err != nil {
@@ -218,27 +217,10 @@ func freshTx(ctx context.Context, tx *sql.Tx) (bool, error) {
 // by the columns both have: a server one version apart may add a column
 // this desk lacks, or lack one it has (which keeps its default).
 func copyTable(ctx context.Context, tx *sql.Tx, table string) error {
-	names := func(schema string) (map[string]bool, []string, error) {
-		cols, err := queryStrings(ctx, tx, `SELECT name FROM pragma_table_info(?, ?)`, table, schema)
-		set := map[string]bool{}
-		for _, c := range cols {
-			set[c] = true
-		}
-		return set, cols, err
-	}
-	have, _, err := names("main")
+	cols, err := queryStrings(ctx, tx, `SELECT name FROM pragma_table_info(?1, 'snap')
+		WHERE name IN (SELECT name FROM pragma_table_info(?1, 'main')) ORDER BY cid`, table)
 	if err != nil {
 		return err
-	}
-	_, sent, err := names("snap")
-	if err != nil {
-		return err
-	}
-	var cols []string
-	for _, c := range sent {
-		if have[c] {
-			cols = append(cols, c)
-		}
 	}
 	if len(cols) == 0 {
 		return fmt.Errorf("%w: no table %s", errSnapshotBroken, table)
@@ -250,7 +232,7 @@ func copyTable(ctx context.Context, tx *sql.Tx, table string) error {
 
 // withSnapshot attaches the file at path as schema snap to a connection of
 // db and runs fn in one transaction there, committing if it succeeds.
-func (s *Store) withSnapshot(ctx context.Context, db *sql.DB, path string, fn func(tx *sql.Tx) error) error {
+func withSnapshot(ctx context.Context, db *sql.DB, path string, fn func(tx *sql.Tx) error) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return internal(err)

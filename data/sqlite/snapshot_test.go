@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"bytes"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -23,6 +24,7 @@ func snapshotServer(t *testing.T) *Store {
 	var apps []*data.Application
 	for i := range 600 {
 		a := genApplication(r, i)
+		a.WorkingYears = 3 + i%15
 		if i%7 != 0 {
 			a.Decisions = []data.Decision{
 				{Action: data.ActionSubmit, From: data.StatusDraft, To: data.StatusUnitReview, ActorID: "ap", ActorName: a.Name, Role: data.RoleApplicant, At: t0},
@@ -198,5 +200,38 @@ func TestSnapshotBrokenOrLateRefused(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(desk.dir, "snapshot-*"))
 	if len(left) != 0 {
 		t.Errorf("snapshot files left beside the database: %v", left)
+	}
+}
+
+// A snapshot from a server one version apart applies by the columns both
+// sides have: one the desk does not know is left out, one the server no
+// longer sends keeps the desk's default.
+func TestSnapshotAcrossVersions(t *testing.T) {
+	srv := snapshotServer(t)
+	dev := data.Device{ID: "d1", Code: "DLXH01", Role: data.RoleClerk, LiaisonPointID: "lp03"}
+	path := filepath.Join(t.TempDir(), "skewed.db")
+	if err := os.WriteFile(path, snapshotOf(t, srv, &dev), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	skewed, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`ALTER TABLE applications ADD COLUMN next_release TEXT DEFAULT 'x'`, `ALTER TABLE applications DROP COLUMN working_years`} {
+		if _, err := skewed.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	skewed.Close()
+	desk := freshDesk(t, dev)
+	f, _ := os.Open(path)
+	defer f.Close()
+	snap, err := desk.ApplySnapshot(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n, years int
+	if err := desk.read.QueryRow(`SELECT count(*), coalesce(max(working_years), 0) FROM applications`).Scan(&n, &years); err != nil || n != snap.Applications || n == 0 || years != 0 {
+		t.Errorf("%d applications of %d, working years %d (%v)", n, snap.Applications, years, err)
 	}
 }

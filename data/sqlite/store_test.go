@@ -435,11 +435,7 @@ func TestVerifyPinpointsTampering(t *testing.T) {
 // of the status list and the search must line up with their placeholders.
 func TestSearchWithFiltersMatchesScan(t *testing.T) {
 	s, _ := openTest(t)
-	r := rand.New(rand.NewPCG(7, 8))
-	apps := make([]*data.Application, 3000)
-	for i := range apps {
-		apps[i] = genApplication(r, i)
-	}
+	apps := genApplications(7, 3000)
 	if err := s.SaveApplications(ctx, apps); err != nil {
 		t.Fatal(err)
 	}

@@ -243,6 +243,16 @@ func (s *Store) pushOne(ctx context.Context, tx *sql.Tx, dev *data.Device, c dat
 	return r, false, nil
 }
 
+// deviceScopes are the change scopes a device receives: its point's and
+// everyone's; nil for a bureau device, which receives every scope but
+// scopeNone.
+func deviceScopes(dev *data.Device) []any {
+	if dev.Role == data.RoleBureau {
+		return nil
+	}
+	return []any{scopeAll, scopePoint(dev.LiaisonPointID)}
+}
+
 func scopeName(dev *data.Device) string {
 	if dev.Role == data.RoleBureau {
 		return "市局"
@@ -263,12 +273,17 @@ func (s *Store) Pull(ctx context.Context, dev *data.Device, cursor int64, limit 
 		// points change nothing for it.
 		q := `SELECT seq, kind, entity_id FROM changes WHERE seq > ? AND scope <> '-' AND kind <> 'moved_away' ORDER BY seq LIMIT ?`
 		args := []any{cursor, limit + 1}
-		if dev.Role != data.RoleBureau {
-			// Two index ranges merged in seq order; an IN would sort every
-			// change after the cursor for each page.
-			q = `SELECT seq, kind, entity_id FROM changes WHERE scope = '' AND seq > ?1
-				UNION ALL SELECT seq, kind, entity_id FROM changes WHERE scope = ?2 AND seq > ?1 ORDER BY seq LIMIT ?3`
-			args = []any{cursor, scopePoint(dev.LiaisonPointID), limit + 1}
+		if scopes := deviceScopes(dev); scopes != nil {
+			// One index range per scope, merged in seq order; an IN would
+			// sort every change after the cursor for each page.
+			parts := make([]string, len(scopes))
+			args = nil
+			for i, scope := range scopes {
+				parts[i] = `SELECT seq, kind, entity_id FROM changes WHERE scope = ? AND seq > ?`
+				args = append(args, scope, cursor)
+			}
+			q = strings.Join(parts, ` UNION ALL `) + ` ORDER BY seq LIMIT ?`
+			args = append(args, limit+1)
 		}
 		var err error
 		if out, err = changesTx(ctx, tx, q, args...); err != nil {
