@@ -29,9 +29,21 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
 		// A number prefix may match anything from one application to all
 		// of them; a look at its own index (stopping past SearchCap) says
-		// which plan fits. Names go through name_grams (see searchOf).
-		sp := searchOf(f.Search, f.Statuses)
-		dense := false
+		// which plan fits. Names go through name_grams (see searchOf); one
+		// character walks the status index where the point asked for holds
+		// most of what it walks.
+		walk := f.LiaisonPointID == ""
+		if !walk && oneCharacter(f.Search) {
+			if err := pointHoldsMost(ctx, tx, f).Scan(&walk); err != nil {
+				return err
+			}
+		}
+		sp := searchOf(f.Search, f.Statuses, walk)
+		dense := sp.dense
+		if dense && len(f.Statuses) == 0 {
+			// Every status, so that the search walks the status index too.
+			f.Statuses = data.Statuses
+		}
 		if sp.numeric {
 			if err := queryRow(ctx, tx, `SELECT count(*) FROM (`+sp.rowids+` LIMIT ?)`,
 				append(sp.args, data.SearchCap+1)...).Scan(&total); err != nil {
@@ -67,22 +79,26 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 			liaison_point_id, name, id_number, unit_name, assignee_name, submitted_at, reviewed_at, supplement_deadline,
 			coalesce(certificate_no, '') AS certificate_no, certificate_at, ` + window + ` AS total`
 		q := `SELECT ` + columns + ` FROM applications WHERE ` + where
+		limits := []any{limit, max(f.Offset, 0)}
 		if len(f.Statuses) > 1 && sp.rowids == "" && f.DeadlineBefore.IsZero() {
 			// Several statuses in submission order: each status's first
-			// offset+limit from its own part of the status index, merged,
-			// instead of sorting every application that waits.
+			// offset+limit from its own part of an index, merged, instead
+			// of sorting every application that waits; only the page's own
+			// rows are read whole.
 			var parts []string
 			args = nil
 			for _, st := range f.Statuses {
 				g := f
 				g.Statuses = []data.Status{st}
 				w, a := applicationWhere(g, sp, dense)
-				parts = append(parts, `SELECT * FROM (SELECT `+columns+` FROM applications WHERE `+w+` ORDER BY `+order+` LIMIT ?)`)
+				parts = append(parts, `SELECT * FROM (SELECT rowid AS r, submitted_at, no FROM applications WHERE `+w+` ORDER BY `+order+` LIMIT ?)`)
 				args = append(append(args, a...), max(f.Offset, 0)+limit)
 			}
-			q = `SELECT * FROM (` + strings.Join(parts, ` UNION ALL `) + `)`
+			q = `SELECT ` + columns + ` FROM applications WHERE rowid IN (SELECT r FROM (` + strings.Join(parts, ` UNION ALL `) +
+				`) ORDER BY ` + order + ` LIMIT ? OFFSET ?)`
+			args, limits = append(args, limits...), []any{limit, 0}
 		}
-		rows, err := query(ctx, tx, q+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
+		rows, err := query(ctx, tx, q+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limits...)...)
 		if err != nil {
 			return err
 		}
@@ -133,16 +149,35 @@ func countKept(ctx context.Context, tx *sql.Tx, f data.ApplicationFilter) *sql.R
 	return queryRow(ctx, tx, q, args...)
 }
 
-// searchPart is a search's own part of the query: the rowids it matches,
-// answered from its own indexes, and for number prefixes the same test as a
-// condition on the row, for the dense plan. Zero for no search.
-type searchPart struct {
-	rowids, cond string
-	args         []any
-	numeric      bool
+func oneCharacter(search string) bool {
+	q := data.Normalize(search)
+	return utf8.RuneCountInString(strings.TrimSpace(search)) == 1 && !isNumberLike(q)
 }
 
-func searchOf(search string, statuses []data.Status) searchPart {
+// pointHoldsMost is whether f's point holds at least half of the
+// applications in f's statuses (all, without), by the kept counts: on a
+// liaison point's desk it always does.
+func pointHoldsMost(ctx context.Context, tx *sql.Tx, f data.ApplicationFilter) *sql.Row {
+	q, args := `SELECT coalesce(sum(n) FILTER (WHERE liaison_point_id = ?), 0) * 2 >= coalesce(sum(n), 0) FROM status_counts`, []any{f.LiaisonPointID}
+	if len(f.Statuses) > 0 {
+		q, args = q+` WHERE status IN (`+placeholders(len(f.Statuses))+`)`, append(args, statusArgs(f.Statuses)...)
+	}
+	return queryRow(ctx, tx, q, args...)
+}
+
+// searchPart is a search's own part of the query: the rowids it matches,
+// answered from its own indexes, and for number prefixes the same test as a
+// condition on the row, for the dense plan. Zero for no search. A dense
+// search (one character of a name) has only the condition:
+// it is always answered on the status index (applications_status holds the
+// names) in submission order.
+type searchPart struct {
+	rowids, cond   string
+	args           []any
+	numeric, dense bool
+}
+
+func searchOf(search string, statuses []data.Status, walk bool) searchPart {
 	typed := strings.TrimSpace(search)
 	switch q := data.Normalize(search); {
 	case q == "":
@@ -158,13 +193,18 @@ func searchOf(search string, statuses []data.Status) searchPart {
 		// LIKE would read the whole table. The names are those with the
 		// search's first pair of characters, or its one character
 		// (name_grams); a longer search tests them whole, reading their
-		// rows, which a shorter one need not. One character within statuses
-		// is looked for in their range of the status index, which holds the
-		// names and is no larger than the queue, where its matches would be
-		// too many to look up one by one.
+		// rows, which a shorter one need not. One character matches too
+		// many names to look up one by one ("陈", one in forty): where it
+		// may walk, it is dense, found in submission order on the status
+		// index, which holds the names, and counted only to SearchCap (no
+		// certificate number is one character long). Where the statuses'
+		// range is mostly other points' (a point's queue on the server), its
+		// matches there are looked up instead.
 		names, args := `SELECT rowid FROM applications WHERE id IN (SELECT application_id FROM name_grams WHERE gram = lower(substr(?, 1, 2)))`, []any{typed}
 		like := "%" + likeEscaper.Replace(typed) + "%"
 		switch n := utf8.RuneCountInString(typed); {
+		case n == 1 && walk:
+			return searchPart{cond: `name LIKE ? ESCAPE '\'`, args: []any{like}, dense: true}
 		case n == 1 && len(statuses) > 0:
 			names = `SELECT rowid FROM applications WHERE status IN (` + placeholders(len(statuses)) + `) AND name LIKE ? ESCAPE '\'`
 			args = append(statusArgs(statuses), like)
@@ -199,7 +239,16 @@ func applicationWhere(f data.ApplicationFilter, sp searchPart, dense bool) (wher
 			args = append(args, v)
 		}
 	}
-	eq("liaison_point_id", f.LiaisonPointID)
+	if f.LiaisonPointID != "" {
+		// A dense name search keeps off the queue index, which lacks the
+		// names: on it every row of the queue would be read to test one.
+		point := col("liaison_point_id")
+		if sp.dense {
+			point = "+liaison_point_id"
+		}
+		conds = append(conds, point+" = ?")
+		args = append(args, f.LiaisonPointID)
+	}
 	eq("unit_id", f.UnitID)
 	eq("applicant_id", f.ApplicantID)
 	eq("assignee_id", f.AssigneeID)
@@ -222,10 +271,10 @@ func applicationWhere(f data.ApplicationFilter, sp searchPart, dense bool) (wher
 		args = append(args, f.DeadlineBefore.UnixNano())
 	}
 	switch {
-	case sp.rowids == "":
 	case dense:
 		conds = append(conds, sp.cond)
 		args = append(args, sp.args...)
+	case sp.rowids == "":
 	default:
 		conds = append(conds, "rowid IN ("+sp.rowids+")")
 		args = append(args, sp.args...)

@@ -433,9 +433,23 @@ func TestVerifyPinpointsTampering(t *testing.T) {
 // offset gives the page and total a scan of the applications gives; names
 // are searched within the statuses asked for (searchOf), so the arguments
 // of the status list and the search must line up with their placeholders.
+// It runs on a store of 30 points, as the server's, and on one where lp03
+// holds all, as its desk, since one character is looked for differently
+// when the point holds most of its statuses (pointHoldsMost).
 func TestSearchWithFiltersMatchesScan(t *testing.T) {
+	for _, desk := range []bool{false, true} {
+		apps := genApplications(7, 3000)
+		if desk {
+			for _, a := range apps {
+				a.LiaisonPointID = "lp03"
+			}
+		}
+		t.Run(map[bool]string{false: "30 points", true: "one point"}[desk], func(t *testing.T) { searchMatchesScan(t, apps) })
+	}
+}
+
+func searchMatchesScan(t *testing.T, apps []*data.Application) {
 	s, _ := openTest(t)
-	apps := genApplications(7, 3000)
 	if err := s.SaveApplications(ctx, apps); err != nil {
 		t.Fatal(err)
 	}
