@@ -3,6 +3,9 @@ package forms
 import (
 	"bytes"
 	"crypto/ed25519"
+	"image"
+	"image/color"
+	"image/png"
 	"math"
 	"os"
 	"os/exec"
@@ -644,4 +647,103 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// TestPagesMatchPDF: the page images are the PDF's pages. Each sample's
+// pages at 150 dpi are compared with poppler's drawing of its PDF at the
+// same resolution: almost every dark pixel of each has a dark pixel within
+// two pixels in the other (glyph edges are antialiased differently), the
+// page counts agree, and zbarimg reads the seal straight off the image.
+func TestPagesMatchPDF(t *testing.T) {
+	for _, c := range samples {
+		t.Run(c.name, func(t *testing.T) {
+			p := render(t, c.doc, c.by)
+			pages, err := p.Pages(150)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc := writeTemp(t, p.PDF)
+			prefix := strings.TrimSuffix(doc, ".pdf")
+			if out, err := exec.Command("pdftoppm", "-png", "-gray", "-r", "150", doc, prefix).CombinedOutput(); err != nil {
+				t.Fatalf("pdftoppm: %v: %s", err, out)
+			}
+			theirs, _ := filepath.Glob(prefix + "-*.png")
+			if len(theirs) != len(pages) {
+				t.Fatalf("%d page images, the PDF has %d pages", len(pages), len(theirs))
+			}
+			slices.Sort(theirs)
+			for i, path := range theirs {
+				f, err := os.Open(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := png.Decode(f)
+				f.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
+				// poppler rounds the page's size up, to 1241 pixels for 1240.2.
+				if d := want.Bounds().Size().Sub(pages[i].Bounds().Size()); max(d.X, -d.X, d.Y, -d.Y) > 1 {
+					t.Fatalf("page %d: %v, poppler draws %v", i+1, pages[i].Bounds(), want.Bounds())
+				}
+				if miss := unmatchedInk(pages[i], want, 2); miss > 0.01 {
+					t.Errorf("page %d: %.1f%% of our ink has none of poppler's near it", i+1, miss*100)
+				}
+				if miss := unmatchedInk(want, pages[i], 2); miss > 0.01 {
+					t.Errorf("page %d: %.1f%% of poppler's ink has none of ours near it", i+1, miss*100)
+				}
+			}
+			if p.Payload == "" {
+				return
+			}
+			path := filepath.Join(t.TempDir(), "page1.png")
+			f, err := os.Create(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := png.Encode(f, pages[0]); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			out, err := exec.Command("zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", path).Output()
+			if err != nil {
+				t.Fatalf("zbarimg: %v", err)
+			}
+			if !slices.Contains(strings.Split(strings.TrimSpace(string(out)), "\n"), p.Payload) {
+				t.Errorf("zbarimg read %q off the page image, want the seal %q", out, p.Payload)
+			}
+		})
+	}
+}
+
+// unmatchedInk is the share of a's dark pixels with no dark pixel of b
+// within r pixels.
+func unmatchedInk(a, b image.Image, r int) float64 {
+	dark := func(img image.Image, x, y int) bool {
+		g := color.GrayModel.Convert(img.At(x, y)).(color.Gray)
+		return g.Y < 128
+	}
+	bounds := a.Bounds().Intersect(b.Bounds())
+	ink, miss := 0, 0
+	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+		for x := bounds.Min.X; x < bounds.Max.X; x++ {
+			if !dark(a, x, y) {
+				continue
+			}
+			ink++
+			found := false
+			for dy := -r; dy <= r && !found; dy++ {
+				for dx := -r; dx <= r && !found; dx++ {
+					found = image.Pt(x+dx, y+dy).In(bounds) && dark(b, x+dx, y+dy)
+				}
+			}
+			if !found {
+				miss++
+			}
+		}
+	}
+	if ink == 0 {
+		return 1
+	}
+	return float64(miss) / float64(ink)
 }

@@ -41,11 +41,14 @@ type Unprintable struct {
 	Chars string // the characters, once each
 }
 
-// Printed is a rendered document.
+// Printed is a rendered document: its pages laid out once, as a PDF and,
+// drawn from the same layout, as page images (Pages) for the preview and
+// the printers that take pictures.
 type Printed struct {
 	PDF         []byte
 	Payload     string // the seal's QR payload; empty for the daily report
 	Unprintable []Unprintable
+	ops         []op
 }
 
 // Page geometry in millimetres; sizes in points.
@@ -107,17 +110,42 @@ func Render(doc Document, by Sealer, at time.Time) (Printed, error) {
 	} else {
 		d.footers("关账时间", s.closedAt)
 	}
-	out.Unprintable = d.problems
+	out.Unprintable, out.ops = d.problems, d.ops
 	out.PDF, err = d.pdf(s.title, at)
 	return out, err
 }
 
-// drawing records drawing operations while laying out, because gofpdf must
-// be given the fonts before anything is drawn and the font subsets can only
-// be built once every character on every page is known.
+// op is one drawing operation of the laid-out pages, in millimetres from
+// the page's top left. The layout is recorded, not drawn at once: gofpdf
+// must be given the fonts before anything is drawn, the font subsets can
+// only be built once every character on every page is known, and the same
+// operations draw the page images (raster.go).
+type op struct {
+	kind       opKind
+	x, y, w, h float64 // text: x and baseline y; line: from (x, y) to (x+w, y+h)
+	fill       bool    // rect: shaded, with its border
+	font       int     // text: index into faces
+	size       float64 // text: points
+	text       string
+	page       int      // setPage: 1-based
+	modules    [][]bool // qr: the bitmap with its quiet zone, w wide
+}
+
+type opKind uint8
+
+const (
+	opNewPage opKind = iota
+	opSetPage
+	opText
+	opRect
+	opLine
+	opQR
+)
+
+// drawing lays a document out into ops.
 type drawing struct {
 	shaper
-	ops      []func(*gofpdf.Fpdf)
+	ops      []op
 	used     [fontCount]map[rune]bool
 	y        float64
 	pages    int
@@ -144,8 +172,43 @@ func (d *drawing) pdf(title string, at time.Time) ([]byte, error) {
 		}
 		p.AddUTF8FontFromBytes(f.family, "", f.subset(runes))
 	}
-	for _, op := range d.ops {
-		op(p)
+	for _, o := range d.ops {
+		switch o.kind {
+		case opNewPage:
+			p.AddPage()
+		case opSetPage:
+			p.SetPage(o.page)
+		case opText:
+			p.SetFont(d.faces[o.font].family, "", o.size)
+			p.Text(o.x, o.y, o.text)
+		case opRect:
+			if o.fill {
+				p.SetFillColor(headGray, headGray, headGray)
+				p.Rect(o.x, o.y, o.w, o.h, "FD")
+			} else {
+				p.Rect(o.x, o.y, o.w, o.h, "D")
+			}
+		case opLine:
+			p.Line(o.x, o.y, o.x+o.w, o.y+o.h)
+		case opQR:
+			// Vector modules, a run of dark ones to a rectangle: crisp at any
+			// print resolution and a few hundred bytes.
+			p.SetFillColor(0, 0, 0)
+			m := o.w / float64(len(o.modules))
+			for r, row := range o.modules {
+				for c := 0; c < len(row); {
+					if !row[c] {
+						c++
+						continue
+					}
+					start := c
+					for c < len(row) && row[c] {
+						c++
+					}
+					p.Rect(o.x+float64(start)*m, o.y+float64(r)*m, float64(c-start)*m, m, "F")
+				}
+			}
+		}
 	}
 	var buf bytes.Buffer
 	err := p.Output(&buf)
@@ -155,7 +218,7 @@ func (d *drawing) pdf(title string, at time.Time) ([]byte, error) {
 func (d *drawing) newPage() {
 	d.pages++
 	d.y = topY
-	d.ops = append(d.ops, func(p *gofpdf.Fpdf) { p.AddPage() })
+	d.ops = append(d.ops, op{kind: opNewPage})
 }
 
 // lines shapes and wraps text to width (mm) at size, noting characters no
@@ -177,8 +240,8 @@ func (d *drawing) lines(text string, size, width float64, key, label string) []l
 // mm converts a width in 1/1000 em at size to millimetres.
 func mm(w, size float64) float64 { return w / 1000 * size * ptMM }
 
-// text draws one line with its left edge at x and baseline at y, one
-// gofpdf call per run of characters in the same font.
+// text draws one line with its left edge at x and baseline at y, one op per
+// run of characters in the same font.
 func (d *drawing) text(l line, x, y, size float64) {
 	for i := 0; i < len(l.glyphs); {
 		f := l.glyphs[i].font
@@ -190,11 +253,7 @@ func (d *drawing) text(l line, x, y, size float64) {
 			d.used[f][g.r] = true
 			w += g.w
 		}
-		family, s, rx := d.faces[f].family, run.String(), x
-		d.ops = append(d.ops, func(p *gofpdf.Fpdf) {
-			p.SetFont(family, "", size)
-			p.Text(rx, y, s)
-		})
+		d.ops = append(d.ops, op{kind: opText, x: x, y: y, font: f, size: size, text: run.String()})
 		x += mm(w, size)
 	}
 }
@@ -218,14 +277,7 @@ func alignX(l line, x, w, size float64, align byte) float64 {
 }
 
 func (d *drawing) rect(x, y, w, h float64, fill bool) {
-	d.ops = append(d.ops, func(p *gofpdf.Fpdf) {
-		if fill {
-			p.SetFillColor(headGray, headGray, headGray)
-			p.Rect(x, y, w, h, "FD")
-		} else {
-			p.Rect(x, y, w, h, "D")
-		}
-	})
+	d.ops = append(d.ops, op{kind: opRect, x: x, y: y, w: w, h: h, fill: fill})
 }
 
 // sheet draws the whole document: header with seal, the field table, the
@@ -335,8 +387,7 @@ func (d *drawing) signOff(labels []string) {
 			d.y += signOffRowH
 		}
 		lbW := d.label1(lb+"：", x, d.y, bodySize)
-		lx, ly := x+lbW, d.y+1
-		d.ops = append(d.ops, func(p *gofpdf.Fpdf) { p.Line(lx, ly, x+half-8, ly) })
+		d.ops = append(d.ops, op{kind: opLine, x: x + lbW, y: d.y + 1, w: half - 8 - lbW})
 	}
 }
 
@@ -351,37 +402,19 @@ func (d *drawing) label1(s string, x, baseline, size float64) float64 {
 func (d *drawing) footers(label string, at time.Time) {
 	n := d.pages
 	for i := 1; i <= n; i++ {
-		page := i
-		d.ops = append(d.ops, func(p *gofpdf.Fpdf) { p.SetPage(page) })
+		d.ops = append(d.ops, op{kind: opSetPage, page: i})
 		d.label(fmt.Sprintf("%s：%s　　第 %d 页 共 %d 页", label, cnTime(at), i, n), marginX, contentW, pageH-9, smallSize, 'C')
 	}
 }
 
-// qr draws a QR code qrSize square at (x, y) as vector modules (crisp at
-// any print resolution and a few hundred bytes).
+// qr draws a QR code qrSize square at (x, y).
 func (d *drawing) qr(content string, level qrcode.RecoveryLevel, x, y float64) error {
 	q, err := qrcode.New(content, level)
 	if err != nil {
 		return data.Errorf(data.EINVALID, "无法生成二维码：%w", err)
 	}
-	bm := q.Bitmap() // includes the 4-module quiet zone
-	m := qrSize / float64(len(bm))
-	d.ops = append(d.ops, func(p *gofpdf.Fpdf) {
-		p.SetFillColor(0, 0, 0)
-		for r, row := range bm {
-			for c := 0; c < len(row); {
-				if !row[c] {
-					c++
-					continue
-				}
-				start := c
-				for c < len(row) && row[c] {
-					c++
-				}
-				p.Rect(x+float64(start)*m, y+float64(r)*m, float64(c-start)*m, m, "F")
-			}
-		}
-	})
+	// The bitmap includes the 4-module quiet zone.
+	d.ops = append(d.ops, op{kind: opQR, x: x, y: y, w: qrSize, h: qrSize, modules: q.Bitmap()})
 	return nil
 }
 
