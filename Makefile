@@ -8,7 +8,9 @@ BUILD   := build
 # Fyne 2.8's GLFW 3.4 compiles its Wayland backend too, hence the Wayland headers.
 APT_GL   := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
             libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev wayland-protocols
-APT_TEST := $(APT_GL) poppler-utils zbar-tools xvfb imagemagick locales chromium fonts-wqy-microhei curl
+# CUPS and cups-pdf: the print tests run a throwaway spooler (scripts/cups-spooler).
+APT_TEST := $(APT_GL) poppler-utils zbar-tools xvfb imagemagick locales chromium fonts-wqy-microhei curl \
+            cups cups-daemon cups-client cups-filters printer-driver-cups-pdf ghostscript
 # Windows (README "Windows"): MinGW for cgo, osslsigncode to sign, NSIS for the
 # installer, ImageMagick for its icon.
 APT_WIN  := gcc-mingw-w64-x86-64 osslsigncode nsis imagemagick openssl

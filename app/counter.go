@@ -11,10 +11,10 @@ import (
 	"titledesk/data/blobstore"
 )
 
-// Accept takes the paper materials, every attachment checked, and prints
-// the 受理回执 and, when the bureau's finance system has issued it, the
-// 缴款通知书. A notice that arrives later is texted to the applicant and
-// printed from 待缴费.
+// Accept takes the paper materials, every attachment checked, and
+// prepares the 受理回执 and, when the bureau's finance system has issued
+// it, the 缴款通知书, for the preview to print. A notice that arrives later
+// is texted to the applicant and printed from 待缴费.
 func (d *Desk) Accept(ctx context.Context, applicationID string, checks []data.AttachmentCheck) (*View, []*Printout, error) {
 	v, err := d.Do(ctx, data.Command{Action: data.ActionPaperAccept, ApplicationID: applicationID, Checks: checks})
 	if err != nil {
@@ -26,7 +26,7 @@ func (d *Desk) Accept(ctx context.Context, applicationID string, checks []data.A
 	}
 	var prints []*Printout
 	for _, kind := range kinds {
-		p, err := d.Print(ctx, applicationID, kind)
+		p, err := d.Prepare(ctx, applicationID, kind)
 		if err != nil {
 			return v, prints, err
 		}
@@ -36,13 +36,13 @@ func (d *Desk) Accept(ctx context.Context, applicationID string, checks []data.A
 	return v, prints, err
 }
 
-// Deficient lists every deficiency at once and prints the 一次性告知书 with
-// its deadline in working days.
+// Deficient lists every deficiency at once and prepares the 一次性告知书
+// with its deadline in working days.
 func (d *Desk) Deficient(ctx context.Context, applicationID string, checks []data.AttachmentCheck, reasons []string, note string) (*View, *Printout, error) {
 	if _, err := d.Do(ctx, data.Command{Action: data.ActionPaperDeficient, ApplicationID: applicationID, Checks: checks, Reasons: reasons, Note: note}); err != nil {
 		return nil, nil, err
 	}
-	p, err := d.Print(ctx, applicationID, data.DocNotice)
+	p, err := d.Prepare(ctx, applicationID, data.DocNotice)
 	if err != nil {
 		return nil, nil, err
 	}

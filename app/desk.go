@@ -19,6 +19,7 @@ import (
 	"titledesk/data/blobstore"
 	"titledesk/data/sqlite"
 	"titledesk/forms"
+	"titledesk/printing"
 	tdsync "titledesk/sync"
 )
 
@@ -32,6 +33,8 @@ type Desk struct {
 	Clock *tdsync.Clock
 	// Log is the desk's log file in its data folder, for support.
 	Log *slog.Logger
+	// Spooler prints; nil is the system's (printing.System).
+	Spooler printing.Spooler
 
 	mu      stdsync.Mutex
 	id      *sqlite.Identity

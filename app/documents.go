@@ -5,8 +5,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -101,16 +99,9 @@ func (d *Desk) document(ctx context.Context, a *data.Application, kind data.Docu
 	return nil, "", false
 }
 
-// Printout is a document written to the data folder for the system viewer.
-type Printout struct {
-	Path        string
-	Payload     string
-	Unprintable []forms.Unprintable // fields the clerk must complete by hand
-}
-
-// Print renders a document of the application, writes it under
-// printed/ and records the print as an audit event.
-func (d *Desk) Print(ctx context.Context, applicationID string, kind data.Document) (*Printout, error) {
+// Prepare renders a document of the application and keeps it under
+// printed/, for the preview; SendToPrinter prints it.
+func (d *Desk) Prepare(ctx context.Context, applicationID string, kind data.Document) (*Printout, error) {
 	v, err := d.View(ctx, applicationID)
 	if err != nil {
 		return nil, err
@@ -130,15 +121,7 @@ func (d *Desk) Print(ctx context.Context, applicationID string, kind data.Docume
 	if err != nil {
 		return nil, err
 	}
-	name := fmt.Sprintf("%s-%s-%s.pdf", v.No, kind.Label(), now.In(data.Shanghai).Format("20060102-150405"))
-	path := filepath.Join(d.Dir, "printed", name)
-	if err := os.WriteFile(path, p.PDF, 0o600); err != nil {
-		return nil, err
-	}
-	if _, err := d.Do(ctx, data.Command{Action: data.ActionPrint, ApplicationID: applicationID, Document: kind}); err != nil {
-		return nil, err
-	}
-	return &Printout{Path: path, Payload: p.Payload, Unprintable: p.Unprintable}, nil
+	return d.keep(p, kind.Label(), applicationID, kind, fmt.Sprintf("%s-%s-%s.pdf", v.No, kind.Label(), now.In(data.Shanghai).Format("20060102-150405")))
 }
 
 // ScanResult is what the scan box found.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
@@ -112,11 +111,7 @@ func (d *Desk) printSettlement(r forms.DailyReport, now time.Time) (*Printout, e
 	if r.Reprint {
 		kind += "（重印）"
 	}
-	path := filepath.Join(d.Dir, "printed", fmt.Sprintf("%s-%s-%s-%s.pdf", kind, r.Clerk, r.Date.Format("20060102"), now.In(data.Shanghai).Format("150405")))
-	if err := os.WriteFile(path, printed.PDF, 0o600); err != nil {
-		return nil, err
-	}
-	return &Printout{Path: path, Unprintable: printed.Unprintable}, nil
+	return d.keep(printed, "日结报表", "", "", fmt.Sprintf("%s-%s-%s-%s.pdf", kind, r.Clerk, r.Date.Format("20060102"), now.In(data.Shanghai).Format("150405")))
 }
 
 // Totals are a settlement's or a period's payments per channel, and the

@@ -170,3 +170,13 @@ type Snapshot struct {
 	Cursor       int64
 	Applications int
 }
+
+// PrinterChoice is where a workstation prints one kind of paper (设置).
+type PrinterChoice struct {
+	Printer string // "" is the system's default printer
+	Copies  int    // 1 to 9
+}
+
+// Papers are the kinds of paper a workstation prints, each with its own
+// PrinterChoice: the four sealed documents and the 日结报表.
+var Papers = []string{DocReceipt.Label(), DocPayment.Label(), DocNotice.Label(), DocForm.Label(), "日结报表"}

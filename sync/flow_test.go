@@ -67,7 +67,7 @@ func TestClerkToBureauAndBack(t *testing.T) {
 		t.Fatalf("clerk desk after the bureau passed: %+v %v", cv, err)
 	}
 	// The clerk prints the sealed form and scans its QR back.
-	p, err := clerk.Print(ctx, a.ID, data.DocForm)
+	p, err := clerk.Prepare(ctx, a.ID, data.DocForm)
 	if err != nil || p.Payload != cv.FormSeal {
 		t.Fatalf("print form: %v (payload %q, sealed %q)", err, p.Payload, cv.FormSeal)
 	}

@@ -251,6 +251,7 @@ func TestClerkToBureauAndBackOnScreen(t *testing.T) {
 	clerk.scan(a.No)
 	clerk.mustShow("复审通过·待交纸质材料")
 	clerk.tap("打印申报表")
+	clerk.printPreview()
 	pdf, err := os.ReadFile(clerk.opened[len(clerk.opened)-1])
 	if err != nil {
 		t.Fatal(err)

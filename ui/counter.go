@@ -97,19 +97,18 @@ func (c *counterCheck) accept() {
 	if v.Notice == nil {
 		note = "；市局尚未开具缴款通知书：开具后会同步到本机并短信通知申请人，届时在“待缴费”中打印"
 	}
-	c.done(v, []data.Document{data.DocReceipt, data.DocPayment}, prints, note)
+	c.done(v, prints, note)
 }
 
-// done leaves the check for the application's detail, the documents
-// printed and opened, and what else the clerk should know.
-func (c *counterCheck) done(v *app.View, kinds []data.Document, prints []*app.Printout, more string) {
-	note := "已办理"
-	for i, p := range prints {
-		c.d.s.ws.openPrintout(p)
-		note += "；" + printedNote(kinds[i], p)
-	}
-	c.d.showAfter(v, note+more)
+// done leaves the check for the application's detail with the documents
+// to print previewed over it; the detail then says what was printed and
+// what else the clerk should know.
+func (c *counterCheck) done(v *app.View, prints []*app.Printout, more string) {
+	c.d.showAfter(v, "已办理"+more)
 	c.d.s.pop()
+	if len(prints) > 0 {
+		c.d.s.preview(prints, func(note string) { c.d.afterPrint("已办理；" + note + more) })
+	}
 }
 
 func (c *counterCheck) deficient() {
@@ -136,7 +135,7 @@ func (c *counterCheck) deficient() {
 			return err
 		}
 		c.d.s.pop()
-		c.done(v, []data.Document{data.DocNotice}, []*app.Printout{p}, "")
+		c.done(v, []*app.Printout{p}, "")
 		return nil
 	})
 }
@@ -149,7 +148,7 @@ func (c *counterCheck) reject() {
 			return err
 		}
 		c.d.s.pop()
-		c.done(v, nil, nil, "")
+		c.done(v, nil, "")
 		return nil
 	})
 }

@@ -333,36 +333,26 @@ func (d *detailView) printButton(t data.Transition) *widget.Button {
 	return d.s.ws.button("打印"+t.Document.Label(), func() { d.print(t.Document) })
 }
 
-// print renders a document, opens it in the system viewer and records the
-// print; the fields the font cannot draw are named for a handwritten fix.
+// print renders a document and previews it; printing it from there
+// records the print in the history shown.
 func (d *detailView) print(kind data.Document) {
-	p, err := d.s.ws.Desk.Print(d.s.ws.ctx, d.v.ID, kind)
+	p, err := d.s.ws.Desk.Prepare(d.s.ws.ctx, d.v.ID, kind)
 	if err != nil {
 		d.fail(err)
 		return
 	}
-	d.s.ws.openPrintout(p)
-	// The print is an event of the history shown.
+	d.s.preview([]*app.Printout{p}, d.afterPrint)
+}
+
+// afterPrint shows the application again, its history holding what was
+// printed, with note.
+func (d *detailView) afterPrint(note string) {
 	v, err := d.s.ws.Desk.View(d.s.ws.ctx, d.v.ID)
 	if err != nil {
 		d.fail(err)
 		return
 	}
-	d.showAfter(v, printedNote(kind, p))
-}
-
-func printedNote(kind data.Document, p *app.Printout) string {
-	note := "已打印" + kind.Label()
-	for _, u := range p.Unprintable {
-		note += fmt.Sprintf("；“%s”中的字无法打印，请手写补正", u.Label)
-	}
-	return note
-}
-
-func (ws *Workstation) openPrintout(p *app.Printout) {
-	if err := ws.cfg.Open(p.Path); err != nil && ws.shell != nil {
-		ws.shell.setBanner(&bannerText{"无法打开 PDF 查看器：" + err.Error() + "；文件在 " + p.Path, colorWarn})
-	}
+	d.showAfter(v, note)
 }
 
 // printFirst is the order Ctrl+P picks a document in: what the counter

@@ -206,10 +206,11 @@ func TestCounterAcceptAndDeficiency(t *testing.T) {
 	if got := r.status(a.ID); got != data.StatusAwaitingPayment {
 		t.Fatalf("accept: %s", got)
 	}
+	r.printPreview()
 	if len(r.opened) != 2 || !strings.Contains(r.opened[0], "受理回执") || !strings.Contains(r.opened[1], "缴款通知书") {
 		t.Errorf("printed %v", r.opened)
 	}
-	r.mustShow("已打印受理回执")
+	r.mustShow("受理回执已发送到打印机“TitleDesk-PDF”（1 份）")
 
 	b := r.fx.Apps[data.StatusAwaitingPaper][2]
 	r.scan(b.FormSeal)
@@ -228,6 +229,7 @@ func TestCounterAcceptAndDeficiency(t *testing.T) {
 	if got := r.status(b.ID); got != data.StatusPaperDeficient {
 		t.Fatalf("deficient: %s", got)
 	}
+	r.printPreview()
 	if n := len(r.opened); n != 3 || !strings.Contains(r.opened[2], "一次性告知书") {
 		t.Errorf("printed %v", r.opened)
 	}
@@ -266,6 +268,7 @@ func TestPaymentAndReprint(t *testing.T) {
 
 	// Reprint: Ctrl+P prints the receipt again, and the print is recorded.
 	r.ws.printShortcut()
+	r.printPreview()
 	if len(r.opened) != 1 || !strings.Contains(r.opened[0], "受理回执") {
 		t.Errorf("reprint opened %v", r.opened)
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"image/color"
 	"io/fs"
 	"os"
@@ -17,7 +18,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"titledesk/app"
+	"titledesk/internal/testcups"
 	"titledesk/internal/testdesk"
+	"titledesk/printing"
 )
 
 // seeded is one fixture desk, copied for each test: seeding (password
@@ -30,13 +33,54 @@ var seeded struct {
 }
 
 // rig is a workstation on a fresh copy of the fixture desk, with the
-// documents it opened for printing.
+// documents it printed (or exported and opened).
 type rig struct {
 	t      testing.TB
 	ws     *Workstation
 	fx     *testdesk.Fixture
 	opened []string
 	home   string // the clerk's home folder, where pictures are looked for
+}
+
+// cups is the package's throwaway spooler (scripts/cups-spooler): every
+// rig prints to its cups-pdf printer, the default.
+var cups *testcups.Spooler
+
+func TestMain(m *testing.M) {
+	var err error
+	if cups, err = testcups.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	cups.Stop()
+	os.Exit(code)
+}
+
+// keptPrints is the real spooler, with each job it accepted also kept as
+// a file in opened, for the tests to read.
+type keptPrints struct {
+	printing.Spooler
+	r *rig
+}
+
+func (k keptPrints) Print(ctx context.Context, j printing.Job) (string, error) {
+	id, err := k.Spooler.Print(ctx, j)
+	if err == nil {
+		path := filepath.Join(k.r.t.TempDir(), fmt.Sprintf("%d-%s.pdf", len(k.r.opened), j.Title))
+		if err := os.WriteFile(path, j.PDF, 0o600); err != nil {
+			k.r.t.Fatal(err)
+		}
+		k.r.opened = append(k.r.opened, path)
+	}
+	return id, err
+}
+
+// printPreview prints what the preview shows, as Enter does.
+func (r *rig) printPreview() {
+	r.t.Helper()
+	r.mustShow("打印预览")
+	r.key(fyne.KeyReturn)
 }
 
 func newRig(t *testing.T) *rig {
@@ -67,6 +111,7 @@ func newRig(t *testing.T) *rig {
 // rigOn is a headless workstation on desk; it syncs only when told.
 func rigOn(t *testing.T, desk *app.Desk) *rig {
 	r := &rig{t: t, home: t.TempDir()}
+	desk.Spooler = keptPrints{printing.System(), r}
 	a := test.NewTempApp(t)
 	r.ws = NewWindow(a, Config{Desk: desk, Open: func(p string) error { r.opened = append(r.opened, p); return nil }, Home: r.home})
 	r.ws.async, r.ws.syncLoop = func(f func()) { f() }, false

@@ -82,6 +82,7 @@ func TestSettlementClosesOnPrintAndReprintsAsPrinted(t *testing.T) {
 		t.Fatalf("closed without asking: %v", r.opened)
 	}
 	r.tap("确认关账（回车）")
+	r.printPreview()
 	if len(r.opened) != 1 {
 		t.Fatalf("opened %v", r.opened)
 	}
@@ -93,7 +94,7 @@ func TestSettlementClosesOnPrintAndReprintsAsPrinted(t *testing.T) {
 	}
 	r.mustShow("打印关账")
 	keepPage(t, r.opened[0], "form-daily")
-	if p, err := d.Print(ctx, unpaid[2].ID, data.DocPayment); err != nil {
+	if p, err := d.Prepare(ctx, unpaid[2].ID, data.DocPayment); err != nil {
 		t.Fatal(err)
 	} else {
 		keepPage(t, p.Path, "form-payment")
@@ -114,6 +115,7 @@ func TestSettlementClosesOnPrintAndReprintsAsPrinted(t *testing.T) {
 	}
 
 	r.tap("重印")
+	r.printPreview()
 	if len(r.opened) != 2 {
 		t.Fatalf("opened %v", r.opened)
 	}

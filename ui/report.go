@@ -27,7 +27,7 @@ func (s *Shell) report() screen {
 	)
 	dayEntry := ws.newEntry("2026-03-01")
 	dayEntry.SetText(day(ws.Desk.Now()))
-	totals, state, errl := widget.NewLabel(""), widget.NewLabel(""), errorText()
+	totals, state, printed, errl := widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), errorText()
 	totals.Wrapping = fyne.TextWrapWord
 	list := textTable(&rows, settlementWidths)
 	closeBtn, reprintBtn := ws.button("打印日结并关账（Ctrl+P）", nil), ws.button("重印", nil)
@@ -65,8 +65,8 @@ func (s *Shell) report() screen {
 			showError(errl, err)
 			return
 		}
-		ws.openPrintout(p)
 		reload()
+		s.preview([]*app.Printout{p}, printed.SetText)
 	}
 	// Closing cannot be undone: it is asked first.
 	var confirm *fyne.Container
@@ -102,6 +102,6 @@ func (s *Shell) report() screen {
 	reload()
 	buttons := container.NewHBox(append([]fyne.CanvasObject{ws.button("查询", reload), closeBtn, reprintBtn}, exports[0])...)
 	head := container.NewVBox(title("报表：日结报表（"+s.clerk.Name+"）"),
-		container.NewBorder(nil, nil, widget.NewLabel("日期"), buttons, dayEntry), confirm, state, totals, errl)
+		container.NewBorder(nil, nil, widget.NewLabel("日期"), buttons, dayEntry), confirm, state, printed, totals, errl)
 	return screen{obj: container.NewBorder(head, nil, nil, nil, list), print: closeDay, enter: confirmed, refreshOnTop: reload, onSync: reload}
 }

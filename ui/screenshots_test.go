@@ -142,6 +142,15 @@ func clerkShots(t *testing.T, dir string) {
 	r.shot(dir, "sync")
 	r.ws.shell.Task("设置")
 	r.shot(dir, "settings")
+	// The counter accepts one more: its two documents previewed.
+	q := fx.Apps[data.StatusAwaitingPaper][1]
+	r.scan(q.FormSeal)
+	r.tap("全部一致")
+	r.tap("受理并打印")
+	r.mustShow("打印预览")
+	r.shot(dir, "print-preview")
+	r.key(fyne.KeyReturn)
+	r.shot(dir, "printed")
 	r.ws.Lock()
 	r.shot(dir, "locked")
 	fresh, err := app.Open(t.TempDir())

@@ -6,9 +6,11 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"titledesk/app"
+	"titledesk/data"
 )
 
 // urgentWithin is how close, in working days, a deadline must be for the
@@ -107,8 +109,55 @@ func (s *Shell) settings() fyne.CanvasObject {
 		formRow{"服务器", widget.NewLabel(serverOf(ws))},
 		formRow{"无操作自动锁屏", lock},
 		formRow{"已同步操作保留", keep},
-		formRow{"打印", widget.NewLabel("文件用系统 PDF 查看器打开后打印，保存在数据目录 printed 下")},
+		formRow{"打印机", s.printers()},
 	))
+}
+
+// printers chooses a printer and a number of copies for each paper the desk
+// prints, from the system's printers; every printout is also kept as a PDF
+// in the data folder's printed/.
+func (s *Shell) printers() fyne.CanvasObject {
+	ws := s.ws
+	errl := errorText()
+	names, def, err := ws.Desk.Printers(ws.ctx)
+	choices, cerr := ws.Desk.PrinterChoices(ws.ctx)
+	if err == nil {
+		err = cerr
+	}
+	showError(errl, err)
+	defaultName := "系统默认打印机"
+	if def != "" {
+		defaultName += "（" + def + "）"
+	}
+	rows := container.New(layout.NewFormLayout())
+	for _, paper := range data.Papers {
+		c := choices[paper]
+		if c.Copies == 0 {
+			c.Copies = 1
+		}
+		printer := widget.NewSelect(append([]string{defaultName}, names...), nil)
+		copies := widget.NewSelect([]string{"1 份", "2 份", "3 份"}, nil)
+		save := func(string) {
+			choice := data.PrinterChoice{Copies: 1}
+			fmt.Sscanf(copies.Selected, "%d", &choice.Copies)
+			if printer.SelectedIndex() > 0 {
+				choice.Printer = printer.Selected
+			}
+			showError(errl, ws.Desk.SetPrinterChoice(ws.ctx, paper, choice))
+		}
+		if c.Printer == "" {
+			printer.SetSelectedIndex(0)
+		} else {
+			printer.SetSelected(c.Printer) // a printer since removed still shows
+		}
+		copies.SetSelected(fmt.Sprintf("%d 份", c.Copies))
+		printer.OnChanged, copies.OnChanged = save, save
+		rows.Add(widget.NewLabel(paper))
+		rows.Add(container.NewBorder(nil, nil, nil, copies, printer))
+	}
+	note := widget.NewLabel("每份打印件同时保存为 PDF，在数据目录的 printed 文件夹中")
+	note.Importance = widget.LowImportance
+	return container.NewVBox(rows, note, errl)
 }
 
 // retention chooses how long the desk keeps commands the server answered,

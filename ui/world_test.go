@@ -179,6 +179,7 @@ func TestCounterDayOfflineThenSyncedOnce(t *testing.T) {
 	}
 	r.tap("全部一致")
 	r.tap("受理并打印")
+	r.printPreview()
 	r.pay(paper[0].No, "4200001234202612030000000001")
 	// The second lacks an original: one notice lists it.
 	r.scan(paper[1].FormSeal)
@@ -187,15 +188,18 @@ func TestCounterDayOfflineThenSyncedOnce(t *testing.T) {
 	r.tap("一次性告知补正")
 	find(r, func(c *widget.CheckGroup) bool { return true }).SetSelected([]string{"未提供原件"})
 	r.tap("确定")
+	r.printPreview()
 	// A payment from an earlier acceptance, and its receipt printed again.
 	r.openFromQueue("待缴费", payment.No)
 	r.pay("", "4200001234202612030000000002")
 	r.ws.printShortcut()
+	r.printPreview()
 	// The day's report holds both payments though nothing is synced yet.
 	r.ws.shell.Task("报表")
 	r.mustShow("共 2 笔")
 	r.ws.printShortcut()
 	r.key(fyne.KeyReturn) // 确认关账
+	r.printPreview()
 	if last := r.opened[len(r.opened)-1]; !strings.Contains(last, "日结报表") {
 		t.Errorf("Ctrl+P on 报表 opened %s", last)
 	}

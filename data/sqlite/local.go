@@ -673,3 +673,46 @@ func (s *Store) OutboxCounts(ctx context.Context) (pending, refused int, err err
 	})
 	return pending, refused, err
 }
+
+// PrinterChoices are this workstation's printers by paper (data.Papers);
+// a paper not set prints once to the system's default printer.
+func (s *Store) PrinterChoices(ctx context.Context) (map[string]data.PrinterChoice, error) {
+	out := map[string]data.PrinterChoice{}
+	for _, p := range data.Papers {
+		out[p] = data.PrinterChoice{Copies: 1}
+	}
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		rows, err := query(ctx, tx, `SELECT paper, printer, copies FROM printer_choices`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				paper string
+				c     data.PrinterChoice
+			)
+			if err := rows.Scan(&paper, &c.Printer, &c.Copies); err != nil {
+				return err
+			}
+			out[paper] = c
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// SetPrinterChoice sets where paper prints.
+func (s *Store) SetPrinterChoice(ctx context.Context, paper string, c data.PrinterChoice) error {
+	switch {
+	case !slices.Contains(data.Papers, paper):
+		return data.Errorf(data.EINVALID, "没有“%s”这种打印文书", paper)
+	case c.Copies < 1 || c.Copies > 9:
+		return data.Errorf(data.EINVALID, "打印份数须在 1 到 9 份之间")
+	}
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		_, err := exec(ctx, tx, `INSERT INTO printer_choices (paper, printer, copies) VALUES (?, ?, ?)
+			ON CONFLICT (paper) DO UPDATE SET printer = excluded.printer, copies = excluded.copies`, paper, c.Printer, c.Copies)
+		return err
+	})
+}
