@@ -207,7 +207,7 @@ func (f *face) subset(runes []rune) []byte {
 	out := map[string][]byte{
 		"cmap": cmap4(runes, func(r rune) uint16 { return newID[f.glyphOf[r]] }),
 		"glyf": outGlyf, "head": head, "hhea": hhea, "hmtx": outHmtx, "loca": outLoca,
-		"maxp": maxp, "name": f.tables["name"], "OS/2": f.tables["OS/2"], "post": post,
+		"maxp": maxp, "name": withoutPSName(f.tables["name"]), "OS/2": f.tables["OS/2"], "post": post,
 	}
 	// Hinting programs that glyph instructions may call.
 	for _, t := range []string{"cvt ", "fpgm", "prep"} {
@@ -216,6 +216,43 @@ func (f *face) subset(runes []rune) []byte {
 		}
 	}
 	return sfnt(out)
+}
+
+// withoutPSName returns a copy of a name table without its PostScript name
+// (name ID 6) records; gofpdf names the PDF font itself and ignores them.
+// When cairo (pdftocairo -ps, the renderer CUPS's pdftops filter is set to)
+// prints a TrueType font, it splits it into Type 42 subsets of at most 256
+// glyphs, a WinAnsi one for the Latin glyphs and others for the rest, each
+// renumbered from glyph 1, and names every subset after the font's
+// PostScript name. Ghostscript's pdfwrite (cups-pdf, "print to PDF") takes
+// Type 42 fonts of one FontName and the same hinting tables for one font;
+// when a glyph id is already taken by another subset's glyph it draws the
+// text as a bitmap Type 3 font without Unicode, so the digits and Latin
+// letters could not be found in the printed PDF. With no PostScript name,
+// cairo names the subsets CairoFont-<font>-<subset>, and pdfwrite keeps them
+// apart.
+func withoutPSName(name []byte) []byte {
+	if len(name) < 6 || binary.BigEndian.Uint16(name) != 0 {
+		return name // only format 0; format 1 has language tags after the records
+	}
+	count := int(binary.BigEndian.Uint16(name[2:]))
+	storage := int(binary.BigEndian.Uint16(name[4:]))
+	if 6+12*count > storage || storage > len(name) {
+		return name
+	}
+	out := make([]byte, 6, len(name))
+	kept := 0
+	for i := 0; i < count; i++ {
+		if rec := name[6+12*i : 18+12*i]; binary.BigEndian.Uint16(rec[6:]) != 6 {
+			out = append(out, rec...)
+			kept++
+		}
+	}
+	// The records address the strings from the start of the string storage,
+	// which now follows the fewer records.
+	binary.BigEndian.PutUint16(out[2:], uint16(kept))
+	binary.BigEndian.PutUint16(out[4:], uint16(6+12*kept))
+	return append(out, name[storage:]...)
 }
 
 // forComponents calls fn with the offset and glyph id of each component of a

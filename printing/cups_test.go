@@ -1,3 +1,5 @@
+//go:build !windows
+
 package printing_test
 
 import (
@@ -191,4 +193,51 @@ func TestPrinters(t *testing.T) {
 	if err != nil || def != testcups.PDF || !strings.Contains(strings.Join(names, " "), testcups.Off) {
 		t.Errorf("printers %v, default %q: %v", names, def, err)
 	}
+}
+
+// BenchmarkAcceptToSpooler is the counter's software time from 受理 to both
+// documents handed to the spooler: the acceptance, both documents rendered
+// and kept, their preview pages drawn, and each sent to the cups-pdf
+// printer with its print recorded (issue 18's budget: < 500 ms). Run with
+// -benchtime 20x: each run takes one of 20 applications at the counter.
+func BenchmarkAcceptToSpooler(b *testing.B) {
+	ctx := context.Background()
+	w := testworld.New(b)
+	apps := w.Apps(b, 20, "DLXH", data.StatusAwaitingPaper)
+	clerk := w.Desk(b, "DLXH", "chen")
+	testworld.Drain(b, clerk)
+	sent, i := 0, 0
+	for b.Loop() {
+		if i == len(apps) {
+			b.Fatal("no application left at the counter: -benchtime 20x at most")
+		}
+		v, err := clerk.View(ctx, apps[i].ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		i++
+		var checks []data.AttachmentCheck
+		for _, at := range v.Attachments {
+			checks = append(checks, data.AttachmentCheck{AttachmentID: at.ID, Check: data.CheckMatch})
+		}
+		_, prints, err := clerk.Accept(ctx, v.ID, checks)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range prints {
+			if _, err := p.Pages(90); err != nil { // the preview, as the desk draws it
+				b.Fatal(err)
+			}
+		}
+		for _, p := range prints {
+			if _, err := clerk.SendToPrinter(ctx, p); err != nil {
+				b.Fatal(err)
+			}
+			sent++
+		}
+	}
+	if sent != 2*b.N {
+		b.Fatalf("%d documents sent in %d acceptances", sent, b.N)
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/acceptance")
 }

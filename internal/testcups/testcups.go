@@ -1,3 +1,5 @@
+//go:build !windows
+
 // Package testcups runs a throwaway CUPS spooler for tests
 // (scripts/cups-spooler): a cups-pdf printer, TitleDesk-PDF, whose jobs
 // come out as PDF files, and TitleDesk-Off, which refuses every job.
@@ -11,7 +13,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -35,11 +39,15 @@ func script() string {
 // Start starts a spooler and points this process's CUPS clients (lp,
 // lpstat) at it through CUPS_SERVER. Meant for TestMain: Stop it after.
 func Start() (*Spooler, error) {
+	sweep()
 	// The filters run as the user lp: the folder must be open to others,
 	// which a test's temporary folder is not.
 	dir, err := os.MkdirTemp("/tmp", "cups-")
 	if err == nil {
 		err = os.Chmod(dir, 0o755)
+	}
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, "owner"), []byte(strconv.Itoa(os.Getpid())), 0o644)
 	}
 	if err != nil {
 		return nil, err
@@ -70,6 +78,20 @@ func Start() (*Spooler, error) {
 		return nil, fmt.Errorf("cups-spooler start printed no environment: %q", out)
 	}
 	return s, nil
+}
+
+// sweep stops the spoolers whose test process is gone: one that panicked
+// never reached its Stop.
+func sweep() {
+	owners, _ := filepath.Glob("/tmp/cups-*/owner")
+	for _, owner := range owners {
+		b, _ := os.ReadFile(owner)
+		pid, err := strconv.Atoi(string(b))
+		if err == nil && syscall.Kill(pid, 0) == nil {
+			continue // still running
+		}
+		(&Spooler{Dir: filepath.Dir(owner)}).Stop()
+	}
 }
 
 // Stop stops the spooler and removes its folder.
