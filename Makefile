@@ -19,7 +19,7 @@ WINE_SHOT ?= $(BUILD)/windows-wine.png
 
 export LANG := zh_CN.UTF-8
 
-.PHONY: demo demo-bureau test bench server linux windows windows-desktop windows-server windows-check wine-smoke \
+.PHONY: demo demo-bureau test bench server linux windows windows-desktop windows-server windows-check wine-smoke wine-print \
 	deps-test deps-win clean desk-memory
 
 # A demo server on loopback seeded with 300 applications, and a workstation
@@ -69,6 +69,11 @@ windows-check: deps-win
 # refreshes the README's picture.
 wine-smoke:
 	scripts/wine-smoke $(BUILD) $(WINE_SHOT)
+
+# The Windows print path: a sealed page printed through GDI under Wine into a
+# throwaway CUPS spooler, read back (scripts/wine-print).
+wine-print:
+	scripts/wine-print
 
 deps-test:
 	@scripts/need-apt $(APT_TEST)
