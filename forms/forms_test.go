@@ -2,6 +2,7 @@ package forms
 
 import (
 	"bytes"
+	"fmt"
 	"crypto/ed25519"
 	"image"
 	"image/color"
@@ -638,6 +639,27 @@ func BenchmarkRender(b *testing.B) {
 			}
 			b.ReportMetric(float64(size)/1024, "KB")
 		})
+	}
+}
+
+// BenchmarkPages draws each sample's pages as the preview (90 dpi) and a
+// Windows printer (300 dpi) take them.
+func BenchmarkPages(b *testing.B) {
+	for _, c := range samples {
+		p := render(b, c.doc, c.by)
+		for _, dpi := range []float64{90, 300} {
+			b.Run(fmt.Sprintf("%s/%.0fdpi", c.name, dpi), func(b *testing.B) {
+				n := 0
+				for b.Loop() {
+					pages, err := p.Pages(dpi)
+					if err != nil {
+						b.Fatal(err)
+					}
+					n = len(pages)
+				}
+				b.ReportMetric(float64(n), "pages")
+			})
+		}
 	}
 }
 

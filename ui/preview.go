@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -49,6 +51,12 @@ func (s *Shell) preview(prints []*app.Printout, done func(note string)) {
 			warnings = append(warnings, fmt.Sprintf("%s“%s”中的字无法打印，打印后请手写补正", p.Paper, u.Label))
 		}
 	}
+	// Rendering, drawing and painting the pages allocates several times
+	// what the pages keep (the PDF's font subsets, glyph masks, the images
+	// converted for the screen): give it back to the system once they are
+	// on screen, not minutes later, so the desk stays within its memory
+	// budget with a preview open.
+	time.AfterFunc(2*time.Second, debug.FreeOSMemory)
 	status, errl := widget.NewLabel(strings.Join(warnings, "；")), errorText()
 	status.Wrapping = fyne.TextWrapWord
 	sent := map[*app.Printout]string{} // a retry after a refusal prints only what is left
