@@ -19,7 +19,7 @@ WINE_SHOT ?= $(BUILD)/windows-wine.png
 
 export LANG := zh_CN.UTF-8
 
-.PHONY: demo demo-bureau test bench server linux windows windows-desktop windows-server windows-check wine-smoke wine-print \
+.PHONY: demo demo-bureau test bench server linux windows windows-desktop windows-server windows-check wine-smoke wine-peripherals \
 	deps-test deps-win clean desk-memory
 
 # A demo server on loopback seeded with 300 applications, and a workstation
@@ -53,6 +53,11 @@ windows: windows-desktop windows-server
 windows-desktop: deps-win
 	scripts/package-windows desktop $(BUILD)/titledesk.exe
 	scripts/sign-windows $(BUILD)/titledesk.exe
+	# The identity-card reader's helpers, for a vendor's 64-bit or 32-bit termb.dll (idcard).
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -trimpath -o $(BUILD)/titledesk-idcard.exe ./cmd/titledesk-idcard
+	GOOS=windows GOARCH=386 CGO_ENABLED=0 go build -trimpath -o $(BUILD)/titledesk-idcard-x86.exe ./cmd/titledesk-idcard
+	scripts/sign-windows $(BUILD)/titledesk-idcard.exe
+	scripts/sign-windows $(BUILD)/titledesk-idcard-x86.exe
 	convert $(WIN_ICON) -depth 8 -define icon:auto-resize=256,64,48,32,16 $(BUILD)/titledesk.ico
 	makensis -NOCD -INPUTCHARSET UTF8 -WX -V2 -DVERSION=$(VERSION) -DOUTDIR=$(BUILD) \
 		-DSIGN=scripts/sign-windows packaging/windows/installer.nsi
@@ -70,10 +75,11 @@ windows-check: deps-win
 wine-smoke:
 	scripts/wine-smoke $(BUILD) $(WINE_SHOT)
 
-# The Windows print path: a sealed page printed through GDI under Wine into a
-# throwaway CUPS spooler, read back (scripts/wine-print).
-wine-print:
-	scripts/wine-print
+# The counter's peripherals on Windows under Wine (scripts/wine-peripherals):
+# a sealed page printed through GDI into a throwaway CUPS spooler and read
+# back; the identity-card reader's helper reading a stub termb.dll.
+wine-peripherals:
+	scripts/wine-peripherals
 
 deps-test:
 	@scripts/need-apt $(APT_TEST)

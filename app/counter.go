@@ -4,11 +4,13 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"time"
 
 	"titledesk/data"
 	"titledesk/data/blobstore"
+	"titledesk/idcard"
 )
 
 // Accept takes the paper materials, every attachment checked, and
@@ -101,4 +103,74 @@ func (d *Desk) importProof(path string) (string, error) {
 		return "", err
 	}
 	return d.Blobs().Put(b)
+}
+
+// CardCheck is the counter check's 居民身份证 item marked from a read card.
+type CardCheck struct {
+	Item int    // index of the application's 居民身份证 attachment
+	Note string // "已读卡核验，有效期至 …"
+	Card *data.IDCard
+}
+
+// ReadCard reads the identity card on the reader and compares it with the
+// application on the server's date (data.CheckCard). A card that differs
+// or has expired, or a reader that fails, is an error saying why; nothing
+// is marked then.
+func (d *Desk) ReadCard(ctx context.Context, applicationID string) (*CardCheck, error) {
+	if d.CardReader == nil {
+		return nil, data.Errorf(data.EINVALID, "本机没有设置身份证阅读器")
+	}
+	v, err := d.View(ctx, applicationID)
+	if err != nil {
+		return nil, err
+	}
+	item := slices.IndexFunc(v.Attachments, func(at data.Attachment) bool { return at.Kind == data.IDCardKind })
+	if item < 0 {
+		return nil, data.Errorf(data.EINVALID, "申请 %s 的材料中没有%s", v.No, data.IDCardKind)
+	}
+	card, err := d.CardReader.Read(ctx)
+	if err != nil {
+		d.Log.Warn("card read failed", "err", err)
+		return nil, err
+	}
+	note, err := data.CheckCard(&v.Application, *card, d.Now())
+	if err != nil {
+		return nil, err
+	}
+	return &CardCheck{Item: item, Note: note, Card: card}, nil
+}
+
+// CardReaders is whether this system can use identity-card readers: their
+// SDK is a Windows DLL.
+const CardReaders = runtime.GOOS == "windows"
+
+// CardReaderSetting is the desk's reader setting (设置).
+func (d *Desk) CardReaderSetting(ctx context.Context) (data.CardReaderSetting, error) {
+	return d.Store.CardReader(ctx)
+}
+
+// SetCardReader sets the desk's reader, checked to be a DLL the helpers
+// can load, and uses it from now on; a zero setting removes it.
+func (d *Desk) SetCardReader(ctx context.Context, c data.CardReaderSetting) error {
+	if c.DLL != "" {
+		if _, err := idcard.HelperFor(c.DLL); err != nil {
+			return err
+		}
+	}
+	if err := d.Store.SetCardReader(ctx, c); err != nil {
+		return err
+	}
+	d.useCardReader(c)
+	return nil
+}
+
+// useCardReader reads cards through c's DLL with the helpers installed
+// beside the desk's program.
+func (d *Desk) useCardReader(c data.CardReaderSetting) {
+	if c.DLL == "" {
+		d.CardReader = nil
+		return
+	}
+	exe, _ := os.Executable()
+	d.CardReader = idcard.Termb{DLL: c.DLL, Port: c.Port, HelperDir: filepath.Dir(exe)}
 }

@@ -19,6 +19,7 @@ import (
 	"titledesk/data/blobstore"
 	"titledesk/data/sqlite"
 	"titledesk/forms"
+	"titledesk/idcard"
 	"titledesk/printing"
 	tdsync "titledesk/sync"
 )
@@ -35,6 +36,9 @@ type Desk struct {
 	Log *slog.Logger
 	// Spooler prints; nil is the system's (printing.System).
 	Spooler printing.Spooler
+	// CardReader reads identity cards at the counter; nil when the desk has
+	// none (设置).
+	CardReader idcard.Reader
 
 	mu      stdsync.Mutex
 	id      *sqlite.Identity
@@ -70,6 +74,12 @@ func Open(dir string) (*Desk, error) {
 		st.Close()
 		return nil, err
 	}
+	reader, err := st.CardReader(context.Background())
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	d.useCardReader(reader)
 	return d, nil
 }
 

@@ -199,3 +199,62 @@ func isDigits(s string) bool {
 	}
 	return s != ""
 }
+
+// IDCard is what the chip of a second-generation resident identity card
+// (二代身份证) holds that the counter compares with an application, as a
+// card reader reads it.
+type IDCard struct {
+	Name      string
+	Number    string
+	Birthday  time.Time
+	ValidFrom time.Time
+	ValidTo   time.Time // zero for 长期 (no end)
+}
+
+// IDCardKind is the material a read card checks: the application's
+// 居民身份证 (REFERENCE.md's list of materials).
+const IDCardKind = "居民身份证"
+
+// cardChecks are what a read card must pass against an application, in
+// order; each says why the card fails it, or "".
+var cardChecks = []func(a *Application, c IDCard, today time.Time) string{
+	func(_ *Application, c IDCard, _ time.Time) string {
+		if ValidateIDNumber(c.Number) != nil {
+			return "读到的身份证号码“" + c.Number + "”无效，请重新放卡"
+		}
+		return ""
+	},
+	func(a *Application, c IDCard, _ time.Time) string {
+		if Normalize(c.Number) != Normalize(a.IDNumber) {
+			return "身份证号码与申请不一致：卡上为 " + MaskIDNumber(c.Number) + "，申请为 " + MaskIDNumber(a.IDNumber) + "，请核对是否本人证件"
+		}
+		return ""
+	},
+	func(a *Application, c IDCard, _ time.Time) string {
+		if name := strings.TrimSpace(c.Name); name != strings.TrimSpace(a.Name) {
+			return "姓名与申请不一致：卡上为“" + name + "”，申请为“" + a.Name + "”，请核对"
+		}
+		return ""
+	},
+	func(_ *Application, c IDCard, today time.Time) string {
+		if !c.ValidTo.IsZero() && Midnight(c.ValidTo).Before(Midnight(today)) {
+			return "身份证已于 " + c.ValidTo.Format("2006年1月2日") + " 过期，请申请人提供有效证件"
+		}
+		return ""
+	},
+}
+
+// CheckCard compares a read card with the application on today (the
+// server's date): a card that passes gives the note its 居民身份证 item is
+// marked 一致 with; one that does not, an EINVALID error saying why.
+func CheckCard(a *Application, c IDCard, today time.Time) (string, error) {
+	for _, check := range cardChecks {
+		if why := check(a, c, today); why != "" {
+			return "", Errorf(EINVALID, "%s", why)
+		}
+	}
+	if c.ValidTo.IsZero() {
+		return "已读卡核验，有效期长期", nil
+	}
+	return "已读卡核验，有效期至 " + c.ValidTo.Format("2006-01-02"), nil
+}

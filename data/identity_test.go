@@ -166,3 +166,38 @@ func FuzzValidateMobile(f *testing.F) {
 		}
 	})
 }
+
+// TestCheckCard: a read card marks the 居民身份证 only when its number and
+// name are the application's and it has not expired on the server's date.
+func TestCheckCard(t *testing.T) {
+	today := time.Date(2026, 12, 3, 15, 0, 0, 0, Shanghai)
+	number := MakeIDNumber("441900", time.Date(1990, 1, 1, 0, 0, 0, 0, Shanghai), 123)
+	a := &Application{Form: Form{Name: "陈晓明", IDNumber: number}}
+	card := IDCard{Name: "陈晓明", Number: number, ValidFrom: time.Date(2016, 5, 1, 0, 0, 0, 0, Shanghai), ValidTo: time.Date(2036, 5, 1, 0, 0, 0, 0, Shanghai)}
+	other := MakeIDNumber("441900", time.Date(1990, 1, 1, 0, 0, 0, 0, Shanghai), 124)
+	for _, c := range []struct {
+		name string
+		edit func(*IDCard)
+		note string // "" when refused
+		says string
+	}{
+		{"the applicant's card", func(*IDCard) {}, "已读卡核验，有效期至 2036-05-01", ""},
+		{"长期", func(c *IDCard) { c.ValidTo = time.Time{} }, "已读卡核验，有效期长期", ""},
+		{"expires today", func(c *IDCard) { c.ValidTo = time.Date(2026, 12, 3, 0, 0, 0, 0, Shanghai) }, "已读卡核验，有效期至 2026-12-03", ""},
+		{"lower-case x read", func(c *IDCard) { c.Number = strings.ToLower(c.Number) }, "已读卡核验，有效期至 2036-05-01", ""},
+		{"expired yesterday", func(c *IDCard) { c.ValidTo = time.Date(2026, 12, 2, 0, 0, 0, 0, Shanghai) }, "", "身份证已于 2026年12月2日 过期"},
+		{"another person's number", func(c *IDCard) { c.Number = other }, "", "身份证号码与申请不一致"},
+		{"another name", func(c *IDCard) { c.Name = "陈小明" }, "", "姓名与申请不一致：卡上为“陈小明”，申请为“陈晓明”"},
+		{"a misread number", func(c *IDCard) { c.Number = number[:17] + "0" }, "", "无效，请重新放卡"},
+	} {
+		cd := card
+		c.edit(&cd)
+		note, err := CheckCard(a, cd, today)
+		switch {
+		case c.note != "" && (err != nil || note != c.note):
+			t.Errorf("%s: %q %v, want %q", c.name, note, err, c.note)
+		case c.note == "" && (ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), c.says) || note != ""):
+			t.Errorf("%s: %q %v, want an error saying %q", c.name, note, err, c.says)
+		}
+	}
+}

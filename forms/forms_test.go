@@ -2,8 +2,8 @@ package forms
 
 import (
 	"bytes"
-	"fmt"
 	"crypto/ed25519"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"

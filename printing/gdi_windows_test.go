@@ -16,13 +16,13 @@ import (
 // TestGDIPrint prints a sealed 受理回执 through the Windows print spooler
 // (GDI) to the default printer, as the desk does, and a job to a printer
 // that does not exist. It puts paper in a printer, so it runs only when
-// asked: scripts/wine-print runs it under Wine, whose printers are a
+// asked: scripts/wine-peripherals runs it under Wine, whose printers are a
 // throwaway CUPS spooler's, sets TITLEDESK_PRINT_SEAL to a file for the seal
 // it printed, and checks the spooled page against it.
 func TestGDIPrint(t *testing.T) {
 	sealFile := os.Getenv("TITLEDESK_PRINT_SEAL")
 	if sealFile == "" {
-		t.Skip("prints on the default printer: set TITLEDESK_PRINT_SEAL (scripts/wine-print)")
+		t.Skip("prints on the default printer: set TITLEDESK_PRINT_SEAL (scripts/wine-peripherals)")
 	}
 	ctx := context.Background()
 	names, def, err := printing.System().Printers(ctx)

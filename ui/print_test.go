@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
@@ -65,4 +67,85 @@ func TestPrintRefusedKeepsThePDF(t *testing.T) {
 	if r.shows("打印预览") {
 		t.Error("the preview stayed open")
 	}
+}
+
+// cardOnReader is an identity-card reader with a card on it, or failing,
+// for the headless tests: a real reader is a vendor's Windows DLL, whose
+// path scripts/wine-peripherals runs under Wine.
+type cardOnReader struct {
+	card *data.IDCard
+	err  error
+}
+
+func (c cardOnReader) Read(context.Context) (*data.IDCard, error) { return c.card, c.err }
+
+// TestCounterReadsTheCard: on the counter check, 读身份证 with the
+// applicant's valid card marks the 居民身份证 item 一致 with the reading;
+// another person's card, an expired one or a reader without a card mark
+// nothing and say why; a desk without a reader shows no button.
+func TestCounterReadsTheCard(t *testing.T) {
+	r := newRig(t)
+	r.login()
+	a := r.fx.Apps[data.StatusAwaitingPaper][0]
+	valid := &data.IDCard{Name: a.Name, Number: a.IDNumber, ValidFrom: time.Date(2016, 5, 1, 0, 0, 0, 0, data.Shanghai), ValidTo: time.Date(2036, 5, 1, 0, 0, 0, 0, data.Shanghai)}
+	expired, other := *valid, *valid
+	expired.ValidTo = time.Date(2025, 1, 1, 0, 0, 0, 0, data.Shanghai)
+	other.Name = "李四"
+	r.scan(a.FormSeal) // the sealed form opens the counter check
+	r.mustShow("现场核验：申请 " + a.No)
+	if r.shows("读身份证") {
+		t.Fatal("读身份证 offered without a reader")
+	}
+	r.key(fyne.KeyEscape)
+
+	item := slices.IndexFunc(a.Attachments, func(at data.Attachment) bool { return at.Kind == data.IDCardKind })
+	for _, c := range []struct {
+		name   string
+		reader cardOnReader
+		says   string // "" when the card marks the item
+	}{
+		{"another person's card", cardOnReader{card: &other}, "姓名与申请不一致：卡上为“李四”"},
+		{"an expired card", cardOnReader{card: &expired}, "身份证已于 2025年1月1日 过期"},
+		{"no card on the reader", cardOnReader{err: &data.Error{Code: data.ENOTFOUND, Message: "阅读器上没有身份证，请把证件平放在阅读器上再读"}}, "阅读器上没有身份证"},
+		{"the applicant's card", cardOnReader{card: valid}, ""},
+	} {
+		r.ws.Desk.CardReader = c.reader
+		r.scan(a.FormSeal)
+		r.tap("读身份证")
+		radio := radios(r)[item]
+		var note *keyEntry
+		walk(r.ws.Win.Content(), func(o fyne.CanvasObject) {
+			if e, ok := o.(*keyEntry); ok && strings.HasPrefix(e.Text, "已读卡核验") {
+				note = e
+			}
+		})
+		switch {
+		case c.says == "" && (radio.Selected != data.CheckMatch.Label() || note == nil || note.Text != "已读卡核验，有效期至 2036-05-01"):
+			t.Errorf("%s: %q marked, note %v", c.name, radio.Selected, note)
+		case c.says != "":
+			r.mustShow(c.says)
+			if radio.Selected != "" || note != nil {
+				t.Errorf("%s marked the item: %q", c.name, radio.Selected)
+			}
+		}
+		if c.says == "" {
+			for i, g := range radios(r) {
+				if i != item && g.Selected != "" {
+					t.Errorf("the card marked item %d too", i)
+				}
+			}
+		}
+		r.key(fyne.KeyEscape)
+	}
+}
+
+// radios are the counter check's answer groups, one per material.
+func radios(r *rig) []*widget.RadioGroup {
+	var out []*widget.RadioGroup
+	walk(r.ws.Win.Content(), func(o fyne.CanvasObject) {
+		if g, ok := o.(*widget.RadioGroup); ok {
+			out = append(out, g)
+		}
+	})
+	return out
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -110,7 +111,55 @@ func (s *Shell) settings() fyne.CanvasObject {
 		formRow{"无操作自动锁屏", lock},
 		formRow{"已同步操作保留", keep},
 		formRow{"打印机", s.printers()},
+		formRow{"身份证阅读器", s.cardReader()},
 	))
+}
+
+// cardReader sets the identity-card reader: the vendor's termb.dll and its
+// port. Without one the counter check offers no 读身份证.
+func (s *Shell) cardReader() fyne.CanvasObject {
+	ws := s.ws
+	if !app.CardReaders {
+		note := widget.NewLabel("身份证阅读器的驱动（termb.dll）只能在 Windows 上使用")
+		note.Importance = widget.LowImportance
+		return note
+	}
+	errl := errorText()
+	c, err := ws.Desk.CardReaderSetting(ws.ctx)
+	showError(errl, err)
+	dll := ws.newEntry(`驱动文件，如 C:\Program Files\CVR100\termb.dll；留空表示没有阅读器`)
+	dll.SetText(c.DLL)
+	ports := []string{"自动（USB）"}
+	for p := 1001; p <= 1016; p++ {
+		ports = append(ports, fmt.Sprintf("USB %d", p))
+	}
+	for p := 1; p <= 16; p++ {
+		ports = append(ports, fmt.Sprintf("串口 COM%d", p))
+	}
+	port := widget.NewSelect(ports, nil)
+	switch {
+	case c.Port == 0:
+		port.SetSelectedIndex(0)
+	case c.Port >= 1001:
+		port.SetSelectedIndex(c.Port - 1000)
+	default:
+		port.SetSelectedIndex(16 + c.Port)
+	}
+	save := ws.button("保存", func() {
+		p := 0
+		switch i := port.SelectedIndex(); {
+		case i >= 1 && i <= 16:
+			p = 1000 + i
+		case i > 16:
+			p = i - 16
+		}
+		err := ws.Desk.SetCardReader(ws.ctx, data.CardReaderSetting{DLL: strings.TrimSpace(dll.Text), Port: p})
+		showError(errl, err)
+		if err == nil {
+			errl.SetText("")
+		}
+	})
+	return container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(port, save), dll), errl)
 }
 
 // printers chooses a printer and a number of copies for each paper the desk

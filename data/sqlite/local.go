@@ -716,3 +716,32 @@ func (s *Store) SetPrinterChoice(ctx context.Context, paper string, c data.Print
 		return err
 	})
 }
+
+// CardReader is this workstation's identity-card reader setting; zero when
+// it has none.
+func (s *Store) CardReader(ctx context.Context) (c data.CardReaderSetting, err error) {
+	err = s.inRead(ctx, func(tx *sql.Tx) error {
+		err := queryRow(ctx, tx, `SELECT dll, port FROM card_reader`).Scan(&c.DLL, &c.Port)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		return err
+	})
+	return c, err
+}
+
+// SetCardReader sets the reader; a zero setting removes it.
+func (s *Store) SetCardReader(ctx context.Context, c data.CardReaderSetting) error {
+	if c.Port != 0 && !(c.Port >= 1 && c.Port <= 16) && !(c.Port >= 1001 && c.Port <= 1016) {
+		return data.Errorf(data.EINVALID, "阅读器端口须为 1001–1016（USB）或 1–16（串口）")
+	}
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		if c.DLL == "" {
+			_, err := exec(ctx, tx, `DELETE FROM card_reader`)
+			return err
+		}
+		_, err := exec(ctx, tx, `INSERT INTO card_reader (one, dll, port) VALUES (1, ?, ?)
+			ON CONFLICT (one) DO UPDATE SET dll = excluded.dll, port = excluded.port`, c.DLL, c.Port)
+		return err
+	})
+}

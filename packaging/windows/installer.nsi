@@ -1,7 +1,9 @@
 ; TitleDesk workstation installer. Built by `make windows` with Debian's makensis:
 ;   makensis -NOCD -INPUTCHARSET UTF8 -DVERSION=x.y.z -DOUTDIR=build \
 ;            [-DSIGN=scripts/sign-windows] packaging/windows/installer.nsi
-; OUTDIR holds titledesk.exe and titledesk.ico and receives the installer.
+; OUTDIR holds titledesk.exe, the identity-card reader helpers
+; (titledesk-idcard.exe, titledesk-idcard-x86.exe) and titledesk.ico and receives
+; the installer.
 ; With SIGN, the uninstaller and the installer are signed with that command as
 ; makensis writes them (titledesk.exe is signed before, by the Makefile).
 ;
@@ -80,6 +82,8 @@ FunctionEnd
 Section "Install"
   SetOutPath "$INSTDIR"
   File "${OUTDIR}/titledesk.exe"
+  File "${OUTDIR}/titledesk-idcard.exe"
+  File "${OUTDIR}/titledesk-idcard-x86.exe"
   WriteUninstaller "$INSTDIR\uninstall.exe"
   CreateDirectory "$SMPROGRAMS\${APPNAME}"
   CreateShortcut "$SMPROGRAMS\${APPNAME}\${APPCN}.lnk" "$INSTDIR\titledesk.exe"
@@ -99,6 +103,8 @@ SectionEnd
 Section "un.程序文件" SecProgram
   SectionIn RO
   Delete "$INSTDIR\titledesk.exe"
+  Delete "$INSTDIR\titledesk-idcard.exe"
+  Delete "$INSTDIR\titledesk-idcard-x86.exe"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"
   Delete "$SMPROGRAMS\${APPNAME}\${APPCN}.lnk"

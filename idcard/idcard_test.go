@@ -1,0 +1,46 @@
+package idcard
+
+import (
+	"testing"
+	"time"
+
+	"titledesk/data"
+)
+
+// TestReplyCard: the helper's reply as the desk takes it: 长期 is no end
+// date, a lower-case x is upper case, a failure is its Chinese message, and
+// a reply that cannot be a card read properly is a failed read.
+func TestReplyCard(t *testing.T) {
+	c, err := Reply{Name: " 陈晓明 ", Number: "11010519491231002x", Birthday: "19491231", From: "20160501", To: "长期"}.Card()
+	if err != nil || c.Name != "陈晓明" || c.Number != "11010519491231002X" || !c.ValidTo.IsZero() ||
+		!c.ValidFrom.Equal(time.Date(2016, 5, 1, 0, 0, 0, 0, data.Shanghai)) {
+		t.Errorf("card %+v, %v", c, err)
+	}
+	c, err = Reply{Name: "陈晓明", Number: "11010519491231002X", Birthday: "19491231", From: "20160501", To: "20360501"}.Card()
+	if err != nil || !c.ValidTo.Equal(time.Date(2036, 5, 1, 0, 0, 0, 0, data.Shanghai)) {
+		t.Errorf("card %+v, %v", c, err)
+	}
+	for _, c := range []struct {
+		reply Reply
+		code  string
+		says  string
+	}{
+		{Reply{Failed: FailedNoCard}, data.ENOTFOUND, "阅读器上没有身份证，请把证件平放在阅读器上再读"},
+		{Reply{Failed: FailedPort}, data.ENOTFOUND, "没有找到身份证阅读器，请检查阅读器的连接线和“设置”中的端口"},
+		{Reply{Failed: FailedLoad}, data.EINVALID, "无法加载身份证阅读器驱动（termb.dll），请在“设置”中检查驱动文件"},
+		{Reply{Name: "陈晓明", Number: "11010519491231002X", Birthday: "1949-12-31", From: "20160501", To: "长期"}, data.EINVALID, "读卡失败，请把证件平放、不要移动，再读一次"},
+		{Reply{Number: "11010519491231002X", Birthday: "19491231", From: "20160501", To: "长期"}, data.EINVALID, "读卡失败，请把证件平放、不要移动，再读一次"},
+	} {
+		if card, err := c.reply.Card(); card != nil || data.ErrorCode(err) != c.code || data.ErrorMessage(err) != c.says {
+			t.Errorf("%+v: %+v %v", c.reply, card, err)
+		}
+	}
+}
+
+// TestHelperForRefusesWhatIsNoDLL: a file that is no Windows program is
+// refused when set, before any read.
+func TestHelperForRefusesWhatIsNoDLL(t *testing.T) {
+	if _, err := HelperFor("idcard.go"); data.ErrorCode(err) != data.EINVALID {
+		t.Errorf("a Go source as termb.dll: %v", err)
+	}
+}
