@@ -124,14 +124,19 @@ func (d *Desk) ReadCard(ctx context.Context, applicationID string) (*CardCheck, 
 	if err != nil {
 		return nil, err
 	}
-	item := slices.IndexFunc(v.Attachments, func(at data.Attachment) bool { return at.Kind == data.IDCardKind })
-	if item < 0 {
-		return nil, data.Errorf(data.EINVALID, "申请 %s 的材料中没有%s", v.No, data.IDCardKind)
-	}
 	card, err := d.CardReader.Read(ctx)
 	if err != nil {
 		d.Log.Warn("card read failed", "err", err)
 		return nil, err
+	}
+	return d.checkCard(v, card)
+}
+
+// checkCard compares card with the application and says which item it marks.
+func (d *Desk) checkCard(v *View, card *data.IDCard) (*CardCheck, error) {
+	item := slices.IndexFunc(v.Attachments, func(at data.Attachment) bool { return at.Kind == data.IDCardKind })
+	if item < 0 {
+		return nil, data.Errorf(data.EINVALID, "申请 %s 的材料中没有%s", v.No, data.IDCardKind)
 	}
 	note, err := data.CheckCard(&v.Application, *card, d.Now())
 	if err != nil {
@@ -173,4 +178,49 @@ func (d *Desk) useCardReader(c data.CardReaderSetting) {
 	}
 	exe, _ := os.Executable()
 	d.CardReader = idcard.Termb{DLL: c.DLL, Port: c.Port, HelperDir: filepath.Dir(exe)}
+}
+
+// CardRead is an application found by the identity card on the reader.
+type CardRead struct {
+	View *View
+	// Check marks the 居民身份证; nil when the card does not pass, and
+	// Refused says why (the name differs, it has expired).
+	Check   *CardCheck
+	Refused error
+}
+
+// ApplicationOfCard reads the card on the reader and opens the newest
+// application of its identity number on this desk (the scan box's 读卡),
+// with the card compared as ReadCard does.
+func (d *Desk) ApplicationOfCard(ctx context.Context) (*CardRead, error) {
+	if d.CardReader == nil {
+		return nil, data.Errorf(data.EINVALID, "本机没有设置身份证阅读器")
+	}
+	card, err := d.CardReader.Read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := data.ValidateIDNumber(card.Number); err != nil {
+		return nil, data.Errorf(data.EINVALID, "读到的身份证号码无效，请重新放卡")
+	}
+	f := data.ApplicationFilter{Search: card.Number, Limit: 50}
+	if dev := d.Device(); dev != nil {
+		f.LiaisonPointID = dev.LiaisonPointID
+	}
+	found, _, err := d.Store.FindApplications(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	found = slices.DeleteFunc(found, func(a data.ApplicationSummary) bool { return data.Normalize(a.IDNumber) != card.Number })
+	if len(found) == 0 {
+		return nil, data.Errorf(data.ENOTFOUND, "本联络点没有身份证号 %s（%s）的申请", data.MaskIDNumber(card.Number), card.Name)
+	}
+	newest := slices.MaxFunc(found, func(a, b data.ApplicationSummary) int { return a.SubmittedAt.Compare(b.SubmittedAt) })
+	v, err := d.View(ctx, newest.ID)
+	if err != nil {
+		return nil, err
+	}
+	read := &CardRead{View: v}
+	read.Check, read.Refused = d.checkCard(v, card)
+	return read, nil
 }

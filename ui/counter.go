@@ -25,10 +25,10 @@ type counterCheck struct {
 }
 
 func (d *detailView) counterCheck(data.Transition) *widget.Button {
-	return d.s.ws.button("现场核验", d.openCounterCheck)
+	return d.s.ws.button("现场核验", func() { d.openCounterCheck() })
 }
 
-func (d *detailView) openCounterCheck() {
+func (d *detailView) openCounterCheck() *counterCheck {
 	ws := d.s.ws
 	c := &counterCheck{d: d, errl: errorText()}
 	viewer := newScanViewer(ws, d.v.Attachments)
@@ -74,6 +74,7 @@ func (d *detailView) openCounterCheck() {
 	split := container.NewHSplit(left, viewer.object())
 	split.Offset = 0.5
 	d.s.push(screen{obj: container.NewBorder(head, nil, nil, nil, split), enter: c.accept})
+	return c
 }
 
 // readCard reads the card on the reader: the applicant's, valid, marks the
@@ -87,13 +88,17 @@ func (c *counterCheck) readCard() {
 		res, err := ws.Desk.ReadCard(ws.ctx, id)
 		fyne.Do(func() {
 			showError(c.errl, err)
-			if err != nil {
-				return
+			if err == nil {
+				c.mark(res)
 			}
-			c.radios[res.Item].SetSelected(data.CheckMatch.Label())
-			c.notes[res.Item].SetText(res.Note)
 		})
 	})
+}
+
+// mark marks the item a card passed for 一致, noting the reading.
+func (c *counterCheck) mark(res *app.CardCheck) {
+	c.radios[res.Item].SetSelected(data.CheckMatch.Label())
+	c.notes[res.Item].SetText(res.Note)
 }
 
 // checks reads the answers; unanswered ones stay unchecked.

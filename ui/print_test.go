@@ -137,6 +137,28 @@ func TestCounterReadsTheCard(t *testing.T) {
 		}
 		r.key(fyne.KeyEscape)
 	}
+
+	// The scan box's 读卡: the card opens its application, here at the
+	// counter, its check with the 居民身份证 marked.
+	r.ws.shell.showCardButton()
+	r.tap("读卡")
+	if text, c := r.banner(); text != "已读卡："+a.Name+" "+data.MaskIDNumber(a.IDNumber) || c != colorGood {
+		t.Errorf("banner after 读卡: %q", text)
+	}
+	r.mustShow("现场核验：申请 " + a.No)
+	if got := radios(r)[item].Selected; got != data.CheckMatch.Label() {
+		t.Errorf("读卡 left the 居民身份证 at %q", got)
+	}
+	stranger := *valid
+	stranger.Number = data.MakeIDNumber("441900", time.Date(1980, 2, 2, 0, 0, 0, 0, data.Shanghai), 77)
+	r.ws.Desk.CardReader = cardOnReader{card: &stranger}
+	r.tap("读卡")
+	if text, c := r.banner(); !strings.HasPrefix(text, "本联络点没有身份证号 ") || c != colorBad {
+		t.Errorf("a card with no application here: %q", text)
+	}
+	if r.shows("现场核验：申请") {
+		t.Error("the last applicant's check stayed open")
+	}
 }
 
 // radios are the counter check's answer groups, one per material.

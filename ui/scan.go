@@ -4,6 +4,8 @@ import (
 	"image/color"
 	"slices"
 
+	"fyne.io/fyne/v2"
+
 	"titledesk/app"
 	"titledesk/data"
 )
@@ -19,12 +21,7 @@ var verdictColors = map[app.SealStatus]color.Color{
 // shown first; a genuine form at the counter opens the counter check.
 func (s *Shell) scan(text string) {
 	s.ScanBox.SetText("")
-	// Whatever was open belonged to the last applicant: it must not stay
-	// on screen under a verdict about this paper.
-	if len(s.stack) > 1 {
-		s.stack = s.stack[:1]
-		s.top().show(s)
-	}
+	s.leaveApplicant()
 	res, err := s.ws.Desk.Scan(s.ws.ctx, text)
 	if err != nil {
 		s.setBanner(&bannerText{data.ErrorMessage(err), colorBad})
@@ -46,4 +43,45 @@ func (s *Shell) scan(text string) {
 		d.openCounterCheck()
 	}
 	s.ws.Win.Canvas().Unfocus()
+}
+
+// leaveApplicant closes whatever was open: it belonged to the last
+// applicant and must not stay on screen under what is read of this one.
+func (s *Shell) leaveApplicant() {
+	if len(s.stack) > 1 {
+		s.stack = s.stack[:1]
+		s.top().show(s)
+	}
+}
+
+// readCard is the scan box's 读卡: the card on the reader opens the newest
+// application of its identity number at this point; at the counter its
+// check opens with the 居民身份证 marked, when the card passes.
+func (s *Shell) readCard() {
+	ws := s.ws
+	s.setBanner(&bannerText{"正在读卡…", colorWarn})
+	ws.async(func() {
+		res, err := ws.Desk.ApplicationOfCard(ws.ctx)
+		fyne.Do(func() {
+			s.leaveApplicant()
+			if err != nil {
+				s.setBanner(&bannerText{data.ErrorMessage(err), colorBad})
+				return
+			}
+			if res.Refused != nil {
+				s.setBanner(&bannerText{"已读卡，但" + data.ErrorMessage(res.Refused), colorWarn})
+			} else {
+				s.setBanner(&bannerText{"已读卡：" + res.View.Name + " " + data.MaskIDNumber(res.View.IDNumber), colorGood})
+			}
+			d := newDetail(s, res.View)
+			s.push(d.screen())
+			if slices.ContainsFunc(res.View.Actions, func(t data.Transition) bool { return t.Action == data.ActionPaperAccept }) {
+				c := d.openCounterCheck()
+				if res.Check != nil {
+					c.mark(res.Check)
+				}
+			}
+			ws.Win.Canvas().Unfocus()
+		})
+	})
 }

@@ -86,6 +86,7 @@ type Shell struct {
 	ws          *Workstation
 	clerk       *data.Clerk
 	ScanBox     *keyEntry
+	cardButton  *widget.Button
 	banner      *fyne.Container
 	warnings    *fyne.Container // what is wrong with the desk's time, while it is (showWarnings)
 	warningText string
@@ -113,8 +114,12 @@ func (ws *Workstation) showShell(c *data.Clerk) {
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(s.tasks[i].label) },
 	)
 	s.nav.OnSelected = func(i widget.ListItemID) { ws.touch(); s.openTask(i) }
+	// 读卡: the identity card on the reader opens its application, as a
+	// scan does; only with a reader (设置).
+	s.cardButton = ws.button("读卡", s.readCard)
+	s.showCardButton()
 	top := container.NewBorder(nil, nil, widget.NewLabel("扫码"),
-		ws.button("锁屏", ws.Lock), s.ScanBox)
+		container.NewHBox(s.cardButton, ws.button("锁屏", ws.Lock)), s.ScanBox)
 	s.main = container.NewBorder(s.banner, nil, nil, nil, s.content)
 	body := container.NewHSplit(s.nav, s.main)
 	body.Offset = 0.11
@@ -159,6 +164,19 @@ func (s *Shell) Task(label string) {
 }
 
 func (s *Shell) top() screen { return s.stack[len(s.stack)-1] }
+
+// showCardButton shows 读卡 while the desk has a card reader.
+func (s *Shell) showCardButton() {
+	if s.ws.Desk.CardReader != nil {
+		s.cardButton.Show()
+	} else {
+		s.cardButton.Hide()
+	}
+	// The top bar lays out again around it.
+	if s.root != nil {
+		s.root.Refresh()
+	}
+}
 
 func (sc screen) show(s *Shell) {
 	s.content.Objects = []fyne.CanvasObject{sc.obj}

@@ -153,11 +153,8 @@ func (s *Shell) cardReader() fyne.CanvasObject {
 		case i > 16:
 			p = i - 16
 		}
-		err := ws.Desk.SetCardReader(ws.ctx, data.CardReaderSetting{DLL: strings.TrimSpace(dll.Text), Port: p})
-		showError(errl, err)
-		if err == nil {
-			errl.SetText("")
-		}
+		showError(errl, ws.Desk.SetCardReader(ws.ctx, data.CardReaderSetting{DLL: strings.TrimSpace(dll.Text), Port: p}))
+		s.showCardButton()
 	})
 	return container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(port, save), dll), errl)
 }
