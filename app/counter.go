@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -144,6 +145,9 @@ func (d *Desk) checkCard(v *View, card *data.IDCard) (*CardCheck, error) {
 	}
 	return &CardCheck{Item: item, Note: note, Card: card}, nil
 }
+
+// NoCard is whether err is a read with no card on the reader.
+func NoCard(err error) bool { return errors.Is(err, idcard.ErrNoCard) }
 
 // CardReaders is whether this system can use identity-card readers: their
 // SDK is a Windows DLL.

@@ -102,6 +102,10 @@ var failures = map[string]struct{ code, message string }{
 	FailedRead:   {data.EINVALID, "读卡失败，请把证件平放、不要移动，再读一次"},
 }
 
+// ErrNoCard is the cause of the error of a read with no card on the
+// reader: the counter check, watching for a card, says nothing of it.
+var ErrNoCard = errors.New("no card on the reader")
+
 // Card is the reply as a card, or its failure as an error.
 func (r Reply) Card() (*data.IDCard, error) {
 	if r.Failed != "" {
@@ -109,7 +113,11 @@ func (r Reply) Card() (*data.IDCard, error) {
 		if !ok {
 			f = failures[FailedRead]
 		}
-		return nil, &data.Error{Code: f.code, Message: f.message, Err: errors.New(r.Failed + ": " + r.Detail)}
+		cause := errors.New(r.Failed + ": " + r.Detail)
+		if r.Failed == FailedNoCard {
+			cause = fmt.Errorf("%w: %s", ErrNoCard, r.Detail)
+		}
+		return nil, &data.Error{Code: f.code, Message: f.message, Err: cause}
 	}
 	c := &data.IDCard{Name: strings.TrimSpace(r.Name), Number: data.Normalize(r.Number)}
 	var err error

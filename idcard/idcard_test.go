@@ -1,6 +1,7 @@
 package idcard
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -31,8 +32,12 @@ func TestReplyCard(t *testing.T) {
 		{Reply{Name: "陈晓明", Number: "11010519491231002X", Birthday: "1949-12-31", From: "20160501", To: "长期"}, data.EINVALID, "读卡失败，请把证件平放、不要移动，再读一次"},
 		{Reply{Number: "11010519491231002X", Birthday: "19491231", From: "20160501", To: "长期"}, data.EINVALID, "读卡失败，请把证件平放、不要移动，再读一次"},
 	} {
-		if card, err := c.reply.Card(); card != nil || data.ErrorCode(err) != c.code || data.ErrorMessage(err) != c.says {
+		card, err := c.reply.Card()
+		if card != nil || data.ErrorCode(err) != c.code || data.ErrorMessage(err) != c.says {
 			t.Errorf("%+v: %+v %v", c.reply, card, err)
+		}
+		if errors.Is(err, ErrNoCard) != (c.reply.Failed == FailedNoCard) {
+			t.Errorf("%+v: ErrNoCard %v", c.reply, errors.Is(err, ErrNoCard))
 		}
 	}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -73,8 +74,44 @@ func (d *detailView) openCounterCheck() *counterCheck {
 		container.NewVScroll(rows))
 	split := container.NewHSplit(left, viewer.object())
 	split.Offset = 0.5
-	d.s.push(screen{obj: container.NewBorder(head, nil, nil, nil, split), enter: c.accept})
+	obj := container.NewBorder(head, nil, nil, nil, split)
+	d.s.push(screen{obj: obj, enter: c.accept})
+	if ws.Desk.CardReader != nil && ws.cardPoll > 0 {
+		go c.watchCard(obj)
+	}
 	return c
+}
+
+// watchCard looks for a card laid on the reader while the check (obj) is
+// open, until one is read.
+func (c *counterCheck) watchCard(obj fyne.CanvasObject) {
+	s := c.d.s
+	t := time.NewTicker(s.ws.cardPoll)
+	defer t.Stop()
+	for range t.C {
+		open := false
+		fyne.DoAndWait(func() { open = s.top().obj == obj })
+		if !open || c.lookForCard() {
+			return
+		}
+	}
+}
+
+// lookForCard reads the reader once: a card laid on it marks the item or
+// says why not, as 读身份证 does, and is done; no card yet says nothing.
+func (c *counterCheck) lookForCard() (done bool) {
+	ws := c.d.s.ws
+	res, err := ws.Desk.ReadCard(ws.ctx, c.d.v.ID)
+	if app.NoCard(err) {
+		return false
+	}
+	fyne.Do(func() {
+		showError(c.errl, err)
+		if err == nil {
+			c.mark(res)
+		}
+	})
+	return true
 }
 
 // readCard reads the card on the reader: the applicant's, valid, marks the

@@ -114,7 +114,7 @@ func rigOn(t *testing.T, desk *app.Desk) *rig {
 	desk.Spooler = keptPrints{printing.System(), r}
 	a := test.NewTempApp(t)
 	r.ws = NewWindow(a, Config{Desk: desk, Open: func(p string) error { r.opened = append(r.opened, p); return nil }, Home: r.home})
-	r.ws.async, r.ws.syncLoop = func(f func()) { f() }, false
+	r.ws.async, r.ws.syncLoop, r.ws.cardPoll = func(f func()) { f() }, false, 0
 	r.ws.Win.Resize(fyne.NewSize(1366, 768))
 	r.ws.Win.Show()
 	t.Cleanup(r.ws.Win.Close)

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"titledesk/data"
+	"titledesk/idcard"
 	"titledesk/internal/testcups"
 )
 
@@ -137,6 +138,23 @@ func TestCounterReadsTheCard(t *testing.T) {
 		}
 		r.key(fyne.KeyEscape)
 	}
+
+	// A card laid on the reader while the check is open: nothing said
+	// while there is none, marked when it comes.
+	v, err := r.ws.Desk.View(r.ws.ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.ws.Desk.CardReader = cardOnReader{err: &data.Error{Code: data.ENOTFOUND, Message: "阅读器上没有身份证", Err: idcard.ErrNoCard}}
+	c := newDetail(r.ws.shell, v).openCounterCheck()
+	if c.lookForCard() || c.errl.Text != "" || radios(r)[item].Selected != "" {
+		t.Errorf("with no card yet: %q, %q marked", c.errl.Text, radios(r)[item].Selected)
+	}
+	r.ws.Desk.CardReader = cardOnReader{card: valid}
+	if !c.lookForCard() || radios(r)[item].Selected != data.CheckMatch.Label() {
+		t.Errorf("the card laid on the reader: %q marked", radios(r)[item].Selected)
+	}
+	r.key(fyne.KeyEscape)
 
 	// The scan box's 读卡: the card opens its application, here at the
 	// counter, its check with the 居民身份证 marked.

@@ -51,6 +51,9 @@ type Workstation struct {
 	// syncLoop starts the background sync after login; tests sync by hand,
 	// as the test driver runs fyne.Do on the caller's goroutine.
 	syncLoop bool
+	// cardPoll is how often an open counter check looks for a card laid on
+	// the reader; tests, 0, never do (they call lookForCard).
+	cardPoll time.Duration
 	// keys are the current screen's Enter and Esc; nil does nothing.
 	onEnter, onEsc func()
 
@@ -71,7 +74,7 @@ func NewWindow(a fyne.App, cfg Config) *Workstation {
 		cfg.Open = func(path string) error { return a.OpenURL(&url.URL{Scheme: "file", Path: path}) }
 	}
 	ws := &Workstation{Win: a.NewWindow(titleOf(cfg.Desk)), Desk: cfg.Desk, cfg: cfg, ctx: context.Background(), lastUsed: time.Now(),
-		async: func(f func()) { go f() }, syncLoop: true}
+		async: func(f func()) { go f() }, syncLoop: true, cardPoll: 1500 * time.Millisecond}
 	ws.Win.Resize(fyne.NewSize(1366, 768))
 	c := ws.Win.Canvas()
 	// These reach the canvas only when no widget holds the focus; entries
