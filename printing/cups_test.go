@@ -4,7 +4,6 @@ package printing_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -22,16 +21,7 @@ import (
 
 var spooler *testcups.Spooler
 
-func TestMain(m *testing.M) {
-	var err error
-	if spooler, err = testcups.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	spooler.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testcups.Main(m, &spooler) }
 
 // atCounter is an application the bureau passed, with its payment notice
 // issued, on the clerk's desk.

@@ -42,20 +42,9 @@ type rig struct {
 	home   string // the clerk's home folder, where pictures are looked for
 }
 
-// cups is the package's throwaway spooler (scripts/cups-spooler): every
-// rig prints to its cups-pdf printer, the default.
-var cups *testcups.Spooler
-
-func TestMain(m *testing.M) {
-	var err error
-	if cups, err = testcups.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	cups.Stop()
-	os.Exit(code)
-}
+// TestMain starts a throwaway spooler (scripts/cups-spooler): every rig
+// prints to its cups-pdf printer, the default.
+func TestMain(m *testing.M) { testcups.Main(m, nil) }
 
 // keptPrints is the real spooler, with each job it accepted also kept as
 // a file in opened, for the tests to read.

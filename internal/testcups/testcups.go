@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"testing"
 	"time"
 )
 
@@ -92,6 +93,22 @@ func sweep() {
 		}
 		(&Spooler{Dir: filepath.Dir(owner)}).Stop()
 	}
+}
+
+// Main is a TestMain: it runs the package's tests with a spooler started
+// for them, kept in *s when s is not nil, stops it and exits.
+func Main(m *testing.M, s **Spooler) {
+	sp, err := Start()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if s != nil {
+		*s = sp
+	}
+	code := m.Run()
+	sp.Stop()
+	os.Exit(code)
 }
 
 // Stop stops the spooler and removes its folder.
