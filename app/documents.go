@@ -139,7 +139,10 @@ func (d *Desk) Scan(ctx context.Context, text string) (*ScanResult, error) {
 	if text == "" {
 		return nil, data.Errorf(data.EINVALID, "请扫描二维码或输入申请编号")
 	}
-	if !strings.HasPrefix(strings.ToUpper(text), "TD1.") {
+	// An application number is typed; anything else is a scanned code,
+	// ours (TD1.…) or another (a payment code's link), which the verdict
+	// names.
+	if !strings.HasPrefix(strings.ToUpper(text), "TD1.") && !strings.Contains(text, "://") {
 		a, err := d.Store.ApplicationByNo(ctx, strings.ToUpper(text))
 		if err != nil {
 			return nil, err
@@ -170,7 +173,7 @@ func (d *Desk) Scan(ctx context.Context, text string) (*ScanResult, error) {
 		return forms.CurrentRecord{Version: version, Digest: forms.Digest(doc), At: decidedAt(&v.Application, version)}, true
 	})
 	res := &ScanResult{Verdict: &verdict}
-	if verdict.Status != forms.Forged {
+	if verdict.Status != forms.Forged && verdict.Status != forms.Unreadable {
 		res.View = found
 	}
 	return res, nil

@@ -32,6 +32,7 @@ const (
 	SealUnknownKey = forms.UnknownKey
 	SealNoRecord   = forms.NoRecord
 	SealRevoked    = forms.Revoked
+	SealUnreadable = forms.Unreadable
 )
 
 // Outbox lists the commands a clerk sees: pending and refused ones.

@@ -493,7 +493,10 @@ func TestVerify(t *testing.T) {
 		{"not synced", p, lookupOf(), NoRecord},
 		{"unknown key", strings.Replace(p, ".BUREAU-1.", ".BUREAU-2.", 1), lookupOf(form), UnknownKey},
 		{"device key on a form", devSealed, lookupOf(form), Forged},
-		{"garbage", "https://example.com/", lookupOf(form), Forged},
+		{"another code", "https://example.com/", lookupOf(form), Unreadable},
+		{"the end not read", p[:len(p)-7], lookupOf(form), Unreadable},
+		{"read to a dot", p[:strings.LastIndex(p, ".")], lookupOf(form), Unreadable},
+		{"a signature too long", p + "A", lookupOf(form), Forged},
 		{"inner whitespace", strings.Replace(p, ".", ". ", 1), lookupOf(form), Forged},
 	} {
 		v := Verify(c.payload, keys, c.lookup)

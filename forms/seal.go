@@ -108,6 +108,14 @@ func ParsePayload(s string) (Payload, error) {
 	return p, nil
 }
 
+// cutShort reports whether a payload that does not parse is the start of
+// one that could: a scanner that lost the end of the code (a crease, a
+// scan stopped early), not a seal made up.
+func cutShort(payload string) bool {
+	parts := strings.Split(strings.ToUpper(strings.TrimSpace(payload)), ".")
+	return len(parts) < 7 || len(parts) == 7 && len(parts[6]) < signatureLen
+}
+
 // isIDText: 1–32 characters of 0-9, A-Z and '-'.
 func isIDText(s string) bool {
 	if s == "" || len(s) > maxIDLen {
@@ -160,11 +168,12 @@ type Status int
 
 const (
 	Genuine    Status = iota // signature good, record unchanged
-	Forged                   // unreadable payload or bad signature
+	Forged                   // a seal out of shape or with a bad signature
 	Stale                    // signature good, record changed since printing
 	UnknownKey               // signed by a key this workstation does not know
 	NoRecord                 // signature good, but no local record to compare
 	Revoked                  // signed by a workstation revoked before the record it prints
+	Unreadable               // not all of a seal was read, or not a seal of this system at all
 )
 
 // Verdict is what the clerk is told.
@@ -178,7 +187,14 @@ type Verdict struct {
 // local record.
 func Verify(payload string, keys KeyRing, lookup Lookup) Verdict {
 	p, err := ParsePayload(payload)
-	if err != nil {
+	switch {
+	case err == nil:
+	case !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(payload)), payloadPrefix+"."):
+		// Another code of the page (the payment code) or another system's.
+		return Verdict{Unreadable, p, "无法识别：这不是本系统文书的核验码，请扫描文书右上角的“扫码核验”二维码"}
+	case cutShort(payload):
+		return Verdict{Unreadable, p, "无法识别，请重扫：二维码没有读全。重扫仍不能识别的，不是本系统打印的文书"}
+	default:
 		return Verdict{Forged, p, "伪造：" + data.ErrorMessage(err)}
 	}
 	ring, other := keys.Devices, keys.Bureau

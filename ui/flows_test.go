@@ -159,6 +159,17 @@ func TestScanBoxVerdicts(t *testing.T) {
 	if r.shows("申请编号 " + a.No) {
 		t.Error("a forged code opened the application")
 	}
+	// A code read only in part, and the notice's payment code, are asked
+	// again, not called forged.
+	for _, code := range []string{a.FormSeal[:len(a.FormSeal)-20], "https://pay.gdzwfw.gov.cn/pay/441926120426000001"} {
+		r.scan(code)
+		if text, c := r.banner(); !strings.HasPrefix(text, "无法识别") || c != colorWarn {
+			t.Errorf("%.20s…: %q %v", code, text, c)
+		}
+		if r.shows("申请编号 " + a.No) {
+			t.Errorf("%.20s… opened the application", code)
+		}
+	}
 
 	r.scan(a.FormSeal)
 	if text, c := r.banner(); !strings.HasPrefix(text, "正本有效") || c != colorGood {

@@ -13,7 +13,7 @@ import (
 // verdictColors say a seal's verdict in colour as well as in words.
 var verdictColors = map[app.SealStatus]color.Color{
 	app.SealGenuine: colorGood, app.SealForged: colorBad, app.SealStale: colorWarn, app.SealUnknownKey: colorWarn, app.SealNoRecord: colorWarn,
-	app.SealRevoked: colorBad,
+	app.SealRevoked: colorBad, app.SealUnreadable: colorWarn,
 }
 
 // scan handles what the scan box received: a scanner types a QR payload
