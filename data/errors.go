@@ -27,6 +27,9 @@ const (
 	// EBUSY is work refused for now because too much of it waits: try
 	// again shortly.
 	EBUSY = "busy"
+	// EOFFLINE is a workstation that cannot reach the server: what the
+	// clerk did is kept and sent when it can.
+	EOFFLINE = "offline"
 )
 
 // Error is the application error. Message is Chinese and meant for a clerk

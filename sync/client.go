@@ -39,7 +39,7 @@ var ErrNoSnapshot = errors.New("server sends no snapshot")
 
 // ErrUnreachable wraps every failure to reach the server at all, so the
 // sync loop can tell "offline, back off" from an answer it must act on.
-var ErrUnreachable = errors.New("server unreachable")
+var ErrUnreachable = &data.Error{Code: data.EOFFLINE, Message: "离线：操作已保存在本机，联网后自动同步", Err: errors.New("server unreachable")}
 
 // Enroll spends a one-time code.
 func (c *Client) Enroll(ctx context.Context, req EnrollRequest) (*EnrollResponse, error) {
@@ -233,7 +233,8 @@ func errorFrom(resp *http.Response) error {
 		return fmt.Errorf("%w: %s answered %s", ErrUnreachable, resp.Request.URL.Path, resp.Status)
 	}
 	if resp.StatusCode >= 500 {
-		return fmt.Errorf("%w: %w", ErrUnreachable, &data.Error{Code: eb.Code, Message: eb.Message})
+		// The server's own words first: they say more than "offline".
+		return fmt.Errorf("%w: %w", &data.Error{Code: eb.Code, Message: eb.Message}, ErrUnreachable)
 	}
 	return &data.Error{Code: eb.Code, Message: eb.Message}
 }

@@ -143,7 +143,11 @@ func (s *Syncer) SyncOnce(ctx context.Context) error {
 		s.log().Error("sync round failed", "err", err, "pending", pending, "refused", refused)
 	}
 	s.update(func(st *Status) {
-		st.Syncing, st.Progress, st.Changed = false, 1, changed
+		// A round that failed did not get anywhere: no full bar.
+		st.Syncing, st.Progress, st.Changed = false, 0, changed
+		if err == nil {
+			st.Progress = 1
+		}
 		if cerr == nil {
 			st.Pending, st.Refused = pending, refused
 		}
@@ -154,7 +158,7 @@ func (s *Syncer) SyncOnce(ctx context.Context) error {
 		case err == nil:
 			st.Online, st.LastSuccess, st.LastError, st.Upgrade = true, s.now(), "", false
 		case errors.Is(err, ErrUnreachable):
-			st.Online, st.LastError = false, "无法连接市局服务器，操作已保存在本机，恢复连接后自动同步"
+			st.Online, st.LastError = false, data.ErrorMessage(err)
 		default:
 			st.Online, st.LastError = true, data.ErrorMessage(err)
 			st.Upgrade = data.ErrorCode(err) == EUPGRADE

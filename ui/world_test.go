@@ -400,3 +400,25 @@ func TestBureauWarnedOfMissingCalendarYear(t *testing.T) {
 		t.Errorf("clerk desk: %q", text)
 	}
 }
+
+// TestOfflineSyncSaysSo: 立即同步 with the server out of reach says the
+// work is kept and goes when the line is back, in those words, and the
+// progress bar does not claim a finished round.
+func TestOfflineSyncSaysSo(t *testing.T) {
+	w := testworld.New(t)
+	a := w.Apps(t, 1, "DLXH", data.StatusLiaisonReview)[0]
+	r := rigOn(t, w.Enrolled(t, "DLXH"))
+	r.loginAs("chen", testworld.Password)
+	testworld.Inject(r.ws.Desk).Offline()
+	r.openFromQueue("初审", a.No)
+	r.tap("初审通过")
+	r.ws.shell.Task("同步")
+	r.tap("立即同步")
+	r.mustShow("离线：操作已保存在本机，联网后自动同步")
+	if r.shows("系统内部错误") {
+		t.Error("offline said as an internal error")
+	}
+	if p := find(r, func(*widget.ProgressBar) bool { return true }); p.Value != 0 {
+		t.Errorf("progress %.0f%% after a round that reached nothing", p.Value*100)
+	}
+}
