@@ -39,7 +39,8 @@ func (d *detailView) openCounterCheck() *counterCheck {
 		labels[i] = ch.Label()
 	}
 	for i, at := range d.v.Attachments {
-		r := widget.NewRadioGroup(labels, func(string) { ws.touch() })
+		// Marking an item answers what a refused 受理 said was missing.
+		r := widget.NewRadioGroup(labels, func(string) { ws.touch(); c.errl.SetText("") })
 		r.Horizontal = true
 		if at.Check != data.CheckNone {
 			r.SetSelected(at.Check.Label())

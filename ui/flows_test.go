@@ -177,6 +177,14 @@ func TestScanBoxVerdicts(t *testing.T) {
 	}
 	r.mustShow("现场核验：申请 " + a.No)
 
+	// Back at the task, the verdict on that paper goes.
+	r.key(fyne.KeyEscape)
+	r.key(fyne.KeyEscape)
+	if text, _ := r.banner(); text != "" {
+		t.Errorf("back at the task, the banner still says %q", text)
+	}
+	r.scan(a.FormSeal)
+
 	// A forged paper scanned next must not leave that check on screen.
 	r.scan(forged)
 	if r.shows("现场核验：申请 " + a.No) {
@@ -212,6 +220,9 @@ func TestCounterAcceptAndDeficiency(t *testing.T) {
 	r.key(fyne.KeyReturn)
 	r.mustShow("全部一致才能受理") // nothing checked yet: accept is refused, in words
 	r.tap("全部一致")
+	if r.shows("全部一致才能受理") {
+		t.Error("the refusal stayed after every item was marked")
+	}
 	r.ws.Win.Canvas().Unfocus()
 	r.key(fyne.KeyReturn)
 	if got := r.status(a.ID); got != data.StatusAwaitingPayment {

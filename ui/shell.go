@@ -199,6 +199,11 @@ func (s *Shell) pop() {
 		return
 	}
 	s.stack = s.stack[:len(s.stack)-1]
+	if len(s.stack) == 1 {
+		// Back at the task: a verdict on the paper scanned for the
+		// application just left is not this screen's.
+		s.setBanner(nil)
+	}
 	top := s.top()
 	if top.refreshOnTop != nil {
 		top.refreshOnTop()
