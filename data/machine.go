@@ -69,6 +69,33 @@ func (s Status) Terminal() bool {
 	return true
 }
 
+// refusals are the statuses that refuse an application: a decision that
+// reaches one is shown apart from the others, in a danger style.
+var refusals = map[Status]bool{StatusUnitRejected: true, StatusBureauRejected: true, StatusRejected: true, StatusExpired: true}
+
+// Refuses reports whether t refuses the application: it brings it into a
+// refusal.
+func (t Transition) Refuses() bool { return t.To != t.From && refusals[t.To] }
+
+// Consequence says what taking t does to the application, for the
+// confirmation a decision asks; "" when it leaves the status as it is.
+func (t Transition) Consequence() string {
+	if t.To == t.From {
+		return ""
+	}
+	text := "申请将从“" + t.From.Label() + "”转为“" + t.To.Label() + "”"
+	switch {
+	case t.To.Terminal() && t.Refuses():
+		text += "，办理到此结束，不能撤回"
+	case t.To.Terminal():
+		text += "，办理结束"
+	}
+	if t.SMS != "" {
+		text += "；同步后短信通知申请人"
+	}
+	return text + "。"
+}
+
 // Action is the verb of a command.
 type Action string
 

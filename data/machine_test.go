@@ -504,3 +504,25 @@ func TestTerminalStatusesAcceptNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestConsequences: every decision that changes the status says into what;
+// those that end an application by refusing it say it cannot be taken
+// back, and only those; those that text the applicant say so.
+func TestConsequences(t *testing.T) {
+	for _, tr := range Transitions {
+		c := tr.Consequence()
+		switch {
+		case tr.To == tr.From && c != "":
+			t.Errorf("%s %s keeps the status, yet says %q", tr.From, tr.Action, c)
+		case tr.To != tr.From && !strings.Contains(c, "转为“"+tr.To.Label()+"”"):
+			t.Errorf("%s %s: %q", tr.From, tr.Action, c)
+		case strings.Contains(c, "不能撤回") != (tr.Refuses() && tr.To.Terminal()):
+			t.Errorf("%s %s to %s: %q", tr.From, tr.Action, tr.To, c)
+		case tr.To != tr.From && strings.Contains(c, "短信") != (tr.SMS != ""):
+			t.Errorf("%s %s: %q, SMS %q", tr.From, tr.Action, c, tr.SMS)
+		}
+	}
+	if !(Transition{From: StatusAwaitingPaper, To: StatusExpired}).Refuses() || (Transition{From: StatusLiaisonReview, To: StatusBureauReview}).Refuses() {
+		t.Error("Refuses")
+	}
+}

@@ -103,7 +103,7 @@ func TestSecondReviewPassRejectAndCertify(t *testing.T) {
 	if r.shows("初审通过") || r.shows("退回申报人") {
 		t.Error("a reviewer is offered a clerk's command")
 	}
-	r.tap("复审通过")
+	r.decide("复审通过")
 	if got := r.status(review[0].ID); got != data.StatusAwaitingPaper {
 		t.Fatalf("pass: %s", got)
 	}
@@ -235,12 +235,12 @@ func TestClerkToBureauAndBackOnScreen(t *testing.T) {
 	clerk := rigOn(t, w.Enrolled(t, "DLXH"))
 	clerk.loginAs("chen", testworld.Password)
 	clerk.openFromQueue("初审", a.No)
-	clerk.tap("初审通过")
+	clerk.decide("初审通过")
 	clerk.syncNow()
 
 	b := bureauRig(t, w)
 	b.openFromQueue("复审", a.No)
-	b.tap("复审通过")
+	b.decide("复审通过")
 	b.syncNow()
 	sms, _ := w.DB.SMSLog(context.Background(), 10)
 	if len(sms) != 1 || sms[0].ApplicationID != a.ID || sms[0].Template != string(data.ActionBureauPass) {

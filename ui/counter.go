@@ -209,7 +209,13 @@ func (c *counterCheck) deficient() {
 
 func (c *counterCheck) reject() {
 	ws := c.d.s.ws
-	c.d.s.decisionScreen("不予受理：申请 "+c.d.v.No+" "+c.d.v.Name, data.StepCounter, nil, func(reasons []string, note string) error {
+	var said fyne.CanvasObject
+	for _, t := range c.d.v.Actions {
+		if t.Action == data.ActionPaperReject {
+			said = consequence(t)
+		}
+	}
+	c.d.s.decisionScreen("不予受理：申请 "+c.d.v.No+" "+c.d.v.Name, data.StepCounter, said, func(reasons []string, note string) error {
 		v, err := ws.Desk.Do(ws.ctx, data.Command{Action: data.ActionPaperReject, ApplicationID: c.d.v.ID, ExpectedVersion: c.d.v.Version, Reasons: reasons, Note: note})
 		if err != nil {
 			return err

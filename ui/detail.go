@@ -281,22 +281,36 @@ func init() {
 	}
 }
 
+// actions are the buttons of the decisions the clerk may take now; those
+// that refuse the application stand apart at the right, in red.
 func (d *detailView) actions() fyne.CanvasObject {
-	bar := container.NewHBox()
+	bar, refusing := container.NewHBox(), container.NewHBox()
 	for _, t := range d.v.Actions {
-		if f := actionButtons[t.Action]; f != nil {
-			b := f(d, t)
-			if t.Action != data.ActionPrint && t.Action != data.ActionClaim {
-				b.Importance = widget.HighImportance
-			}
-			bar.Add(b)
+		f := actionButtons[t.Action]
+		if f == nil {
+			continue
 		}
+		b := f(d, t)
+		switch {
+		case t.Refuses():
+			b.Importance = widget.DangerImportance
+			refusing.Add(b)
+			continue
+		case t.Action != data.ActionPrint && t.Action != data.ActionClaim:
+			b.Importance = widget.HighImportance
+		}
+		bar.Add(b)
 	}
-	return bar
+	return container.NewBorder(nil, nil, nil, refusing, bar)
 }
 
+// do issues cmd on the application shown, decided on the version shown
+// unless cmd says on which.
 func (d *detailView) do(cmd data.Command) error {
-	cmd.ApplicationID, cmd.ExpectedVersion = d.v.ID, d.v.Version
+	cmd.ApplicationID = d.v.ID
+	if cmd.ExpectedVersion == 0 {
+		cmd.ExpectedVersion = d.v.Version
+	}
 	v, err := d.s.ws.Desk.Do(d.s.ws.ctx, cmd)
 	if err == nil {
 		d.showAfter(v, "已"+actionText(cmd))
@@ -304,11 +318,24 @@ func (d *detailView) do(cmd data.Command) error {
 	return err
 }
 
+// direct is a decision without reasons: one that changes the status says
+// what it does and is confirmed first (Enter), or cancelled (Esc).
 func (d *detailView) direct(t data.Transition) *widget.Button {
-	return d.s.ws.button(t.Action.Label(), func() {
-		if err := d.do(data.Command{Action: t.Action}); err != nil {
-			d.fail(err)
+	label := t.Action.Label()
+	return d.s.ws.button(label, func() {
+		// Decided on what the clerk saw when choosing, though a sync may
+		// redraw the detail before the confirmation.
+		cmd := data.Command{Action: t.Action, ExpectedVersion: d.v.Version}
+		act := func() {
+			if err := d.do(cmd); err != nil {
+				d.fail(err)
+			}
 		}
+		if t.Consequence() == "" {
+			act()
+			return
+		}
+		d.s.confirm(fmt.Sprintf("%s：申请 %s %s", label, d.v.No, d.v.Name), t, act)
 	})
 }
 
@@ -319,7 +346,7 @@ func (d *detailView) withReasons(t data.Transition) *widget.Button {
 		step = data.StepCounter
 	}
 	return d.s.ws.button(label, func() {
-		d.s.decisionScreen(fmt.Sprintf("%s：申请 %s %s", label, d.v.No, d.v.Name), step, nil, func(reasons []string, note string) error {
+		d.s.decisionScreen(fmt.Sprintf("%s：申请 %s %s", label, d.v.No, d.v.Name), step, consequence(t), func(reasons []string, note string) error {
 			if err := d.do(data.Command{Action: t.Action, ReturnTo: t.ReturnTo, Reasons: reasons, Note: note}); err != nil {
 				return err
 			}

@@ -92,7 +92,7 @@ func TestFirstReviewPassAndReturn(t *testing.T) {
 	r.openFromQueue("初审", apps[0].No)
 	r.mustShow("申请编号 " + apps[0].No)
 	r.mustShow("单位审核意见")
-	r.tap("初审通过")
+	r.decide("初审通过")
 	if got := r.status(apps[0].ID); got != data.StatusBureauReview {
 		t.Fatalf("after pass: %s", got)
 	}
@@ -258,7 +258,7 @@ func TestCounterAcceptAndDeficiency(t *testing.T) {
 
 	// The one past its deadline offers 逾期退件.
 	r.scan(r.fx.Overdue.No)
-	r.tap("逾期退件")
+	r.decide("逾期退件")
 	if got := r.status(r.fx.Overdue.ID); got != data.StatusExpired {
 		t.Fatalf("expire: %s", got)
 	}
@@ -361,7 +361,7 @@ func TestQueuesShowOwnCommandsAtOnce(t *testing.T) {
 	before := count("初审")
 	a := r.fx.Apps[data.StatusLiaisonReview][0]
 	r.openFromQueue("初审", a.No)
-	r.tap("初审通过")
+	r.decide("初审通过")
 	if after := count("初审"); after == before {
 		t.Errorf("工作台 still counts %s in 初审", after)
 	}
@@ -393,7 +393,7 @@ func TestDetailSaysWhyAnActionFailed(t *testing.T) {
 	if err := r.ws.Desk.Store.SaveApplications(context.Background(), []*data.Application{&moved}); err != nil {
 		t.Fatal(err)
 	}
-	r.tap("初审通过")
+	r.decide("初审通过")
 	r.mustShow("已被他人处理（当前为“待市局复审”）")
 	if cmds := r.pending(); len(cmds) != 0 {
 		t.Errorf("a failed pass was kept: %+v", cmds)
@@ -419,7 +419,7 @@ func TestDetailSaysWhyAnActionFailed(t *testing.T) {
 	if err := r.ws.Desk.Store.SaveApplications(context.Background(), []*data.Application{&edited}); err != nil {
 		t.Fatal(err)
 	}
-	r.tap("初审通过")
+	r.decide("初审通过")
 	r.mustShow("已被他人处理")
 	if cmds := r.pending(); len(cmds) != 0 {
 		t.Errorf("a pass on a version the clerk never saw was kept: %+v", cmds)
@@ -439,7 +439,7 @@ func TestQueueEnterOpensTheFirstRow(t *testing.T) {
 	}
 	find(r, func(*widget.Table) bool { return true }).Select(widget.TableCellID{Row: 2, Col: 0})
 	r.mustShow("申请编号 " + nos[2])
-	r.tap("初审通过")
+	r.decide("初审通过")
 	r.key(fyne.KeyEscape)
 	if got := r.column("申请编号"); got[2] != nos[3] {
 		t.Fatalf("after the pass, row 2 is %s, want %s", got[2], nos[3])
@@ -447,4 +447,40 @@ func TestQueueEnterOpensTheFirstRow(t *testing.T) {
 	r.ws.Win.Canvas().Focus(find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") }))
 	r.key(fyne.KeyReturn)
 	r.mustShow("申请编号 " + nos[0])
+}
+
+// TestDecisionsAskFirst: a decision says what it does to the application
+// and waits for Enter; Esc leaves everything as it was. One that refuses
+// the application stands apart in red and says it cannot be taken back.
+func TestDecisionsAskFirst(t *testing.T) {
+	r := newRig(t)
+	r.login()
+	a := r.fx.Apps[data.StatusLiaisonReview][0]
+	r.openFromQueue("初审", a.No)
+	r.tap("初审通过")
+	r.mustShow("申请将从“待联络点初审”转为“待市局复审”。")
+	r.key(fyne.KeyEscape)
+	if got := r.status(a.ID); got != data.StatusLiaisonReview || len(r.pending()) != 0 {
+		t.Fatalf("cancelled, yet %s with %d commands", got, len(r.pending()))
+	}
+	r.tap("初审通过")
+	r.key(fyne.KeyReturn)
+	if got := r.status(a.ID); got != data.StatusBureauReview {
+		t.Fatalf("confirmed: %s", got)
+	}
+
+	r.scan(r.fx.Overdue.No)
+	expire := find(r, func(b *widget.Button) bool { return b.Text == "逾期退件" })
+	if expire.Importance != widget.DangerImportance {
+		t.Errorf("逾期退件 drawn as %v", expire.Importance)
+	}
+	r.tap("逾期退件")
+	r.mustShow("转为“逾期退件”，办理到此结束，不能撤回。")
+	if b := find(r, func(b *widget.Button) bool { return b.Text == "确认逾期退件（回车）" }); b.Importance != widget.DangerImportance {
+		t.Errorf("its confirmation drawn as %v", b.Importance)
+	}
+	r.key(fyne.KeyEscape)
+	if got := r.status(r.fx.Overdue.ID); got == data.StatusExpired {
+		t.Error("Esc expired it")
+	}
 }

@@ -65,6 +65,16 @@ func (k keptPrints) Print(ctx context.Context, j printing.Job) (string, error) {
 	return id, err
 }
 
+// decide takes a decision without reasons: its button, then Enter on the
+// confirmation, which must say what it does.
+func (r *rig) decide(label string) {
+	r.t.Helper()
+	r.tap(label)
+	r.mustShow("确认" + label + "（回车）")
+	r.mustShow("申请将从“")
+	r.key(fyne.KeyReturn)
+}
+
 // printPreview prints what the preview shows, as Enter does.
 func (r *rig) printPreview() {
 	r.t.Helper()

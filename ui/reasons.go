@@ -38,6 +38,38 @@ func (p *reasonPicker) Note() string      { return strings.TrimSpace(p.note.Text
 
 // decisionScreen asks for reasons before a command that needs them and
 // runs do with them; Enter confirms and Esc goes back.
+// confirm asks for a decision without reasons: what it does, then
+// 确认 (Enter) or 取消 (Esc); one that refuses the application in red.
+// Confirmed, it goes back to the screen below and does it there, where a
+// failure is said.
+func (s *Shell) confirm(heading string, t data.Transition, do func()) {
+	ok := func() {
+		s.pop()
+		do()
+	}
+	okButton := s.ws.button("确认"+t.Action.Label()+"（回车）", ok)
+	okButton.Importance = widget.HighImportance
+	if t.Refuses() {
+		okButton.Importance = widget.DangerImportance
+	}
+	body := container.NewVBox(title(heading), consequence(t))
+	s.push(screen{obj: container.NewBorder(nil, container.NewHBox(okButton, s.ws.button("取消（Esc）", s.pop)), nil, nil,
+		container.NewVScroll(body)), enter: ok})
+	// Enter confirms: no entry of the screen below may keep it.
+	s.ws.Win.Canvas().Unfocus()
+}
+
+// consequence says what a decision does to the application, in red when
+// it refuses it (data.Transition.Consequence).
+func consequence(t data.Transition) fyne.CanvasObject {
+	l := widget.NewLabel(t.Consequence())
+	l.Wrapping = fyne.TextWrapWord
+	if t.Refuses() {
+		l.Importance = widget.DangerImportance
+	}
+	return l
+}
+
 func (s *Shell) decisionScreen(heading string, step data.ReasonStep, extra fyne.CanvasObject, do func(reasons []string, note string) error) {
 	p := s.ws.newReasonPicker(step)
 	errl := errorText()

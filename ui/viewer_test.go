@@ -86,7 +86,7 @@ func TestScanViewer(t *testing.T) {
 	if r.shows("本机还没有") || scan() == nil {
 		t.Error("the fetched scan is not shown after the sync")
 	}
-	r.tap("初审通过")
+	r.decide("初审通过")
 	r.mustShow("3 / ") // the viewer kept its page through the redraw
 	if got := r.status(a.ID); got != data.StatusBureauReview {
 		t.Errorf("with a damaged scan the review did not pass: %s", got)

@@ -57,7 +57,7 @@ func TestConflictAfterRealSyncRedoAndDiscard(t *testing.T) {
 	}
 	// Offline here: pass the first, return the second to its unit.
 	r.openFromQueue("初审", apps[0].No)
-	r.tap("初审通过")
+	r.decide("初审通过")
 	r.key(fyne.KeyEscape)
 	r.openFromQueue("初审", apps[1].No)
 	r.tap("退回单位")
@@ -170,7 +170,7 @@ func TestCounterDayOfflineThenSyncedOnce(t *testing.T) {
 
 	// First review.
 	r.openFromQueue("初审", review.No)
-	r.tap("初审通过")
+	r.decide("初审通过")
 	// The sealed form scanned at the counter: genuine, checked, accepted,
 	// then paid on the spot.
 	r.scan(paper[0].FormSeal)
@@ -296,7 +296,7 @@ func TestDetailFollowsSync(t *testing.T) {
 	}
 
 	r.openFromQueue("初审", apps[0].No)
-	r.tap("初审通过")
+	r.decide("初审通过")
 	r.mustShow("已初审通过，待同步")
 	if h := heading(); !strings.Contains(h, "（待同步 1 条）") {
 		t.Errorf("heading offline: %q", h)
@@ -411,7 +411,7 @@ func TestOfflineSyncSaysSo(t *testing.T) {
 	r.loginAs("chen", testworld.Password)
 	testworld.Inject(r.ws.Desk).Offline()
 	r.openFromQueue("初审", a.No)
-	r.tap("初审通过")
+	r.decide("初审通过")
 	r.ws.shell.Task("同步")
 	r.tap("立即同步")
 	r.mustShow("离线：操作已保存在本机，联网后自动同步")
