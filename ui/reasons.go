@@ -52,9 +52,7 @@ func (s *Shell) confirm(heading string, t data.Transition, do func()) {
 	if t.Refuses() {
 		okButton.Importance = widget.DangerImportance
 	}
-	body := container.NewVBox(title(heading), consequence(t))
-	s.push(screen{obj: container.NewBorder(nil, container.NewHBox(okButton, s.ws.button("取消（Esc）", s.pop)), nil, nil,
-		container.NewVScroll(body)), enter: ok})
+	s.push(screen{obj: container.NewVBox(title(heading), consequence(t), container.NewHBox(okButton, s.ws.button("取消（Esc）", s.pop))), enter: ok})
 	// Enter confirms: no entry of the screen below may keep it.
 	s.ws.Win.Canvas().Unfocus()
 }
