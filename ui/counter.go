@@ -76,7 +76,7 @@ func (d *detailView) openCounterCheck() *counterCheck {
 	split := container.NewHSplit(left, viewer.object())
 	split.Offset = 0.5
 	obj := container.NewBorder(head, nil, nil, nil, split)
-	d.s.push(screen{obj: obj, enter: c.accept})
+	d.s.push(screen{obj: obj, enter: c.accept, keys: viewerKeys(func() *scanViewer { return viewer })})
 	if ws.Desk.CardReader != nil && ws.cardPoll > 0 {
 		go c.watchCard(obj)
 	}

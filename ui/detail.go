@@ -46,7 +46,8 @@ func newDetail(s *Shell, v *app.View) *detailView {
 }
 
 func (d *detailView) screen() screen {
-	return screen{obj: d.root, print: d.printDefault, refreshOnTop: d.reload, onSync: d.reload}
+	return screen{obj: d.root, print: d.printDefault, refreshOnTop: d.reload, onSync: d.reload,
+		keys: viewerKeys(func() *scanViewer { return d.viewer })}
 }
 
 // showAfter shows the application as a command left it (the view the

@@ -75,6 +75,7 @@ var tasks = map[data.Role][]task{
 type screen struct {
 	obj          fyne.CanvasObject
 	enter, esc   func()
+	keys         map[fyne.KeyName]func() // other keys of the screen (the scan viewer's)
 	print        func() // Ctrl+P
 	refreshOnTop func() // called when the screen comes back to the top
 	onSync       func() // called on the top screen when a sync changed something
@@ -186,6 +187,7 @@ func (sc screen) show(s *Shell) {
 		esc = s.pop
 	}
 	s.ws.keys(sc.enter, esc)
+	s.ws.screenKeys = sc.keys
 }
 
 // push shows a screen over the current one; Esc or 返回 go back to it.

@@ -56,6 +56,9 @@ type Workstation struct {
 	cardPoll time.Duration
 	// keys are the current screen's Enter and Esc; nil does nothing.
 	onEnter, onEsc func()
+	// screenKeys are the current screen's other keys, taken when no entry
+	// holds the focus.
+	screenKeys map[fyne.KeyName]func()
 
 	mu       stdsync.Mutex
 	lastUsed time.Time
@@ -129,6 +132,10 @@ func (ws *Workstation) typedKey(ev *fyne.KeyEvent) {
 	case fyne.KeyEscape:
 		if ws.onEsc != nil {
 			ws.onEsc()
+		}
+	default:
+		if f := ws.screenKeys[ev.Name]; f != nil {
+			f()
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 
 	"titledesk/data"
@@ -59,19 +60,31 @@ func TestScanViewer(t *testing.T) {
 	if got := long(); got != window {
 		t.Errorf("fitted scan held at %d px, want the window's %d (the scan is %d×%d)", got, window, cfg.Width, cfg.Height)
 	}
-	for range 6 {
+	// The viewer's keys: + zooms (as its button does), 0 fits, R turns,
+	// Page Down turns the page.
+	for range 3 {
 		r.tap("放大")
+		r.key(fyne.KeyPlus)
 	}
 	if got := long(); got <= window || got > max(cfg.Width, cfg.Height) {
 		t.Errorf("zoomed in, the scan is held at %d px; want sharper than %d, at most its own %d", got, window, max(cfg.Width, cfg.Height))
 	}
-	r.tap("适应窗口")
+	drawn := func() fyne.Size {
+		return find(r, func(i *canvas.Image) bool { return i.FillMode == canvas.ImageFillContain }).MinSize()
+	}
+	if drawn().Width <= 1 {
+		t.Fatal("zoomed in, the scan is drawn fitted")
+	}
+	r.key(fyne.Key0)
+	if got := drawn(); got.Width > 1 {
+		t.Errorf("0 left the scan drawn at %v, not fitted", got)
+	}
 	portrait := cfg.Height > cfg.Width
-	r.tap("旋转")
+	r.key(fyne.KeyR)
 	if s := scan().Bounds().Size(); (s.Y > s.X) == portrait {
 		t.Errorf("turned, the scan is %v", s)
 	}
-	r.tap("下一页")
+	r.key(fyne.KeyPageDown)
 	r.mustShow("扫描件已损坏或不是图片，无法显示")
 	if scan() != nil {
 		t.Error("a damaged scan left a picture shown")
