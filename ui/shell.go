@@ -76,9 +76,9 @@ type screen struct {
 	obj          fyne.CanvasObject
 	enter, esc   func()
 	keys         map[fyne.KeyName]func() // other keys of the screen (the scan viewer's)
-	print        func() // Ctrl+P
-	refreshOnTop func() // called when the screen comes back to the top
-	onSync       func() // called on the top screen when a sync changed something
+	print        func()                  // Ctrl+P
+	refreshOnTop func()                  // called when the screen comes back to the top
+	onSync       func()                  // called on the top screen when a sync changed something
 }
 
 // Shell is the desk after login: navigation, scan box, verdict banner,
