@@ -67,7 +67,7 @@ func TestRolesSeeTheirOwnScreens(t *testing.T) {
 // row, as its cells draw it.
 func (r *rig) column(title string) []string {
 	r.t.Helper()
-	tbl := find(r, func(*widget.Table) bool { return true })
+	tbl := &find(r, func(*keyTable) bool { return true }).Table
 	head := tbl.CreateHeader()
 	rows, cols := tbl.Length()
 	for c := 0; c < cols; c++ {

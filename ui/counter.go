@@ -40,7 +40,11 @@ func (d *detailView) openCounterCheck() *counterCheck {
 	}
 	for i, at := range d.v.Attachments {
 		// Marking an item answers what a refused 受理 said was missing.
-		r := widget.NewRadioGroup(labels, func(string) { ws.touch(); c.errl.SetText("") })
+		r := widget.NewRadioGroup(labels, func(string) {
+			ws.touch()
+			c.errl.SetText("")
+			ws.unfocus() // the next scan or Enter is the window's
+		})
 		r.Horizontal = true
 		if at.Check != data.CheckNone {
 			r.SetSelected(at.Check.Label())

@@ -327,7 +327,7 @@ func TestQueueTableBuildsOnlyVisibleRows(t *testing.T) {
 	}
 	separators := func() int { return count(r.ws.Win.Content()) }
 	r.ws.shell.Task("初审")
-	rows, _ := find(r, func(*widget.Table) bool { return true }).Length()
+	rows, _ := find(r, func(*keyTable) bool { return true }).Length()
 	if rows < 1000 {
 		t.Fatalf("初审 has %d rows; the test needs a long queue", rows)
 	}
@@ -437,7 +437,7 @@ func TestQueueEnterOpensTheFirstRow(t *testing.T) {
 	if len(nos) < 4 {
 		t.Fatalf("初审 has %d rows; the test needs 4", len(nos))
 	}
-	find(r, func(*widget.Table) bool { return true }).Select(widget.TableCellID{Row: 2, Col: 0})
+	find(r, func(*keyTable) bool { return true }).Select(widget.TableCellID{Row: 2, Col: 0})
 	r.mustShow("申请编号 " + nos[2])
 	r.decide("初审通过")
 	r.key(fyne.KeyEscape)
@@ -482,5 +482,73 @@ func TestDecisionsAskFirst(t *testing.T) {
 	r.key(fyne.KeyEscape)
 	if got := r.status(r.fx.Overdue.ID); got == data.StatusExpired {
 		t.Error("Esc expired it")
+	}
+}
+
+// TestScannerAnywhere: a scanner's keystrokes (4 ms apart, then Enter)
+// reach the scan box wherever the focus was: on the navigation just
+// clicked, on a queue's table, in a text field, which keeps its own text.
+// Each time the seal's verdict shows and its counter check opens. A
+// person typing into the field keeps what they type.
+func TestScannerAnywhere(t *testing.T) {
+	r := newRig(t)
+	r.login()
+	a := r.fx.Apps[data.StatusAwaitingPaper][0]
+	// As the driver delivers keys: to the widget holding the focus, else
+	// to the window.
+	scan := func(text string) {
+		for _, ch := range text {
+			if f := r.ws.Win.Canvas().Focused(); f != nil {
+				f.TypedRune(ch)
+			} else {
+				r.ws.typedRune(ch)
+			}
+		}
+		r.key(fyne.KeyReturn)
+	}
+	scanned := func(where string) {
+		t.Helper()
+		if text, _ := r.banner(); !strings.HasPrefix(text, "正本有效") {
+			t.Errorf("scanned with the focus %s: the banner says %q", where, text)
+		}
+		if !r.shows("现场核验：申请 " + a.No) {
+			t.Errorf("scanned with the focus %s: no counter check", where)
+		}
+	}
+	r.typeAs(scannerTyping)
+
+	r.ws.shell.Task("初审")
+	r.ws.Win.Canvas().Focus(find(r, func(*keyList) bool { return true }))
+	scan(a.FormSeal)
+	scanned("on the navigation")
+
+	r.ws.shell.Task("现场核验")
+	r.ws.Win.Canvas().Focus(find(r, func(*keyTable) bool { return true }))
+	scan(a.FormSeal)
+	scanned("on a table")
+
+	r.ws.shell.Task("现场核验")
+	search := find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") })
+	search.SetText("陈")
+	r.ws.Win.Canvas().Focus(search)
+	scan(a.FormSeal)
+	scanned("in a text field")
+	if search.Text != "陈" {
+		t.Errorf("the search field holds %q after the scan", search.Text)
+	}
+
+	// 扫码 focuses the scan box, as F2 does.
+	r.tap("扫码（F2）")
+	if r.ws.Win.Canvas().Focused() != r.ws.shell.ScanBox {
+		t.Error("扫码 left the scan box without the focus")
+	}
+
+	r.ws.shell.Task("现场核验")
+	r.typeAs(personTyping)
+	search = find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") })
+	r.ws.Win.Canvas().Focus(search)
+	r.typeFocused("2026")
+	if search.Text != "2026" || r.ws.shell.ScanBox.Text != "" {
+		t.Errorf("typed by hand: the search holds %q, the scan box %q", search.Text, r.ws.shell.ScanBox.Text)
 	}
 }

@@ -65,6 +65,21 @@ func (k keptPrints) Print(ctx context.Context, j printing.Job) (string, error) {
 	return id, err
 }
 
+// The time between keystrokes of a person and of a scanner.
+const (
+	personTyping  = 120 * time.Millisecond
+	scannerTyping = 4 * time.Millisecond
+)
+
+// typeAs makes each keystroke from now on come gap after the one before.
+func (r *rig) typeAs(gap time.Duration) {
+	at := time.Now()
+	r.ws.clock = func() time.Time {
+		at = at.Add(gap)
+		return at
+	}
+}
+
 // decide takes a decision without reasons: its button, then Enter on the
 // confirmation, which must say what it does.
 func (r *rig) decide(label string) {
@@ -114,6 +129,7 @@ func rigOn(t *testing.T, desk *app.Desk) *rig {
 	a := test.NewTempApp(t)
 	r.ws = NewWindow(a, Config{Desk: desk, Open: func(p string) error { r.opened = append(r.opened, p); return nil }, Home: r.home})
 	r.ws.async, r.ws.syncLoop, r.ws.cardPoll = func(f func()) { f() }, false, 0
+	r.typeAs(personTyping)
 	r.ws.Win.Resize(fyne.NewSize(1366, 768))
 	r.ws.Win.Show()
 	t.Cleanup(r.ws.Win.Close)

@@ -15,7 +15,21 @@ var ctrlP = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifi
 // the common path then needs no mouse.
 type keyEntry struct {
 	widget.Entry
-	ws *Workstation
+	ws    *Workstation
+	wedge wedge
+}
+
+// TypedRune types r, unless it completes a scanner's burst into a field
+// other than the scan box: the burst then moves to the scan box (wedge.go).
+func (e *keyEntry) TypedRune(r rune) {
+	e.ws.touch()
+	if s := e.ws.shell; s != nil && e != s.ScanBox {
+		if burst, before, ok := e.wedge.typed(r, e.Text, e.ws.clock()); ok {
+			e.ws.toScanBox(e, burst, before)
+			return
+		}
+	}
+	e.Entry.TypedRune(r)
 }
 
 func (ws *Workstation) newEntry(placeholder string) *keyEntry {

@@ -100,8 +100,6 @@ func (s *Shell) preview(prints []*app.Printout, done func(note string)) {
 	buttons.Objects[0].(*widget.Button).Importance = widget.HighImportance
 	head := container.NewVBox(title("打印预览"), buttons, status, errl)
 	s.push(screen{obj: container.NewBorder(head, nil, nil, nil, container.NewVScroll(pages)), enter: printAll, esc: closePreview})
-	// Enter prints: no entry of the screen underneath may keep it.
-	ws.Win.Canvas().Unfocus()
 }
 
 // savePDFs asks where to save a copy of each printout's PDF, one after

@@ -53,8 +53,6 @@ func (s *Shell) confirm(heading string, t data.Transition, do func()) {
 		okButton.Importance = widget.DangerImportance
 	}
 	s.push(screen{obj: container.NewVBox(title(heading), consequence(t), container.NewHBox(okButton, s.ws.button("取消（Esc）", s.pop))), enter: ok})
-	// Enter confirms: no entry of the screen below may keep it.
-	s.ws.Win.Canvas().Unfocus()
 }
 
 // consequence says what a decision does to the application, in red when

@@ -42,7 +42,6 @@ func (s *Shell) scan(text string) {
 	if v := res.Verdict; v != nil && v.Status == app.SealGenuine && v.Payload.Kind == data.DocForm && atCounter {
 		d.openCounterCheck()
 	}
-	s.ws.Win.Canvas().Unfocus()
 }
 
 // leaveApplicant closes whatever was open: it belonged to the last
@@ -81,7 +80,6 @@ func (s *Shell) readCard() {
 					c.mark(res.Check)
 				}
 			}
-			ws.Win.Canvas().Unfocus()
 		})
 	})
 }

@@ -109,20 +109,23 @@ func (ws *Workstation) showShell(c *data.Clerk) {
 		banner: container.NewStack(), warnings: container.NewStack()}
 	s.ScanBox = ws.newEntry("扫描二维码或输入申请编号，回车（F2）")
 	s.ScanBox.OnSubmitted = func(text string) { ws.touch(); s.scan(text) }
-	s.nav = widget.NewList(
-		func() int { return len(s.tasks) },
-		func() fyne.CanvasObject { return widget.NewLabel("市局退回") },
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(s.tasks[i].label) },
-	)
+	nav := &keyList{}
+	nav.Length = func() int { return len(s.tasks) }
+	nav.CreateItem = func() fyne.CanvasObject { return widget.NewLabel("市局退回") }
+	nav.UpdateItem = func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(s.tasks[i].label) }
+	nav.ExtendBaseWidget(nav)
+	s.nav = &nav.List
 	s.nav.OnSelected = func(i widget.ListItemID) { ws.touch(); s.openTask(i) }
 	// 读卡: the identity card on the reader opens its application, as a
 	// scan does; only with a reader (设置).
 	s.cardButton = ws.button("读卡", s.readCard)
 	s.showCardButton()
-	top := container.NewBorder(nil, nil, widget.NewLabel("扫码"),
+	scanLabel := ws.button("扫码（F2）", func() { ws.Win.Canvas().Focus(s.ScanBox) })
+	scanLabel.Importance = widget.LowImportance
+	top := container.NewBorder(nil, nil, scanLabel,
 		container.NewHBox(s.cardButton, ws.button("锁屏", ws.Lock)), s.ScanBox)
 	s.main = container.NewBorder(s.banner, nil, nil, nil, s.content)
-	body := container.NewHSplit(s.nav, s.main)
+	body := container.NewHSplit(nav, s.main)
 	body.Offset = 0.11
 	s.root = container.NewBorder(container.NewVBox(top, s.warnings), s.status, nil, nil, body)
 	ws.shell = s
@@ -180,6 +183,10 @@ func (s *Shell) showCardButton() {
 }
 
 func (sc screen) show(s *Shell) {
+	// The keys belong to the screen shown, not to an entry of the one left,
+	// hidden now (Enter would submit it), nor to the navigation list
+	// clicked: typed with nothing focused, they reach the scan box.
+	s.ws.unfocus()
 	s.content.Objects = []fyne.CanvasObject{sc.obj}
 	s.content.Refresh()
 	esc := sc.esc

@@ -51,12 +51,23 @@ func form(rows ...formRow) *fyne.Container {
 type dataTable struct {
 	widget.BaseWidget
 	Table *widget.Table
+	keys  *keyTable // Table, as it is drawn and takes the keys
 	head  func(col int) (title string, width float32)
 	sized bool
 }
 
+// keyTable is a table that hands the characters typed while it holds the
+// focus to the window: a scanner's reach the scan box (wedge.go).
+type keyTable struct{ widget.Table }
+
+func (t *keyTable) TypedRune(r rune) { toWindow(t, r) }
+
 func newTable(size func() (int, int), create func() fyne.CanvasObject, update func(widget.TableCellID, fyne.CanvasObject), head func(col int) (string, float32)) *dataTable {
-	t := &dataTable{Table: widget.NewTableWithHeaders(size, create, update), head: head}
+	kt := &keyTable{}
+	kt.Length, kt.CreateCell, kt.UpdateCell = size, create, update
+	kt.ShowHeaderRow = true
+	kt.ExtendBaseWidget(kt)
+	t := &dataTable{Table: &kt.Table, keys: kt, head: head}
 	t.Table.ShowHeaderColumn = false
 	t.Table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
 	t.Table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
@@ -105,7 +116,7 @@ func (r *dataTableRenderer) Refresh() {
 	}
 }
 
-func (r *dataTableRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.t.Table} }
+func (r *dataTableRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.t.keys} }
 func (r *dataTableRenderer) Destroy()                     {}
 
 // setCell shows text in a table's label, redrawn only when it changed:

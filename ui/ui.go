@@ -60,6 +60,10 @@ type Workstation struct {
 	// holds the focus.
 	screenKeys map[fyne.KeyName]func()
 
+	// clock times keystrokes, to tell a scanner from a person (wedge.go);
+	// tests type with a scanner's timing through it.
+	clock func() time.Time
+
 	mu       stdsync.Mutex
 	lastUsed time.Time
 	locked   bool
@@ -77,12 +81,13 @@ func NewWindow(a fyne.App, cfg Config) *Workstation {
 		cfg.Open = func(path string) error { return a.OpenURL(&url.URL{Scheme: "file", Path: path}) }
 	}
 	ws := &Workstation{Win: a.NewWindow(titleOf(cfg.Desk)), Desk: cfg.Desk, cfg: cfg, ctx: context.Background(), lastUsed: time.Now(),
-		async: func(f func()) { go f() }, syncLoop: true, cardPoll: 1500 * time.Millisecond}
+		async: func(f func()) { go f() }, syncLoop: true, cardPoll: 1500 * time.Millisecond, clock: time.Now}
 	ws.Win.Resize(fyne.NewSize(1366, 768))
 	c := ws.Win.Canvas()
 	// These reach the canvas only when no widget holds the focus; entries
 	// forward them through keyEntry.
 	c.SetOnTypedKey(ws.typedKey)
+	c.SetOnTypedRune(ws.typedRune)
 	c.AddShortcut(ctrlP, func(fyne.Shortcut) { ws.touch(); ws.printShortcut() })
 	switch c := ws.Desk.Clerk(); {
 	case c != nil:
