@@ -73,14 +73,7 @@ func (d *Desk) document(ctx context.Context, a *data.Application, kind data.Docu
 		n := forms.DeficiencyNotice{NoticeNo: fmt.Sprintf("D-%s-%d", a.No, v), AppNo: a.No, Version: v, Name: a.Name, IDNumber: a.IDNumber,
 			Qualification: a.Qualification, Level: a.Level, LiaisonPoint: point, WorkingDays: data.SupplementWorkingDays,
 			Deadline: a.SupplementDeadline, Clerk: dec.ActorName, Date: dec.At}
-		for _, at := range a.Attachments {
-			if at.Check == data.CheckMismatch || at.Check == data.CheckMissing {
-				n.Deficiencies = append(n.Deficiencies, forms.Deficiency{Material: at.Kind, Reason: at.Check.Label(), Note: at.CheckNote})
-			}
-		}
-		for _, r := range dec.Reasons {
-			n.Deficiencies = append(n.Deficiencies, forms.Deficiency{Reason: r, Note: dec.Note})
-		}
+		n.Deficiencies = deficiencies(a, dec)
 		return n, "", true
 	case data.DocPayment:
 		v, dec := versionAfter(a, data.ActionPaperAccept)
@@ -97,6 +90,28 @@ func (d *Desk) document(ctx context.Context, a *data.Application, kind data.Docu
 			Flow: fin.Flow, Issuer: point, Clerk: dec.ActorName, Date: n.IssuedAt}, "", true
 	}
 	return nil, "", false
+}
+
+// deficiencies are the 一次性告知书's rows: each material the counter
+// marked, with its result and the clerk's note on it, then each further
+// reason ticked, under 其他 (no material shows it), the decision's note on
+// the first of them or on a row of its own.
+func deficiencies(a *data.Application, dec *data.Decision) []forms.Deficiency {
+	var rows []forms.Deficiency
+	for _, at := range a.Attachments {
+		if at.Check == data.CheckMismatch || at.Check == data.CheckMissing {
+			rows = append(rows, forms.Deficiency{Material: at.Kind, Reason: at.Check.Label(), Note: at.CheckNote})
+		}
+	}
+	note := dec.Note
+	for _, r := range dec.Reasons {
+		rows = append(rows, forms.Deficiency{Material: "其他", Reason: r, Note: note})
+		note = ""
+	}
+	if note != "" {
+		rows = append(rows, forms.Deficiency{Material: "其他", Reason: "补充说明", Note: note})
+	}
+	return rows
 }
 
 // Prepare renders a document of the application and keeps it under

@@ -77,6 +77,11 @@ var refusals = map[Status]bool{StatusUnitRejected: true, StatusBureauRejected: t
 // refusal.
 func (t Transition) Refuses() bool { return t.To != t.From && refusals[t.To] }
 
+// NeedsReasons is whether t must carry reasons from the catalogue.
+func (t Transition) NeedsReasons() bool {
+	return slices.ContainsFunc(t.Requires, func(r Requirement) bool { return r.Name == needReasons.Name })
+}
+
 // Consequence says what taking t does to the application, for the
 // confirmation a decision asks; "" when it leaves the status as it is.
 func (t Transition) Consequence() string {
@@ -210,7 +215,7 @@ func buildTransitions() []Transition {
 		{From: StatusBureauRejected, Action: ActionLiaisonReturn, Role: RoleClerk, ReturnTo: ReturnToApplicant, To: StatusReturnedToApplicant, Requires: reqs(needReasons), SMS: smsReturned},
 		{From: StatusBureauRejected, Action: ActionLiaisonReturn, Role: RoleClerk, ReturnTo: ReturnToUnit, To: StatusReturnedToUnit, Requires: reqs(needReasons), SMS: smsReturned},
 		{From: StatusAwaitingPaper, Action: ActionPaperAccept, Role: RoleClerk, To: StatusAwaitingPayment, Requires: reqs(needAllMatch), SMS: smsAccepted},
-		{From: StatusAwaitingPaper, Action: ActionPaperDeficient, Role: RoleClerk, To: StatusPaperDeficient, Requires: reqs(needAllChecked, needReasons), SMS: smsDeficient},
+		{From: StatusAwaitingPaper, Action: ActionPaperDeficient, Role: RoleClerk, To: StatusPaperDeficient, Requires: reqs(needAllChecked, needDeficiency), SMS: smsDeficient},
 		{From: StatusAwaitingPaper, Action: ActionPaperReject, Role: RoleClerk, To: StatusRejected, Requires: reqs(needReasons)},
 		{From: StatusPaperDeficient, Action: ActionPaperAccept, Role: RoleClerk, To: StatusAwaitingPayment, Requires: reqs(needAllMatch), SMS: smsAccepted},
 		{From: StatusPaperDeficient, Action: ActionPaperReject, Role: RoleClerk, To: StatusRejected, Requires: reqs(needReasons)},
@@ -791,6 +796,20 @@ var (
 			}
 		}
 		return nil
+	}}
+	// The 一次性告知书 lists the materials marked at the counter, each with
+	// its own result and note; reasons from the catalogue are for what no
+	// material shows.
+	needDeficiency = Requirement{Name: "a deficiency", Check: func(a *Application, c *Command, _ Env) error {
+		for _, at := range a.Attachments {
+			if at.Check == CheckMismatch || at.Check == CheckMissing {
+				return nil
+			}
+		}
+		if len(c.Reasons) > 0 {
+			return nil
+		}
+		return Errorf(EINVALID, "请标出不一致或未提供原件的材料，或选择其他原因")
 	}}
 	needAllMatch = Requirement{Name: "all match", Check: func(a *Application, _ *Command, _ Env) error {
 		for _, at := range a.Attachments {

@@ -77,7 +77,6 @@ func goodCommand(app *Application, t Transition, actor Actor, now time.Time) Com
 	case ActionLiaisonReturn, ActionBureauReject, ActionPaperReject:
 		c.Reasons = []string{"扫描件不清晰或不完整", "公示期不足5个工作日"}
 	case ActionPaperDeficient:
-		c.Reasons = []string{"未提供原件"}
 		for i, a := range app.Attachments {
 			c.Checks = append(c.Checks, AttachmentCheck{AttachmentID: a.ID, Check: []Check{CheckMissing, CheckMatch}[min(i, 1)]})
 		}
@@ -352,6 +351,24 @@ func TestApplyRequirements(t *testing.T) {
 			t.Errorf("payment: %v, want %q", err, tc.want)
 		}
 		*c.Payment, a.Notice = saved, savedNotice
+	}
+
+	// The one-time notice lists what the counter marked: with every
+	// original matching, only a reason from the catalogue makes one.
+	{
+		now := time.Date(2026, 9, 29, 15, 0, 0, 0, Shanghai)
+		a := at(StatusAwaitingPaper)
+		cmd := goodCommand(a, row(StatusAwaitingPaper, ActionPaperDeficient, ""), clerk, now)
+		for i := range cmd.Checks {
+			cmd.Checks[i].Check = CheckMatch
+		}
+		if _, err := Apply(a, cmd, Env{Now: now, Calendar: cal}); ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "请标出不一致或未提供原件的材料") {
+			t.Errorf("a notice of nothing: %v", err)
+		}
+		cmd.Reasons = []string{"复印件未签名或未加盖单位公章"}
+		if _, err := Apply(a, cmd, Env{Now: now, Calendar: cal}); err != nil {
+			t.Errorf("a notice of a reason alone: %v", err)
+		}
 	}
 
 	// The one-time notice sets the supplement deadline five working days

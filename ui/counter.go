@@ -119,6 +119,17 @@ func (c *counterCheck) lookForCard() (done bool) {
 	return true
 }
 
+// transition is the application's transition by action, as the state
+// machine offers it to this clerk now.
+func (d *detailView) transition(action data.Action) data.Transition {
+	for _, t := range d.v.Actions {
+		if t.Action == action {
+			return t
+		}
+	}
+	return data.Transition{Action: action}
+}
+
 // readCard reads the card on the reader: the applicant's, valid, marks the
 // 居民身份证 item 一致 with the reading noted; any other card, or a reader
 // that fails, is said in red and marks nothing.
@@ -200,7 +211,7 @@ func (c *counterCheck) deficient() {
 	summary := widget.NewLabel(fmt.Sprintf("核验有问题的材料：%s\n申报人须在 %d 个工作日内（%s 前）补齐，逾期退件。",
 		orNone(missing), data.SupplementWorkingDays, deadline))
 	summary.Wrapping = fyne.TextWrapWord
-	c.d.s.decisionScreen("一次性告知补正：申请 "+c.d.v.No+" "+c.d.v.Name, data.StepCounter, summary, func(reasons []string, note string) error {
+	c.d.s.decisionScreen("一次性告知补正：申请 "+c.d.v.No+" "+c.d.v.Name, c.d.transition(data.ActionPaperDeficient), data.StepCounter, summary, func(reasons []string, note string) error {
 		v, p, err := ws.Desk.Deficient(ws.ctx, c.d.v.ID, checks, reasons, note)
 		if err != nil {
 			return err
@@ -213,13 +224,7 @@ func (c *counterCheck) deficient() {
 
 func (c *counterCheck) reject() {
 	ws := c.d.s.ws
-	var said fyne.CanvasObject
-	for _, t := range c.d.v.Actions {
-		if t.Action == data.ActionPaperReject {
-			said = consequence(t)
-		}
-	}
-	c.d.s.decisionScreen("不予受理：申请 "+c.d.v.No+" "+c.d.v.Name, data.StepCounter, said, func(reasons []string, note string) error {
+	c.d.s.decisionScreen("不予受理：申请 "+c.d.v.No+" "+c.d.v.Name, c.d.transition(data.ActionPaperReject), data.StepCounter, nil, func(reasons []string, note string) error {
 		v, err := ws.Desk.Do(ws.ctx, data.Command{Action: data.ActionPaperReject, ApplicationID: c.d.v.ID, ExpectedVersion: c.d.v.Version, Reasons: reasons, Note: note})
 		if err != nil {
 			return err

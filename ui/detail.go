@@ -347,7 +347,7 @@ func (d *detailView) withReasons(t data.Transition) *widget.Button {
 		step = data.StepCounter
 	}
 	return d.s.ws.button(label, func() {
-		d.s.decisionScreen(fmt.Sprintf("%s：申请 %s %s", label, d.v.No, d.v.Name), step, consequence(t), func(reasons []string, note string) error {
+		d.s.decisionScreen(fmt.Sprintf("%s：申请 %s %s", label, d.v.No, d.v.Name), t, step, nil, func(reasons []string, note string) error {
 			if err := d.do(data.Command{Action: t.Action, ReturnTo: t.ReturnTo, Reasons: reasons, Note: note}); err != nil {
 				return err
 			}

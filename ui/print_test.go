@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -189,3 +190,57 @@ func radios(r *rig) []*widget.RadioGroup {
 	})
 	return out
 }
+
+// TestDeficiencyNoticeFromTheMarks: the counter marks two materials, one
+// with a note, and lists them at once without ticking any reason again;
+// the printed 一次性告知书, read back with pdftotext, has a row for each
+// marked material with its result and note, and no row without a material.
+func TestDeficiencyNoticeFromTheMarks(t *testing.T) {
+	r := newRig(t)
+	r.login()
+	a := r.fx.Apps[data.StatusAwaitingPaper][1]
+	r.scan(a.FormSeal)
+	r.tap("全部一致")
+	groups := radios(r)
+	groups[1].SetSelected(data.CheckMismatch.Label())
+	groups[2].SetSelected(data.CheckMissing.Label())
+	var notes []*keyEntry
+	walk(r.ws.Win.Content(), func(o fyne.CanvasObject) {
+		if e, ok := o.(*keyEntry); ok && e.PlaceHolder == "说明（可不填）" {
+			notes = append(notes, e)
+		}
+	})
+	notes[1].SetText("网上为2025年证明，现场为2024年证明")
+	r.tap("一次性告知补正")
+	r.mustShow("其他原因（上面的材料之外，可不选）")
+	r.key(fyne.KeyReturn)
+	if got := r.status(a.ID); got != data.StatusPaperDeficient {
+		t.Fatalf("deficient without a reason ticked: %s", got)
+	}
+	r.printPreview()
+	if len(r.opened) != 1 {
+		t.Fatalf("printed %v", r.opened)
+	}
+	out, err := exec.Command("pdftotext", "-layout", r.opened[0], "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(out)
+	for _, want := range []string{
+		a.Attachments[1].Kind, data.CheckMismatch.Label(), "网上为2025年证明", a.Attachments[2].Kind, data.CheckMissing.Label(),
+	} {
+		if !strings.Contains(stripSpaces(text), stripSpaces(want)) {
+			t.Errorf("the printed notice lacks %q:\n%s", want, text)
+		}
+	}
+	for _, at := range []data.Attachment{a.Attachments[0], a.Attachments[3]} {
+		if strings.Contains(stripSpaces(text), stripSpaces(at.Kind)) {
+			t.Errorf("the notice lists %s, which matched", at.Kind)
+		}
+	}
+	if strings.Contains(text, "其他") {
+		t.Errorf("a row without a material:\n%s", text)
+	}
+}
+
+func stripSpaces(s string) string { return strings.Join(strings.Fields(s), "") }

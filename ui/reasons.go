@@ -20,7 +20,7 @@ type reasonPicker struct {
 	obj    fyne.CanvasObject
 }
 
-func (ws *Workstation) newReasonPicker(step data.ReasonStep) *reasonPicker {
+func (ws *Workstation) newReasonPicker(step data.ReasonStep, required bool) *reasonPicker {
 	reasons, _ := ws.Desk.Reasons(ws.ctx, step)
 	texts := make([]string, len(reasons))
 	for i, r := range reasons {
@@ -29,7 +29,11 @@ func (ws *Workstation) newReasonPicker(step data.ReasonStep) *reasonPicker {
 	p := &reasonPicker{checks: widget.NewCheckGroup(texts, func([]string) { ws.touch() }), note: ws.newEntry("补充说明（可不填），例如缺少哪份材料")}
 	p.note.MultiLine = true
 	p.note.SetMinRowsVisible(3)
-	p.obj = container.NewVBox(widget.NewLabel("常用原因（可多选，一次性列出全部原因）"), p.checks, widget.NewLabel("补充说明"), p.note)
+	heading := "常用原因（可多选，一次性列出全部原因）"
+	if !required {
+		heading = "其他原因（上面的材料之外，可不选）"
+	}
+	p.obj = container.NewVBox(widget.NewLabel(heading), p.checks, widget.NewLabel("补充说明"), p.note)
 	return p
 }
 
@@ -66,8 +70,8 @@ func consequence(t data.Transition) fyne.CanvasObject {
 	return l
 }
 
-func (s *Shell) decisionScreen(heading string, step data.ReasonStep, extra fyne.CanvasObject, do func(reasons []string, note string) error) {
-	p := s.ws.newReasonPicker(step)
+func (s *Shell) decisionScreen(heading string, t data.Transition, step data.ReasonStep, extra fyne.CanvasObject, do func(reasons []string, note string) error) {
+	p := s.ws.newReasonPicker(step, t.NeedsReasons())
 	errl := errorText()
 	confirm := func() {
 		if err := do(p.Reasons(), p.Note()); err != nil {
@@ -80,6 +84,7 @@ func (s *Shell) decisionScreen(heading string, step data.ReasonStep, extra fyne.
 	if extra != nil {
 		body.Add(extra)
 	}
+	body.Add(consequence(t))
 	body.Add(p.obj)
 	body.Add(errl)
 	s.push(screen{obj: container.NewBorder(nil, container.NewHBox(ok, s.ws.button("取消（Esc）", s.pop)), nil, nil,
