@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -265,4 +266,45 @@ func TestClerkToBureauAndBackOnScreen(t *testing.T) {
 		t.Errorf("the printed form's QR: %q", text)
 	}
 	clerk.mustShow("现场核验：申请 " + a.No)
+}
+
+// TestBureauReasonsComeToTheReturn: the bureau refuses at 复审 with two
+// reasons and a note; at the liaison point, returning it to the applicant
+// starts with them ticked and written, the scans beside.
+func TestBureauReasonsComeToTheReturn(t *testing.T) {
+	w := testworld.New(t)
+	a := w.Apps(t, 1, "DLXH", data.StatusBureauReview)[0]
+	b := bureauRig(t, w)
+	b.openFromQueue("复审", a.No)
+	b.tap("复审不通过")
+	reasons := find(b, func(*widget.CheckGroup) bool { return true })
+	if len(reasons.Options) < 2 {
+		t.Fatalf("the catalogue offers %v", reasons.Options)
+	}
+	picked := reasons.Options[:2]
+	reasons.SetSelected(picked)
+	note := find(b, func(e *keyEntry) bool { return e.MultiLine })
+	note.SetText("学历证书扫描件缺第二页")
+	b.key(fyne.KeyReturn)
+	if got := b.status(a.ID); got != data.StatusBureauRejected {
+		t.Fatalf("复审不通过: %s", got)
+	}
+	b.syncNow()
+
+	clerk := rigOn(t, w.Enrolled(t, "DLXH"))
+	clerk.loginAs("chen", testworld.Password)
+	clerk.syncNow()
+	clerk.openFromQueue("市局退回", a.No)
+	clerk.tap("退回申报人")
+	if got := find(clerk, func(*widget.CheckGroup) bool { return true }).Selected; !slices.Equal(got, picked) {
+		t.Errorf("the return starts with %v ticked, the bureau gave %v", got, picked)
+	}
+	if got := find(clerk, func(e *keyEntry) bool { return e.MultiLine }).Text; got != "学历证书扫描件缺第二页" {
+		t.Errorf("the return's note starts as %q", got)
+	}
+	clerk.mustShow("1 / ") // the scans beside
+	clerk.key(fyne.KeyReturn)
+	if got := clerk.status(a.ID); got != data.StatusReturnedToApplicant {
+		t.Errorf("returned: %s", got)
+	}
 }

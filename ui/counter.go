@@ -211,28 +211,30 @@ func (c *counterCheck) deficient() {
 	summary := widget.NewLabel(fmt.Sprintf("核验有问题的材料：%s\n申报人须在 %d 个工作日内（%s 前）补齐，逾期退件。",
 		orNone(missing), data.SupplementWorkingDays, deadline))
 	summary.Wrapping = fyne.TextWrapWord
-	c.d.s.decisionScreen("一次性告知补正：申请 "+c.d.v.No+" "+c.d.v.Name, c.d.transition(data.ActionPaperDeficient), data.StepCounter, summary, func(reasons []string, note string) error {
-		v, p, err := ws.Desk.Deficient(ws.ctx, c.d.v.ID, checks, reasons, note)
-		if err != nil {
-			return err
-		}
-		c.d.s.pop()
-		c.done(v, []*app.Printout{p}, "")
-		return nil
-	})
+	c.d.s.decisionScreen(decision{heading: "一次性告知补正：申请 " + c.d.v.No + " " + c.d.v.Name, t: c.d.transition(data.ActionPaperDeficient),
+		step: data.StepCounter, extra: summary, do: func(reasons []string, note string) error {
+			v, p, err := ws.Desk.Deficient(ws.ctx, c.d.v.ID, checks, reasons, note)
+			if err != nil {
+				return err
+			}
+			c.d.s.pop()
+			c.done(v, []*app.Printout{p}, "")
+			return nil
+		}})
 }
 
 func (c *counterCheck) reject() {
 	ws := c.d.s.ws
-	c.d.s.decisionScreen("不予受理：申请 "+c.d.v.No+" "+c.d.v.Name, c.d.transition(data.ActionPaperReject), data.StepCounter, nil, func(reasons []string, note string) error {
-		v, err := ws.Desk.Do(ws.ctx, data.Command{Action: data.ActionPaperReject, ApplicationID: c.d.v.ID, ExpectedVersion: c.d.v.Version, Reasons: reasons, Note: note})
-		if err != nil {
-			return err
-		}
-		c.d.s.pop()
-		c.done(v, nil, "")
-		return nil
-	})
+	c.d.s.decisionScreen(decision{heading: "不予受理：申请 " + c.d.v.No + " " + c.d.v.Name, t: c.d.transition(data.ActionPaperReject),
+		step: data.StepCounter, do: func(reasons []string, note string) error {
+			v, err := ws.Desk.Do(ws.ctx, data.Command{Action: data.ActionPaperReject, ApplicationID: c.d.v.ID, ExpectedVersion: c.d.v.Version, Reasons: reasons, Note: note})
+			if err != nil {
+				return err
+			}
+			c.d.s.pop()
+			c.done(v, nil, "")
+			return nil
+		}})
 }
 
 func orNone(s []string) string {

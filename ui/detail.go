@@ -340,6 +340,9 @@ func (d *detailView) direct(t data.Transition) *widget.Button {
 	})
 }
 
+// withReasons is a decision that takes reasons, with the scans beside
+// them. Answering another's decision (a return after 复审不通过), it
+// starts with that decision's reasons and note, to change or keep.
 func (d *detailView) withReasons(t data.Transition) *widget.Button {
 	label := actionText(data.Command{Action: t.Action, ReturnTo: t.ReturnTo})
 	step := data.StepReview
@@ -347,13 +350,22 @@ func (d *detailView) withReasons(t data.Transition) *widget.Button {
 		step = data.StepCounter
 	}
 	return d.s.ws.button(label, func() {
-		d.s.decisionScreen(fmt.Sprintf("%s：申请 %s %s", label, d.v.No, d.v.Name), t, step, nil, func(reasons []string, note string) error {
-			if err := d.do(data.Command{Action: t.Action, ReturnTo: t.ReturnTo, Reasons: reasons, Note: note}); err != nil {
-				return err
+		dc := decision{heading: fmt.Sprintf("%s：申请 %s %s", label, d.v.No, d.v.Name), t: t, step: step, scans: d.v.Attachments,
+			do: func(reasons []string, note string) error {
+				if err := d.do(data.Command{Action: t.Action, ReturnTo: t.ReturnTo, Reasons: reasons, Note: note}); err != nil {
+					return err
+				}
+				d.s.pop()
+				return nil
+			}}
+		// The decision that brought the application where it is.
+		for i := len(d.v.Decisions) - 1; i >= 0; i-- {
+			if dec := d.v.Decisions[i]; dec.To == t.From && dec.From != dec.To {
+				dc.reasons, dc.note = dec.Reasons, dec.Note
+				break
 			}
-			d.s.pop()
-			return nil
-		})
+		}
+		d.s.decisionScreen(dc)
 	})
 }
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -40,8 +41,6 @@ func (ws *Workstation) newReasonPicker(step data.ReasonStep, required bool) *rea
 func (p *reasonPicker) Reasons() []string { return p.checks.Selected }
 func (p *reasonPicker) Note() string      { return strings.TrimSpace(p.note.Text) }
 
-// decisionScreen asks for reasons before a command that needs them and
-// runs do with them; Enter confirms and Esc goes back.
 // confirm asks for a decision without reasons: what it does, then
 // 确认 (Enter) or 取消 (Esc); one that refuses the application in red.
 // Confirmed, it goes back to the screen below and does it there, where a
@@ -70,23 +69,49 @@ func consequence(t data.Transition) fyne.CanvasObject {
 	return l
 }
 
-func (s *Shell) decisionScreen(heading string, t data.Transition, step data.ReasonStep, extra fyne.CanvasObject, do func(reasons []string, note string) error) {
-	p := s.ws.newReasonPicker(step, t.NeedsReasons())
+// decision is a decision that takes reasons, as decisionScreen asks for it.
+type decision struct {
+	heading string
+	t       data.Transition
+	step    data.ReasonStep
+	extra   fyne.CanvasObject // what the clerk should see first, if anything
+	// reasons and note start ticked and written: those of the decision
+	// this one answers (the bureau's, for a return after 复审不通过).
+	reasons []string
+	note    string
+	scans   []data.Attachment // shown beside, when the reasons are about them
+	do      func(reasons []string, note string) error
+}
+
+// decisionScreen asks for reasons before a command that needs them (or
+// takes them), with its consequence, and runs do with them; Enter
+// confirms and Esc goes back.
+func (s *Shell) decisionScreen(dc decision) {
+	p := s.ws.newReasonPicker(dc.step, dc.t.NeedsReasons())
+	p.checks.SetSelected(slices.DeleteFunc(slices.Clone(dc.reasons), func(r string) bool { return !slices.Contains(p.checks.Options, r) }))
+	p.note.SetText(dc.note)
 	errl := errorText()
 	confirm := func() {
-		if err := do(p.Reasons(), p.Note()); err != nil {
+		if err := dc.do(p.Reasons(), p.Note()); err != nil {
 			showError(errl, err)
 		}
 	}
 	ok := s.ws.button("确定（回车）", confirm)
 	ok.Importance = widget.HighImportance
-	body := container.NewVBox(title(heading))
-	if extra != nil {
-		body.Add(extra)
+	body := container.NewVBox(title(dc.heading))
+	if dc.extra != nil {
+		body.Add(dc.extra)
 	}
-	body.Add(consequence(t))
+	body.Add(consequence(dc.t))
 	body.Add(p.obj)
 	body.Add(errl)
-	s.push(screen{obj: container.NewBorder(nil, container.NewHBox(ok, s.ws.button("取消（Esc）", s.pop)), nil, nil,
-		container.NewVScroll(body)), enter: confirm})
+	var obj fyne.CanvasObject = container.NewBorder(nil, container.NewHBox(ok, s.ws.button("取消（Esc）", s.pop)), nil, nil, container.NewVScroll(body))
+	var keys map[fyne.KeyName]func()
+	if len(dc.scans) > 0 {
+		viewer := newScanViewer(s.ws, dc.scans)
+		split := container.NewHSplit(obj, viewer.object())
+		split.Offset = 0.5
+		obj, keys = split, viewerKeys(func() *scanViewer { return viewer })
+	}
+	s.push(screen{obj: obj, enter: confirm, keys: keys})
 }
