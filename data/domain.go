@@ -409,4 +409,6 @@ type ApplicationSummary struct {
 	SupplementDeadline time.Time
 	CertificateNo      string // 证书编号, once certified
 	CertifiedAt        time.Time
+	NoticeAmount       Fen       // the 缴款通知书's, once issued
+	NoticeIssuedAt     time.Time // zero until then
 }

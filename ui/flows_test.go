@@ -268,6 +268,12 @@ func TestPaymentAndReprint(t *testing.T) {
 	r := newRig(t)
 	r.login()
 	a := r.fx.Apps[data.StatusAwaitingPayment][0]
+	// 待缴费 shows what each notice asks and since when.
+	r.ws.shell.Task("待缴费")
+	if amounts, days := r.column("应缴金额（元）"), r.column("通知书日期"); !slices.Contains(amounts, a.Notice.Amount.String()) ||
+		!slices.Contains(days, day(a.Notice.IssuedAt)) {
+		t.Errorf("待缴费 shows amounts %v on %v; want %s on %s", amounts, days, a.Notice.Amount, day(a.Notice.IssuedAt))
+	}
 	r.openFromQueue("待缴费", a.No)
 	r.tap("登记缴费")
 	amount := find(r, func(e *keyEntry) bool { return strings.Contains(e.PlaceHolder, "须与通知书金额一致") })

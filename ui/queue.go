@@ -46,6 +46,29 @@ var roleColumns = map[data.Role][]column{
 		queueColumns[len(queueColumns)-1]),
 }
 
+// taskColumns are the columns of the queues that show other facts than
+// the role's: 待缴费 shows each notice's amount and day where the others
+// show a supplement deadline.
+var taskColumns = map[string][]column{
+	"待缴费": append(append([]column{}, queueColumns[:8]...),
+		column{"应缴金额（元）", 110, func(_ *queueView, r *data.ApplicationSummary) string {
+			if r.NoticeIssuedAt.IsZero() {
+				return "通知书未开具"
+			}
+			return r.NoticeAmount.String()
+		}, false},
+		column{"通知书日期", 96, func(_ *queueView, r *data.ApplicationSummary) string { return day(r.NoticeIssuedAt) }, false},
+		queueColumns[8]),
+}
+
+// columnsFor are the columns of a role's queue.
+func columnsFor(role data.Role, task string) []column {
+	if c, ok := taskColumns[task]; ok {
+		return c
+	}
+	return roleColumns[role]
+}
+
 // Levels are the 申报级别 in use (REFERENCE.md).
 var Levels = []string{"员级", "助理级", "中级"}
 

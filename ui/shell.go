@@ -37,7 +37,7 @@ type task struct {
 
 func queueTask(label string) task {
 	return task{label, func(s *Shell) screen {
-		v := newQueueView(s, *app.QueueOf(s.clerk.Role, label), roleColumns[s.clerk.Role])
+		v := newQueueView(s, *app.QueueOf(s.clerk.Role, label), columnsFor(s.clerk.Role, label))
 		// Back from a decision, or after a sync, the queue shows where
 		// things stand now.
 		return screen{obj: v.object(), refreshOnTop: v.refresh, onSync: v.refresh}

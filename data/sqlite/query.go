@@ -77,7 +77,8 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 		}
 		columns := `id, no, version, status, series, qualification, level, method,
 			liaison_point_id, name, id_number, unit_name, assignee_name, submitted_at, reviewed_at, supplement_deadline,
-			coalesce(certificate_no, '') AS certificate_no, certificate_at, ` + window + ` AS total`
+			coalesce(certificate_no, '') AS certificate_no, certificate_at, coalesce(notice_amount, 0) AS notice_amount, notice_issued_at,
+			` + window + ` AS total`
 		q := `SELECT ` + columns + ` FROM applications WHERE ` + where
 		limits := []any{limit, max(f.Offset, 0)}
 		if len(f.Statuses) > 1 && sp.rowids == "" && f.DeadlineBefore.IsZero() {
@@ -111,7 +112,7 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 			if err := rows.Scan(&a.ID, &a.No, &a.Version, &a.Status, &a.Series, &a.Qualification, &a.Level, &a.Method,
 				&a.LiaisonPointID, &a.Name, &a.IDNumber, &a.UnitName, &a.AssigneeName,
 				nullTime{&a.SubmittedAt}, nullTime{&a.ReviewedAt}, nullTime{&a.SupplementDeadline},
-				&a.CertificateNo, nullTime{&a.CertifiedAt}, &n); err != nil {
+				&a.CertificateNo, nullTime{&a.CertifiedAt}, &a.NoticeAmount, nullTime{&a.NoticeIssuedAt}, &n); err != nil {
 				return err
 			}
 			if n.Valid {
