@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"titledesk/data"
 )
@@ -16,11 +18,7 @@ var RegisterColumns = []string{"证书编号", "发证时间", "申请编号", "
 // RegisterRow is one certified application as the register shows it;
 // point names its liaison point.
 func RegisterRow(s *data.ApplicationSummary, point string) []string {
-	issued := ""
-	if !s.CertifiedAt.IsZero() {
-		issued = s.CertifiedAt.In(data.Shanghai).Format("2006-01-02")
-	}
-	return []string{s.CertificateNo, issued, s.No, s.Name, data.MaskIDNumber(s.IDNumber), s.Series, s.Qualification, s.Level, point}
+	return []string{s.CertificateNo, dateOf(s.CertifiedAt), s.No, s.Name, data.MaskIDNumber(s.IDNumber), s.Series, s.Qualification, s.Level, point}
 }
 
 // PointNames names every liaison point by id.
@@ -36,25 +34,77 @@ func (d *Desk) PointNames(ctx context.Context) (map[string]string, error) {
 // ExportRegister writes every certificate the filter finds to path (.xlsx
 // or .csv).
 func (d *Desk) ExportRegister(ctx context.Context, f data.ApplicationFilter, path string) error {
-	points, err := d.PointNames(ctx)
+	f.Statuses = Register.Statuses
+	rows, err := d.found(ctx, f, RegisterColumns, RegisterRow)
 	if err != nil {
 		return err
 	}
-	f.Statuses, f.Offset, f.Limit = Register.Statuses, 0, 500
-	rows := [][]string{RegisterColumns}
+	return Export(path, Sheet{"证书登记簿", rows})
+}
+
+// QueueColumns head a queue's export: what any queue shows, and its
+// deadline and amount where it has them.
+var QueueColumns = []string{"申请编号", "姓名", "身份证号码", "系列", "申报资格", "申报级别", "送审时间", "状态", "人才联络点", "经办人", "补正期限", "应缴金额（元）"}
+
+// QueueRow is one application as a queue's export shows it.
+func QueueRow(s *data.ApplicationSummary, point string) []string {
+	amount := ""
+	if !s.NoticeIssuedAt.IsZero() {
+		amount = s.NoticeAmount.String()
+	}
+	return []string{s.No, s.Name, data.MaskIDNumber(s.IDNumber), s.Series, s.Qualification, s.Level, dateOf(s.SubmittedAt),
+		s.Status.Label(), point, s.AssigneeName, dateOf(s.SupplementDeadline), amount}
+}
+
+// ExportQueue writes every application of queue q the filter finds to
+// path, with a 合计 row: how many, and what their notices ask in all.
+func (d *Desk) ExportQueue(ctx context.Context, q Queue, f data.ApplicationFilter, path string) error {
+	if len(f.Statuses) == 0 {
+		f.Statuses = q.Statuses
+	}
+	rows, err := d.found(ctx, f, QueueColumns, QueueRow)
+	if err != nil {
+		return err
+	}
+	var sum data.Fen
+	for _, r := range rows[1:] {
+		if a, err := data.ParseYuan(r[len(r)-1]); err == nil {
+			sum += a
+		}
+	}
+	total := make([]string, len(QueueColumns))
+	total[0], total[1], total[len(total)-1] = "合计", fmt.Sprintf("%d 件", len(rows)-1), sum.String()
+	return Export(path, Sheet{q.Task, append(rows, total)})
+}
+
+// found is every application the filter finds, a row each under head.
+func (d *Desk) found(ctx context.Context, f data.ApplicationFilter, head []string, row func(*data.ApplicationSummary, string) []string) ([][]string, error) {
+	points, err := d.PointNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f.Offset, f.Limit = 0, 500
+	rows := [][]string{head}
 	for {
 		page, _, err := d.Queue(ctx, f)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for i := range page {
-			rows = append(rows, RegisterRow(&page[i], points[page[i].LiaisonPointID]))
+			rows = append(rows, row(&page[i], points[page[i].LiaisonPointID]))
 		}
 		// A dense search counts only to data.SearchCap: the last page is
 		// the one that comes back short, not the one that reaches total.
 		if f.Offset += len(page); len(page) < f.Limit {
-			break
+			return rows, nil
 		}
 	}
-	return Export(path, Sheet{"证书登记簿", rows})
+}
+
+// dateOf is a day as exports write it; zero is blank.
+func dateOf(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(data.Shanghai).Format("2006-01-02")
 }

@@ -2,9 +2,12 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -274,6 +277,26 @@ func TestPaymentAndReprint(t *testing.T) {
 		!slices.Contains(days, day(a.Notice.IssuedAt)) {
 		t.Errorf("待缴费 shows amounts %v on %v; want %s on %s", amounts, days, a.Notice.Amount, day(a.Notice.IssuedAt))
 	}
+	// Its export: every row, amounts as numbers, and a 合计 row.
+	r.tap("导出 Excel")
+	x, err := excelize.OpenFile(r.opened[len(r.opened)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows("待缴费")
+	waiting := r.fx.Apps[data.StatusAwaitingPayment]
+	var sum data.Fen
+	for _, w := range waiting {
+		sum += w.Notice.Amount
+	}
+	kind, _ := x.GetCellType("待缴费", "L2")
+	x.Close()
+	last := rows[len(rows)-1]
+	if total, err := data.ParseYuan(last[11]); len(rows) != len(waiting)+2 || last[0] != "合计" || last[1] != fmt.Sprintf("%d 件", len(waiting)) ||
+		err != nil || total != sum || kind == excelize.CellTypeSharedString || kind == excelize.CellTypeInlineString {
+		t.Errorf("the 待缴费 workbook (amounts stored as %v): %q", kind, rows)
+	}
+	r.opened = nil
 	r.openFromQueue("待缴费", a.No)
 	r.tap("登记缴费")
 	amount := find(r, func(e *keyEntry) bool { return strings.Contains(e.PlaceHolder, "须与通知书金额一致") })

@@ -154,10 +154,19 @@ func newQueueView(s *Shell, q app.Queue, columns []column) *queueView {
 // object is the queue's screen. Column widths are set once the table has
 // a size: set on a table not yet laid out, Fyne 2.7 built one separator
 // per row (see docs/BENCHMARKS.md).
-func (v *queueView) object() fyne.CanvasObject {
+// object is the queue's screen, tools beside its count.
+func (v *queueView) object(tools ...fyne.CanvasObject) fyne.CanvasObject {
 	filters := container.NewGridWithColumns(5, v.status, v.series, v.level, v.from, v.to)
-	head := container.NewVBox(container.NewBorder(nil, nil, title(v.q.Task), v.count, v.search), filters, v.err)
+	head := container.NewVBox(container.NewBorder(nil, nil, title(v.q.Task), container.NewHBox(append([]fyne.CanvasObject{v.count}, tools...)...), v.search),
+		filters, v.err)
 	return container.NewBorder(head, nil, nil, nil, v.table)
+}
+
+// export is 导出 Excel of what the filters keep, every row, with totals.
+func (v *queueView) export() fyne.CanvasObject {
+	return v.s.exportButtons(func() (string, func(path string) error) {
+		return v.q.Task, func(path string) error { return v.s.ws.Desk.ExportQueue(v.s.ws.ctx, v.q, v.filter, path) }
+	})[0]
 }
 
 // reload applies the filters from the top of the list.

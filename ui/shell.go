@@ -40,7 +40,7 @@ func queueTask(label string) task {
 		v := newQueueView(s, *app.QueueOf(s.clerk.Role, label), columnsFor(s.clerk.Role, label))
 		// Back from a decision, or after a sync, the queue shows where
 		// things stand now.
-		return screen{obj: v.object(), refreshOnTop: v.refresh, onSync: v.refresh}
+		return screen{obj: v.object(v.export()), refreshOnTop: v.refresh, onSync: v.refresh}
 	}}
 }
 
