@@ -228,3 +228,33 @@ func (d *Desk) ApplicationOfCard(ctx context.Context) (*CardRead, error) {
 	read.Check, read.Refused = d.checkCard(v, card)
 	return read, nil
 }
+
+// Expirable are this desk's applications the clerk may take 逾期退件 on
+// now, as the state machine says (their supplement deadline has passed),
+// soonest deadline first.
+func (d *Desk) Expirable(ctx context.Context) ([]data.ApplicationSummary, error) {
+	f := data.ApplicationFilter{Statuses: data.ActionStatuses(data.ActionPaperExpire), DeadlineBefore: d.Now(), Limit: 500}
+	if dev := d.Device(); dev != nil {
+		f.LiaisonPointID = dev.LiaisonPointID
+	}
+	rows, _, err := d.Queue(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(rows, func(r data.ApplicationSummary) bool {
+		v, err := d.View(ctx, r.ID)
+		return err != nil || !slices.ContainsFunc(v.Actions, func(t data.Transition) bool { return t.Action == data.ActionPaperExpire })
+	}), nil
+}
+
+// ExpireAll takes 逾期退件 on each application, each on the version the
+// clerk was shown, and says how many it expired; it stops at the first
+// the state machine refuses.
+func (d *Desk) ExpireAll(ctx context.Context, rows []data.ApplicationSummary) (int, error) {
+	for i, r := range rows {
+		if _, err := d.Do(ctx, data.Command{Action: data.ActionPaperExpire, ApplicationID: r.ID, ExpectedVersion: r.Version}); err != nil {
+			return i, &data.Error{Code: data.ErrorCode(err), Message: "申请 " + r.No + "：" + data.ErrorMessage(err), Err: err}
+		}
+	}
+	return len(rows), nil
+}

@@ -581,3 +581,30 @@ func TestScannerAnywhere(t *testing.T) {
 		t.Errorf("typed by hand: the search holds %q, the scan box %q", search.Text, r.ws.shell.ScanBox.Text)
 	}
 }
+
+// TestExpireOverdueAtOnce: the 工作台 offers 逾期退件 of every application
+// past its supplement deadline at once, lists them in its confirmation,
+// and Esc leaves them; Enter expires them all.
+func TestExpireOverdueAtOnce(t *testing.T) {
+	r := newRig(t)
+	r.login()
+	r.ws.shell.Task("工作台")
+	r.tap("逾期退件：补正期限已过的 1 件")
+	r.mustShow(r.fx.Overdue.No + "　" + r.fx.Overdue.Name)
+	r.mustShow("以下 1 件：申请将从“材料待补正”转为“逾期退件”，办理到此结束，不能撤回。")
+	r.key(fyne.KeyEscape)
+	if got := r.status(r.fx.Overdue.ID); got != data.StatusPaperDeficient {
+		t.Fatalf("Esc: %s", got)
+	}
+	r.tap("逾期退件：补正期限已过的 1 件")
+	r.key(fyne.KeyReturn)
+	if got := r.status(r.fx.Overdue.ID); got != data.StatusExpired {
+		t.Fatalf("confirmed: %s", got)
+	}
+	if text, _ := r.banner(); text != "已逾期退件 1 件，待同步" {
+		t.Errorf("banner %q", text)
+	}
+	if r.shows("逾期退件：补正期限已过的") {
+		t.Error("the button stays with nothing left to expire")
+	}
+}

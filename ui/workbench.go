@@ -55,6 +55,9 @@ func (s *Shell) workbenchTask() screen {
 		}
 	}
 	heading := title("")
+	var expirable []data.ApplicationSummary
+	expireAll := s.ws.button("", func() { s.expireAll(expirable) })
+	expireAll.Importance = widget.DangerImportance
 	load := func() {
 		counts, due, err := s.ws.Desk.Workbench(s.ws.ctx, s.clerk.Role, urgentWithin)
 		showError(errl, err)
@@ -67,9 +70,17 @@ func (s *Shell) workbenchTask() screen {
 		}
 		heading.SetText(fmt.Sprintf("临近或已过期限（%d 个工作日内）：%d 件", urgentWithin, len(urgent)))
 		list.Refresh() // where the clerk has scrolled to
+		expirable, err = s.ws.Desk.Expirable(s.ws.ctx)
+		showError(errl, err)
+		expireAll.SetText(fmt.Sprintf("逾期退件：补正期限已过的 %d 件…", len(expirable)))
+		if len(expirable) == 0 {
+			expireAll.Hide()
+		} else {
+			expireAll.Show()
+		}
 	}
 	load()
-	head := container.NewVBox(title("工作台"), cards, errl, heading)
+	head := container.NewVBox(title("工作台"), cards, errl, container.NewBorder(nil, nil, nil, expireAll, heading))
 	return screen{obj: container.NewBorder(head, nil, nil, nil, list), refreshOnTop: load, onSync: load}
 }
 
@@ -226,4 +237,39 @@ func (s *Shell) retention() fyne.CanvasObject {
 
 func serverOf(ws *Workstation) string {
 	return ws.Desk.ServerURL()
+}
+
+// expireAll asks once for 逾期退件 of every application listed (those whose
+// supplement deadline has passed), naming each, and takes it on them all.
+func (s *Shell) expireAll(rows []data.ApplicationSummary) {
+	if len(rows) == 0 {
+		return
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%s　%s　补正期限 %s\n", r.No, r.Name, day(r.SupplementDeadline))
+	}
+	list := widget.NewLabel(b.String())
+	said := widget.NewLabel(fmt.Sprintf("以下 %d 件：", len(rows)))
+	for _, t := range data.Transitions {
+		if t.Action == data.ActionPaperExpire && t.Role == s.clerk.Role {
+			said.SetText(said.Text + t.Consequence())
+		}
+	}
+	said.Importance = widget.DangerImportance
+	errl := errorText()
+	ok := func() {
+		n, err := s.ws.Desk.ExpireAll(s.ws.ctx, rows)
+		if err != nil {
+			showError(errl, err)
+			errl.SetText(fmt.Sprintf("已逾期退件 %d 件，其余未办：%s", n, errl.Text))
+			return
+		}
+		s.pop()
+		s.setBanner(&bannerText{fmt.Sprintf("已逾期退件 %d 件，待同步", n), colorGood})
+	}
+	okButton := s.ws.button(fmt.Sprintf("确认逾期退件 %d 件（回车）", len(rows)), ok)
+	okButton.Importance = widget.DangerImportance
+	s.push(screen{obj: container.NewBorder(container.NewVBox(title("逾期退件"), said, container.NewHBox(okButton, s.ws.button("取消（Esc）", s.pop)), errl),
+		nil, nil, nil, container.NewVScroll(list)), enter: ok})
 }
