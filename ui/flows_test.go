@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"fmt"
+	"image/color"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +13,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"titledesk/data"
@@ -606,5 +609,26 @@ func TestExpireOverdueAtOnce(t *testing.T) {
 	}
 	if r.shows("逾期退件：补正期限已过的") {
 		t.Error("the button stays with nothing left to expire")
+	}
+}
+
+// TestUntickedBoxesShow: the outline of an unticked box (and of every
+// entry) stands out from the background by at least WCAG's 3 : 1.
+func TestUntickedBoxesShow(t *testing.T) {
+	luminance := func(c color.Color) float64 {
+		r, g, b, _ := c.RGBA()
+		lin := func(v uint32) float64 {
+			s := float64(v) / 0xffff
+			if s <= 0.03928 {
+				return s / 12.92
+			}
+			return math.Pow((s+0.055)/1.055, 2.4)
+		}
+		return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+	}
+	th := Theme{}
+	border, bg := luminance(th.Color(theme.ColorNameInputBorder, 0)), luminance(th.Color(theme.ColorNameBackground, 0))
+	if ratio := (max(border, bg) + 0.05) / (min(border, bg) + 0.05); ratio < 3 {
+		t.Errorf("the box outline stands out by %.2f : 1", ratio)
 	}
 }
