@@ -632,3 +632,18 @@ func TestUntickedBoxesShow(t *testing.T) {
 		t.Errorf("the box outline stands out by %.2f : 1", ratio)
 	}
 }
+
+// TestSearchByLastFour: the last four characters of an identity number, as
+// the counter asks for them, find the application in a queue.
+func TestSearchByLastFour(t *testing.T) {
+	r := newRig(t)
+	r.login()
+	a := r.fx.Apps[data.StatusLiaisonReview][0]
+	r.ws.shell.Task("初审")
+	search := find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") })
+	r.ws.Win.Canvas().Focus(search)
+	r.typeFocused(a.IDNumber[len(a.IDNumber)-4:])
+	if nos := r.column("申请编号"); !slices.Contains(nos, a.No) {
+		t.Errorf("the last four %s found %v, not %s", a.IDNumber[len(a.IDNumber)-4:], nos, a.No)
+	}
+}

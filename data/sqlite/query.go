@@ -185,9 +185,15 @@ func searchOf(search string, statuses []data.Status, walk bool) searchPart {
 		return searchPart{}
 	case isNumberLike(q):
 		// Application numbers and identity numbers are both digits: a
-		// prefix of either matches. '~' sorts after every digit and letter.
-		cond := "(no >= ? AND no < ? OR id_number >= ? AND id_number < ?)"
-		return searchPart{rowids: "SELECT rowid FROM applications WHERE " + cond, cond: cond, args: []any{q, q + "~", q, q + "~"}, numeric: true}
+		// prefix of either matches, and four characters are also an
+		// identity number's last four (migration 039). '~' sorts after
+		// every digit and letter.
+		cond, args := "no >= ? AND no < ? OR id_number >= ? AND id_number < ?", []any{q, q + "~", q, q + "~"}
+		if len(q) == idTail {
+			cond, args = cond+" OR substr(id_number, -4) = ?", append(args, q)
+		}
+		cond = "(" + cond + ")"
+		return searchPart{rowids: "SELECT rowid FROM applications WHERE " + cond, cond: cond, args: args, numeric: true}
 	default:
 		// A name, or a certificate number as printed (any characters; the
 		// last code point bounds the prefix); two selects, as an OR of a
@@ -291,6 +297,10 @@ func statusArgs(statuses []data.Status) []any {
 	}
 	return args
 }
+
+// idTail is how many characters of an identity number a clerk asks for to
+// find its holder: the last four.
+const idTail = 4
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
