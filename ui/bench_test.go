@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,7 +55,7 @@ func BenchmarkDesk100k(b *testing.B) {
 	r := &rig{t: b, ws: ws}
 	r.login()
 	ws.shell.Task("初审")
-	q := find(r, func(e *keyEntry) bool { return e.PlaceHolder == "申请编号、姓名或身份证号码" })
+	q := find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") })
 	rows, _, err := desk.Queue(ws.ctx, data.ApplicationFilter{Offset: 5000, Limit: 1})
 	if err != nil || len(rows) == 0 {
 		b.Fatal(err)

@@ -368,7 +368,7 @@ func TestQueueTableBuildsOnlyVisibleRows(t *testing.T) {
 	}
 	r.ws.shell.Task("工作台")
 	r.ws.shell.Task("初审")
-	r.typeFocusedInto(func(e *keyEntry) bool { return e.PlaceHolder == "申请编号、姓名或身份证号码" }, "2")
+	r.typeFocusedInto(func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") }, "2")
 	if n := separators(); n > 100 {
 		t.Errorf("初审 searched drawn with %d separators", n)
 	}
