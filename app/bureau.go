@@ -97,14 +97,26 @@ func (s *Stats) Table() [][]string {
 	}
 	head = append(head, "逾期未补正", "合计")
 	rows := [][]string{head}
+	sums := make([]int, len(StatsColumns)+2)
 	for _, p := range s.Points {
-		r := []string{p.Point.Name}
+		counts := make([]int, 0, len(sums))
 		for _, st := range StatsColumns {
-			r = append(r, strconv.Itoa(p.Counts[st]))
+			counts = append(counts, p.Counts[st])
 		}
-		rows = append(rows, append(r, strconv.Itoa(p.Overdue), strconv.Itoa(p.Total)))
+		counts = append(counts, p.Overdue, p.Total)
+		r := []string{p.Point.Name}
+		for i, n := range counts {
+			r = append(r, strconv.Itoa(n))
+			sums[i] += n
+		}
+		rows = append(rows, r)
 	}
-	return rows
+	// Every point's together, on screen and in the exports.
+	total := []string{"合计"}
+	for _, n := range sums {
+		total = append(total, strconv.Itoa(n))
+	}
+	return append(rows, total)
 }
 
 // Export writes the statistics to path: an Excel workbook (.xlsx) with the

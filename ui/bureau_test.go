@@ -214,7 +214,8 @@ func TestStatisticsTableChartAndExport(t *testing.T) {
 		got[row[0]] = strings.Join(row[1:], ",")
 	}
 	// Columns: StatsColumns, then 逾期未补正 and 合计.
-	if got["东莞市电力行业协会"] != "3,1,0,0,0,0,0,0,0,4" || got["东莞市建筑行业协会"] != "0,0,0,0,0,0,2,0,0,2" {
+	if got["东莞市电力行业协会"] != "3,1,0,0,0,0,0,0,0,4" || got["东莞市建筑行业协会"] != "0,0,0,0,0,0,2,0,0,2" ||
+		got["合计"] != "3,1,0,0,0,0,2,0,0,6" || rows[len(rows)-1][0] != "合计" {
 		t.Errorf("statistics workbook: %q", rows)
 	}
 	pay, _ := x.GetRows("缴费统计")
