@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"time"
 
@@ -245,4 +246,18 @@ func MoneyFacts(a *data.Application) []string {
 		out = append(out, "退费", fmt.Sprintf("%s 元　%s　%s 于 %s 批准", r.Amount, r.Reason, r.ApprovedBy, r.ApprovedAt.In(data.Shanghai).Format(time.DateOnly)))
 	}
 	return out
+}
+
+// ProofKind names the payment proof's page in a viewer of the scans.
+const ProofKind = "缴费凭证"
+
+// Pages are what the detail's viewer shows of an application: its scans
+// and, once a payment is recorded with one, the picture of its proof, on
+// the clerk's desk and the bureau's.
+func Pages(a *data.Application) []data.Attachment {
+	pages := a.Attachments
+	if p := a.Payment; p != nil && p.ProofSHA256 != "" {
+		pages = append(slices.Clone(pages), data.Attachment{ID: "proof", Kind: ProofKind, FileName: p.Channel + "缴费凭证", SHA256: p.ProofSHA256})
+	}
+	return pages
 }

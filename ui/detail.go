@@ -40,7 +40,7 @@ func (s *Shell) openDetail(id string) {
 }
 
 func newDetail(s *Shell, v *app.View) *detailView {
-	d := &detailView{s: s, v: v, viewer: newScanViewer(s.ws, v.Attachments), note: widget.NewLabel(""), root: container.NewStack()}
+	d := &detailView{s: s, v: v, viewer: newScanViewer(s.ws, app.Pages(&v.Application)), note: widget.NewLabel(""), root: container.NewStack()}
 	d.build()
 	return d
 }
@@ -78,10 +78,10 @@ func (d *detailView) reload() {
 // show redraws the detail for v, keeping the open tab and, while the scans
 // are the same files, the viewer with its page, zoom and turn.
 func (d *detailView) show(v *app.View) {
-	if sameScans(d.v.Attachments, v.Attachments) {
+	if sameScans(app.Pages(&d.v.Application), app.Pages(&v.Application)) {
 		d.viewer.retryMissing()
 	} else {
-		d.viewer = newScanViewer(d.s.ws, v.Attachments)
+		d.viewer = newScanViewer(d.s.ws, app.Pages(&v.Application))
 	}
 	open := d.tabs.selected
 	d.v = v

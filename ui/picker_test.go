@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -16,6 +17,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
+	"titledesk/app"
 	"titledesk/data"
 )
 
@@ -109,6 +111,12 @@ func TestPaymentProofPicker(t *testing.T) {
 	cmds := r.pending()
 	if p := cmds[len(cmds)-1].Payment; p == nil || p.ProofSHA256 == "" {
 		t.Errorf("payment command carries no proof: %+v", p)
+	}
+	// The detail shows the proof after the scans, as its last page.
+	r.key(fyne.KeyPageUp)
+	r.mustShow(fmt.Sprintf("%d / %d　%s", len(a.Attachments)+1, len(a.Attachments)+1, app.ProofKind))
+	if r.shows("本机还没有") || r.shows("无法显示") {
+		t.Errorf("the proof does not show:\n%s", strings.Join(r.texts(), "\n"))
 	}
 }
 
