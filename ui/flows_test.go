@@ -647,3 +647,30 @@ func TestSearchByLastFour(t *testing.T) {
 		t.Errorf("the last four %s found %v, not %s", a.IDNumber[len(a.IDNumber)-4:], nos, a.No)
 	}
 }
+
+// TestTabReachesTheQueue: from the queue's search, Tab goes on to its
+// table, the arrows move down it and Enter opens the row.
+func TestTabReachesTheQueue(t *testing.T) {
+	r := newRig(t)
+	r.login()
+	r.ws.shell.Task("初审")
+	nos := r.column("申请编号")
+	if len(nos) < 2 {
+		t.Fatalf("初审 has %d rows", len(nos))
+	}
+	c := r.ws.Win.Canvas()
+	c.Focus(find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") }))
+	table := find(r, func(*keyTable) bool { return true })
+	for range 20 {
+		if c.Focused() == fyne.Focusable(table) {
+			break
+		}
+		c.FocusNext()
+	}
+	if c.Focused() != fyne.Focusable(table) {
+		t.Fatalf("Tab never reached the table (stopped at %T)", c.Focused())
+	}
+	r.key(fyne.KeyDown)
+	r.key(fyne.KeyReturn)
+	r.mustShow("申请编号 " + nos[1])
+}

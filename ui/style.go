@@ -62,6 +62,15 @@ type keyTable struct{ widget.Table }
 
 func (t *keyTable) TypedRune(r rune) { toWindow(t, r) }
 
+// TypedKey moves with the arrows as a table does; Enter opens the row
+// under the highlight, as a click does (Fyne's table takes Space for it).
+func (t *keyTable) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+		ev = &fyne.KeyEvent{Name: fyne.KeySpace}
+	}
+	t.Table.TypedKey(ev)
+}
+
 func newTable(size func() (int, int), create func() fyne.CanvasObject, update func(widget.TableCellID, fyne.CanvasObject), head func(col int) (string, float32)) *dataTable {
 	kt := &keyTable{}
 	kt.Length, kt.CreateCell, kt.UpdateCell = size, create, update
