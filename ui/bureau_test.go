@@ -161,7 +161,7 @@ func TestSecondReviewPassRejectAndCertify(t *testing.T) {
 	// The register finds a certificate, and its export reads back.
 	r.ws.shell.Task("发证")
 	find(r, func(*tabs) bool { return true }).Select(1)
-	reg := find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") })
+	reg := r.queueSearch()
 	reg.SetText(paid[0].Name)
 	r.mustShow("共 1 条")
 	r.tap("导出 Excel")

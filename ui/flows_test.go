@@ -57,7 +57,7 @@ func TestLoginOfflineLockoutAndIdleLock(t *testing.T) {
 
 	// Half-typed search survives the lock; the password gives it back.
 	r.ws.shell.Task("初审")
-	search := find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") })
+	search := r.queueSearch()
 	search.SetText("张")
 	r.ws.Lock()
 	if r.ws.Desk.Clerk() != nil {
@@ -83,7 +83,7 @@ func TestLoginOfflineLockoutAndIdleLock(t *testing.T) {
 func (r *rig) openFromQueue(task, search string) {
 	r.t.Helper()
 	r.ws.shell.Task(task)
-	e := find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") })
+	e := r.queueSearch()
 	r.ws.Win.Canvas().Focus(e)
 	r.typeFocused(search)
 	r.mustShow("共 1 条")
@@ -398,7 +398,7 @@ func TestQueuesShowOwnCommandsAtOnce(t *testing.T) {
 		t.Errorf("工作台 still counts %s in 初审", after)
 	}
 	r.ws.shell.Task("初审")
-	search := find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") })
+	search := r.queueSearch()
 	search.SetText(a.No)
 	r.mustShow("共 0 条")
 
@@ -476,7 +476,7 @@ func TestQueueEnterOpensTheFirstRow(t *testing.T) {
 	if got := r.column("申请编号"); got[2] != nos[3] {
 		t.Fatalf("after the pass, row 2 is %s, want %s", got[2], nos[3])
 	}
-	r.ws.Win.Canvas().Focus(find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") }))
+	r.ws.Win.Canvas().Focus(r.queueSearch())
 	r.key(fyne.KeyReturn)
 	r.mustShow("申请编号 " + nos[0])
 }
@@ -560,7 +560,7 @@ func TestScannerAnywhere(t *testing.T) {
 	scanned("on a table")
 
 	r.ws.shell.Task("现场核验")
-	search := find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") })
+	search := r.queueSearch()
 	search.SetText("陈")
 	r.ws.Win.Canvas().Focus(search)
 	scan(a.FormSeal)
@@ -577,7 +577,7 @@ func TestScannerAnywhere(t *testing.T) {
 
 	r.ws.shell.Task("现场核验")
 	r.typeAs(personTyping)
-	search = find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") })
+	search = r.queueSearch()
 	r.ws.Win.Canvas().Focus(search)
 	r.typeFocused("2026")
 	if search.Text != "2026" || r.ws.shell.ScanBox.Text != "" {
@@ -640,7 +640,7 @@ func TestSearchByLastFour(t *testing.T) {
 	r.login()
 	a := r.fx.Apps[data.StatusLiaisonReview][0]
 	r.ws.shell.Task("初审")
-	search := find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") })
+	search := r.queueSearch()
 	r.ws.Win.Canvas().Focus(search)
 	r.typeFocused(a.IDNumber[len(a.IDNumber)-4:])
 	if nos := r.column("申请编号"); !slices.Contains(nos, a.No) {
@@ -659,7 +659,7 @@ func TestTabReachesTheQueue(t *testing.T) {
 		t.Fatalf("初审 has %d rows", len(nos))
 	}
 	c := r.ws.Win.Canvas()
-	c.Focus(find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") }))
+	c.Focus(r.queueSearch())
 	table := find(r, func(*keyTable) bool { return true })
 	for range 20 {
 		if c.Focused() == fyne.Focusable(table) {

@@ -313,3 +313,8 @@ func stripText(c *fyne.Container) (string, color.Color) {
 	}
 	return "", nil
 }
+
+// queueSearch is the search box of the queue shown.
+func (r *rig) queueSearch() *keyEntry {
+	return find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "申请编号、姓名") })
+}
