@@ -84,17 +84,12 @@ func (d *Desk) SendToPrinter(ctx context.Context, p *Printout) (*Sent, error) {
 		return nil, err
 	}
 	c := choices[p.Paper]
-	sent := &Sent{Paper: p.Paper, Printer: c.Printer, Copies: c.Copies}
-	if sent.Printer == "" {
-		if _, def, err := d.spooler().Printers(ctx); err == nil && def != "" {
-			sent.Printer = def
-		}
-	}
-	sent.Job, err = d.spooler().Print(ctx, printing.Job{Printer: sent.Printer, Title: p.Paper, Copies: c.Copies, PDF: p.printed.PDF, Pages: p.printed.Pages})
+	took, err := d.spooler().Print(ctx, printing.Job{Printer: c.Printer, Title: p.Paper, Copies: c.Copies, PDF: p.printed.PDF, Pages: p.printed.Pages})
 	if err != nil {
-		d.Log.Warn("print refused", "paper", p.Paper, "printer", sent.Printer, "file", p.Path, "err", err)
+		d.Log.Warn("print refused", "paper", p.Paper, "printer", c.Printer, "file", p.Path, "err", err)
 		return nil, err
 	}
+	sent := &Sent{Paper: p.Paper, Printer: took.Printer, Job: took.Job, Copies: c.Copies}
 	d.Log.Info("printed", "paper", p.Paper, "printer", sent.Printer, "job", sent.Job, "copies", c.Copies, "file", p.Path)
 	if p.applicationID != "" {
 		if _, err := d.Do(ctx, data.Command{Action: data.ActionPrint, ApplicationID: p.applicationID, Document: p.kind,

@@ -108,11 +108,11 @@ func (d *Desk) printSettlement(r forms.DailyReport, now time.Time) (*Printout, e
 	if err != nil {
 		return nil, err
 	}
-	kind := "日结报表"
+	kind := data.PaperDaily
 	if r.Reprint {
 		kind += "（重印）"
 	}
-	return d.keep(printed, "日结报表", "", "", fmt.Sprintf("%s-%s-%s-%s.pdf", kind, r.Clerk, r.Date.Format("20060102"), now.In(data.Shanghai).Format("150405")))
+	return d.keep(printed, data.PaperDaily, "", "", fmt.Sprintf("%s-%s-%s-%s.pdf", kind, r.Clerk, r.Date.Format("20060102"), now.In(data.Shanghai).Format("150405")))
 }
 
 // Totals are a settlement's or a period's payments per channel, and the

@@ -179,7 +179,10 @@ type PrinterChoice struct {
 
 // Papers are the kinds of paper a workstation prints, each with its own
 // PrinterChoice: the four sealed documents and the 日结报表.
-var Papers = []string{DocReceipt.Label(), DocPayment.Label(), DocNotice.Label(), DocForm.Label(), "日结报表"}
+var Papers = []string{DocReceipt.Label(), DocPayment.Label(), DocNotice.Label(), DocForm.Label(), PaperDaily}
+
+// PaperDaily is the 日结报表's paper, the one not an application's.
+const PaperDaily = "日结报表"
 
 // CardReaderSetting is a workstation's identity-card reader (设置): the
 // vendor's termb.dll and its port (1001–1016 USB, 1–16 serial, 0 the first

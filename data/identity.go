@@ -204,11 +204,9 @@ func isDigits(s string) bool {
 // (二代身份证) holds that the counter compares with an application, as a
 // card reader reads it.
 type IDCard struct {
-	Name      string
-	Number    string
-	Birthday  time.Time
-	ValidFrom time.Time
-	ValidTo   time.Time // zero for 长期 (no end)
+	Name    string
+	Number  string
+	ValidTo time.Time // zero for 长期 (no end)
 }
 
 // IDCardKind is the material a read card checks: the application's

@@ -3,6 +3,7 @@ package forms
 import (
 	"crypto/ed25519"
 	"encoding/base32"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -79,8 +80,11 @@ func Seal(kind data.Document, appNo string, version int, digest, keyID string, k
 func ParsePayload(s string) (Payload, error) {
 	s = strings.ToUpper(strings.TrimSpace(s))
 	parts := strings.Split(s, ".")
-	if len(parts) != 7 || parts[0] != payloadPrefix {
-		return Payload{}, data.Errorf(data.EINVALID, "不是本系统打印文书的二维码")
+	switch {
+	case parts[0] != payloadPrefix || len(parts) > 7:
+		return Payload{}, &data.Error{Code: data.EINVALID, Message: "不是本系统打印文书的二维码", Err: errNotSeal}
+	case len(parts) < 7 || len(parts[6]) < signatureLen:
+		return Payload{}, &data.Error{Code: data.EINVALID, Message: "二维码没有读全", Err: errCutShort}
 	}
 	var p Payload
 	if data.Document(parts[1]).Label() == "" {
@@ -108,13 +112,13 @@ func ParsePayload(s string) (Payload, error) {
 	return p, nil
 }
 
-// cutShort reports whether a payload that does not parse is the start of
-// one that could: a scanner that lost the end of the code (a crease, a
-// scan stopped early), not a seal made up.
-func cutShort(payload string) bool {
-	parts := strings.Split(strings.ToUpper(strings.TrimSpace(payload)), ".")
-	return len(parts) < 7 || len(parts) == 7 && len(parts[6]) < signatureLen
-}
+// Why a scanned payload is no seal at all, as opposed to one out of shape
+// (伪造): another code (the page's payment code, another system's), or a
+// seal whose end the scanner lost (a crease, a scan stopped early).
+var (
+	errNotSeal  = errors.New("not a seal of this system")
+	errCutShort = errors.New("a seal cut short")
+)
 
 // isIDText: 1–32 characters of 0-9, A-Z and '-'.
 func isIDText(s string) bool {
@@ -189,10 +193,10 @@ func Verify(payload string, keys KeyRing, lookup Lookup) Verdict {
 	p, err := ParsePayload(payload)
 	switch {
 	case err == nil:
-	case !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(payload)), payloadPrefix+"."):
+	case errors.Is(err, errNotSeal):
 		// Another code of the page (the payment code) or another system's.
 		return Verdict{Unreadable, p, "无法识别：这不是本系统文书的核验码，请扫描文书右上角的“扫码核验”二维码"}
-	case cutShort(payload):
+	case errors.Is(err, errCutShort):
 		return Verdict{Unreadable, p, "无法识别，请重扫：二维码没有读全。重扫仍不能识别的，不是本系统打印的文书"}
 	default:
 		return Verdict{Forged, p, "伪造：" + data.ErrorMessage(err)}

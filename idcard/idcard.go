@@ -78,13 +78,11 @@ func (t Termb) Read(ctx context.Context) (*data.IDCard, error) {
 
 // Reply is what the helper prints: the card, or why there is none.
 type Reply struct {
-	Name     string `json:"name,omitempty"`
-	Number   string `json:"number,omitempty"`
-	Birthday string `json:"birthday,omitempty"` // yyyymmdd, as the chip holds them
-	From     string `json:"from,omitempty"`
-	To       string `json:"to,omitempty"` // yyyymmdd or 长期
-	Failed   string `json:"failed,omitempty"`
-	Detail   string `json:"detail,omitempty"` // for the log
+	Name   string `json:"name,omitempty"`
+	Number string `json:"number,omitempty"`
+	To     string `json:"to,omitempty"` // the card's end: yyyymmdd, as the chip holds it, or 长期
+	Failed string `json:"failed,omitempty"`
+	Detail string `json:"detail,omitempty"` // for the log
 }
 
 // Why a read fails, as the helper says it.
@@ -121,10 +119,8 @@ func (r Reply) Card() (*data.IDCard, error) {
 	}
 	c := &data.IDCard{Name: strings.TrimSpace(r.Name), Number: data.Normalize(r.Number)}
 	var err error
-	if c.Birthday, err = chipDate(r.Birthday); err == nil {
-		if c.ValidFrom, err = chipDate(r.From); err == nil && strings.TrimSpace(r.To) != "长期" {
-			c.ValidTo, err = chipDate(r.To)
-		}
+	if strings.TrimSpace(r.To) != "长期" {
+		c.ValidTo, err = chipDate(r.To)
 	}
 	if err != nil || c.Name == "" {
 		return nil, &data.Error{Code: data.EINVALID, Message: failures[FailedRead].message, Err: fmt.Errorf("card %+v: %v", r, err)}

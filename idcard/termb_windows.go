@@ -18,7 +18,7 @@ func ReadTermb(dll string, port int) Reply {
 	defer lib.Release()
 	procs := map[string]*syscall.Proc{}
 	for _, name := range []string{"CVR_InitComm", "CVR_Authenticate", "CVR_Read_Content", "CVR_CloseComm",
-		"GetPeopleName", "GetPeopleIDCode", "GetPeopleBirthday", "GetStartDate", "GetEndDate"} {
+		"GetPeopleName", "GetPeopleIDCode", "GetEndDate"} {
 		if procs[name], err = lib.FindProc(name); err != nil {
 			return Reply{Failed: FailedLoad, Detail: err.Error()}
 		}
@@ -64,8 +64,7 @@ func ReadTermb(dll string, port int) Reply {
 		}
 		return string(s)
 	}
-	return Reply{Name: text("GetPeopleName"), Number: text("GetPeopleIDCode"), Birthday: text("GetPeopleBirthday"),
-		From: text("GetStartDate"), To: text("GetEndDate")}
+	return Reply{Name: text("GetPeopleName"), Number: text("GetPeopleIDCode"), To: text("GetEndDate")}
 }
 
 func trimNUL(b []byte) []byte {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"testing"
-	"time"
 
 	"titledesk/data"
 	"titledesk/idcard"
@@ -25,8 +24,7 @@ func TestTermbReads(t *testing.T) {
 	}
 	reader := idcard.Termb{DLL: dll, HelperDir: helpers}
 	card, err := reader.Read(context.Background())
-	if err != nil || card.Name != "陈晓明" || card.Number != "11010519491231002X" || !card.ValidTo.IsZero() ||
-		!card.ValidFrom.Equal(time.Date(2016, 5, 1, 0, 0, 0, 0, data.Shanghai)) {
+	if err != nil || card.Name != "陈晓明" || card.Number != "11010519491231002X" || !card.ValidTo.IsZero() {
 		t.Fatalf("read %+v, %v", card, err)
 	}
 	t.Setenv("TERMB_STUB", "nocard")

@@ -46,7 +46,7 @@ func (CUPS) Printers(ctx context.Context) ([]string, string, error) {
 
 var requestID = regexp.MustCompile(`request id is (\S+)`)
 
-func (CUPS) Print(ctx context.Context, j Job) (string, error) {
+func (CUPS) Print(ctx context.Context, j Job) (Accepted, error) {
 	args := []string{"-n", strconv.Itoa(max(j.Copies, 1)), "-o", "media=A4", "-t", j.Title}
 	if j.Printer != "" {
 		args = append(args, "-d", j.Printer)
@@ -55,15 +55,17 @@ func (CUPS) Print(ctx context.Context, j Job) (string, error) {
 	if err != nil {
 		// Without its scheduler lp says the printer does not exist.
 		if down := scheduler(ctx); down != nil {
-			return "", down
+			return Accepted{}, down
 		}
-		return "", refused(j.Printer, err)
+		return Accepted{}, refused(j.Printer, err)
 	}
 	m := requestID.FindStringSubmatch(out)
 	if m == nil {
-		return "", &data.Error{Code: data.EINTERNAL, Message: "打印服务没有确认收到打印任务", Err: fmt.Errorf("lp: %q", out)}
+		return Accepted{}, &data.Error{Code: data.EINTERNAL, Message: "打印服务没有确认收到打印任务", Err: fmt.Errorf("lp: %q", out)}
 	}
-	return m[1], nil
+	// The request id is the printer's name and the job's number: it names
+	// the default printer a job without one went to.
+	return Accepted{Printer: m[1][:max(strings.LastIndex(m[1], "-"), 0)], Job: m[1]}, nil
 }
 
 // scheduler is nil when CUPS's scheduler answers.

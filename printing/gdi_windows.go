@@ -116,78 +116,96 @@ type bitmapInfo struct {
 	palette                   [256][4]byte
 }
 
-func (GDI) Print(ctx context.Context, j Job) (string, error) {
+func (GDI) Print(ctx context.Context, j Job) (Accepted, error) {
 	printer := j.Printer
 	if printer == "" {
 		if printer = defaultPrinter(); printer == "" {
-			return "", &data.Error{Code: data.EINVALID, Message: "本机没有默认打印机，请在“设置”中选择打印机", Err: errors.New("no default printer")}
+			return Accepted{}, &data.Error{Code: data.EINVALID, Message: "本机没有默认打印机，请在“设置”中选择打印机", Err: errors.New("no default printer")}
 		}
 	}
 	driver, _ := windows.UTF16PtrFromString("WINSPOOL")
 	device, err := windows.UTF16PtrFromString(printer)
 	if err != nil {
-		return "", &data.Error{Code: data.EINVALID, Message: "打印机名称无效", Err: err}
+		return Accepted{}, &data.Error{Code: data.EINVALID, Message: "打印机名称无效", Err: err}
 	}
 	dc, _, err := procCreateDC.Call(uintptr(unsafe.Pointer(driver)), uintptr(unsafe.Pointer(device)), 0, 0)
 	if dc == 0 {
-		return "", &data.Error{Code: data.ENOTFOUND, Message: "找不到打印机“" + printer + "”，请在“设置”中重新选择", Err: fmt.Errorf("CreateDC: %w", err)}
+		return Accepted{}, &data.Error{Code: data.ENOTFOUND, Message: "找不到打印机“" + printer + "”，请在“设置”中重新选择", Err: fmt.Errorf("CreateDC: %w", err)}
 	}
 	defer procDeleteDC.Call(dc)
 	caps := func(i uintptr) int32 { r, _, _ := procGetDeviceCaps.Call(dc, i); return int32(r) }
 	dpiX, dpiY := caps(logPixelsX), caps(logPixelsY)
 	if dpiX <= 0 || dpiY <= 0 {
-		return "", &data.Error{Code: data.EINTERNAL, Message: "打印机“" + printer + "”没有报告分辨率，无法打印", Err: fmt.Errorf("GetDeviceCaps: %d×%d dpi", dpiX, dpiY)}
+		return Accepted{}, &data.Error{Code: data.EINTERNAL, Message: "打印机“" + printer + "”没有报告分辨率，无法打印", Err: fmt.Errorf("GetDeviceCaps: %d×%d dpi", dpiX, dpiY)}
 	}
 	srcDPI := float64(min(dpiX, maxDPI))
 	pages, err := j.Pages(srcDPI)
 	if err != nil {
-		return "", err
+		return Accepted{}, err
 	}
 	name, _ := windows.UTF16PtrFromString(j.Title)
 	di := docInfo{size: int32(unsafe.Sizeof(docInfo{})), docName: name}
 	job, _, err := procStartDoc.Call(dc, uintptr(unsafe.Pointer(&di)))
 	if int32(job) <= 0 {
-		return "", &data.Error{Code: data.ECONFLICT, Message: "打印机“" + printer + "”拒绝了打印任务（可能已暂停或脱机），请检查打印机后重试", Err: fmt.Errorf("StartDoc: %w", err)}
+		return Accepted{}, &data.Error{Code: data.ECONFLICT, Message: "打印机“" + printer + "”拒绝了打印任务（可能已暂停或脱机），请检查打印机后重试", Err: fmt.Errorf("StartDoc: %w", err)}
 	}
 	procSetStretchMode.Call(dc, halftone)
 	// The page's corner is the paper's: the printable area starts at the
 	// physical offset.
 	offX, offY := caps(physicalOffsetX), caps(physicalOffsetY)
+	dibs := make([]dib, len(pages))
+	for i, p := range pages {
+		dibs[i] = dibOf(p)
+	}
 	for c := 0; c < max(j.Copies, 1); c++ {
-		for _, p := range pages {
-			if err := drawPage(dc, p, srcDPI, -offX, -offY, dpiX, dpiY); err != nil {
+		for _, d := range dibs {
+			if err := d.draw(dc, srcDPI, -offX, -offY, dpiX, dpiY); err != nil {
 				procAbortDoc.Call(dc)
-				return "", &data.Error{Code: data.EINTERNAL, Message: "打印机“" + printer + "”打印中途出错，请检查打印机后重试", Err: err}
+				return Accepted{}, &data.Error{Code: data.EINTERNAL, Message: "打印机“" + printer + "”打印中途出错，请检查打印机后重试", Err: err}
 			}
 		}
 	}
 	if r, _, err := procEndDoc.Call(dc); int32(r) <= 0 {
-		return "", &data.Error{Code: data.EINTERNAL, Message: "打印机“" + printer + "”没有接收打印任务", Err: fmt.Errorf("EndDoc: %w", err)}
+		return Accepted{}, &data.Error{Code: data.EINTERNAL, Message: "打印机“" + printer + "”没有接收打印任务", Err: fmt.Errorf("EndDoc: %w", err)}
 	}
-	return fmt.Sprintf("%s-%d", printer, job), nil
+	return Accepted{Printer: printer, Job: fmt.Sprintf("%s-%d", printer, job)}, nil
 }
 
-// drawPage puts one page on the device context at (x, y), stretched from
-// the image's resolution, dpi, to the printer's.
-func drawPage(dc uintptr, p *image.Gray, dpi float64, x, y, dpiX, dpiY int32) error {
+// dib is a page as GDI takes it: grey pixels in DWORD-aligned rows and
+// their header with the palette of the 256 greys. Made once, drawn for each
+// copy.
+type dib struct {
+	w, h int
+	bits []byte
+	info *bitmapInfo
+}
+
+func dibOf(p *image.Gray) dib {
+	w, h := p.Rect.Dx(), p.Rect.Dy()
+	bits := p.Pix
+	if stride := (w + 3) &^ 3; stride != p.Stride {
+		bits = make([]byte, stride*h)
+		for row := 0; row < h; row++ {
+			copy(bits[row*stride:], p.Pix[row*p.Stride:row*p.Stride+w])
+		}
+	}
+	info := &bitmapInfo{size: 40, width: int32(w), height: -int32(h), planes: 1, bitCount: 8, colorsUsed: 256} // 40: the header alone
+	for i := range info.palette {
+		info.palette[i] = [4]byte{byte(i), byte(i), byte(i), 0}
+	}
+	return dib{w, h, bits, info}
+}
+
+// draw puts the page on the device context at (x, y), stretched from its
+// resolution, dpi, to the printer's.
+func (d dib) draw(dc uintptr, dpi float64, x, y, dpiX, dpiY int32) error {
 	if r, _, err := procStartPage.Call(dc); int32(r) <= 0 {
 		return fmt.Errorf("StartPage: %w", err)
 	}
-	w, h := p.Rect.Dx(), p.Rect.Dy()
-	stride := (w + 3) &^ 3 // DIB rows are DWORD-aligned
-	bits := make([]byte, stride*h)
-	for row := 0; row < h; row++ {
-		copy(bits[row*stride:], p.Pix[row*p.Stride:row*p.Stride+w])
-	}
-	bi := bitmapInfo{width: int32(w), height: -int32(h), planes: 1, bitCount: 8, colorsUsed: 256}
-	bi.size = 40 // the header alone
-	for i := range bi.palette {
-		bi.palette[i] = [4]byte{byte(i), byte(i), byte(i), 0}
-	}
-	dw := int32(float64(w) / dpi * float64(dpiX))
-	dh := int32(float64(h) / dpi * float64(dpiY))
-	r, _, err := procStretchDIBits.Call(dc, uintptr(x), uintptr(y), uintptr(dw), uintptr(dh), 0, 0, uintptr(w), uintptr(h),
-		uintptr(unsafe.Pointer(&bits[0])), uintptr(unsafe.Pointer(&bi)), dibRGBColors, srcCopy)
+	dw := int32(float64(d.w) / dpi * float64(dpiX))
+	dh := int32(float64(d.h) / dpi * float64(dpiY))
+	r, _, err := procStretchDIBits.Call(dc, uintptr(x), uintptr(y), uintptr(dw), uintptr(dh), 0, 0, uintptr(d.w), uintptr(d.h),
+		uintptr(unsafe.Pointer(&d.bits[0])), uintptr(unsafe.Pointer(d.info)), dibRGBColors, srcCopy)
 	if int32(r) <= 0 {
 		return fmt.Errorf("StretchDIBits: %w", err)
 	}

@@ -41,10 +41,10 @@ func TestGDIPrint(t *testing.T) {
 		t.Fatal(err)
 	}
 	job, err := printing.System().Print(ctx, printing.Job{Title: "受理回执", Copies: 1, PDF: p.PDF, Pages: p.Pages})
-	if err != nil {
-		t.Fatalf("print: %v", err)
+	if err != nil || job.Printer != def {
+		t.Fatalf("print: %+v %v, want it on %q", job, err, def)
 	}
-	t.Logf("job %s", job)
+	t.Logf("job %s", job.Job)
 	if err := os.WriteFile(sealFile, []byte(p.Payload), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,12 @@ type Spooler interface {
 	// Printers lists the printers the system knows and its default ("" when
 	// it has none).
 	Printers(ctx context.Context) (names []string, def string, err error)
-	// Print hands a job over and returns the spooler's name for it.
-	Print(ctx context.Context, j Job) (string, error)
+	// Print hands a job over and says where it went.
+	Print(ctx context.Context, j Job) (Accepted, error)
+}
+
+// Accepted is a job the spooler took: the printer it went to (the default
+// one for a job that named none) and the spooler's name for it.
+type Accepted struct {
+	Printer, Job string
 }

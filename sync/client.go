@@ -94,12 +94,13 @@ func (c *Client) Snapshot(ctx context.Context) (_ io.ReadCloser, err error) {
 	if stall <= 0 {
 		stall = 60 * time.Second
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	guard := &stallGuard{limit: stall, timer: time.AfterFunc(stall, cancel), cancel: cancel}
+	ctx, cancel := context.WithCancelCause(ctx)
+	guard := &stallGuard{ctx: ctx, limit: stall, timer: time.AfterFunc(stall, func() { cancel(errStalled) }), cancel: func() { cancel(nil) }}
 	defer func() {
 		if err != nil {
 			guard.stop()
 		}
+		err = guard.offline(err)
 	}()
 	req, err := c.request(ctx, http.MethodGet, "/api/v1/sync/snapshot", nil)
 	if err != nil {
@@ -131,12 +132,17 @@ func (c *Client) Snapshot(ctx context.Context) (_ io.ReadCloser, err error) {
 	return guard, nil
 }
 
-// stallGuard gives a download up when no byte has come for limit.
+// errStalled is why a download was given up: no byte for Client.Stall.
+var errStalled = errors.New("no byte from the server for too long")
+
+// stallGuard gives a download up when no byte has come for limit; that is
+// the line's fault, as much as no answer at all (ErrUnreachable).
 type stallGuard struct {
 	io.ReadCloser
+	ctx    context.Context
 	limit  time.Duration
 	timer  *time.Timer
-	cancel context.CancelFunc
+	cancel func()
 }
 
 func (g *stallGuard) Read(p []byte) (int, error) {
@@ -144,7 +150,15 @@ func (g *stallGuard) Read(p []byte) (int, error) {
 	if n > 0 {
 		g.timer.Reset(g.limit)
 	}
-	return n, err
+	return n, g.offline(err)
+}
+
+// offline is err, told as ErrUnreachable when the stall gave it.
+func (g *stallGuard) offline(err error) error {
+	if err != nil && errors.Is(context.Cause(g.ctx), errStalled) && !errors.Is(err, ErrUnreachable) {
+		return fmt.Errorf("%w: %w", ErrUnreachable, errStalled)
+	}
+	return err
 }
 
 func (g *stallGuard) Close() error {

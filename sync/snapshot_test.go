@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -334,6 +335,23 @@ func TestSnapshotOnASlowLine(t *testing.T) {
 	}
 	if got := held(t, stuck); got != 0 {
 		t.Errorf("the stalled desk holds %d applications", got)
+	}
+
+	// A line quiet from the start is the line's fault: offline, tried
+	// again later, not an internal error.
+	mute := enrolledFresh(t, w, func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if !strings.HasSuffix(r.URL.Path, "/sync/snapshot") {
+			return false
+		}
+		<-r.Context().Done()
+		return true
+	})
+	mute.Syncer().Client.Stall = 300 * time.Millisecond
+	if err := mute.Syncer().SyncOnce(context.Background()); !errors.Is(err, tdsync.ErrUnreachable) {
+		t.Errorf("a snapshot that never started coming: %v", err)
+	}
+	if got := held(t, mute); got != 0 {
+		t.Errorf("the mute desk holds %d applications", got)
 	}
 }
 

@@ -53,8 +53,8 @@ type keptPrints struct {
 	r *rig
 }
 
-func (k keptPrints) Print(ctx context.Context, j printing.Job) (string, error) {
-	id, err := k.Spooler.Print(ctx, j)
+func (k keptPrints) Print(ctx context.Context, j printing.Job) (printing.Accepted, error) {
+	took, err := k.Spooler.Print(ctx, j)
 	if err == nil {
 		path := filepath.Join(k.r.t.TempDir(), fmt.Sprintf("%d-%s.pdf", len(k.r.opened), j.Title))
 		if err := os.WriteFile(path, j.PDF, 0o600); err != nil {
@@ -62,7 +62,7 @@ func (k keptPrints) Print(ctx context.Context, j printing.Job) (string, error) {
 		}
 		k.r.opened = append(k.r.opened, path)
 	}
-	return id, err
+	return took, err
 }
 
 // The time between keystrokes of a person and of a scanner.

@@ -32,13 +32,23 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 		// which plan fits. Names go through name_grams (see searchOf); one
 		// character walks the status index where the point asked for holds
 		// most of what it walks.
-		walk := f.LiaisonPointID == ""
-		if !walk && oneCharacter(f.Search) {
-			if err := pointHoldsMost(ctx, tx, f).Scan(&walk); err != nil {
+		sp := searchOf(f.Search, f.Statuses, true)
+		if sp.dense && f.LiaisonPointID != "" {
+			// Walked only where the point holds at least half of what the
+			// walk reads, by the kept counts: on its own desk it holds all.
+			var point, all int
+			whole := f
+			whole.LiaisonPointID = ""
+			if err := countKept(ctx, tx, f).Scan(&point); err != nil {
 				return err
 			}
+			if err := countKept(ctx, tx, whole).Scan(&all); err != nil {
+				return err
+			}
+			if point*2 < all {
+				sp = searchOf(f.Search, f.Statuses, false)
+			}
 		}
-		sp := searchOf(f.Search, f.Statuses, walk)
 		dense := sp.dense
 		if dense && len(f.Statuses) == 0 {
 			// Every status, so that the search walks the status index too.
@@ -146,22 +156,6 @@ func countKept(ctx context.Context, tx *sql.Tx, f data.ApplicationFilter) *sql.R
 	}
 	if len(f.Statuses) > 0 {
 		q, args = q+` AND status IN (`+placeholders(len(f.Statuses))+`)`, append(args, statusArgs(f.Statuses)...)
-	}
-	return queryRow(ctx, tx, q, args...)
-}
-
-func oneCharacter(search string) bool {
-	q := data.Normalize(search)
-	return utf8.RuneCountInString(strings.TrimSpace(search)) == 1 && !isNumberLike(q)
-}
-
-// pointHoldsMost is whether f's point holds at least half of the
-// applications in f's statuses (all, without), by the kept counts: on a
-// liaison point's desk it always does.
-func pointHoldsMost(ctx context.Context, tx *sql.Tx, f data.ApplicationFilter) *sql.Row {
-	q, args := `SELECT coalesce(sum(n) FILTER (WHERE liaison_point_id = ?), 0) * 2 >= coalesce(sum(n), 0) FROM status_counts`, []any{f.LiaisonPointID}
-	if len(f.Statuses) > 0 {
-		q, args = q+` WHERE status IN (`+placeholders(len(f.Statuses))+`)`, append(args, statusArgs(f.Statuses)...)
 	}
 	return queryRow(ctx, tx, q, args...)
 }

@@ -435,7 +435,7 @@ func TestVerifyPinpointsTampering(t *testing.T) {
 // of the status list and the search must line up with their placeholders.
 // It runs on a store of 30 points, as the server's, and on one where lp03
 // holds all, as its desk, since one character is looked for differently
-// when the point holds most of its statuses (pointHoldsMost).
+// when the point holds most of its statuses (FindApplications, by the kept counts).
 func TestSearchWithFiltersMatchesScan(t *testing.T) {
 	for _, desk := range []bool{false, true} {
 		apps := genApplications(7, 3000)
