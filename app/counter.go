@@ -118,19 +118,31 @@ type CardCheck struct {
 // or has expired, or a reader that fails, is an error saying why; nothing
 // is marked then.
 func (d *Desk) ReadCard(ctx context.Context, applicationID string) (*CardCheck, error) {
-	if d.CardReader == nil {
-		return nil, data.Errorf(data.EINVALID, "本机没有设置身份证阅读器")
+	// The card first: a reader watched for a card mostly has none.
+	card, err := d.readCard(ctx)
+	if err != nil {
+		return nil, err
 	}
 	v, err := d.View(ctx, applicationID)
 	if err != nil {
 		return nil, err
 	}
-	card, err := d.CardReader.Read(ctx)
-	if err != nil {
-		d.Log.Warn("card read failed", "err", err)
-		return nil, err
-	}
 	return d.checkCard(v, card)
+}
+
+// readCard reads the card on the desk's reader.
+func (d *Desk) readCard(ctx context.Context) (*data.IDCard, error) {
+	d.mu.Lock()
+	reader := d.CardReader // 设置 may change it while a check watches for a card
+	d.mu.Unlock()
+	if reader == nil {
+		return nil, data.Errorf(data.EINVALID, "本机没有设置身份证阅读器")
+	}
+	card, err := reader.Read(ctx)
+	if err != nil && !NoCard(err) {
+		d.Log.Warn("card read failed", "err", err)
+	}
+	return card, err
 }
 
 // checkCard compares card with the application and says which item it marks.
@@ -176,12 +188,14 @@ func (d *Desk) SetCardReader(ctx context.Context, c data.CardReaderSetting) erro
 // useCardReader reads cards through c's DLL with the helpers installed
 // beside the desk's program.
 func (d *Desk) useCardReader(c data.CardReaderSetting) {
-	if c.DLL == "" {
-		d.CardReader = nil
-		return
+	var reader idcard.Reader
+	if c.DLL != "" {
+		exe, _ := os.Executable()
+		reader = idcard.Termb{DLL: c.DLL, Port: c.Port, HelperDir: filepath.Dir(exe)}
 	}
-	exe, _ := os.Executable()
-	d.CardReader = idcard.Termb{DLL: c.DLL, Port: c.Port, HelperDir: filepath.Dir(exe)}
+	d.mu.Lock()
+	d.CardReader = reader
+	d.mu.Unlock()
 }
 
 // CardRead is an application found by the identity card on the reader.
@@ -197,21 +211,14 @@ type CardRead struct {
 // application of its identity number on this desk (the scan box's 读卡),
 // with the card compared as ReadCard does.
 func (d *Desk) ApplicationOfCard(ctx context.Context) (*CardRead, error) {
-	if d.CardReader == nil {
-		return nil, data.Errorf(data.EINVALID, "本机没有设置身份证阅读器")
-	}
-	card, err := d.CardReader.Read(ctx)
+	card, err := d.readCard(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if err := data.ValidateIDNumber(card.Number); err != nil {
 		return nil, data.Errorf(data.EINVALID, "读到的身份证号码无效，请重新放卡")
 	}
-	f := data.ApplicationFilter{Search: card.Number, Limit: 50}
-	if dev := d.Device(); dev != nil {
-		f.LiaisonPointID = dev.LiaisonPointID
-	}
-	found, _, err := d.Store.FindApplications(ctx, f)
+	found, _, err := d.Queue(ctx, data.ApplicationFilter{Search: card.Number, Limit: 50})
 	if err != nil {
 		return nil, err
 	}
@@ -234,9 +241,6 @@ func (d *Desk) ApplicationOfCard(ctx context.Context) (*CardRead, error) {
 // soonest deadline first.
 func (d *Desk) Expirable(ctx context.Context) ([]data.ApplicationSummary, error) {
 	f := data.ApplicationFilter{Statuses: data.ActionStatuses(data.ActionPaperExpire), DeadlineBefore: d.Now(), Limit: 500}
-	if dev := d.Device(); dev != nil {
-		f.LiaisonPointID = dev.LiaisonPointID
-	}
 	rows, _, err := d.Queue(ctx, f)
 	if err != nil {
 		return nil, err

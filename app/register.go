@@ -62,15 +62,15 @@ func (d *Desk) ExportQueue(ctx context.Context, q Queue, f data.ApplicationFilte
 	if len(f.Statuses) == 0 {
 		f.Statuses = q.Statuses
 	}
-	rows, err := d.found(ctx, f, QueueColumns, QueueRow)
+	var sum data.Fen
+	rows, err := d.found(ctx, f, QueueColumns, func(s *data.ApplicationSummary, point string) []string {
+		if !s.NoticeIssuedAt.IsZero() {
+			sum += s.NoticeAmount
+		}
+		return QueueRow(s, point)
+	})
 	if err != nil {
 		return err
-	}
-	var sum data.Fen
-	for _, r := range rows[1:] {
-		if a, err := data.ParseYuan(r[len(r)-1]); err == nil {
-			sum += a
-		}
 	}
 	total := make([]string, len(QueueColumns))
 	total[0], total[1], total[len(total)-1] = "合计", fmt.Sprintf("%d 件", len(rows)-1), sum.String()

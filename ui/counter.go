@@ -20,6 +20,7 @@ var checkChoices = []data.Check{data.CheckMatch, data.CheckMismatch, data.CheckM
 // list the deficiencies once, or reject.
 type counterCheck struct {
 	d      *detailView
+	id     string // the application's: the detail may redraw under a read
 	radios []*widget.RadioGroup
 	notes  []*keyEntry
 	errl   *widget.Label
@@ -31,7 +32,7 @@ func (d *detailView) counterCheck(data.Transition) *widget.Button {
 
 func (d *detailView) openCounterCheck() *counterCheck {
 	ws := d.s.ws
-	c := &counterCheck{d: d, errl: errorText()}
+	c := &counterCheck{d: d, id: d.v.ID, errl: errorText()}
 	viewer := newScanViewer(ws, d.v.Attachments)
 	rows := container.NewVBox()
 	labels := make([]string, len(checkChoices))
@@ -43,7 +44,11 @@ func (d *detailView) openCounterCheck() *counterCheck {
 		r := widget.NewRadioGroup(labels, func(string) {
 			ws.touch()
 			c.errl.SetText("")
-			ws.unfocus() // the next scan or Enter is the window's
+			// The next scan or Enter is the window's, unless a note is
+			// being typed (a card read marks its item while it is).
+			if _, typing := ws.Win.Canvas().Focused().(*keyEntry); !typing {
+				ws.unfocus()
+			}
 		})
 		r.Horizontal = true
 		if at.Check != data.CheckNone {
@@ -96,7 +101,11 @@ func (c *counterCheck) watchCard(obj fyne.CanvasObject) {
 	for range t.C {
 		open := false
 		fyne.DoAndWait(func() { open = s.top().obj == obj })
-		if !open || c.lookForCard() {
+		switch {
+		case !open:
+			return
+		case s.ws.isLocked(): // nobody at the counter to read for
+		case c.lookForCard():
 			return
 		}
 	}
@@ -106,16 +115,11 @@ func (c *counterCheck) watchCard(obj fyne.CanvasObject) {
 // says why not, as 读身份证 does, and is done; no card yet says nothing.
 func (c *counterCheck) lookForCard() (done bool) {
 	ws := c.d.s.ws
-	res, err := ws.Desk.ReadCard(ws.ctx, c.d.v.ID)
+	res, err := ws.Desk.ReadCard(ws.ctx, c.id)
 	if app.NoCard(err) {
 		return false
 	}
-	fyne.Do(func() {
-		showError(c.errl, err)
-		if err == nil {
-			c.mark(res)
-		}
-	})
+	fyne.Do(func() { c.showRead(res, err) })
 	return true
 }
 
@@ -136,16 +140,18 @@ func (d *detailView) transition(action data.Action) data.Transition {
 func (c *counterCheck) readCard() {
 	ws := c.d.s.ws
 	c.errl.SetText("正在读卡…")
-	id := c.d.v.ID
 	ws.async(func() {
-		res, err := ws.Desk.ReadCard(ws.ctx, id)
-		fyne.Do(func() {
-			showError(c.errl, err)
-			if err == nil {
-				c.mark(res)
-			}
-		})
+		res, err := ws.Desk.ReadCard(ws.ctx, c.id)
+		fyne.Do(func() { c.showRead(res, err) })
 	})
+}
+
+// showRead shows a card read: the item it marks, or why it marks none.
+func (c *counterCheck) showRead(res *app.CardCheck, err error) {
+	showError(c.errl, err)
+	if err == nil {
+		c.mark(res)
+	}
 }
 
 // mark marks the item a card passed for 一致, noting the reading.

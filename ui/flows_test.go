@@ -583,6 +583,16 @@ func TestScannerAnywhere(t *testing.T) {
 	if search.Text != "2026" || r.ws.shell.ScanBox.Text != "" {
 		t.Errorf("typed by hand: the search holds %q, the scan box %q", search.Text, r.ws.shell.ScanBox.Text)
 	}
+
+	// A password is never taken for a scan, however fast it comes.
+	r.typeAs(scannerTyping)
+	r.ws.Lock()
+	password := find(r, func(e *keyEntry) bool { return e.Password })
+	r.ws.Win.Canvas().Focus(password)
+	r.typeFocused("Abc12345")
+	if password.Text != "Abc12345" || r.ws.shell.ScanBox.Text != "" {
+		t.Errorf("a fast password: the field holds %q, the scan box %q", password.Text, r.ws.shell.ScanBox.Text)
+	}
 }
 
 // TestExpireOverdueAtOnce: the 工作台 offers 逾期退件 of every application

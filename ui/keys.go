@@ -21,9 +21,10 @@ type keyEntry struct {
 
 // TypedRune types r, unless it completes a scanner's burst into a field
 // other than the scan box: the burst then moves to the scan box (wedge.go).
+// A password is never moved, nor anything typed while the desk is locked.
 func (e *keyEntry) TypedRune(r rune) {
 	e.ws.touch()
-	if s := e.ws.shell; s != nil && e != s.ScanBox {
+	if s := e.ws.shell; s != nil && e != s.ScanBox && !e.Password && !e.ws.isLocked() {
 		if burst, before, ok := e.wedge.typed(r, e.Text, e.ws.clock()); ok {
 			e.ws.toScanBox(e, burst, before)
 			return

@@ -71,33 +71,60 @@ func (s *Shell) preview(prints []*app.Printout, done func(note string)) {
 		}
 		return strings.Join(append(out, warnings...), "；")
 	}
+	// Printing runs off the UI goroutine: lp, or on Windows the pages drawn
+	// for the printer, take a while. printButton is off meanwhile.
+	var printButton *widget.Button
 	printAll := func() {
-		for _, p := range prints {
-			if _, ok := sent[p]; ok {
-				continue
-			}
-			job, err := ws.Desk.SendToPrinter(ws.ctx, p)
-			switch {
-			case job != nil && err != nil:
-				sent[p] = job.String()
-				errl.SetText(job.String() + "，但未能记入办理记录：" + data.ErrorMessage(err))
-				return
-			case err != nil:
-				errl.SetText(data.ErrorMessage(err) + "。" + p.Paper + "未打印，文件已保存在 " + p.Path + "，可重试或另存为PDF")
-				return
-			}
-			sent[p] = job.String()
+		if printButton.Disabled() {
+			return
 		}
-		s.pop()
-		done(summary())
+		var todo []*app.Printout
+		for _, p := range prints {
+			if _, ok := sent[p]; !ok {
+				todo = append(todo, p)
+			}
+		}
+		printButton.Disable()
+		ws.async(func() {
+			var (
+				jobs   []*app.Sent
+				failed error
+			)
+			for _, p := range todo {
+				job, err := ws.Desk.SendToPrinter(ws.ctx, p)
+				jobs = append(jobs, job)
+				if failed = err; err != nil {
+					break
+				}
+			}
+			fyne.Do(func() {
+				printButton.Enable()
+				for i, job := range jobs {
+					if job != nil {
+						sent[todo[i]] = job.String()
+					}
+				}
+				switch last := len(jobs) - 1; {
+				case failed != nil && jobs[last] != nil:
+					errl.SetText(jobs[last].String() + "，但未能记入办理记录：" + data.ErrorMessage(failed))
+				case failed != nil:
+					p := todo[last]
+					errl.SetText(data.ErrorMessage(failed) + "。" + p.Paper + "未打印，文件已保存在 " + p.Path + "，可重试或另存为PDF")
+				default:
+					s.pop()
+					done(summary())
+				}
+			})
+		})
 	}
 	closePreview := func() {
 		s.pop()
 		done(summary())
 	}
 	saveAs := func() { s.savePDFs(prints, status) }
-	buttons := container.NewHBox(ws.button("打印（回车）", printAll), ws.button("另存为PDF…", saveAs), ws.button("关闭（Esc）", closePreview))
-	buttons.Objects[0].(*widget.Button).Importance = widget.HighImportance
+	printButton = ws.button("打印（回车）", printAll)
+	printButton.Importance = widget.HighImportance
+	buttons := container.NewHBox(printButton, ws.button("另存为PDF…", saveAs), ws.button("关闭（Esc）", closePreview))
 	head := container.NewVBox(title("打印预览"), buttons, status, errl)
 	s.push(screen{obj: container.NewBorder(head, nil, nil, nil, container.NewVScroll(pages)), enter: printAll, esc: closePreview})
 }

@@ -151,10 +151,9 @@ func newQueueView(s *Shell, q app.Queue, columns []column) *queueView {
 	return v
 }
 
-// object is the queue's screen. Column widths are set once the table has
-// a size: set on a table not yet laid out, Fyne 2.7 built one separator
-// per row (see docs/BENCHMARKS.md).
-// object is the queue's screen, tools beside its count.
+// object is the queue's screen, tools beside its count. Column widths are
+// set once the table has a size: set on a table not yet laid out, Fyne 2.7
+// built one separator per row (see docs/BENCHMARKS.md).
 func (v *queueView) object(tools ...fyne.CanvasObject) fyne.CanvasObject {
 	filters := container.NewGridWithColumns(5, v.status, v.series, v.level, v.from, v.to)
 	head := container.NewVBox(container.NewBorder(nil, nil, title(v.q.Task), container.NewHBox(append([]fyne.CanvasObject{v.count}, tools...)...), v.search),

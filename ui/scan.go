@@ -34,14 +34,22 @@ func (s *Shell) scan(text string) {
 	if res.View == nil {
 		return
 	}
-	d := newDetail(s, res.View)
-	s.push(d.screen())
 	// A genuine form opens the counter check where the clerk may take the
-	// papers now, as the state machine says.
-	atCounter := slices.ContainsFunc(res.View.Actions, func(t data.Transition) bool { return t.Action == data.ActionPaperAccept })
-	if v := res.Verdict; v != nil && v.Status == app.SealGenuine && v.Payload.Kind == data.DocForm && atCounter {
-		d.openCounterCheck()
+	// papers now.
+	v := res.Verdict
+	s.openApplication(res.View, v != nil && v.Status == app.SealGenuine && v.Payload.Kind == data.DocForm)
+}
+
+// openApplication shows the application's detail and, when check asks for
+// it and the state machine lets the clerk take the papers now, its counter
+// check over it (returned, else nil).
+func (s *Shell) openApplication(v *app.View, check bool) *counterCheck {
+	d := newDetail(s, v)
+	s.push(d.screen())
+	if check && slices.ContainsFunc(v.Actions, func(t data.Transition) bool { return t.Action == data.ActionPaperAccept }) {
+		return d.openCounterCheck()
 	}
+	return nil
 }
 
 // leaveApplicant closes whatever was open: it belonged to the last
@@ -72,13 +80,8 @@ func (s *Shell) readCard() {
 			} else {
 				s.setBanner(&bannerText{"已读卡：" + res.View.Name + " " + data.MaskIDNumber(res.View.IDNumber), colorGood})
 			}
-			d := newDetail(s, res.View)
-			s.push(d.screen())
-			if slices.ContainsFunc(res.View.Actions, func(t data.Transition) bool { return t.Action == data.ActionPaperAccept }) {
-				c := d.openCounterCheck()
-				if res.Check != nil {
-					c.mark(res.Check)
-				}
+			if c := s.openApplication(res.View, true); c != nil && res.Check != nil {
+				c.mark(res.Check)
 			}
 		})
 	})

@@ -57,8 +57,11 @@ type Workstation struct {
 	// keys are the current screen's Enter and Esc; nil does nothing.
 	onEnter, onEsc func()
 	// screenKeys are the current screen's other keys, taken when no entry
-	// holds the focus.
+	// holds the focus. keyTaken: the last key pressed was one of them, so
+	// the character the same press types next (R, 0, +) is not the scan
+	// box's.
 	screenKeys map[fyne.KeyName]func()
+	keyTaken   bool
 
 	// clock times keystrokes, to tell a scanner from a person (wedge.go);
 	// tests type with a scanner's timing through it.
@@ -125,6 +128,7 @@ func Run(a fyne.App, cfg Config) {
 
 func (ws *Workstation) typedKey(ev *fyne.KeyEvent) {
 	ws.touch()
+	ws.keyTaken = false
 	switch ev.Name {
 	case fyne.KeyF2:
 		if ws.shell != nil && !ws.isLocked() {
@@ -141,6 +145,7 @@ func (ws *Workstation) typedKey(ev *fyne.KeyEvent) {
 	default:
 		if f := ws.screenKeys[ev.Name]; f != nil {
 			f()
+			ws.keyTaken = true
 		}
 	}
 }

@@ -54,9 +54,9 @@ func newScanViewer(ws *Workstation, scans []data.Attachment) *scanViewer {
 	sv.img.ScaleMode = canvas.ImageScaleFastest
 	sv.scroll = container.NewScroll(sv.img)
 	bar := container.NewHBox(
-		ws.button("上一页（PgUp）", func() { sv.show(sv.i - 1) }), ws.button("下一页（PgDn）", func() { sv.show(sv.i + 1) }),
-		ws.button("放大（+）", func() { sv.setZoom(sv.effectiveZoom() * 1.25) }), ws.button("缩小（-）", func() { sv.setZoom(sv.effectiveZoom() / 1.25) }),
-		ws.button("适应窗口（0）", func() { sv.setZoom(0) }), ws.button("旋转（R）", sv.rotate))
+		ws.button("上一页（PgUp）", sv.prev), ws.button("下一页（PgDn）", sv.next),
+		ws.button("放大（+）", sv.zoomIn), ws.button("缩小（-）", sv.zoomOut),
+		ws.button("适应窗口（0）", sv.fit), ws.button("旋转（R）", sv.rotate))
 	sv.obj = container.NewBorder(container.NewVBox(sv.caption, bar), nil, nil, nil, sv.scroll)
 	sv.show(0)
 	return sv
@@ -68,16 +68,19 @@ func (sv *scanViewer) object() fyne.CanvasObject { return sv.obj }
 // one current gives): + and − zoom, 0 fits, R turns, Page Up and Page Down
 // go to the previous and next scan. "+" is also "=" unshifted.
 func viewerKeys(current func() *scanViewer) map[fyne.KeyName]func() {
-	zoomIn := func() { sv := current(); sv.setZoom(sv.effectiveZoom() * 1.25) }
+	on := func(do func(*scanViewer)) func() { return func() { do(current()) } }
 	return map[fyne.KeyName]func(){
-		fyne.KeyPlus: zoomIn, fyne.KeyEqual: zoomIn,
-		fyne.KeyMinus:    func() { sv := current(); sv.setZoom(sv.effectiveZoom() / 1.25) },
-		fyne.Key0:        func() { current().setZoom(0) },
-		fyne.KeyR:        func() { current().rotate() },
-		fyne.KeyPageUp:   func() { sv := current(); sv.show(sv.i - 1) },
-		fyne.KeyPageDown: func() { sv := current(); sv.show(sv.i + 1) },
+		fyne.KeyPlus: on((*scanViewer).zoomIn), fyne.KeyEqual: on((*scanViewer).zoomIn), fyne.KeyMinus: on((*scanViewer).zoomOut),
+		fyne.Key0: on((*scanViewer).fit), fyne.KeyR: on((*scanViewer).rotate),
+		fyne.KeyPageUp: on((*scanViewer).prev), fyne.KeyPageDown: on((*scanViewer).next),
 	}
 }
+
+func (sv *scanViewer) prev()    { sv.show(sv.i - 1) }
+func (sv *scanViewer) next()    { sv.show(sv.i + 1) }
+func (sv *scanViewer) zoomIn()  { sv.setZoom(sv.effectiveZoom() * 1.25) }
+func (sv *scanViewer) zoomOut() { sv.setZoom(sv.effectiveZoom() / 1.25) }
+func (sv *scanViewer) fit()     { sv.setZoom(0) }
 
 // show starts loading scan i.
 func (sv *scanViewer) show(i int) {

@@ -81,6 +81,10 @@ func TestScanViewer(t *testing.T) {
 	}
 	portrait := cfg.Height > cfg.Width
 	r.key(fyne.KeyR)
+	r.ws.typedRune('r') // the character the same press types, as the driver sends it
+	if text := r.ws.shell.ScanBox.Text; text != "" {
+		t.Errorf("R turned the scan and typed %q into the scan box", text)
+	}
 	if s := scan().Bounds().Size(); (s.Y > s.X) == portrait {
 		t.Errorf("turned, the scan is %v", s)
 	}

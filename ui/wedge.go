@@ -15,8 +15,11 @@ import (
 
 // Burst detection: scannerBurst characters of a seal's or a number's
 // alphabet, each within wedgeGap of the one before, cannot be a person
-// typing (that is over 30 characters a second), nor an input method, which
-// commits Chinese characters.
+// typing (that is over 30 characters a second), nor an input method
+// committing Chinese. An input method that commits four or more Latin
+// letters at once into a field looks like a scanner and goes to the scan
+// box, whose verdict then says it is no code; rare at a counter, as notes
+// are Chinese and numbers typed digit by digit.
 const (
 	wedgeGap     = 30 * time.Millisecond
 	scannerBurst = 4
@@ -61,7 +64,8 @@ func (w *wedge) typed(r rune, text string, now time.Time) (burst string, before 
 func (ws *Workstation) typedRune(r rune) {
 	ws.touch()
 	s := ws.shell
-	if s == nil || ws.isLocked() {
+	if s == nil || ws.isLocked() || ws.keyTaken {
+		ws.keyTaken = false
 		return
 	}
 	ws.Win.Canvas().Focus(s.ScanBox)

@@ -55,8 +55,13 @@ func (s *Shell) workbenchTask() screen {
 		}
 	}
 	heading := title("")
-	var expirable []data.ApplicationSummary
-	expireAll := s.ws.button("", func() { s.expireAll(expirable) })
+	// 逾期退件 of every overdue one at once: counted from the list, and
+	// asked of the state machine when tapped.
+	expireAll := s.ws.button("", func() {
+		rows, err := s.ws.Desk.Expirable(s.ws.ctx)
+		showError(errl, err)
+		s.expireAll(rows)
+	})
 	expireAll.Importance = widget.DangerImportance
 	load := func() {
 		counts, due, err := s.ws.Desk.Workbench(s.ws.ctx, s.clerk.Role, urgentWithin)
@@ -70,10 +75,14 @@ func (s *Shell) workbenchTask() screen {
 		}
 		heading.SetText(fmt.Sprintf("临近或已过期限（%d 个工作日内）：%d 件", urgentWithin, len(urgent)))
 		list.Refresh() // where the clerk has scrolled to
-		expirable, err = s.ws.Desk.Expirable(s.ws.ctx)
-		showError(errl, err)
-		expireAll.SetText(fmt.Sprintf("逾期退件：补正期限已过的 %d 件…", len(expirable)))
-		if len(expirable) == 0 {
+		overdue := 0
+		for _, u := range urgent {
+			if u.Status == data.StatusPaperDeficient && u.Left < 0 {
+				overdue++
+			}
+		}
+		expireAll.SetText(fmt.Sprintf("逾期退件：补正期限已过的 %d 件…", overdue))
+		if overdue == 0 {
 			expireAll.Hide()
 		} else {
 			expireAll.Show()
@@ -97,7 +106,8 @@ var urgentColumns = []struct {
 	{"剩余工作日", 200, func(u *app.Urgent) string { return leftText(u.Deadline, u.Left, true) }},
 }
 
-// settings shows where this desk is enrolled and sets the idle lock.
+// settings shows where this desk is enrolled and sets the idle lock, the
+// retention of answered commands, the printers and the card reader.
 func (s *Shell) settings() fyne.CanvasObject {
 	ws := s.ws
 	dev := ws.Desk.Device()
@@ -189,9 +199,6 @@ func (s *Shell) printers() fyne.CanvasObject {
 	rows := container.New(layout.NewFormLayout())
 	for _, paper := range data.Papers {
 		c := choices[paper]
-		if c.Copies == 0 {
-			c.Copies = 1
-		}
 		printer := widget.NewSelect(append([]string{defaultName}, names...), nil)
 		copies := widget.NewSelect([]string{"1 份", "2 份", "3 份"}, nil)
 		save := func(string) {
@@ -258,15 +265,18 @@ func (s *Shell) expireAll(rows []data.ApplicationSummary) {
 	}
 	said.Importance = widget.DangerImportance
 	errl := errorText()
+	expired := 0
 	ok := func() {
 		n, err := s.ws.Desk.ExpireAll(s.ws.ctx, rows)
+		// Those done are done: Enter again goes on with the rest.
+		expired, rows = expired+n, rows[n:]
 		if err != nil {
 			showError(errl, err)
-			errl.SetText(fmt.Sprintf("已逾期退件 %d 件，其余未办：%s", n, errl.Text))
+			errl.SetText(fmt.Sprintf("已逾期退件 %d 件，其余未办：%s", expired, errl.Text))
 			return
 		}
 		s.pop()
-		s.setBanner(&bannerText{fmt.Sprintf("已逾期退件 %d 件，待同步", n), colorGood})
+		s.setBanner(&bannerText{fmt.Sprintf("已逾期退件 %d 件，待同步", expired), colorGood})
 	}
 	okButton := s.ws.button(fmt.Sprintf("确认逾期退件 %d 件（回车）", len(rows)), ok)
 	okButton.Importance = widget.DangerImportance
