@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -18,6 +19,9 @@ type View struct {
 	Pending, Refused []sqlite.OutboxEntry
 	// Actions are the commands the logged-in clerk may issue now.
 	Actions []data.Transition
+	// Withdrawable is the pending decision the clerk may still withdraw
+	// (撤销), if any.
+	Withdrawable *sqlite.OutboxEntry
 }
 
 // env is what the state machine needs here: the clock, and the bureau's
@@ -38,6 +42,10 @@ func (d *Desk) View(ctx context.Context, id string) (*View, error) {
 	// The stored application already shows this desk's commands (see
 	// sqlite's server_snapshots); the entries say which wait for the server.
 	v := &View{Application: *base}
+	if seq, ok := sqlite.Withdrawable(entries)[id]; ok {
+		i := slices.IndexFunc(entries, func(e sqlite.OutboxEntry) bool { return e.Seq == seq })
+		v.Withdrawable = &entries[i]
+	}
 	for _, e := range entries {
 		switch e.State {
 		case data.StateRejected, data.StateConflict:
@@ -103,6 +111,24 @@ func (d *Desk) Redo(ctx context.Context, seq int64) (*View, error) {
 	}
 	return nil, data.Errorf(data.ENOTFOUND, "找不到该操作")
 }
+
+// Withdraw withdraws (撤销) a decision not yet sent, as
+// sqlite.Store.Withdraw, and returns the application as it is without it.
+// Sync is woken: the withdrawn seq is answered before those after it go.
+func (d *Desk) Withdraw(ctx context.Context, seq int64) (*View, error) {
+	id, err := d.Store.Withdraw(ctx, seq)
+	if err != nil {
+		return nil, err
+	}
+	if s := d.Syncer(); s != nil {
+		s.Kick()
+	}
+	return d.View(ctx, id)
+}
+
+// Withdrawable are the outbox entries the clerk may withdraw, by
+// application (sqlite.Withdrawable).
+func Withdrawable(entries []OutboxEntry) map[string]int64 { return sqlite.Withdrawable(entries) }
 
 // Discard lets a refused command go; it stays on record as discarded.
 func (d *Desk) Discard(ctx context.Context, seq int64) error { return d.Store.Discard(ctx, seq) }

@@ -20,4 +20,11 @@
 //     compressed the desk compresses its request bodies too (an older
 //     server never receives what it cannot read). The server's request
 //     limit applies to the decompressed size.
+//   - A clerk may withdraw (撤销) the last decision on an application while
+//     the server has not answered it. Seqs stay contiguous: the withdrawn
+//     seq is still pushed, as a refusal the desk supplies (Replay, as after
+//     a server restore), so the server stores it answered and applies
+//     nothing. If the command had reached the server already (its answer
+//     lost), the server's stored outcome comes back instead: the desk takes
+//     it, lays the decision on the application again and tells the clerk.
 package sync

@@ -124,7 +124,23 @@ func (d *detailView) build() {
 	if d.done != "" {
 		d.note.SetText(d.done + d.syncedText())
 	}
-	top := container.NewVBox(container.NewBorder(nil, nil, d.s.ws.button("← 返回（Esc）", d.s.pop), nil, title(head)), d.actions(), d.note)
+	var note fyne.CanvasObject = d.note
+	if e := v.Withdrawable; e != nil {
+		note = container.NewBorder(nil, nil, nil, d.s.ws.button("撤销“"+actionText(e.Command)+"”", func() {
+			d.s.withdraw(*e, func(v *app.View, err error) {
+				if err != nil {
+					d.fail(err)
+					return
+				}
+				// Nothing to sync for the clerk: the note says no more.
+				d.done = ""
+				d.show(v)
+				d.note.SetText("已撤销“" + actionText(e.Command) + "”")
+				d.s.refreshStatus()
+			})
+		}), d.note)
+	}
+	top := container.NewVBox(container.NewBorder(nil, nil, d.s.ws.button("← 返回（Esc）", d.s.pop), nil, title(head)), d.actions(), note)
 	for _, r := range v.Refused {
 		l := widget.NewLabel(fmt.Sprintf(refusedFormat(r.State), actionText(r.Command), r.Message))
 		l.Importance = widget.DangerImportance

@@ -46,16 +46,22 @@ func (p *reasonPicker) Note() string      { return strings.TrimSpace(p.note.Text
 // Confirmed, it goes back to the screen below and does it there, where a
 // failure is said.
 func (s *Shell) confirm(heading string, t data.Transition, do func()) {
-	ok := func() {
+	s.confirmWith(heading, consequence(t), "确认"+t.Action.Label(), t.Refuses(), do)
+}
+
+// confirmWith is confirm for any step: body says what it does, ok names
+// the button, danger draws it in red.
+func (s *Shell) confirmWith(heading string, body fyne.CanvasObject, ok string, danger bool, do func()) {
+	act := func() {
 		s.pop()
 		do()
 	}
-	okButton := s.ws.button("确认"+t.Action.Label()+"（回车）", ok)
+	okButton := s.ws.button(ok+"（回车）", act)
 	okButton.Importance = widget.HighImportance
-	if t.Refuses() {
+	if danger {
 		okButton.Importance = widget.DangerImportance
 	}
-	s.push(screen{obj: container.NewVBox(title(heading), consequence(t), container.NewHBox(okButton, s.ws.button("取消（Esc）", s.pop))), enter: ok})
+	s.push(screen{obj: container.NewVBox(title(heading), body, container.NewHBox(okButton, s.ws.button("取消（Esc）", s.pop))), enter: act})
 }
 
 // consequence says what a decision does to the application, in red when

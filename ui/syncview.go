@@ -18,16 +18,16 @@ type syncView struct {
 	s        *Shell
 	state    *widget.Label
 	progress *widget.ProgressBar
-	pending  *widget.Label
+	pending  *fyne.Container
 	refused  *fyne.Container
 	notices  *widget.Label // what sync did by itself: recoveries after restores
 	errl     *widget.Label
 }
 
 func (s *Shell) syncScreen() fyne.CanvasObject {
-	v := &syncView{s: s, state: widget.NewLabel(""), progress: widget.NewProgressBar(), pending: widget.NewLabel(""),
+	v := &syncView{s: s, state: widget.NewLabel(""), progress: widget.NewProgressBar(), pending: container.NewVBox(),
 		refused: container.NewVBox(), notices: widget.NewLabel(""), errl: errorText()}
-	v.pending.Wrapping, v.notices.Wrapping = fyne.TextWrapWord, fyne.TextWrapWord
+	v.notices.Wrapping = fyne.TextWrapWord
 	s.syncView = v
 	now := s.ws.button("立即同步", v.syncNow)
 	now.Importance = widget.HighImportance
@@ -68,26 +68,48 @@ func (v *syncView) showOutbox() {
 		showError(v.errl, err)
 		return
 	}
-	v.refused.Objects = nil
-	pending := ""
+	v.refused.Objects, v.pending.Objects = nil, nil
+	withdrawable := app.Withdrawable(entries)
 	for _, e := range entries {
 		appText := appNo(v.s, e.Command.ApplicationID)
 		switch e.State {
 		case app.StatePending:
-			pending += fmt.Sprintf("#%d　%s　%s　申请 %s\n", e.Seq, e.At.In(data.Shanghai).Format("01-02 15:04"), actionText(e.Command), appText)
+			var row fyne.CanvasObject = widget.NewLabel(fmt.Sprintf("#%d　%s　%s　申请 %s", e.Seq, e.At.In(data.Shanghai).Format("01-02 15:04"), actionText(e.Command), appText))
+			if withdrawable[e.Command.ApplicationID] == e.Seq {
+				row = container.NewBorder(nil, nil, nil, v.s.ws.button("撤销", func() {
+					v.s.withdraw(e, func(_ *app.View, err error) {
+						showError(v.errl, err)
+						v.refresh()
+					})
+				}), row)
+			}
+			v.pending.Add(row)
 		case data.StateRejected, data.StateConflict:
 			v.refused.Add(v.refusedRow(e, appText))
 		}
-	}
-	if pending == "" {
-		pending = "没有待同步的操作"
 	}
 	v.showNotices()
 	if len(v.refused.Objects) == 0 {
 		v.refused.Add(widget.NewLabel("没有"))
 	}
-	v.pending.SetText(pending)
+	if len(v.pending.Objects) == 0 {
+		v.pending.Add(widget.NewLabel("没有待同步的操作"))
+	}
+	v.pending.Refresh()
 	v.refused.Refresh()
+}
+
+// withdraw asks to withdraw (撤销) a decision not yet sent, says what that
+// does, and withdraws it on Enter; done gets the application after, or why
+// not.
+func (s *Shell) withdraw(e app.OutboxEntry, done func(*app.View, error)) {
+	what := actionText(e.Command)
+	body := widget.NewLabel("“" + what + "”还没有同步到市局服务器。撤销后本机不再提交它，申请回到这一操作之前的状态。" +
+		"若它在撤销前已送达服务器，以服务器为准，本机会在“同步”的处理记录里说明。")
+	body.Wrapping = fyne.TextWrapWord
+	s.confirmWith("撤销“"+what+"”：申请 "+appNo(s, e.Command.ApplicationID), body, "确认撤销", false, func() {
+		done(s.ws.Desk.Withdraw(s.ws.ctx, e.Seq))
+	})
 }
 
 // showNotices lists what sync did by itself that the clerk should know,

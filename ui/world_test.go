@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -421,4 +423,79 @@ func TestOfflineSyncSaysSo(t *testing.T) {
 	if p := find(r, func(*widget.ProgressBar) bool { return true }); p.Value != 0 {
 		t.Errorf("progress %.0f%% after a round that reached nothing", p.Value*100)
 	}
+}
+
+// TestWithdrawUnsentDecisions: a decision not yet sent is withdrawn (撤销)
+// from the detail and from the 同步 screen, confirmed first; the server
+// never applies it and the seqs after it still go. One that reached the
+// server before its answer came back stays applied, and the clerk is told.
+func TestWithdrawUnsentDecisions(t *testing.T) {
+	ctx := context.Background()
+	w := testworld.New(t)
+	apps := w.Apps(t, 3, "DLXH", data.StatusLiaisonReview)
+	r := rigOn(t, w.Enrolled(t, "DLXH"))
+	r.loginAs("chen", testworld.Password)
+	net := testworld.Inject(r.ws.Desk)
+	net.Offline()
+
+	// From the detail.
+	r.openFromQueue("初审", apps[0].No)
+	r.decide("初审通过")
+	r.tap("撤销“初审通过”")
+	r.mustShow("“初审通过”还没有同步到市局服务器")
+	r.key(fyne.KeyReturn)
+	r.mustShow("已撤销“初审通过”")
+	if slices.Contains(r.texts(), "撤销“初审通过”") || r.status(apps[0].ID) != data.StatusLiaisonReview || len(r.pending()) != 0 {
+		t.Fatalf("after withdrawing: %s, pending %v", r.status(apps[0].ID), r.pending())
+	}
+	r.key(fyne.KeyEscape)
+
+	// From the 同步 screen, where Esc keeps it.
+	r.openFromQueue("初审", apps[1].No)
+	r.decide("初审通过")
+	r.key(fyne.KeyEscape)
+	r.ws.shell.Task("同步")
+	r.tap("撤销")
+	r.key(fyne.KeyEscape)
+	r.mustShow("初审通过　申请 " + apps[1].No)
+	r.tap("撤销")
+	r.key(fyne.KeyReturn)
+	r.mustShow("没有待同步的操作")
+	// Passed again: a seq after the two withdrawn ones.
+	r.openFromQueue("初审", apps[1].No)
+	r.decide("初审通过")
+	r.key(fyne.KeyEscape)
+	net.Set(nil, nil)
+	r.syncNow()
+	for i, want := range []data.Status{data.StatusLiaisonReview, data.StatusBureauReview} {
+		got, _ := w.DB.Application(ctx, apps[i].ID)
+		if got.Status != want || i == 1 && len(got.Decisions) != 1+len(apps[1].Decisions) {
+			t.Errorf("%s on the server: %s with %d decisions, want %s", apps[i].No, got.Status, len(got.Decisions), want)
+		}
+	}
+
+	// Sent, but its answer lost: withdrawn all the same, the server's
+	// outcome stands.
+	r.openFromQueue("初审", apps[2].No)
+	net.Set(nil, func(req *http.Request, resp *http.Response) (*http.Response, error) {
+		if req.URL.Path == "/api/v1/sync/push" {
+			return nil, testworld.ErrOffline
+		}
+		return resp, nil
+	})
+	r.decide("初审通过")
+	_ = r.ws.Desk.Syncer().SyncOnce(ctx) // its answer never comes
+	if got, _ := w.DB.Application(ctx, apps[2].ID); got.Status != data.StatusBureauReview {
+		t.Fatalf("the pass did not reach the server: %s", got.Status)
+	}
+	r.tap("撤销“初审通过”")
+	r.key(fyne.KeyReturn)
+	r.mustShow("已撤销“初审通过”")
+	net.Set(nil, nil)
+	r.syncNow()
+	r.mustShow("申请 " + apps[2].No + " 的“初审通过”撤销前该操作已送达市局服务器并已执行，未能撤销")
+	if s := r.status(apps[2].ID); s != data.StatusBureauReview {
+		t.Errorf("the desk shows %s after the server kept the pass", s)
+	}
+	w.MatchesServer(t, r.ws.Desk)
 }

@@ -67,7 +67,7 @@ type OutboxEntry struct {
 	Seq     int64
 	At      time.Time
 	Command data.Command
-	State   string // pending, applied, rejected, conflict, discarded
+	State   string // pending, applied, rejected, conflict, discarded, withdrawn
 	Code    string
 	Message string
 	Version int64 // the application's version after an applied command
@@ -76,8 +76,18 @@ type OutboxEntry struct {
 	Resend  bool  // answered by a server since restored: sent again
 }
 
-// StatePending is an outbox entry the server has not answered yet.
-const StatePending = "pending"
+// Local states of an outbox entry besides the server's outcomes.
+const (
+	StatePending = "pending" // the server has not answered it yet
+	// StateWithdrawn is a command the clerk withdrew (撤销) before the
+	// server answered it: it goes as a refusal (Replay) so that its seq is
+	// answered and nothing is applied, unless the server had applied it
+	// already, which the answer then says.
+	StateWithdrawn = "withdrawn"
+)
+
+// WithdrawnMessage is how a withdrawn command's seq is answered.
+const WithdrawnMessage = "经办人在同步前撤销了该操作"
 
 // Enqueue keeps a clerk's command, issued at env.Now, with the next seq of
 // this device and, when local, applies it to the stored application in the
@@ -349,9 +359,9 @@ func (s *Store) outbox(ctx context.Context, where string, limit int, args ...any
 	return out, err
 }
 
-// shown are the entries a clerk sees: not discarded, and not settled
-// (applied and shown by the server's copy; kept only for a restore).
-const shown = `state <> 'discarded' AND NOT settled`
+// shown are the entries a clerk sees: not discarded or withdrawn, and not
+// settled (applied and shown by the server's copy; kept only for a restore).
+const shown = `state NOT IN ('discarded', 'withdrawn') AND NOT settled`
 
 // Outbox lists every entry a clerk sees: pending ones and those the server
 // refused, which wait for a clerk.
@@ -381,9 +391,10 @@ func (s *Store) ToPush(ctx context.Context, limit int) ([]data.PushedCommand, er
 	return out, err
 }
 
-// refusal is how the server refused an entry, though a clerk has discarded it since.
+// refusal is how the server refused an entry, though a clerk has discarded
+// it since, or how a withdrawn one is to be answered.
 func refusal(e OutboxEntry) string {
-	if e.State == "discarded" {
+	if e.State == "discarded" || e.State == StateWithdrawn {
 		if e.Code == data.ECONFLICT {
 			return data.StateConflict
 		}
@@ -440,6 +451,21 @@ func recordResult(ctx context.Context, tx *sql.Tx, r data.CommandResult, now tim
 		return "", nil // answered before: a replayed batch
 	case err != nil:
 		return "", err
+	case state == StateWithdrawn && r.State == data.StateApplied:
+		// It reached the server before the clerk withdrew it (an answer
+		// lost, or a push on its way): the server's outcome stands, and the
+		// application is laid out with it again.
+		r.Message = "撤销前该操作已送达市局服务器并已执行，未能撤销"
+		if _, err = exec(ctx, tx, `UPDATE outbox SET state = ?, message = ?, version = ?, resend = 0, settled = 0, answered_at = ? WHERE seq = ?`,
+			r.State, r.Message, r.Version, now.UnixNano(), r.Seq); err != nil {
+			return "", err
+		}
+		var no, action string
+		if err := queryRow(ctx, tx, `SELECT coalesce((SELECT no FROM applications WHERE id = ?), ?), command ->> '$.Action' FROM outbox WHERE seq = ?`, id, id, r.Seq).
+			Scan(&no, &action); err != nil {
+			return "", err
+		}
+		return id, addNotice(ctx, tx, now, fmt.Sprintf("申请 %s 的“%s”%s", no, data.Action(action).Label(), r.Message))
 	case resend && state != data.StateApplied:
 		_, err = exec(ctx, tx, `UPDATE outbox SET resend = 0, answered_at = ? WHERE seq = ?`, now.UnixNano(), r.Seq)
 		return "", err
@@ -473,6 +499,51 @@ func trimApplied(ctx context.Context, tx *sql.Tx) error {
 	_, err := exec(ctx, tx, `DELETE FROM server_snapshots WHERE NOT EXISTS (SELECT 1 FROM outbox
 		WHERE outbox.application_id = server_snapshots.application_id AND (state = 'pending' OR state = 'applied' AND NOT settled AND version > server_snapshots.version))`)
 	return err
+}
+
+// Withdrawable are the entries a clerk may still withdraw (撤销), by
+// application: of an application's shown entries the last, when it is a
+// decision the server has not answered and the application shows. A
+// decision this desk did more on since (a print, a further decision) stays:
+// what followed was decided on it.
+func Withdrawable(entries []OutboxEntry) map[string]int64 {
+	last := map[string]OutboxEntry{}
+	for _, e := range entries {
+		last[e.Command.ApplicationID] = e
+	}
+	out := map[string]int64{}
+	for id, e := range last {
+		if e.State == StatePending && e.Laid && e.Command.Action.Versioned() {
+			out[id] = e.Seq
+		}
+	}
+	return out
+}
+
+// Withdraw withdraws (撤销) a decision the server has not answered: the
+// application is shown again without it, and the entry is sent as a
+// refusal (see StateWithdrawn). It returns the application's id.
+func (s *Store) Withdraw(ctx context.Context, seq int64) (string, error) {
+	var id string
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		err := queryRow(ctx, tx, `SELECT application_id FROM outbox WHERE seq = ?`, seq).Scan(&id)
+		if err != nil {
+			return notFound(err, "操作", seq)
+		}
+		entries, err := outboxTx(ctx, tx, shown+` AND application_id = ? ORDER BY seq`, id)
+		if err != nil {
+			return err
+		}
+		if Withdrawable(entries)[id] != seq {
+			return data.Errorf(data.ECONFLICT, "只能撤销一份申请最后一条、还未同步到市局服务器的决定；已同步或其后还有操作的不能撤销")
+		}
+		if _, err := exec(ctx, tx, `UPDATE outbox SET state = ?, code = ?, message = ?, resend = 1 WHERE seq = ?`,
+			StateWithdrawn, data.EINVALID, WithdrawnMessage, seq); err != nil {
+			return err
+		}
+		return s.relay(ctx, tx, id)
+	})
+	return id, err
 }
 
 // Discard sets a refused entry aside once a clerk has seen it; it is kept,
