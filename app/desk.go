@@ -173,6 +173,22 @@ func (d *Desk) ScanPath(a data.Attachment) string {
 	return d.Blobs().Path(a.SHA256)
 }
 
+// FetchScan downloads the file ScanPath names for a, when a sync does not
+// bring it ahead: a bureau reviewer's look at a paid application's scans
+// or payment proof at 发证. Offline is data.EOFFLINE; a file the server
+// does not hold or refuses is said as it says.
+func (d *Desk) FetchScan(ctx context.Context, a data.Attachment) error {
+	s := d.Syncer()
+	if s == nil {
+		return data.Errorf(data.EUNAUTHORIZED, "本工作站尚未注册")
+	}
+	sum := a.SHA256
+	if d.ScanPath(a) != d.Blobs().Path(sum) {
+		sum = a.DisplaySHA256
+	}
+	return s.Client.DownloadBlob(ctx, d.Blobs(), sum)
+}
+
 // prefetch names, per device role, the statuses whose scans the device
 // downloads ahead: those its people act on.
 var prefetch = map[data.Role][]data.Status{

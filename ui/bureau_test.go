@@ -1,13 +1,19 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"fmt"
+	"image"
+	"image/png"
 	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
@@ -307,5 +313,63 @@ func TestBureauReasonsComeToTheReturn(t *testing.T) {
 	clerk.key(fyne.KeyReturn)
 	if got := clerk.status(a.ID); got != data.StatusReturnedToApplicant {
 		t.Errorf("returned: %s", got)
+	}
+}
+
+// TestBureauSeesPaymentAndScansAtCertify: a WeChat payment recorded with
+// its proof at the liaison point shows on the bureau's desk at 发证: the
+// payment in the detail, and the scans and the proof, which a bureau desk
+// does not fetch ahead for a paid application, fetched when looked at.
+// Offline, the viewer says so instead of asking for a sync.
+func TestBureauSeesPaymentAndScansAtCertify(t *testing.T) {
+	ctx := context.Background()
+	w := testworld.New(t)
+	apps := w.Apps(t, 2, "DLXH", data.StatusAwaitingPayment)
+	clerk := w.Desk(t, "DLXH", "chen")
+	shot := image.NewRGBA(image.Rect(0, 0, 300, 200))
+	for i := range shot.Pix {
+		shot.Pix[i] = uint8(i % 251) // colours of every kind, opaque or not
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, shot); err != nil {
+		t.Fatal(err)
+	}
+	proof := filepath.Join(t.TempDir(), "微信支付截图.png")
+	if err := os.WriteFile(proof, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const ref = "4200001234202612030000000990"
+	for i, a := range apps {
+		in := app.PaymentInput{Channel: "微信", Amount: a.Notice.Amount, ReceiptNo: ref[:27] + strconv.Itoa(i), PaidAt: time.Now(), ProofFile: proof}
+		if _, err := clerk.RecordPayment(ctx, a.ID, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	testworld.Drain(t, clerk)
+
+	r := bureauRig(t, w)
+	net := testworld.Inject(r.ws.Desk)
+	r.openFromQueue("发证", apps[0].No)
+	n := len(apps[0].Attachments)
+	r.mustShow(fmt.Sprintf("1 / %d　%s", n+1, apps[0].Attachments[0].Kind))
+	r.key(fyne.KeyPageUp)
+	r.mustShow(fmt.Sprintf("%d / %d　%s", n+1, n+1, app.ProofKind))
+	if r.shows("本机还没有") || r.shows("无法显示") {
+		t.Fatalf("the bureau does not see the proof:\n%s", strings.Join(r.texts(), "\n"))
+	}
+	r.tap("单位意见")
+	r.mustShow("微信　" + apps[0].Notice.Amount.String() + " 元　微信支付交易单号 " + ref)
+	r.mustShow("有缴费凭证图片")
+	r.key(fyne.KeyEscape)
+
+	net.Offline()
+	r.openFromQueue("发证", apps[1].No)
+	r.mustShow("本机还没有这份文件；离线，联网后同步时取回")
+	net.Set(nil, nil)
+	r.key(fyne.KeyPageDown) // and back: shown again, it is fetched again
+	r.key(fyne.KeyPageUp)
+	r.mustShow(fmt.Sprintf("1 / %d　%s", n+1, apps[1].Attachments[0].Kind))
+	if r.shows("本机还没有") {
+		t.Errorf("the scan did not come once online:\n%s", strings.Join(r.texts(), "\n"))
 	}
 }

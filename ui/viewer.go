@@ -43,7 +43,10 @@ type scanViewer struct {
 	// at once, and a slow decode of an earlier page is never shown.
 	busy, again bool
 	missing     bool // the scan shown is not on this PC yet
-	obj         fyne.CanvasObject
+	// fetched is the scan last fetched from the server on demand, so a
+	// file that cannot be had is asked for once per showing, not in a loop.
+	fetched string
+	obj     fyne.CanvasObject
 }
 
 func newScanViewer(ws *Workstation, scans []data.Attachment) *scanViewer {
@@ -89,7 +92,7 @@ func (sv *scanViewer) show(i int) {
 		return
 	}
 	i = (i + len(sv.scans)) % len(sv.scans)
-	sv.i, sv.turns, sv.zoom = i, 0, 0
+	sv.i, sv.turns, sv.zoom, sv.fetched = i, 0, 0, ""
 	sv.decoded, sv.source, sv.img.Image = nil, image.Point{}, nil
 	sv.img.Refresh()
 	a := sv.scans[i]
@@ -126,8 +129,11 @@ func (sv *scanViewer) decode() {
 			note := ""
 			sv.missing = errors.Is(err, fs.ErrNotExist)
 			switch {
+			case sv.missing && sv.fetched != path:
+				note = "（正在从市局服务器取这份文件…）"
+				defer sv.fetch(a, path) // its answer is said over this caption
 			case sv.missing:
-				note = "（本机还没有这份扫描件，请同步后再看）"
+				note = "（本机还没有这份文件，联网后同步时取回）"
 			case err != nil:
 				note = "（扫描件已损坏或不是图片，无法显示；请申报人重新上传）"
 			}
@@ -135,6 +141,29 @@ func (sv *scanViewer) decode() {
 			sv.decoded, sv.source = img, source
 			sv.img.Image = img
 			sv.layout()
+		})
+	})
+}
+
+// fetch downloads scan a, missing at path, off the UI goroutine, and shows
+// it if it is still the one shown; otherwise it says why it is not here.
+func (sv *scanViewer) fetch(a data.Attachment, path string) {
+	sv.fetched = path
+	sv.ws.async(func() {
+		err := sv.ws.Desk.FetchScan(sv.ws.ctx, a)
+		fyne.Do(func() {
+			if sv.scans[sv.i] != a {
+				return
+			}
+			if err != nil {
+				why := "离线，联网后同步时取回"
+				if data.ErrorCode(err) != data.EOFFLINE {
+					why = "无法从市局服务器取得：" + data.ErrorMessage(err)
+				}
+				sv.caption.SetText(fmt.Sprintf("%d / %d　%s　%s（本机还没有这份文件；%s）", sv.i+1, len(sv.scans), a.Kind, a.FileName, why))
+				return
+			}
+			sv.decode()
 		})
 	})
 }
@@ -188,9 +217,10 @@ func (sv *scanViewer) setZoom(z float32) {
 }
 
 // retryMissing loads the scan shown again if it was not on this PC: a sync
-// may have fetched it since.
+// may have fetched it since, or the server be reachable now.
 func (sv *scanViewer) retryMissing() {
 	if sv.missing && !sv.busy {
+		sv.fetched = ""
 		sv.decode()
 	}
 }
