@@ -154,25 +154,10 @@ func (s *Stats) MonthTable() [][]string {
 	return append(rows, []string{"合计", "", strconv.Itoa(all.Payments), all.Paid.String(), strconv.Itoa(all.Refunds), all.Refunded.String(), (all.Paid - all.Refunded).String()})
 }
 
-// NextCertificateNo proposes the number of a certificate issued here:
-// device-coded like every number made offline (DESIGN.md section 4).
-func (d *Desk) NextCertificateNo(ctx context.Context, at time.Time) (string, error) {
-	dev := d.Device()
-	if dev == nil {
-		return "", data.Errorf(data.EUNAUTHORIZED, "本工作站尚未注册")
-	}
-	seq, err := d.Store.NextCounter(ctx, data.NumberCounter(data.SeriesCertificate, at))
-	if err != nil {
-		return "", err
-	}
-	return data.CertificateNo(dev.Code, at, seq), nil
-}
-
-// Certify issues the certificate of a paid application.
+// Certify issues the certificate of a paid application. A blank number is
+// given by the server by the bureau's pattern when the command reaches it
+// (data.CertificatePattern); until then the desk shows it as pending.
 func (d *Desk) Certify(ctx context.Context, applicationID, no string, issuedAt time.Time) (*View, error) {
-	if strings.TrimSpace(no) == "" {
-		return nil, data.Errorf(data.EINVALID, "请填写证书编号")
-	}
 	return d.Do(ctx, data.Command{Action: data.ActionCertify, ApplicationID: applicationID,
 		Certificate: &data.Certificate{No: strings.TrimSpace(no), IssuedAt: issuedAt}})
 }

@@ -236,29 +236,51 @@ func (d *Desk) ApplicationOfCard(ctx context.Context) (*CardRead, error) {
 	return read, nil
 }
 
-// Expirable are this desk's applications the clerk may take 逾期退件 on
-// now, as the state machine says (their supplement deadline has passed),
-// soonest deadline first.
-func (d *Desk) Expirable(ctx context.Context) ([]data.ApplicationSummary, error) {
-	f := data.ApplicationFilter{Statuses: data.ActionStatuses(data.ActionPaperExpire), DeadlineBefore: d.Now(), Limit: 500}
+// Offering are the applications f finds (in the statuses action starts
+// from, when f names none) that the state machine lets the person logged
+// in take action on now, at most BatchLimit of them: 逾期退件 of those past
+// their supplement deadline, 发证 of those paid.
+func (d *Desk) Offering(ctx context.Context, action data.Action, f data.ApplicationFilter) ([]data.ApplicationSummary, error) {
+	if len(f.Statuses) == 0 {
+		f.Statuses = data.ActionStatuses(action)
+	}
+	f.Limit, f.Offset = BatchLimit, 0
 	rows, _, err := d.Queue(ctx, f)
 	if err != nil {
 		return nil, err
 	}
 	return slices.DeleteFunc(rows, func(r data.ApplicationSummary) bool {
 		v, err := d.View(ctx, r.ID)
-		return err != nil || !slices.ContainsFunc(v.Actions, func(t data.Transition) bool { return t.Action == data.ActionPaperExpire })
+		return err != nil || !slices.ContainsFunc(v.Actions, func(t data.Transition) bool { return t.Action == action })
 	}), nil
 }
 
-// ExpireAll takes 逾期退件 on each application, each on the version the
-// clerk was shown, and says how many it expired; it stops at the first
-// the state machine refuses.
-func (d *Desk) ExpireAll(ctx context.Context, rows []data.ApplicationSummary) (int, error) {
-	for i, r := range rows {
-		if _, err := d.Do(ctx, data.Command{Action: data.ActionPaperExpire, ApplicationID: r.ID, ExpectedVersion: r.Version}); err != nil {
-			return i, &data.Error{Code: data.ErrorCode(err), Message: "申请 " + r.No + "：" + data.ErrorMessage(err), Err: err}
+// BatchLimit bounds the applications one confirmation decides on.
+const BatchLimit = 500
+
+// Expirable are the applications the clerk may take 逾期退件 on now,
+// soonest deadline first.
+func (d *Desk) Expirable(ctx context.Context) ([]data.ApplicationSummary, error) {
+	return d.Offering(ctx, data.ActionPaperExpire, data.ApplicationFilter{DeadlineBefore: d.Now()})
+}
+
+// DoAll issues cmd on each of rows, each on the version the person was
+// shown. A refusal does not stop the others: refused holds the rows the
+// state machine refused, and why, each.
+func (d *Desk) DoAll(ctx context.Context, rows []data.ApplicationSummary, cmd data.Command) (done int, refused []Refusal) {
+	for _, r := range rows {
+		cmd.ApplicationID, cmd.ExpectedVersion = r.ID, r.Version
+		if _, err := d.Do(ctx, cmd); err != nil {
+			refused = append(refused, Refusal{r, err})
+			continue
 		}
+		done++
 	}
-	return len(rows), nil
+	return done, refused
+}
+
+// Refusal is an application a decision on many was not taken on, and why.
+type Refusal struct {
+	Row data.ApplicationSummary
+	Err error
 }

@@ -18,7 +18,7 @@ var RegisterColumns = []string{"证书编号", "发证时间", "申请编号", "
 // RegisterRow is one certified application as the register shows it;
 // point names its liaison point.
 func RegisterRow(s *data.ApplicationSummary, point string) []string {
-	return []string{s.CertificateNo, dateOf(s.CertifiedAt), s.No, s.Name, data.MaskIDNumber(s.IDNumber), s.Series, s.Qualification, s.Level, point}
+	return []string{CertificateNoText(&data.Certificate{No: s.CertificateNo}), dateOf(s.CertifiedAt), s.No, s.Name, data.MaskIDNumber(s.IDNumber), s.Series, s.Qualification, s.Level, point}
 }
 
 // PointNames names every liaison point by id.
@@ -107,4 +107,13 @@ func dateOf(t time.Time) string {
 		return ""
 	}
 	return t.In(data.Shanghai).Format("2006-01-02")
+}
+
+// CertificateNoText is a certificate's number as shown: one the server has
+// not given yet says so.
+func CertificateNoText(c *data.Certificate) string {
+	if c.No == "" {
+		return "待市局服务器编号（同步后显示）"
+	}
+	return c.No
 }

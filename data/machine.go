@@ -910,10 +910,12 @@ var (
 		}
 		return paidOn(c.Payment.PaidAt, a.Notice, env.Now)
 	}}
+	// A blank number is the server's to give (CertificatePattern), when it
+	// applies the command.
 	needCertificate = Requirement{Name: "certificate", Check: func(_ *Application, c *Command, _ Env) error {
-		if c.Certificate == nil || c.Certificate.No == "" {
-			return Errorf(EINVALID, "请填写证书编号")
+		if c.Certificate == nil {
+			return Errorf(EINVALID, "请填写发证日期")
 		}
-		return nil
+		return CheckText("证书编号", c.Certificate.No, 40)
 	}}
 )

@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -53,3 +54,54 @@ func ParseDeviceNumber(no string) (n DeviceNumber, ok bool) {
 	n.Seq = seq
 	return n, true
 }
+
+// CertificatePattern is how the bureau numbers its certificates: text with
+// {YYYY}, the year of issue, and {SEQ:n}, the year's sequence n digits
+// wide. The server numbers a certificate by it when it applies the 发证
+// that leaves the number blank.
+type CertificatePattern string
+
+// DefaultCertificatePattern numbers 粤职证字 2026-000001 and on.
+const DefaultCertificatePattern CertificatePattern = "粤职证字 {YYYY}-{SEQ:6}"
+
+var (
+	patternTokens = regexp.MustCompile(`\{[^{}]*\}`)
+	seqToken      = regexp.MustCompile(`^\{SEQ:[3-9]\}$`)
+)
+
+// Check refuses a pattern that cannot number a year's certificates apart.
+func (p CertificatePattern) Check() error {
+	s := string(p)
+	if err := CheckText("证书编号规则", s, 40); err != nil {
+		return err
+	}
+	var year, seq int
+	for _, tok := range patternTokens.FindAllString(s, -1) {
+		switch {
+		case tok == "{YYYY}":
+			year++
+		case seqToken.MatchString(tok):
+			seq++
+		default:
+			return Errorf(EINVALID, "证书编号规则中的“%s”无法识别：只能用 {YYYY}（年份）和 {SEQ:n}（当年流水号，n 为 3 至 9 位）", tok)
+		}
+	}
+	if year != 1 || seq != 1 || strings.ContainsAny(patternTokens.ReplaceAllString(s, ""), "{}\n\r\t") {
+		return Errorf(EINVALID, "证书编号规则须各含一次 {YYYY}（年份）和 {SEQ:n}（当年流水号），例如“%s”", DefaultCertificatePattern)
+	}
+	return nil
+}
+
+// Format is the number of a year's seq-th certificate issued at at.
+func (p CertificatePattern) Format(at time.Time, seq int64) string {
+	return patternTokens.ReplaceAllStringFunc(string(p), func(tok string) string {
+		if tok == "{YYYY}" {
+			return at.In(Shanghai).Format("2006")
+		}
+		return fmt.Sprintf("%0*d", int(tok[5]-'0'), seq)
+	})
+}
+
+// CertificateYear names the server's counter of the certificates issued in
+// the year of at.
+func CertificateYear(at time.Time) string { return "certificate-year/" + at.In(Shanghai).Format("2006") }

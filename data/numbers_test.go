@@ -32,3 +32,39 @@ func TestDeviceNumbersReadBack(t *testing.T) {
 		}
 	}
 }
+
+func TestCertificatePattern(t *testing.T) {
+	at := time.Date(2026, 12, 31, 20, 0, 0, 0, time.UTC) // 2027 in Shanghai
+	for _, tc := range []struct {
+		p    CertificatePattern
+		want string // "" for refused
+	}{
+		{DefaultCertificatePattern, "粤职证字 2027-000042"},
+		{"东职证〔{YYYY}〕{SEQ:4}号", "东职证〔2027〕0042号"},
+		{"{SEQ:3}/{YYYY}", "042/2027"},
+		{"粤职证字 {SEQ:6}", ""},           // no year: numbers would repeat
+		{"粤职证字 {YYYY}", ""},            // no sequence
+		{"{YYYY}-{SEQ:6}-{SEQ:6}", ""}, // two sequences
+		{"{YYYY}-{SEQ:2}", ""},         // too narrow for a year
+		{"{YYYY}-{NO:6}", ""},          // unknown token
+		{"{YYYY}-{SEQ:6}}", ""},        // stray brace
+		{"粤职证字\x1b{YYYY}-{SEQ:6}", ""}, // control character
+		{"粤职证字\n{YYYY}-{SEQ:6}", ""},   // two lines
+	} {
+		err := tc.p.Check()
+		if (err == nil) != (tc.want != "") {
+			t.Errorf("%q: %v", tc.p, err)
+			continue
+		}
+		if err == nil {
+			if got := tc.p.Format(at, 42); got != tc.want {
+				t.Errorf("%q: %q, want %q", tc.p, got, tc.want)
+			}
+		} else if ErrorCode(err) != EINVALID {
+			t.Errorf("%q: %v", tc.p, err)
+		}
+	}
+	if CertificateYear(at) != "certificate-year/2027" {
+		t.Errorf("counter %s", CertificateYear(at))
+	}
+}

@@ -23,11 +23,11 @@ func (d *detailView) certifyButton(data.Transition) *widget.Button {
 }
 
 // openCertify asks for the certificate number and the date of issue. An
-// empty number is made on the device (DESIGN.md section 4), so numbers are
-// only used up when a certificate is issued.
+// empty number is the server's to give, so numbers are only used up when
+// a certificate is issued, in the bureau's format.
 func (d *detailView) openCertify() {
 	ws := d.s.ws
-	no, issued := ws.newEntry("证书编号；不填则按本工作站编号自动生成"), ws.newEntry("2026-03-01")
+	no, issued := ws.newEntry("证书编号；不填则由市局服务器按本局的编号规则编号"), ws.newEntry("2026-03-01")
 	issued.SetText(day(ws.Desk.Now()))
 	errl := errorText()
 	submit := func() {
@@ -36,19 +36,12 @@ func (d *detailView) openCertify() {
 			showError(errl, err)
 			return
 		}
-		number := strings.TrimSpace(no.Text)
-		if number == "" {
-			if number, err = ws.Desk.NextCertificateNo(ws.ctx, at); err != nil {
-				showError(errl, err)
-				return
-			}
-		}
-		v, err := ws.Desk.Certify(ws.ctx, d.v.ID, number, at)
+		v, err := ws.Desk.Certify(ws.ctx, d.v.ID, no.Text, at)
 		if err != nil {
 			showError(errl, err)
 			return
 		}
-		d.showAfter(v, "已发证，证书编号 "+number)
+		d.showAfter(v, "已发证，证书编号 "+app.CertificateNoText(v.Certificate))
 		d.s.pop()
 	}
 	no.OnSubmitted = func(string) { submit() }
@@ -72,7 +65,23 @@ func (s *Shell) certifyTask() screen {
 		return "证书登记簿", func(path string) error { return s.ws.Desk.ExportRegister(s.ws.ctx, reg.filter, path) }
 	})...)
 	refresh := func() { queue.refresh(); reg.refresh() }
-	return screen{obj: s.ws.tabs(tab{"待发证", queue.object()}, tab{"证书登记簿", container.NewBorder(nil, bar, nil, nil, reg.object())}),
+	// 发证 at once of what the filters keep, today, numbered by the server.
+	all := s.ws.button("全部发证…", func() {
+		rows, err := s.ws.Desk.Offering(s.ws.ctx, data.ActionCertify, queue.filter)
+		if err != nil {
+			s.setBanner(&bannerText{data.ErrorMessage(err), colorBad})
+			return
+		}
+		if len(rows) == 0 {
+			s.setBanner(&bannerText{"筛选出的申请中没有现在可以发证的（须已缴费；本局要求先对账的，还须已对账）", colorWarn})
+			return
+		}
+		s.batch(data.ActionCertify, rows, func(r data.ApplicationSummary) string {
+			return fmt.Sprintf("%s　%s　%s %s　%s", r.No, r.Name, r.Qualification, r.Level, s.pointName(r.LiaisonPointID))
+		}, data.Command{Certificate: &data.Certificate{}})
+	})
+	return screen{obj: s.ws.tabs(tab{"待发证", container.NewBorder(nil, container.NewHBox(all), nil, nil, queue.object())},
+		tab{"证书登记簿", container.NewBorder(nil, bar, nil, nil, reg.object())}),
 		refreshOnTop: refresh, onSync: refresh}
 }
 

@@ -124,7 +124,7 @@ func TestSecondReviewPassRejectAndCertify(t *testing.T) {
 		t.Fatalf("reject: %s", got)
 	}
 
-	// 发证: one number typed, one made on the device.
+	// 发证: one number typed, one given by the server.
 	r.openFromQueue("发证", paid[0].No)
 	r.tap("发证")
 	r.typeFocused("粤职证字 2026-000123")
@@ -140,8 +140,7 @@ func TestSecondReviewPassRejectAndCertify(t *testing.T) {
 	r.openFromQueue("发证", paid[1].No)
 	r.tap("发证")
 	r.key(fyne.KeyReturn)
-	auto := "ZC-" + r.ws.Desk.Device().Code + "-"
-	r.mustShow("已发证，证书编号 " + auto)
+	r.mustShow("已发证，证书编号 待市局服务器编号（同步后显示）")
 
 	r.syncNow()
 	srv := func(a *data.Application) *data.Application {
@@ -160,8 +159,9 @@ func TestSecondReviewPassRejectAndCertify(t *testing.T) {
 	if a := srv(paid[0]); a.Certificate == nil || a.Certificate.No != "粤职证字 2026-000123" {
 		t.Errorf("certified on the server: %+v", a.Certificate)
 	}
-	if a := srv(paid[1]); a.Certificate == nil || !strings.HasPrefix(a.Certificate.No, auto) {
-		t.Errorf("device-numbered certificate: %+v", a.Certificate)
+	auto := data.DefaultCertificatePattern.Format(time.Now(), 1)
+	if a := srv(paid[1]); a.Certificate == nil || a.Certificate.No != auto {
+		t.Errorf("server-numbered certificate: %+v, want %s", a.Certificate, auto)
 	}
 
 	// The register finds a certificate, and its export reads back.
@@ -372,4 +372,50 @@ func TestBureauSeesPaymentAndScansAtCertify(t *testing.T) {
 	if r.shows("本机还没有") {
 		t.Errorf("the scan did not come once online:\n%s", strings.Join(r.texts(), "\n"))
 	}
+}
+
+// TestCertifyAllNumberedByServer: 全部发证 lists what the filters keep
+// that may be certified now, says what it does and certifies them all on
+// Enter; one certified meanwhile is listed as not done, with why, and the
+// rest go on. The server numbers each certificate by the bureau's pattern.
+func TestCertifyAllNumberedByServer(t *testing.T) {
+	ctx := context.Background()
+	w := testworld.New(t)
+	paid := w.Apps(t, 3, "DLXH", data.StatusPaid)
+	if err := w.DB.SetCertificatePattern(ctx, "东职证〔{YYYY}〕{SEQ:4}号"); err != nil {
+		t.Fatal(err)
+	}
+	r := bureauRig(t, w)
+	r.ws.shell.Task("发证")
+	r.tap("全部发证…")
+	r.mustShow("以下 3 件：申请将从“已缴费”转为“已发证”")
+	for _, a := range paid {
+		r.mustShow(a.No + "　" + a.Name)
+	}
+	// Certified from its detail meanwhile, with a number typed.
+	if _, err := r.ws.Desk.Certify(ctx, paid[1].ID, "东职证〔2026〕0900号", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	r.key(fyne.KeyReturn)
+	r.mustShow("已发证 2 件；以下 1 件未办，原因见各行")
+	r.mustShow(paid[1].No + "　" + paid[1].Name)
+	r.mustShow("未办：")
+	r.key(fyne.KeyReturn) // nothing left to confirm
+	r.key(fyne.KeyEscape)
+	r.syncNow()
+	var nos []string
+	for _, a := range paid {
+		got, err := w.DB.Application(ctx, a.ID)
+		if err != nil || got.Status != data.StatusCertified {
+			t.Fatalf("%s on the server: %+v %v", a.No, got, err)
+		}
+		nos = append(nos, got.Certificate.No)
+	}
+	year := time.Now().In(data.Shanghai).Format("2006")
+	if want := []string{"东职证〔" + year + "〕0001号", "东职证〔2026〕0900号", "东职证〔" + year + "〕0002号"}; !slices.Equal(nos, want) {
+		t.Errorf("numbers %q, want %q", nos, want)
+	}
+	r.ws.shell.Task("发证")
+	find(r, func(*tabs) bool { return true }).Select(1)
+	r.mustShow("东职证〔" + year + "〕0002号")
 }

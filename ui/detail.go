@@ -201,9 +201,13 @@ func fields(pairs ...string) fyne.CanvasObject {
 
 func (d *detailView) applicant() fyne.CanvasObject {
 	v := d.v
-	return fields("姓名", v.Name, "身份证号码", v.IDNumber, "手机", v.Mobile, "学历", v.Education, "所学专业", v.Major,
+	var cert []string
+	if c := v.Certificate; c != nil {
+		cert = []string{"证书编号", app.CertificateNoText(c), "发证日期", day(c.IssuedAt)}
+	}
+	return fields(append([]string{"姓名", v.Name, "身份证号码", v.IDNumber, "手机", v.Mobile, "学历", v.Education, "所学专业", v.Major,
 		"从事专业技术工作年限", fmt.Sprintf("%d 年", v.WorkingYears), "系列", v.Series, "资格", v.Qualification, "申报级别", v.Level,
-		"申请方式", v.Method.Label(), "送审时间", day(v.SubmittedAt), "审核时间", day(v.ReviewedAt), "材料", attachmentsText(v.Attachments))
+		"申请方式", v.Method.Label(), "送审时间", day(v.SubmittedAt), "审核时间", day(v.ReviewedAt), "材料", attachmentsText(v.Attachments)}, cert...)...)
 }
 
 func attachmentsText(as []data.Attachment) string {

@@ -60,7 +60,9 @@ func (s *Shell) workbenchTask() screen {
 	expireAll := s.ws.button("", func() {
 		rows, err := s.ws.Desk.Expirable(s.ws.ctx)
 		showError(errl, err)
-		s.expireAll(rows)
+		s.batch(data.ActionPaperExpire, rows, func(r data.ApplicationSummary) string {
+			return fmt.Sprintf("%s　%s　补正期限 %s", r.No, r.Name, day(r.SupplementDeadline))
+		}, data.Command{})
 	})
 	expireAll.Importance = widget.DangerImportance
 	load := func() {
@@ -246,40 +248,58 @@ func serverOf(ws *Workstation) string {
 	return ws.Desk.ServerURL()
 }
 
-// expireAll asks once for 逾期退件 of every application listed (those whose
-// supplement deadline has passed), naming each, and takes it on them all.
-func (s *Shell) expireAll(rows []data.ApplicationSummary) {
+// batch asks once for a decision on every application in rows, naming
+// each (line) and saying what the decision does, and takes it on them all
+// on Enter (cmd, on each one's id and version). Those the state machine
+// refuses stay listed, each with why; Esc goes back.
+func (s *Shell) batch(action data.Action, rows []data.ApplicationSummary, line func(data.ApplicationSummary) string, cmd data.Command) {
 	if len(rows) == 0 {
 		return
 	}
+	label := action.Label()
 	var b strings.Builder
 	for _, r := range rows {
-		fmt.Fprintf(&b, "%s　%s　补正期限 %s\n", r.No, r.Name, day(r.SupplementDeadline))
+		b.WriteString(line(r) + "\n")
 	}
 	list := widget.NewLabel(b.String())
 	said := widget.NewLabel(fmt.Sprintf("以下 %d 件：", len(rows)))
+	refuses := false
 	for _, t := range data.Transitions {
-		if t.Action == data.ActionPaperExpire && t.Role == s.clerk.Role {
+		if t.Action == action && t.Role == s.clerk.Role {
 			said.SetText(said.Text + t.Consequence())
+			refuses = t.Refuses()
 		}
 	}
-	said.Importance = widget.DangerImportance
+	said.Wrapping = fyne.TextWrapWord
+	if refuses {
+		said.Importance = widget.DangerImportance
+	}
 	errl := errorText()
-	expired := 0
+	var okButton *widget.Button
 	ok := func() {
-		n, err := s.ws.Desk.ExpireAll(s.ws.ctx, rows)
-		// Those done are done: Enter again goes on with the rest.
-		expired, rows = expired+n, rows[n:]
-		if err != nil {
-			showError(errl, err)
-			errl.SetText(fmt.Sprintf("已逾期退件 %d 件，其余未办：%s", expired, errl.Text))
+		if okButton.Hidden {
 			return
 		}
-		s.pop()
-		s.setBanner(&bannerText{fmt.Sprintf("已逾期退件 %d 件，待同步", expired), colorGood})
+		cmd.Action = action
+		done, refused := s.ws.Desk.DoAll(s.ws.ctx, rows, cmd)
+		if len(refused) == 0 {
+			s.pop()
+			s.setBanner(&bannerText{fmt.Sprintf("已%s %d 件，待同步", label, done), colorGood})
+			return
+		}
+		b.Reset()
+		for _, r := range refused {
+			b.WriteString(line(r.Row) + "　未办：" + data.ErrorMessage(r.Err) + "\n")
+		}
+		list.SetText(b.String())
+		okButton.Hide()
+		errl.SetText(fmt.Sprintf("已%s %d 件；以下 %d 件未办，原因见各行", label, done, len(refused)))
 	}
-	okButton := s.ws.button(fmt.Sprintf("确认逾期退件 %d 件（回车）", len(rows)), ok)
-	okButton.Importance = widget.DangerImportance
-	s.push(screen{obj: container.NewBorder(container.NewVBox(title("逾期退件"), said, container.NewHBox(okButton, s.ws.button("取消（Esc）", s.pop)), errl),
+	okButton = s.ws.button(fmt.Sprintf("确认%s %d 件（回车）", label, len(rows)), ok)
+	okButton.Importance = widget.HighImportance
+	if refuses {
+		okButton.Importance = widget.DangerImportance
+	}
+	s.push(screen{obj: container.NewBorder(container.NewVBox(title(label), said, container.NewHBox(okButton, s.ws.button("返回（Esc）", s.pop)), errl),
 		nil, nil, nil, container.NewVScroll(list)), enter: ok})
 }

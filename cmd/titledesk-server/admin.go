@@ -53,6 +53,7 @@ func init() {
 		{"reason-list", "list common reasons", reasonList},
 		{"finance-set", "set how fees are collected and reconciled (-flow, -payee, -item, -require-reconciled, -unreceived-days)", financeSet},
 		{"finance-show", "show how fees are collected and reconciled", financeShow},
+		{"certificate-pattern", "show, or with -set change, how the server numbers certificates ({YYYY} year, {SEQ:n} the year's sequence)", certificatePattern},
 		{"notices-import", "import the payment notices the finance system issued (-file xlsx/csv, columns per -map)", noticesImport},
 		{"statement-import", "import the payment platform's statement (对账单) and reconcile (-file xlsx/csv, -map)", statementImport},
 		{"reconcile-list", "list payments that did not reconcile (金额不符, 未到账, 无登记)", reconcileList},

@@ -70,6 +70,23 @@ func printFinance(w io.Writer, f data.FinanceSettings) error {
 	return err
 }
 
+func certificatePattern(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	set := fs.String("set", "", "the new pattern, e.g. 粤职证字 {YYYY}-{SEQ:6}")
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		if *set != "" {
+			if err := db.SetCertificatePattern(ctx, data.CertificatePattern(*set)); err != nil {
+				return err
+			}
+		}
+		p, err := db.CertificatePattern(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(e.stdout, "pattern %s\nnext %s\n", p, p.Format(time.Now(), 1))
+		return err
+	}
+}
+
 // fileSum is the SHA-256 of an imported file, kept with the import so that
 // the file can be matched later.
 func fileSum(path string) (string, error) {
