@@ -56,6 +56,8 @@ func (d *detailView) openCounterCheck() *counterCheck {
 		}
 		n := ws.newEntry("说明（可不填）")
 		n.SetText(at.CheckNote)
+		// Enter ends the note; it does not accept the papers from inside it.
+		n.OnSubmitted = func(string) { ws.unfocus() }
 		c.radios, c.notes = append(c.radios, r), append(c.notes, n)
 		rows.Add(newPanel(container.NewVBox(
 			container.NewBorder(nil, nil, widget.NewLabel(fmt.Sprintf("%d. %s", i+1, at.Kind)),
@@ -73,14 +75,23 @@ func (d *detailView) openCounterCheck() *counterCheck {
 	}
 	accept := ws.button("受理并打印回执和缴款通知书（回车）", c.accept)
 	accept.Importance = widget.HighImportance
-	deficient := ws.button("一次性告知补正", c.deficient)
-	deficient.Importance = widget.WarningImportance
-	reject := ws.button("不予受理", c.reject)
-	reject.Importance = widget.DangerImportance
+	buttons = append(buttons, accept)
+	// Only what the state machine offers now: an application already told
+	// its deficiencies (材料待补正) cannot be told them again.
+	if t, ok := d.offered(data.ActionPaperDeficient); ok {
+		deficient := ws.button("一次性告知补正", func() { c.deficient(t) })
+		deficient.Importance = widget.WarningImportance
+		buttons = append(buttons, deficient)
+	}
+	if t, ok := d.offered(data.ActionPaperReject); ok {
+		reject := ws.button("不予受理", func() { c.reject(t) })
+		reject.Importance = widget.DangerImportance
+		buttons = append(buttons, reject)
+	}
 	head := container.NewVBox(container.NewBorder(nil, nil, ws.button("← 返回（Esc）", d.s.pop), nil,
 		title(fmt.Sprintf("现场核验：申请 %s %s（%s）", d.v.No, d.v.Name, d.v.Qualification))),
 		widget.NewLabel("逐项核对原件及复印件与网上扫描件，选择一致、不一致或未提供原件。"))
-	left := container.NewBorder(nil, container.NewVBox(c.errl, container.NewHBox(append(buttons, accept, deficient, reject)...)), nil, nil,
+	left := container.NewBorder(nil, container.NewVBox(c.errl, container.NewHBox(buttons...)), nil, nil,
 		container.NewVScroll(rows))
 	split := container.NewHSplit(left, viewer.object())
 	split.Offset = 0.5
@@ -123,15 +134,15 @@ func (c *counterCheck) lookForCard() (done bool) {
 	return true
 }
 
-// transition is the application's transition by action, as the state
+// offered is the application's transition by action, if the state
 // machine offers it to this clerk now.
-func (d *detailView) transition(action data.Action) data.Transition {
+func (d *detailView) offered(action data.Action) (data.Transition, bool) {
 	for _, t := range d.v.Actions {
 		if t.Action == action {
-			return t
+			return t, true
 		}
 	}
-	return data.Transition{Action: action}
+	return data.Transition{}, false
 }
 
 // readCard reads the card on the reader: the applicant's, valid, marks the
@@ -199,7 +210,7 @@ func (c *counterCheck) done(v *app.View, prints []*app.Printout, more string) {
 	}
 }
 
-func (c *counterCheck) deficient() {
+func (c *counterCheck) deficient(t data.Transition) {
 	checks := c.checks()
 	var missing []string
 	for i, ch := range checks {
@@ -217,7 +228,7 @@ func (c *counterCheck) deficient() {
 	summary := widget.NewLabel(fmt.Sprintf("核验有问题的材料：%s\n申报人须在 %d 个工作日内（%s 前）补齐，逾期退件。",
 		orNone(missing), data.SupplementWorkingDays, deadline))
 	summary.Wrapping = fyne.TextWrapWord
-	c.d.s.decisionScreen(decision{heading: "一次性告知补正：申请 " + c.d.v.No + " " + c.d.v.Name, t: c.d.transition(data.ActionPaperDeficient),
+	c.d.s.decisionScreen(decision{heading: "一次性告知补正：申请 " + c.d.v.No + " " + c.d.v.Name, t: t,
 		step: data.StepCounter, extra: summary, do: func(reasons []string, note string) error {
 			v, p, err := ws.Desk.Deficient(ws.ctx, c.d.v.ID, checks, reasons, note)
 			if err != nil {
@@ -229,9 +240,9 @@ func (c *counterCheck) deficient() {
 		}})
 }
 
-func (c *counterCheck) reject() {
+func (c *counterCheck) reject(t data.Transition) {
 	ws := c.d.s.ws
-	c.d.s.decisionScreen(decision{heading: "不予受理：申请 " + c.d.v.No + " " + c.d.v.Name, t: c.d.transition(data.ActionPaperReject),
+	c.d.s.decisionScreen(decision{heading: "不予受理：申请 " + c.d.v.No + " " + c.d.v.Name, t: t,
 		step: data.StepCounter, do: func(reasons []string, note string) error {
 			v, err := ws.Desk.Do(ws.ctx, data.Command{Action: data.ActionPaperReject, ApplicationID: c.d.v.ID, ExpectedVersion: c.d.v.Version, Reasons: reasons, Note: note})
 			if err != nil {

@@ -684,3 +684,53 @@ func TestTabReachesTheQueue(t *testing.T) {
 	r.key(fyne.KeyReturn)
 	r.mustShow("申请编号 " + nos[1])
 }
+
+// TestCounterCheckOffersOnlyWhatItMay: an application already told its
+// deficiencies is not offered 一次性告知补正 again (the state machine
+// would refuse it); Enter in an item's note ends the note and does not
+// accept the papers; Enter outside it does.
+func TestCounterCheckOffersOnlyWhatItMay(t *testing.T) {
+	r := newRig(t)
+	r.login()
+	told := r.fx.Apps[data.StatusPaperDeficient][1]
+	r.scan(told.FormSeal)
+	r.mustShow("现场核验：申请 " + told.No)
+	if slices.Contains(r.texts(), "一次性告知补正") {
+		t.Errorf("一次性告知补正 offered in 材料待补正:\n%s", strings.Join(r.texts(), "\n"))
+	}
+	r.mustShow("不予受理")
+	r.key(fyne.KeyEscape)
+	r.key(fyne.KeyEscape)
+
+	a := r.fx.Apps[data.StatusAwaitingPaper][1]
+	r.scan(a.FormSeal)
+	r.mustShow("一次性告知补正")
+	r.tap("全部一致")
+	r.ws.Win.Canvas().Focus(find(r, func(e *keyEntry) bool { return e.PlaceHolder == "说明（可不填）" }))
+	r.typeFocused("复印件已核对")
+	r.key(fyne.KeyReturn)
+	if got := r.status(a.ID); got != data.StatusAwaitingPaper {
+		t.Fatalf("Enter in a note: %s", got)
+	}
+	r.key(fyne.KeyReturn)
+	if got := r.status(a.ID); got != data.StatusAwaitingPayment {
+		t.Fatalf("Enter after the note: %s", got)
+	}
+}
+
+// TestCountText: only a search is counted short of the whole (data.SearchCap).
+func TestCountText(t *testing.T) {
+	for _, tc := range []struct {
+		total     int
+		searching bool
+		want      string
+	}{
+		{630, false, "共 630 条"},
+		{data.SearchCap + 1, true, fmt.Sprintf("超过 %d 条，请输入更多字符", data.SearchCap)},
+		{data.SearchCap, true, fmt.Sprintf("共 %d 条", data.SearchCap)},
+	} {
+		if got := countText(tc.total, tc.searching); got != tc.want {
+			t.Errorf("%d, searching %v: %q, want %q", tc.total, tc.searching, got, tc.want)
+		}
+	}
+}

@@ -223,7 +223,7 @@ func (v *queueView) load() bool {
 		v.fillSeries(first)
 	}
 	showError(v.err, err)
-	v.count.SetText(countText(v.total))
+	v.count.SetText(countText(v.total, f.Search != ""))
 	return true
 }
 
@@ -335,9 +335,10 @@ func (ws *Workstation) dayAt(s string) (time.Time, error) {
 }
 
 // countText says how many applications a queue shows; a search counts only
-// up to data.SearchCap (the table then holds the first of them).
-func countText(total int) string {
-	if total > data.SearchCap {
+// up to data.SearchCap (the table then holds the first of them), a list
+// without one counts them all.
+func countText(total int, searching bool) string {
+	if searching && total > data.SearchCap {
 		return fmt.Sprintf("超过 %d 条，请输入更多字符", data.SearchCap)
 	}
 	return fmt.Sprintf("共 %d 条", total)
