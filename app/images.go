@@ -1,13 +1,17 @@
 package app
 
 import (
+	"context"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"titledesk/data"
 )
 
 // ImageFile is a picture on this PC that a clerk may import, such as the
@@ -34,13 +38,16 @@ var proofFolders = []struct {
 // imageExtensions are the formats RecordPayment accepts as a proof.
 var imageExtensions = []string{".jpg", ".jpeg", ".png"}
 
-// RecentImages lists the JPEG and PNG files directly in the proof folders
-// under home, newest first, at most limit of them. Folders that are missing
-// or unreadable are passed over: this is a convenience, and the clerk can
-// still type any path.
-func RecentImages(home string, limit int) []ImageFile {
+// RecentImages lists the JPEG and PNG files directly in the folders given
+// (the document camera's) and in the proof folders under home, newest
+// first, at most limit of them. Folders that are missing or unreadable are
+// passed over: this is a convenience, and the clerk can still type any path.
+func RecentImages(home string, folders []string, limit int) []ImageFile {
 	var out []ImageFile
 	seen := map[string]bool{}
+	for _, dir := range folders {
+		out = append(out, imagesIn(dir, seen)...)
+	}
 	// Globbed below home, not with it: a home folder's name may hold a
 	// glob's special characters, which Windows paths cannot escape.
 	homeFS := os.DirFS(home)
@@ -52,25 +59,71 @@ func RecentImages(home string, limit int) []ImageFile {
 			dirs = dirs[max(len(dirs)-folder.newest, 0):]
 		}
 		for _, dir := range dirs {
-			entries, err := os.ReadDir(filepath.Join(home, filepath.FromSlash(dir)))
-			if err != nil {
-				continue
-			}
-			for _, e := range entries {
-				file := filepath.Join(home, filepath.FromSlash(dir), e.Name())
-				// Any file but a folder: Windows reports a OneDrive picture
-				// kept online only as irregular.
-				if seen[file] || e.IsDir() || strings.HasPrefix(e.Name(), ".") ||
-					!slices.Contains(imageExtensions, strings.ToLower(filepath.Ext(e.Name()))) {
-					continue
-				}
-				seen[file] = true
-				if info, err := e.Info(); err == nil {
-					out = append(out, ImageFile{Path: file, Modified: info.ModTime()})
-				}
-			}
+			out = append(out, imagesIn(filepath.Join(home, filepath.FromSlash(dir)), seen)...)
 		}
 	}
 	slices.SortFunc(out, func(a, b ImageFile) int { return b.Modified.Compare(a.Modified) })
 	return out[:min(len(out), limit)]
+}
+
+// imagesIn lists the pictures directly in dir not seen yet, and marks them
+// seen.
+func imagesIn(dir string, seen map[string]bool) []ImageFile {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []ImageFile
+	for _, e := range entries {
+		file := filepath.Join(dir, e.Name())
+		// Any file but a folder: Windows reports a OneDrive picture kept
+		// online only as irregular.
+		if seen[file] || e.IsDir() || strings.HasPrefix(e.Name(), ".") ||
+			!slices.Contains(imageExtensions, strings.ToLower(filepath.Ext(e.Name()))) {
+			continue
+		}
+		seen[file] = true
+		if info, err := e.Info(); err == nil {
+			out = append(out, ImageFile{Path: file, Modified: info.ModTime()})
+		}
+	}
+	return out
+}
+
+// Names of the workstation's plain settings (sqlite.Store.Setting).
+const (
+	settingCamera   = "camera_folder"
+	settingIdleLock = "idle_lock_minutes"
+)
+
+// CameraFolder is where this desk's document camera (高拍仪) saves its
+// pictures, "" when none is set.
+func (d *Desk) CameraFolder(ctx context.Context) string {
+	dir, _ := d.Store.Setting(ctx, settingCamera)
+	return dir
+}
+
+// SetCameraFolder sets the document camera's folder: a folder on this PC,
+// given in full; "" sets none.
+func (d *Desk) SetCameraFolder(ctx context.Context, dir string) error {
+	dir = strings.Trim(strings.TrimSpace(dir), `"`)
+	if dir != "" {
+		if info, err := os.Stat(dir); !filepath.IsAbs(dir) || err != nil || !info.IsDir() {
+			return data.Errorf(data.EINVALID, "找不到文件夹“%s”：请填写高拍仪保存图片的文件夹的完整路径", dir)
+		}
+	}
+	return d.Store.SetSetting(ctx, settingCamera, dir)
+}
+
+// IdleLock is how long this desk waits without input before it locks, as
+// set in 设置; 0 when never set.
+func (d *Desk) IdleLock(ctx context.Context) time.Duration {
+	v, _ := d.Store.Setting(ctx, settingIdleLock)
+	m, _ := strconv.Atoi(v)
+	return time.Duration(m) * time.Minute
+}
+
+// SetIdleLock keeps the idle lock chosen in 设置.
+func (d *Desk) SetIdleLock(ctx context.Context, after time.Duration) error {
+	return d.Store.SetSetting(ctx, settingIdleLock, strconv.Itoa(int(after.Minutes())))
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"image/color"
@@ -15,6 +16,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"titledesk/app"
@@ -71,6 +74,24 @@ func TestPaymentProofPicker(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The document camera's folder, set in 设置, anywhere on the PC.
+	camera := filepath.Join(t.TempDir(), "高拍仪")
+	ctx := context.Background()
+	if err := r.ws.Desk.SetCameraFolder(ctx, camera); data.ErrorCode(err) != data.EINVALID {
+		t.Errorf("a missing camera folder: %v", err)
+	}
+	if err := os.MkdirAll(camera, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(camera, "DOC_0001.png"), good.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(filepath.Join(camera, "DOC_0001.png"), now.Add(-4*time.Hour), now.Add(-4*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.ws.Desk.SetCameraFolder(ctx, `"`+camera+`"`); err != nil {
+		t.Fatal(err)
+	}
 	a := r.fx.Apps[data.StatusAwaitingPayment][0]
 	r.openFromQueue("待缴费", a.No)
 	r.tap("登记缴费")
@@ -78,14 +99,24 @@ func TestPaymentProofPicker(t *testing.T) {
 	r.tap("选择文件")
 	var listed []string
 	for _, s := range r.texts() {
-		if name, _, ok := strings.Cut(s, "　"); ok && strings.Contains(name, ".") {
-			listed = append(listed, name)
+		if ext := filepath.Ext(s); ext == ".png" || ext == ".jpg" {
+			listed = append(listed, s)
 		}
 	}
-	if want := []string{"损坏.png", "转账记录.png", "付款凭证.png", "微信截图.png", "回执照片.png"}; !slices.Equal(listed, want) {
+	if want := []string{"损坏.png", "转账记录.png", "付款凭证.png", "微信截图.png", "回执照片.png", "DOC_0001.png"}; !slices.Equal(listed, want) {
 		t.Fatalf("picker lists %q, want %q", listed, want)
 	}
-	find(r, func(l *widget.List) bool { return l != r.ws.shell.nav }).Select(0)
+	// Each as a thumbnail: the pictures drawn small, the damaged one grey.
+	var sides []int
+	walk(r.ws.Win.Content(), func(o fyne.CanvasObject) {
+		if img, ok := o.(*canvas.Image); ok && img.Image != nil && img.Image.Bounds().Dx() <= thumbSide {
+			sides = append(sides, img.Image.Bounds().Dx())
+		}
+	})
+	if want := []int{4, thumbSide, thumbSide, thumbSide, thumbSide, thumbSide}; !slices.Equal(sides, want) {
+		t.Errorf("thumbnails %v wide, want %v", sides, want)
+	}
+	find(r, func(g *widget.GridWrap) bool { return true }).Select(0)
 	proof := find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "票据照片") })
 	if filepath.Base(proof.Text) != "损坏.png" {
 		t.Fatalf("picked %q", proof.Text)
@@ -134,5 +165,30 @@ func TestPickedPath(t *testing.T) {
 		if got != c.want || (err == nil) != (c.err == "") || (err != nil && !strings.Contains(data.ErrorMessage(err), c.err)) {
 			t.Errorf("%q: %q, %v; want %q, %q", c.typed, got, err, c.want, c.err)
 		}
+	}
+}
+
+// TestSettingsKept: the idle lock and the document camera's folder chosen
+// in 设置 hold after the desk is opened again; a folder that is not there
+// is refused in words.
+func TestSettingsKept(t *testing.T) {
+	r := newRig(t)
+	r.login()
+	r.ws.shell.Task("设置")
+	find(r, func(s *widget.Select) bool { return strings.HasSuffix(s.Selected, "分钟") }).SetSelected("15 分钟")
+	dir := find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "高拍仪软件") })
+	dir.SetText(filepath.Join(t.TempDir(), "没有这个文件夹"))
+	r.tap("保存")
+	r.mustShow("找不到文件夹")
+	camera := t.TempDir()
+	dir.SetText(camera)
+	dir.OnSubmitted(dir.Text)
+	if text, _ := r.banner(); text != "已保存高拍仪图片文件夹" || r.shows("找不到文件夹") {
+		t.Errorf("saved: banner %q", text)
+	}
+
+	again := NewWindow(test.NewApp(), Config{Desk: r.ws.Desk, Home: r.home})
+	if again.cfg.IdleLock != 15*time.Minute || again.Desk.CameraFolder(context.Background()) != camera {
+		t.Errorf("opened again: idle lock %v, camera folder %q", again.cfg.IdleLock, again.Desk.CameraFolder(context.Background()))
 	}
 }

@@ -85,6 +85,9 @@ func NewWindow(a fyne.App, cfg Config) *Workstation {
 	}
 	ws := &Workstation{Win: a.NewWindow(titleOf(cfg.Desk)), Desk: cfg.Desk, cfg: cfg, ctx: context.Background(), lastUsed: time.Now(),
 		async: func(f func()) { go f() }, syncLoop: true, cardPoll: 1500 * time.Millisecond, clock: time.Now}
+	if kept := cfg.Desk.IdleLock(ws.ctx); kept > 0 {
+		ws.cfg.IdleLock = kept // as chosen in 设置
+	}
 	ws.Win.Resize(fyne.NewSize(1366, 768))
 	c := ws.Win.Canvas()
 	// These reach the canvas only when no widget holds the focus; entries

@@ -117,25 +117,50 @@ func (s *Shell) settings() fyne.CanvasObject {
 	if dev.LiaisonPointID != "" {
 		point = s.pointName(dev.LiaisonPointID)
 	}
-	lock := widget.NewSelect([]string{"2 分钟", "5 分钟", "10 分钟", "15 分钟"}, func(v string) {
+	lockErr := errorText()
+	lock := widget.NewSelect([]string{"2 分钟", "5 分钟", "10 分钟", "15 分钟"}, nil)
+	ws.mu.Lock()
+	lock.SetSelected(fmt.Sprintf("%d 分钟", int(ws.cfg.IdleLock.Minutes())))
+	ws.mu.Unlock()
+	lock.OnChanged = func(v string) {
 		var m int
 		fmt.Sscanf(v, "%d", &m)
 		ws.mu.Lock()
 		ws.cfg.IdleLock = time.Duration(m) * time.Minute
 		ws.mu.Unlock()
-	})
-	lock.SetSelected(fmt.Sprintf("%d 分钟", int(ws.cfg.IdleLock.Minutes())))
+		showError(lockErr, ws.Desk.SetIdleLock(ws.ctx, time.Duration(m)*time.Minute))
+	}
 	keep := s.retention()
 	return container.NewVBox(title("设置"), form(
 		formRow{"联络点", widget.NewLabel(point)},
 		formRow{"工作站编号", widget.NewLabel(dev.Code)},
 		formRow{"角色", widget.NewLabel(dev.Role.Label())},
 		formRow{"服务器", widget.NewLabel(serverOf(ws))},
-		formRow{"无操作自动锁屏", lock},
+		formRow{"无操作自动锁屏", container.NewVBox(lock, lockErr)},
 		formRow{"已同步操作保留", keep},
 		formRow{"打印机", s.printers()},
 		formRow{"身份证阅读器", s.cardReader()},
+		formRow{"高拍仪图片文件夹", s.cameraFolder()},
 	))
+}
+
+// cameraFolder sets where the document camera (高拍仪) saves its pictures:
+// the payment proof's picker shows them first.
+func (s *Shell) cameraFolder() fyne.CanvasObject {
+	ws := s.ws
+	errl := errorText()
+	dir := ws.newEntry(`高拍仪软件保存图片的文件夹，如 D:\高拍仪\图片；留空表示没有`)
+	dir.SetText(ws.Desk.CameraFolder(ws.ctx))
+	save := func() {
+		err := ws.Desk.SetCameraFolder(ws.ctx, dir.Text)
+		showError(errl, err)
+		if err == nil {
+			dir.SetText(ws.Desk.CameraFolder(ws.ctx))
+			s.setBanner(&bannerText{"已保存高拍仪图片文件夹", colorGood})
+		}
+	}
+	dir.OnSubmitted = func(string) { save() }
+	return container.NewVBox(container.NewBorder(nil, nil, nil, ws.button("保存", save), dir), errl)
 }
 
 // cardReader sets the identity-card reader: the vendor's termb.dll and its

@@ -816,3 +816,25 @@ func (s *Store) SetCardReader(ctx context.Context, c data.CardReaderSetting) err
 		return err
 	})
 }
+
+// Setting is one of the workstation's plain settings (migration 041), ""
+// when unset.
+func (s *Store) Setting(ctx context.Context, name string) (v string, err error) {
+	err = s.inRead(ctx, func(tx *sql.Tx) error {
+		return queryRow(ctx, tx, `SELECT coalesce((SELECT value FROM desk_settings WHERE name = ?), '')`, name).Scan(&v)
+	})
+	return v, err
+}
+
+// SetSetting sets one of the workstation's plain settings; "" unsets it.
+func (s *Store) SetSetting(ctx context.Context, name, value string) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		if value == "" {
+			_, err := exec(ctx, tx, `DELETE FROM desk_settings WHERE name = ?`, name)
+			return err
+		}
+		_, err := exec(ctx, tx, `INSERT INTO desk_settings (name, value) VALUES (?, ?)
+			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
+		return err
+	})
+}
