@@ -636,10 +636,34 @@ func TestUntickedBoxesShow(t *testing.T) {
 		}
 		return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
 	}
+	contrast := func(a, b color.Color) float64 {
+		x, y := luminance(a), luminance(b)
+		return (max(x, y) + 0.05) / (min(x, y) + 0.05)
+	}
 	th := Theme{}
-	border, bg := luminance(th.Color(theme.ColorNameInputBorder, 0)), luminance(th.Color(theme.ColorNameBackground, 0))
-	if ratio := (max(border, bg) + 0.05) / (min(border, bg) + 0.05); ratio < 3 {
+	bg := th.Color(theme.ColorNameBackground, 0)
+	if ratio := contrast(th.Color(theme.ColorNameInputBorder, 0), bg); ratio < 3 {
 		t.Errorf("the box outline stands out by %.2f : 1", ratio)
+	}
+	// The focus ring: a focused button as drawn (the focus colour over the
+	// button's), against an unfocused one and the background; its text on it.
+	over := func(top, under color.Color) color.Color {
+		tr, tg, tb, ta := top.RGBA()
+		ur, ug, ub, _ := under.RGBA()
+		mix := func(t, u uint32) uint8 { return uint8((t + u*(0xffff-ta)/0xffff) >> 8) }
+		return color.NRGBA{mix(tr, ur), mix(tg, ug), mix(tb, ub), 0xff}
+	}
+	button := th.Color(theme.ColorNameButton, 0)
+	focused := over(th.Color(theme.ColorNameFocus, 0), button)
+	for _, c := range []struct {
+		what string
+		a, b color.Color
+		min  float64
+	}{{"focused button against a button", focused, button, 3}, {"against the background", focused, bg, 3},
+		{"its text", th.Color(theme.ColorNameForeground, 0), focused, 4.5}} {
+		if ratio := contrast(c.a, c.b); ratio < c.min {
+			t.Errorf("%s: %.2f : 1, want %.1f", c.what, ratio, c.min)
+		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -54,6 +55,9 @@ type Workstation struct {
 	// cardPoll is how often an open counter check looks for a card laid on
 	// the reader; tests, 0, never do (they call lookForCard).
 	cardPoll time.Duration
+	// modifiers are the modifier keys held now (Ctrl with the wheel zooms
+	// a scan); tests set them.
+	modifiers func() fyne.KeyModifier
 	// keys are the current screen's Enter and Esc; nil does nothing.
 	onEnter, onEsc func()
 	// screenKeys are the current screen's other keys, taken when no entry
@@ -72,6 +76,14 @@ type Workstation struct {
 	locked   bool
 }
 
+// heldModifiers asks the desktop driver which modifier keys are down.
+func heldModifiers() fyne.KeyModifier {
+	if d, ok := fyne.CurrentApp().Driver().(desktop.Driver); ok {
+		return d.CurrentKeyModifiers()
+	}
+	return 0
+}
+
 // NewWindow builds the workstation window on a: enrollment on first run,
 // then the clerk login, then the desk (at once if a clerk is logged in).
 func NewWindow(a fyne.App, cfg Config) *Workstation {
@@ -84,7 +96,7 @@ func NewWindow(a fyne.App, cfg Config) *Workstation {
 		cfg.Open = func(path string) error { return a.OpenURL(&url.URL{Scheme: "file", Path: path}) }
 	}
 	ws := &Workstation{Win: a.NewWindow(titleOf(cfg.Desk)), Desk: cfg.Desk, cfg: cfg, ctx: context.Background(), lastUsed: time.Now(),
-		async: func(f func()) { go f() }, syncLoop: true, cardPoll: 1500 * time.Millisecond, clock: time.Now}
+		async: func(f func()) { go f() }, syncLoop: true, cardPoll: 1500 * time.Millisecond, clock: time.Now, modifiers: heldModifiers}
 	if kept := cfg.Desk.IdleLock(ws.ctx); kept > 0 {
 		ws.cfg.IdleLock = kept // as chosen in 设置
 	}

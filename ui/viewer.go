@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	_ "image/jpeg" // scans are JPEG or PNG
 	_ "image/png"
 	"io/fs"
@@ -60,12 +61,36 @@ func newScanViewer(ws *Workstation, scans []data.Attachment) *scanViewer {
 		ws.button("上一页（PgUp）", sv.prev), ws.button("下一页（PgDn）", sv.next),
 		ws.button("放大（+）", sv.zoomIn), ws.button("缩小（-）", sv.zoomOut),
 		ws.button("适应窗口（0）", sv.fit), ws.button("旋转（R）", sv.rotate))
-	sv.obj = container.NewBorder(container.NewVBox(sv.caption, bar), nil, nil, nil, sv.scroll)
+	wheel := &wheelZoom{sv: sv}
+	wheel.ExtendBaseWidget(wheel)
+	sv.obj = container.NewBorder(container.NewVBox(sv.caption, bar), nil, nil, nil, container.NewStack(sv.scroll, wheel))
 	sv.show(0)
 	return sv
 }
 
 func (sv *scanViewer) object() fyne.CanvasObject { return sv.obj }
+
+// wheelZoom lies over the scan: the wheel with Ctrl zooms, as a browser or
+// a photo viewer does; without it, it scrolls the scan.
+type wheelZoom struct {
+	widget.BaseWidget
+	sv *scanViewer
+}
+
+func (w *wheelZoom) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}
+
+func (w *wheelZoom) Scrolled(ev *fyne.ScrollEvent) {
+	switch ctrl := w.sv.ws.modifiers()&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0; {
+	case !ctrl:
+		w.sv.scroll.Scrolled(ev)
+	case ev.Scrolled.DY > 0:
+		w.sv.zoomIn()
+	case ev.Scrolled.DY < 0:
+		w.sv.zoomOut()
+	}
+}
 
 // viewerKeys are the scan viewer's keys on a screen that shows one (the
 // one current gives): + and − zoom, 0 fits, R turns, Page Up and Page Down

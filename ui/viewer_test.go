@@ -94,7 +94,7 @@ func TestScanViewer(t *testing.T) {
 		t.Error("a damaged scan left a picture shown")
 	}
 	r.tap("下一页")
-	r.mustShow("本机还没有这份扫描件，请同步后再看")
+	r.mustShow("本机还没有这份文件；离线，联网后同步时取回")
 	// The sync fetches it: the detail shows it when the round ends.
 	if err := os.WriteFile(blobs.Path(a.Attachments[2].SHA256), third, 0o600); err != nil {
 		t.Fatal(err)
@@ -107,5 +107,38 @@ func TestScanViewer(t *testing.T) {
 	r.mustShow("3 / ") // the viewer kept its page through the redraw
 	if got := r.status(a.ID); got != data.StatusBureauReview {
 		t.Errorf("with a damaged scan the review did not pass: %s", got)
+	}
+}
+
+// TestWheelZoom: Ctrl with the wheel zooms the scan in and out; the wheel
+// alone scrolls it and leaves the zoom.
+func TestWheelZoom(t *testing.T) {
+	r := newRig(t)
+	r.login()
+	r.scan(r.fx.Apps[data.StatusLiaisonReview][0].No)
+	r.mustShow("1 / ")
+	wheel := find(r, func(*wheelZoom) bool { return true })
+	sv := wheel.sv
+	roll := func(held fyne.KeyModifier, dy float32) {
+		r.ws.modifiers = func() fyne.KeyModifier { return held }
+		wheel.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.Delta{DY: dy}})
+	}
+	roll(fyne.KeyModifierControl, 10)
+	in := sv.zoom
+	if in <= 0 {
+		t.Fatalf("Ctrl + wheel up left the scan fitted")
+	}
+	roll(fyne.KeyModifierControl, 10)
+	if sv.zoom <= in {
+		t.Errorf("a second turn: zoom %.3f after %.3f", sv.zoom, in)
+	}
+	zoom := sv.zoom
+	roll(0, -40)
+	if sv.zoom != zoom || sv.scroll.Offset.Y <= 0 {
+		t.Errorf("the wheel alone: zoom %.3f (was %.3f), scrolled to %v", sv.zoom, zoom, sv.scroll.Offset)
+	}
+	roll(fyne.KeyModifierControl, -10)
+	if sv.zoom >= zoom {
+		t.Errorf("Ctrl + wheel down: zoom %.3f, was %.3f", sv.zoom, zoom)
 	}
 }
