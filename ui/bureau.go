@@ -155,8 +155,8 @@ func (s *Shell) statistics() fyne.CanvasObject {
 		widths = append(widths, statusWidth(st))
 	}
 	widths = append(widths, 96, 60)
-	v.table = textTable(&v.rows, widths)
-	v.month = textTable(&v.monthRows, []float32{190, 90, 80, 110, 80, 110, 110})
+	v.table = totalsTable(&v.rows, widths)
+	v.month = totalsTable(&v.monthRows, []float32{190, 90, 80, 110, 80, 110, 110})
 	buttons := append([]fyne.CanvasObject{ws.button("刷新", v.reload)}, s.exportButtons(func() (string, func(path string) error) {
 		if v.st == nil {
 			return "", nil // nothing counted yet

@@ -204,6 +204,13 @@ func TestStatisticsTableChartAndExport(t *testing.T) {
 	r.ws.shell.Task("统计")
 	r.mustShow("当日缴费：")
 	r.mustShow(fmt.Sprintf("净额 %s 元　　当月缴费", paid[0].Notice.Amount+paid[1].Notice.Amount))
+	// 合计 first on screen, kept in sight while the points scroll.
+	if col := r.column("人才联络点"); len(col) != 3 || col[0] != "合计" {
+		t.Errorf("on screen the points are %q", col)
+	}
+	if n := find(r, func(*keyTable) bool { return true }).StickyRowCount; n != 1 {
+		t.Errorf("%d rows stay in sight", n)
+	}
 	chart := find(r, func(*barChart) bool { return true })
 	if len(chart.bars) != 2 || chart.bars[0].total+chart.bars[1].total != 6 {
 		t.Errorf("chart bars %+v", chart.bars)

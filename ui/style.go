@@ -221,3 +221,21 @@ func textTable(rows *[][]string, widths []float32) *dataTable {
 			return (*rows)[0][col], widths[col]
 		})
 }
+
+// totalsTable is textTable for rows whose last is their 合计: shown first,
+// under the header, and kept there while the rest scroll, so the totals are
+// never scrolled out of sight.
+func totalsTable(rows *[][]string, widths []float32) *dataTable {
+	t := textTable(rows, widths)
+	t.Table.StickyRowCount = 1
+	t.Table.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
+		row, importance := id.Row, widget.MediumImportance
+		if row == 0 {
+			row, importance = len(*rows)-2, widget.HighImportance
+		} else {
+			row--
+		}
+		setCell(o.(*widget.Label), (*rows)[row+1][id.Col], importance)
+	}
+	return t
+}
