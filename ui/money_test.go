@@ -11,6 +11,10 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+
 	"titledesk/app"
 	"titledesk/data"
 	"titledesk/internal/qrscan"
@@ -168,4 +172,24 @@ func lineDiff(a, b string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestReferenceColumnsFit: the longest reference any channel takes fits a
+// reference column whole, as a label draws it.
+func TestReferenceColumnsFit(t *testing.T) {
+	test.NewApp().Settings().SetTheme(Theme{})
+	longest := 0
+	for _, c := range data.PaymentChannels {
+		for _, l := range []int{28, 32} { // the widest the checks allow
+			if c.CheckRef(strings.Repeat("8", l)) == nil {
+				longest = max(longest, l)
+			}
+		}
+	}
+	th := Theme{}
+	size := th.Size(theme.SizeNameText)
+	need := fyne.MeasureText(strings.Repeat("8", longest), size, fyne.TextStyle{}).Width + 2*th.Size(theme.SizeNameInnerPadding)
+	if longest != 32 || need > refWidth {
+		t.Errorf("a reference of %d characters needs %.0f px, the column has %d", longest, need, refWidth)
+	}
 }

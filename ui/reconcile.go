@@ -21,7 +21,7 @@ func (s *Shell) reconcileTask() screen {
 		rows [][]string
 	)
 	info, errl := widget.NewLabel(""), errorText()
-	table := textTable(&rows, []float32{116, 76, 150, 110, 80, 80, 80, 80, 250, 150, 130})
+	table := textTable(&rows, []float32{116, 76, 150, 110, 80, 80, 80, 80, refWidth, refWidth, 130})
 	reload := func() {
 		var err error
 		xs, err = ws.Desk.ReconcileExceptions(ws.ctx)

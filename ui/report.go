@@ -13,8 +13,12 @@ import (
 )
 
 // settlementWidths are the 报表 list's column widths, for app.Settlement's
-// Table; the reference column takes a 28-digit WeChat number.
-var settlementWidths = []float32{116, 76, 200, 80, 250, 90, 130, 50}
+// Table.
+var settlementWidths = []float32{116, 76, 200, 80, refWidth, 90, 130, 50}
+
+// refWidth is a column of payment references: it takes the longest any
+// channel allows (data.PaymentChannels, 32 characters) whole.
+const refWidth = 300
 
 // report is 报表: the logged-in clerk's 日结 of a chosen day, by the day
 // each payment was recorded; 打印日结并关账 (Ctrl+P) prints it and closes
