@@ -123,7 +123,7 @@ func newRig(t *testing.T) *rig {
 }
 
 // rigOn is a headless workstation on desk; it syncs only when told.
-func rigOn(t *testing.T, desk *app.Desk) *rig {
+func rigOn(t testing.TB, desk *app.Desk) *rig {
 	r := &rig{t: t, home: t.TempDir()}
 	desk.Spooler = keptPrints{printing.System(), r}
 	a := test.NewTempApp(t)
@@ -137,7 +137,7 @@ func rigOn(t *testing.T, desk *app.Desk) *rig {
 }
 
 // seededRig is a rig on a desk of its own seeded with n applications.
-func seededRig(t *testing.T, n int) *rig {
+func seededRig(t testing.TB, n int) *rig {
 	t.Helper()
 	seed := t.TempDir()
 	fx, err := testdesk.Seed(context.Background(), seed, n, time.Now())
