@@ -67,7 +67,9 @@ func (s *Shell) pickImage(heading string, picked func(path string)) {
 			img.SetMinSize(fyne.NewSize(thumbSide, thumbSide*3/4))
 			name := widget.NewLabel("IMG_20260301_101010.jpg")
 			name.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, container.NewVBox(name, widget.NewLabel("下载　03-01 10:10")), nil, nil, img)
+			where := widget.NewLabel("下载　03-01 10:10")
+			where.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, container.NewVBox(name, where), nil, nil, img)
 		},
 		func(i widget.GridWrapItemID, o fyne.CanvasObject) {
 			im := images[i]

@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -93,7 +96,10 @@ func clerkShots(t *testing.T, dir string) {
 	r.shot(dir, "detail")
 	r.tap("初审通过")
 	r.shot(dir, "confirm-decision")
-	r.key(fyne.KeyEscape)
+	r.key(fyne.KeyReturn)
+	r.shot(dir, "detail-withdraw")
+	r.tap("撤销“初审通过”")
+	r.key(fyne.KeyReturn)
 	r.scan(fx.Overdue.No)
 	r.tap("逾期退件")
 	r.shot(dir, "confirm-refusal")
@@ -125,7 +131,7 @@ func clerkShots(t *testing.T, dir string) {
 		"Documents/WeChat Files/wxid_k2v9/FileStorage/File/2026-11/缴费截图.png", "Pictures/Screenshots/屏幕截图 2026-11-26 163045.png"} {
 		p := filepath.Join(r.home, filepath.FromSlash(name))
 		at := time.Now().Add(-time.Duration(i) * 47 * time.Minute)
-		if os.MkdirAll(filepath.Dir(p), 0o700) != nil || os.WriteFile(p, []byte("picture"), 0o600) != nil || os.Chtimes(p, at, at) != nil {
+		if os.MkdirAll(filepath.Dir(p), 0o700) != nil || os.WriteFile(p, receiptPicture(t, i), 0o600) != nil || os.Chtimes(p, at, at) != nil {
 			t.Fatal("cannot write", p)
 		}
 	}
@@ -211,6 +217,9 @@ func bureauShots(t *testing.T, dir string) {
 	r.key(fyne.KeyEscape)
 	r.ws.shell.Task("发证")
 	r.shot(dir, "bureau-certify")
+	r.tap("全部发证…")
+	r.shot(dir, "bureau-certify-all")
+	r.key(fyne.KeyEscape)
 	paid, _, _ := r.ws.Desk.Queue(context.Background(), data.ApplicationFilter{Statuses: []data.Status{data.StatusPaid}})
 	r.scan(paid[0].No)
 	r.tap("发证")
@@ -250,4 +259,29 @@ func bureauShots(t *testing.T, dir string) {
 	r.shot(dir, "bureau-sync")
 	r.ws.shell.Task("设置")
 	r.shot(dir, "bureau-settings")
+}
+
+// receiptPicture is a picture as a phone takes or shows a payment: a
+// coloured band (WeChat's green, a bank's red, …) over a white slip with
+// lines of print, encoded as PNG.
+func receiptPicture(t *testing.T, i int) []byte {
+	bands := []color.NRGBA{{7, 193, 96, 255}, {200, 40, 40, 255}, {30, 110, 220, 255}, {240, 150, 0, 255}}
+	img := image.NewNRGBA(image.Rect(0, 0, 600, 800))
+	for y := 0; y < 800; y++ {
+		for x := 0; x < 600; x++ {
+			c := color.NRGBA{250, 250, 248, 255}
+			switch {
+			case y < 140:
+				c = bands[i%len(bands)]
+			case y%48 < 10 && x > 40 && x < 560-(y*7%200):
+				c = color.NRGBA{60, 60, 60, 255}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

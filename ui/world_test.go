@@ -445,7 +445,7 @@ func TestWithdrawUnsentDecisions(t *testing.T) {
 	r.mustShow("“初审通过”还没有同步到市局服务器")
 	r.key(fyne.KeyReturn)
 	r.mustShow("已撤销“初审通过”")
-	if slices.Contains(r.texts(), "撤销“初审通过”") || r.status(apps[0].ID) != data.StatusLiaisonReview || len(r.pending()) != 0 {
+	if p, _, _ := r.ws.Desk.Store.OutboxCounts(ctx); p != 0 || slices.Contains(r.texts(), "撤销“初审通过”") || r.status(apps[0].ID) != data.StatusLiaisonReview || len(r.pending()) != 0 {
 		t.Fatalf("after withdrawing: %s, pending %v", r.status(apps[0].ID), r.pending())
 	}
 	r.key(fyne.KeyEscape)

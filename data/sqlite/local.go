@@ -735,11 +735,12 @@ func (s *Store) DeviceKeys(ctx context.Context) (keys map[string][]byte, revoked
 	return keys, revoked, err
 }
 
-// OutboxCounts returns how many commands wait to be pushed and how many
+// OutboxCounts returns how many of the clerks' commands wait to be pushed
+// (a withdrawn one still goes, but is no longer the clerk's) and how many
 // the server refused and wait for a clerk.
 func (s *Store) OutboxCounts(ctx context.Context) (pending, refused int, err error) {
 	err = s.inRead(ctx, func(tx *sql.Tx) error {
-		return queryRow(ctx, tx, `SELECT count(*) FILTER (WHERE state = 'pending' OR resend), count(*) FILTER (WHERE state IN ('rejected', 'conflict')) FROM outbox`).
+		return queryRow(ctx, tx, `SELECT count(*) FILTER (WHERE state = 'pending' OR resend AND state <> 'withdrawn'), count(*) FILTER (WHERE state IN ('rejected', 'conflict')) FROM outbox`).
 			Scan(&pending, &refused)
 	})
 	return pending, refused, err
