@@ -104,7 +104,7 @@ func newQueueView(s *Shell, q app.Queue, columns []column) *queueView {
 		selected: -1}
 	v.OnOpen = s.openDetail
 	ws := s.ws
-	v.search = ws.newEntry("申请编号、姓名、身份证号码或其后四位")
+	v.search = ws.newEntry("申请编号、姓名、身份证号码，或编号、身份证号的后四位")
 	v.search.OnChanged = func(string) { ws.touch(); v.reload() }
 	v.search.OnSubmitted = func(string) { v.openSelected() }
 	opts := []string{allStatuses}

@@ -179,12 +179,12 @@ func searchOf(search string, statuses []data.Status, walk bool) searchPart {
 		return searchPart{}
 	case isNumberLike(q):
 		// Application numbers and identity numbers are both digits: a
-		// prefix of either matches, and four characters are also an
-		// identity number's last four (migration 039). '~' sorts after
-		// every digit and letter.
+		// prefix of either matches, and four characters are also the last
+		// four of either (migrations 039, 042). '~' sorts after every digit
+		// and letter.
 		cond, args := "no >= ? AND no < ? OR id_number >= ? AND id_number < ?", []any{q, q + "~", q, q + "~"}
 		if len(q) == idTail {
-			cond, args = cond+" OR substr(id_number, -4) = ?", append(args, q)
+			cond, args = cond+" OR substr(id_number, -4) = ? OR substr(no, -4) = ?", append(args, q, q)
 		}
 		cond = "(" + cond + ")"
 		return searchPart{rowids: "SELECT rowid FROM applications WHERE " + cond, cond: cond, args: args, numeric: true}
@@ -292,8 +292,8 @@ func statusArgs(statuses []data.Status) []any {
 	return args
 }
 
-// idTail is how many characters of an identity number a clerk asks for to
-// find its holder: the last four.
+// idTail is how many characters of an identity or application number a
+// clerk asks for to find it: the last four.
 const idTail = 4
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

@@ -458,14 +458,14 @@ func searchMatchesScan(t *testing.T, apps []*data.Application) {
 		q := data.Normalize(f.Search)
 		found := strings.Contains(a.Name, f.Search)
 		if isNumberLike(q) {
-			found = strings.HasPrefix(a.No, q) || strings.HasPrefix(a.IDNumber, q) || len(q) == 4 && strings.HasSuffix(a.IDNumber, q)
+			found = strings.HasPrefix(a.No, q) || strings.HasPrefix(a.IDNumber, q) || len(q) == 4 && (strings.HasSuffix(a.IDNumber, q) || strings.HasSuffix(a.No, q))
 		}
 		return found && (len(f.Statuses) == 0 || slices.Contains(f.Statuses, a.Status)) &&
 			(f.LiaisonPointID == "" || a.LiaisonPointID == f.LiaisonPointID) && (f.Level == "" || a.Level == f.Level) &&
 			(f.SubmittedFrom.IsZero() || !a.SubmittedAt.Before(data.Midnight(f.SubmittedFrom))) &&
 			(f.SubmittedTo.IsZero() || a.SubmittedAt.Before(data.Midnight(f.SubmittedTo).AddDate(0, 0, 1)))
 	}
-	for _, search := range []string{"张", "王芳", "2026000", "20260012", "zz", apps[5].IDNumber[14:], "2026"} {
+	for _, search := range []string{"张", "王芳", "2026000", "20260012", "zz", apps[5].IDNumber[14:], "2026", apps[9].No[len(apps[9].No)-4:]} {
 		for _, statuses := range [][]data.Status{nil, {data.StatusLiaisonReview}, {data.StatusAwaitingPaper, data.StatusPaperDeficient}} {
 			for _, point := range []string{"", "lp03"} {
 				for _, level := range []string{"", "中级"} {
