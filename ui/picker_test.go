@@ -1,12 +1,8 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -31,34 +27,17 @@ import (
 func TestPaymentProofPicker(t *testing.T) {
 	r := newRig(t)
 	r.login()
-	// A payment screenshot: white with WeChat's green band and dark lines.
-	shot := image.NewRGBA(image.Rect(0, 0, 400, 300))
-	for y := 0; y < 300; y++ {
-		for x := 0; x < 400; x++ {
-			c := color.RGBA{250, 250, 250, 255}
-			switch {
-			case y < 60:
-				c = color.RGBA{7, 193, 96, 255}
-			case y%30 < 4:
-				c = color.RGBA{40, 40, 40, 255}
-			}
-			shot.Set(x, y, c)
-		}
-	}
-	var good bytes.Buffer
-	if err := png.Encode(&good, shot); err != nil {
-		t.Fatal(err)
-	}
+	good := receiptPicture(t, 0) // WeChat's green band over a slip
 	now := time.Now()
 	files := []struct {
 		path string
 		body []byte
 		age  time.Duration
 	}{
-		{"Downloads/回执照片.png", good.Bytes(), 3 * time.Hour},
-		{"桌面/微信截图.png", good.Bytes(), 2 * time.Hour},
-		{"Documents/WeChat Files/wxid_a1/FileStorage/File/2026-11/转账记录.png", good.Bytes(), time.Hour},
-		{"Documents/xwechat_files/wxid_a1_9f3c/msg/file/2026-11/付款凭证.png", good.Bytes(), 90 * time.Minute},
+		{"Downloads/回执照片.png", good, 3 * time.Hour},
+		{"桌面/微信截图.png", good, 2 * time.Hour},
+		{"Documents/WeChat Files/wxid_a1/FileStorage/File/2026-11/转账记录.png", good, time.Hour},
+		{"Documents/xwechat_files/wxid_a1_9f3c/msg/file/2026-11/付款凭证.png", good, 90 * time.Minute},
 		{"Downloads/损坏.png", []byte("not a picture"), time.Minute},
 		{"Downloads/说明.txt", []byte("text"), 0},
 	}
@@ -83,7 +62,7 @@ func TestPaymentProofPicker(t *testing.T) {
 	if err := os.MkdirAll(camera, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(camera, "DOC_0001.png"), good.Bytes(), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(camera, "DOC_0001.png"), good, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Chtimes(filepath.Join(camera, "DOC_0001.png"), now.Add(-4*time.Hour), now.Add(-4*time.Hour)); err != nil {
@@ -109,12 +88,14 @@ func TestPaymentProofPicker(t *testing.T) {
 	// Each as a thumbnail: the pictures drawn small, the damaged one grey.
 	var sides []int
 	walk(r.ws.Win.Content(), func(o fyne.CanvasObject) {
-		if img, ok := o.(*canvas.Image); ok && img.Image != nil && img.Image.Bounds().Dx() <= thumbSide {
-			sides = append(sides, img.Image.Bounds().Dx())
+		if img, ok := o.(*canvas.Image); ok && img.Image != nil {
+			if b := img.Image.Bounds(); max(b.Dx(), b.Dy()) <= thumbSide {
+				sides = append(sides, max(b.Dx(), b.Dy()))
+			}
 		}
 	})
 	if want := []int{4, thumbSide, thumbSide, thumbSide, thumbSide, thumbSide}; !slices.Equal(sides, want) {
-		t.Errorf("thumbnails %v wide, want %v", sides, want)
+		t.Errorf("thumbnails %v long, want %v", sides, want)
 	}
 	find(r, func(g *widget.GridWrap) bool { return true }).Select(0)
 	proof := find(r, func(e *keyEntry) bool { return strings.HasPrefix(e.PlaceHolder, "票据照片") })
