@@ -88,6 +88,11 @@ func (d *Desk) document(ctx context.Context, a *data.Application, kind data.Docu
 		return forms.PaymentNotice{NoticeNo: n.No, PaymentCode: n.PayCode, AppNo: a.No, Version: v,
 			Payer: a.Name, PayerID: a.IDNumber, Item: fin.Item, Amount: n.Amount, Payee: cmp.Or(n.Payee, fin.Payee), Due: n.Due, PayURL: n.PayURL,
 			Flow: fin.Flow, Issuer: point, Clerk: dec.ActorName, Date: n.IssuedAt}, "", true
+	case data.DocCertificate:
+		if c := a.Certificate; c == nil || c.No == "" {
+			return nil, "", false
+		}
+		return forms.CertificateOf(a, data.CertificateIssuer, ""), "", true
 	}
 	return nil, "", false
 }
@@ -180,6 +185,9 @@ func (d *Desk) Scan(ctx context.Context, text string) (*ScanResult, error) {
 			return forms.CurrentRecord{}, false
 		}
 		found = v
+		if kind == data.DocCertificate {
+			return forms.CertificateRecord(&v.Application) // revoked or not, as 证书查询 answers
+		}
 		doc, _, ok := d.document(ctx, &v.Application, kind)
 		if !ok {
 			return forms.CurrentRecord{}, false

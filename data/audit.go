@@ -123,6 +123,12 @@ var Recorded = []struct {
 		}
 		return ""
 	}},
+	{"certificate_revoked", func(a *Application) string {
+		if c := a.Certificate; c != nil && !c.RevokedAt.IsZero() {
+			return timeText(c.RevokedAt) + "|" + c.RevokedWhy
+		}
+		return ""
+	}},
 }
 
 func timeText(t time.Time) string {

@@ -171,12 +171,21 @@ const (
 	DocReceipt Document = "R" // 受理回执
 	DocNotice  Document = "D" // 一次性告知书
 	DocPayment Document = "N" // 缴款通知书
+	// DocCertificate is the 职称证书: the bureau seals it, the applicant
+	// downloads it, anyone verifies it (证书查询).
+	DocCertificate Document = "C"
 )
 
-var documentLabels = map[Document]string{DocForm: "申报表", DocReceipt: "受理回执", DocNotice: "一次性告知书", DocPayment: "缴款通知书"}
+var documentLabels = map[Document]string{DocForm: "申报表", DocReceipt: "受理回执", DocNotice: "一次性告知书", DocPayment: "缴款通知书",
+	DocCertificate: "职称证书"}
 
 // Label is the document's Chinese name.
 func (d Document) Label() string { return documentLabels[d] }
+
+// BureauSealed is whether the bureau's key seals the document (the
+// application form and the certificate); a workstation's key seals the
+// others, and a seal by the wrong kind of key is forged.
+func (d Document) BureauSealed() bool { return d == DocForm || d == DocCertificate }
 
 // Publicity is the unit's publicity period (公示), both dates inclusive.
 type Publicity struct {
@@ -230,6 +239,10 @@ type Payment struct {
 type Certificate struct {
 	No       string // 证书编号
 	IssuedAt time.Time
+	// A certificate the bureau revoked (撤销证书), when and why: 证书查询
+	// then answers 已撤销.
+	RevokedAt  time.Time
+	RevokedWhy string
 }
 
 // Application is one application (申请) and its whole workflow state.

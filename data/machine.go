@@ -58,11 +58,12 @@ func ActionStatuses(action Action) []Status {
 	return out
 }
 
-// Terminal reports whether no one's command applies in s; the finance
-// system's facts may still arrive.
+// Terminal reports whether no one's command moves an application on from
+// s: its handling has ended. The finance system's facts may still arrive,
+// and a certificate may still be printed or revoked.
 func (s Status) Terminal() bool {
 	for _, t := range Transitions {
-		if t.From == s && t.Role != RoleFinance {
+		if t.From == s && t.To != s && t.Role != RoleFinance {
 			return false
 		}
 	}
@@ -77,6 +78,12 @@ var refusals = map[Status]bool{StatusUnitRejected: true, StatusBureauRejected: t
 // refusal.
 func (t Transition) Refuses() bool { return t.To != t.From && refusals[t.To] }
 
+// keepsStatus are the consequences of the decisions that keep the status
+// but change what it means.
+var keepsStatus = map[Action]string{
+	ActionCertificateRevoke: "证书将被撤销：证书查询将答复“已撤销”，不能再作为取得该资格的凭证；同步后短信通知申请人。",
+}
+
 // NeedsReasons is whether t must carry reasons from the catalogue.
 func (t Transition) NeedsReasons() bool {
 	return slices.ContainsFunc(t.Requires, func(r Requirement) bool { return r.Name == needReasons.Name })
@@ -86,7 +93,7 @@ func (t Transition) NeedsReasons() bool {
 // confirmation a decision asks; "" when it leaves the status as it is.
 func (t Transition) Consequence() string {
 	if t.To == t.From {
-		return ""
+		return keepsStatus[t.Action]
 	}
 	text := "申请将从“" + t.From.Label() + "”转为“" + t.To.Label() + "”"
 	switch {
@@ -130,6 +137,9 @@ const (
 	// application and approves the refund.
 	ActionPaymentCorrect Action = "payment_correct"
 	ActionRefund         Action = "refund"
+	// The bureau revokes a certificate issued (撤销证书), with the reason:
+	// 证书查询 then answers 已撤销.
+	ActionCertificateRevoke Action = "certificate_revoke"
 	// ActionCreate only names the audit event of a new application; an
 	// application is created, not transitioned, so it has no row below.
 	ActionCreate Action = "create"
@@ -142,7 +152,7 @@ var actionLabels = map[Action]string{
 	ActionPaperDeficient: "一次性告知补正", ActionPaperReject: "不予受理", ActionPaperExpire: "逾期退件",
 	ActionPaymentRecord: "登记缴费", ActionCertify: "发证", ActionClaim: "认领", ActionPrint: "打印",
 	ActionCreate: "新申报", ActionNoticeIssue: "开具缴款通知书", ActionReconcile: "对账",
-	ActionPaymentCorrect: "更正缴费", ActionRefund: "不予受理并退费",
+	ActionPaymentCorrect: "更正缴费", ActionRefund: "不予受理并退费", ActionCertificateRevoke: "撤销证书",
 }
 
 // Label is the action's Chinese name, fit for a button.
@@ -192,6 +202,7 @@ func buildTransitions() []Transition {
 		smsCertified = "【职称考核认定】您的申请（编号{no}）已发证，证书编号{cert}，可登录系统“证书查询”查看。"
 		smsNotice    = "【职称考核认定】您的申请（编号{no}）缴款通知书已开具：缴款码{paycode}，金额{amount}元。请登录系统查看缴费方式，并留存缴费凭证。"
 		smsRefund    = "【职称考核认定】您的申请（编号{no}）经市局审核不予受理，原因：{reasons}。已缴的{amount}元将按原缴费渠道退还，电话{phone}。"
+		smsRevoked   = "【职称考核认定】您的职称证书（编号{cert}）已被市局撤销，原因：{reasons}。如有异议请联系{point}，电话{phone}。"
 	)
 	ts := []Transition{
 		{From: StatusDraft, Action: ActionEdit, Role: RoleApplicant, To: StatusDraft, Requires: reqs(needForm)},
@@ -224,6 +235,7 @@ func buildTransitions() []Transition {
 		{From: StatusPaid, Action: ActionCertify, Role: RoleBureau, To: StatusCertified, Requires: reqs(needCertificate, needReconciled), SMS: smsCertified},
 		{From: StatusPaid, Action: ActionPaymentCorrect, Role: RoleBureau, To: StatusPaid, Requires: reqs(needReasons, needNoticeArrived, needPayment)},
 		{From: StatusPaid, Action: ActionRefund, Role: RoleBureau, To: StatusRejected, Requires: reqs(needReasons), SMS: smsRefund},
+		{From: StatusCertified, Action: ActionCertificateRevoke, Role: RoleBureau, To: StatusCertified, Requires: reqs(needReasons, needCertificateInForce), SMS: smsRevoked},
 		// The notice is issued once 复审 passes; one that arrives after the
 		// counter accepted the papers is texted to the applicant.
 		{From: StatusAwaitingPaper, Action: ActionNoticeIssue, Role: RoleFinance, To: StatusAwaitingPaper, Requires: reqs(needNewNotice)},
@@ -236,10 +248,11 @@ func buildTransitions() []Transition {
 	for _, s := range []Status{StatusAwaitingPaper, StatusPaperDeficient, StatusAwaitingPayment, StatusPaid, StatusCertified, StatusRejected, StatusExpired} {
 		ts = append(ts, Transition{From: s, Action: ActionReconcile, Role: RoleFinance, To: s, Requires: reqs(needStatement)})
 	}
-	// Claim: the reviewer or clerk whose turn it is takes the application.
+	// Claim: the reviewer or clerk whose turn it is takes the application,
+	// while it has a step for them to take.
 	for _, s := range Statuses {
 		for _, r := range []Role{RoleClerk, RoleBureau} {
-			if slices.ContainsFunc(ts, func(t Transition) bool { return t.From == s && t.Role == r }) {
+			if slices.ContainsFunc(ts, func(t Transition) bool { return t.From == s && t.Role == r && t.To != s }) {
 				ts = append(ts, Transition{From: s, Action: ActionClaim, Role: r, To: s})
 			}
 		}
@@ -255,6 +268,7 @@ func buildTransitions() []Transition {
 		{DocNotice, []Role{RoleClerk}, []Status{StatusPaperDeficient}, nil},
 		{DocReceipt, []Role{RoleClerk}, []Status{StatusAwaitingPayment, StatusPaid}, nil},
 		{DocPayment, []Role{RoleClerk}, []Status{StatusAwaitingPayment}, reqs(needNoticeArrived)},
+		{DocCertificate, []Role{RoleApplicant}, []Status{StatusCertified}, reqs(needCertificateInForce)}, // sealed by the server's key
 	}
 	for _, p := range prints {
 		for _, s := range p.statuses {
@@ -623,6 +637,10 @@ func stamp(a *Application, t *Transition, c *Command, env Env) error {
 		if a.Certificate.IssuedAt.IsZero() {
 			a.Certificate.IssuedAt = now
 		}
+	case ActionCertificateRevoke:
+		cert := *a.Certificate
+		cert.RevokedAt, cert.RevokedWhy = now, strings.TrimSuffix(strings.Join(append(slices.Clone(c.Reasons), c.Note), "；"), "；")
+		a.Certificate = &cert
 	}
 	return nil
 }
@@ -912,6 +930,12 @@ var (
 	}}
 	// A blank number is the server's to give (CertificatePattern), when it
 	// applies the command.
+	needCertificateInForce = Requirement{Name: "certificate in force", State: true, Check: func(a *Application, _ *Command, _ Env) error {
+		if a.Certificate == nil || !a.Certificate.RevokedAt.IsZero() {
+			return Errorf(EINVALID, "申请 %s 的证书已撤销或不存在", a.No)
+		}
+		return nil
+	}}
 	needCertificate = Requirement{Name: "certificate", Check: func(_ *Application, c *Command, _ Env) error {
 		if c.Certificate == nil {
 			return Errorf(EINVALID, "请填写发证日期")

@@ -61,6 +61,10 @@ func ParseDeviceNumber(no string) (n DeviceNumber, ok bool) {
 // that leaves the number blank.
 type CertificatePattern string
 
+// CertificateIssuer is the 发证机关 printed on every certificate, and so
+// part of what its seal covers.
+const CertificateIssuer = "东莞市人力资源局"
+
 // DefaultCertificatePattern numbers 粤职证字 2026-000001 and on.
 const DefaultCertificatePattern CertificatePattern = "粤职证字 {YYYY}-{SEQ:6}"
 
@@ -104,4 +108,6 @@ func (p CertificatePattern) Format(at time.Time, seq int64) string {
 
 // CertificateYear names the server's counter of the certificates issued in
 // the year of at.
-func CertificateYear(at time.Time) string { return "certificate-year/" + at.In(Shanghai).Format("2006") }
+func CertificateYear(at time.Time) string {
+	return "certificate-year/" + at.In(Shanghai).Format("2006")
+}

@@ -10,7 +10,7 @@ import (
 	"titledesk/data"
 )
 
-// The five documents. Each is the list of fields it prints; the caller maps
+// The six documents. Each is the list of fields it prints; the caller maps
 // its domain records onto them. Dates print in Asia/Shanghai.
 
 // ApplicationForm is the 申报表 the applicant prints after the bureau's
@@ -386,4 +386,76 @@ func (r DailyReport) sheet() sheet {
 // sameDay reports whether a and b fall on the same day in Shanghai.
 func sameDay(a, b time.Time) bool {
 	return data.Midnight(a).Equal(data.Midnight(b))
+}
+
+// Certificate is the 职称证书 the bureau issues, sealed with the bureau key
+// and laid out as a certificate (a framed page) rather than a form. Its
+// seal names the application (AppNo): a certificate number may hold
+// characters a seal cannot ("粤职证字 2026-000123").
+type Certificate struct {
+	CertificateNo string // 证书编号
+	AppNo         string
+	Name          string
+	IDNumber      string // printed in full
+	Series        string // 系列
+	Qualification string // 资格名称
+	Level         string // 级别
+	Method        string // 取得方式, e.g. 考核认定
+	IssuedAt      time.Time
+	Issuer        string // 发证机关, e.g. 东莞市人力资源和社会保障局
+	// VerifyURL, when set, is the address of the verification page, e.g.
+	// "https://zc.example.gov.cn/v/": the QR code then holds it, upper-cased,
+	// followed by the seal (see SealURL), so a phone's camera opens the page
+	// and a desk's scanner still reads the seal. Printed under the code, and
+	// not part of the digest: the address may move without making issued
+	// certificates stale.
+	VerifyURL string
+}
+
+func (c Certificate) sheet() sheet {
+	s := sheet{
+		// A certificate does not change once issued (a correction is a
+		// revocation and a new certificate), so its seal is always at
+		// version 1, whatever the application's version.
+		kind: data.DocCertificate, appNo: c.AppNo, version: 1,
+		title: "专业技术资格证书",
+		fields: []field{
+			{"name", "姓名", c.Name, false},
+			{"id_number", "身份证号码", c.IDNumber, false},
+			{"series", "系列", c.Series, false},
+			{"qualification", "资格名称", c.Qualification, false},
+			{"level", "级别", c.Level, false},
+			{"method", "取得方式", c.Method, false},
+			{"certificate_no", "证书编号", c.CertificateNo, false},
+			{"issued_at", "发证日期", cnDate(c.IssuedAt), false},
+			{"app_no", "申请编号", c.AppNo, false},
+			{"issuer", "发证机关", c.Issuer, false},
+		},
+		certificate: true,
+		verifyURL:   c.VerifyURL,
+	}
+	how, level := "审核", ""
+	if c.Method != "" {
+		how = c.Method
+	}
+	if c.Level != "" {
+		level = "（" + c.Level + "）"
+	}
+	// Made of printed fields only, so the digest covers it.
+	s.statement = fmt.Sprintf("经%s，%s同志具备%s专业技术资格%s，特发此证。", how, c.Name, c.Qualification, level)
+	s.notes = []string{"本证书由发证机关电子签章，可扫描二维码或登录核验网址查验真伪，涂改无效。"}
+	switch {
+	case c.CertificateNo == "":
+		s.invalid = data.Errorf(data.EINVALID, "证书尚未编号（离线发证的证书由市局服务器编号，同步后再打印）")
+	case c.IssuedAt.IsZero():
+		s.invalid = data.Errorf(data.EINVALID, "证书没有发证日期")
+	case c.Issuer == "":
+		s.invalid = data.Errorf(data.EINVALID, "证书没有发证机关")
+	}
+	if c.VerifyURL != "" && s.invalid == nil {
+		if _, err := SealURL(c.VerifyURL, ""); err != nil {
+			s.invalid = err
+		}
+	}
+	return s
 }

@@ -56,5 +56,37 @@ func FormSealer(keyID string, key ed25519.PrivateKey) func(app *data.Application
 }
 
 // VersionOf is the application version a document is issued at, as its
-// seal carries it.
+// seal carries it (1 for a certificate, which never changes).
 func VersionOf(doc Document) int { return doc.sheet().version }
+
+// CertificateOf is the 职称证书 of a certified application, issued by issuer
+// (发证机关), its seal printed as a link to verifyURL when that is set (see
+// Certificate.VerifyURL): one mapping for the server that seals it, the
+// portal that prints it and the workstation that checks a scanned one
+// against its record. An application not certified yet gives a certificate
+// without number or date, which Render refuses.
+func CertificateOf(app *data.Application, issuer, verifyURL string) Certificate {
+	c := Certificate{
+		AppNo: app.No, Name: app.Name, IDNumber: app.IDNumber,
+		Series: app.Series, Qualification: app.Qualification, Level: app.Level, Method: app.Method.Label(),
+		Issuer: issuer, VerifyURL: verifyURL,
+	}
+	if app.Certificate != nil {
+		c.CertificateNo, c.IssuedAt = app.Certificate.No, app.Certificate.IssuedAt
+	}
+	return c
+}
+
+// CertificateRecord is what a certificate's seal is checked against (see
+// Verify): the application's certificate as CertificateOf prints it with
+// data.CertificateIssuer, at version 1, with its revocation if the bureau
+// revoked it. ok is false when the application has no numbered
+// certificate.
+func CertificateRecord(app *data.Application) (rec CurrentRecord, ok bool) {
+	c := app.Certificate
+	if c == nil || c.No == "" {
+		return CurrentRecord{}, false
+	}
+	doc := CertificateOf(app, data.CertificateIssuer, "")
+	return CurrentRecord{Version: VersionOf(doc), Digest: Digest(doc), At: c.IssuedAt, RevokedAt: c.RevokedAt, RevokedWhy: c.RevokedWhy}, true
+}

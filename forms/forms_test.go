@@ -88,6 +88,12 @@ var (
 		Payee: "东莞市人力资源和社会保障局", Due: printedAt.AddDate(0, 0, 14), PayURL: payURL, Flow: data.FlowEBill,
 		Issuer: "东莞市电力行业协会", Clerk: "陈晓敏", Date: printedAt,
 	}
+	verifyURL   = "https://zc.example.gov.cn/v/"
+	certificate = Certificate{
+		CertificateNo: "粤职证字 2026-000123", AppNo: "KH2026-000123", Name: "李䶮", IDNumber: "441900199001011234",
+		Series: "工程技术人员", Qualification: "电力工程电气助理工程师", Level: "助理级", Method: "考核认定",
+		IssuedAt: time.Date(2026, 10, 12, 0, 0, 0, 0, data.Shanghai), Issuer: "东莞市人力资源和社会保障局", VerifyURL: verifyURL,
+	}
 	closedAt = time.Date(2026, 10, 9, 17, 45, 0, 0, data.Shanghai)
 	fee      = "专业技术资格考核认定费"
 	late     = time.Date(2026, 10, 8, 17, 52, 0, 0, data.Shanghai)
@@ -102,7 +108,7 @@ var (
 		}}
 )
 
-// samples are the five documents as the benchmarks and screenshots use them.
+// samples are the six documents as the benchmarks and screenshots use them.
 var samples = []struct {
 	name string
 	doc  Document
@@ -113,6 +119,22 @@ var samples = []struct {
 	{"deficiency", deficiency, device},
 	{"notice", notice, device},
 	{"daily", daily, Sealer{}},
+	{"certificate", certificate, bureau},
+}
+
+// sealCode is what a document's seal QR code holds: its payload, or the
+// link to it (a certificate with a VerifyURL).
+func sealCode(t testing.TB, doc Document, payload string) string {
+	t.Helper()
+	u := doc.sheet().verifyURL
+	if u == "" {
+		return payload
+	}
+	code, err := SealURL(u, payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
 }
 
 func render(t testing.TB, doc Document, by Sealer) Printed {
@@ -238,6 +260,7 @@ func TestDocumentsRoundTrip(t *testing.T) {
 				}
 			}
 			want = append(want, s.notes...)
+			want = append(want, s.statement, s.verifyURL)
 			for _, w := range want {
 				w = strings.ReplaceAll(stripSpace(w), "𠮷", "□") // the one unprintable character
 				if !strings.Contains(text, w) {
@@ -250,7 +273,7 @@ func TestDocumentsRoundTrip(t *testing.T) {
 				}
 				return
 			}
-			codes := []string{p.Payload}
+			codes := []string{sealCode(t, c.doc, p.Payload)}
 			if s.payURL != "" {
 				codes = append(codes, s.payURL)
 			}
@@ -266,12 +289,13 @@ func TestDocumentsRoundTrip(t *testing.T) {
 }
 
 // TestOtherDigestsUnchanged: papers sealed before the payment notice got
-// its flow and payment link must still verify as genuine.
+// its flow and payment link must still verify as genuine, and certificates,
+// which never change, verify for good.
 func TestOtherDigestsUnchanged(t *testing.T) {
 	for _, c := range []struct {
 		doc  Document
 		want string
-	}{{form, "FXO4ELVRVRZFBZWY"}, {receipt, "FYGKR77E6EPY4YTJ"}, {deficiency, "VDBLJL2SJRDVDDRI"}} {
+	}{{form, "FXO4ELVRVRZFBZWY"}, {receipt, "FYGKR77E6EPY4YTJ"}, {deficiency, "VDBLJL2SJRDVDDRI"}, {certificate, "3MYHOWAXN7KTNUHH"}} {
 		if got := Digest(c.doc); got != c.want {
 			t.Errorf("%T digest %s, sealed papers carry %s", c.doc, got, c.want)
 		}
@@ -734,8 +758,8 @@ func TestPagesMatchPDF(t *testing.T) {
 			if err != nil {
 				t.Fatalf("zbarimg: %v", err)
 			}
-			if !slices.Contains(strings.Split(strings.TrimSpace(string(out)), "\n"), p.Payload) {
-				t.Errorf("zbarimg read %q off the page image, want the seal %q", out, p.Payload)
+			if code := sealCode(t, c.doc, p.Payload); !slices.Contains(strings.Split(strings.TrimSpace(string(out)), "\n"), code) {
+				t.Errorf("zbarimg read %q off the page image, want the seal %q", out, code)
 			}
 		})
 	}

@@ -11,7 +11,16 @@ func FuzzParsePayload(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, s := range []string{p.Payload, strings.ToLower(p.Payload) + "\n", "TD1", "TD1.F.A.0.AAAAAAAAAAAAAAAA.K.", "TD1.X.......", ""} {
+	c, err := Render(certificate, bureau, printedAt)
+	if err != nil {
+		f.Fatal(err)
+	}
+	link, err := SealURL(verifyURL, c.Payload)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{p.Payload, strings.ToLower(p.Payload) + "\n", "TD1", "TD1.F.A.0.AAAAAAAAAAAAAAAA.K.", "TD1.X.......", "",
+		link, strings.ToLower(link), "http://a/v/" + p.Payload, "https:///v/TD1", "https://a/v/v/" + c.Payload[:40]} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -20,11 +29,17 @@ func FuzzParsePayload(f *testing.F) {
 			return
 		}
 		// Accepted payloads have exactly one spelling, modulo case and
-		// surrounding whitespace.
-		if got.String() != strings.ToUpper(strings.TrimSpace(s)) {
+		// surrounding whitespace, besides their links: an http or https
+		// address ending in /V/ before it.
+		text := strings.ToUpper(strings.TrimSpace(s))
+		if link, ok := strings.CutSuffix(text, "/V/"+got.String()); ok {
+			if !strings.HasPrefix(link, "HTTP://") && !strings.HasPrefix(link, "HTTPS://") || strings.ContainsFunc(link, unicode.IsSpace) {
+				t.Fatalf("%q parsed to %q", s, got.String())
+			}
+		} else if got.String() != text {
 			t.Fatalf("%q parsed to %q", s, got.String())
 		}
-		Verify(s, keys, lookupOf(receipt))
+		Verify(s, keys, lookupOf(receipt, certificate))
 	})
 }
 

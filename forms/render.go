@@ -16,14 +16,15 @@ import (
 	"titledesk/data"
 )
 
-// Document is one of the five printed documents: ApplicationForm, Receipt,
-// DeficiencyNotice, PaymentNotice, DailyReport.
+// Document is one of the six printed documents: ApplicationForm, Receipt,
+// DeficiencyNotice, PaymentNotice, DailyReport, Certificate.
 type Document interface {
 	sheet() sheet
 }
 
 // Sealer is the key that seals what is printed: the bureau key for
-// application forms, the workstation's device key for counter documents.
+// application forms and certificates, the workstation's device key for
+// counter documents.
 type Sealer struct {
 	KeyID string
 	Key   ed25519.PrivateKey
@@ -46,7 +47,7 @@ type Unprintable struct {
 // the printers that take pictures.
 type Printed struct {
 	PDF         []byte
-	Payload     string // the seal's QR payload; empty for the daily report
+	Payload     string // the seal's QR payload; empty for the daily report. A certificate's QR code may print it as a link (SealURL)
 	Unprintable []Unprintable
 	ops         []op
 }
@@ -102,13 +103,26 @@ func Render(doc Document, by Sealer, at time.Time) (Printed, error) {
 	for i := range d.used {
 		d.used[i] = map[rune]bool{}
 	}
-	if err := d.sheet(s, out.Payload); err != nil {
-		return Printed{}, err
+	code := out.Payload
+	if s.verifyURL != "" && code != "" {
+		if code, err = SealURL(s.verifyURL, code); err != nil {
+			return Printed{}, err
+		}
 	}
-	if s.closedAt.IsZero() {
-		d.footers("打印时间", at)
-	} else {
-		d.footers("关账时间", s.closedAt)
+	switch {
+	case s.certificate:
+		// A certificate carries no print time: each print reads the same.
+		err = d.certificate(s, code)
+	default:
+		err = d.sheet(s, code)
+		if s.closedAt.IsZero() {
+			d.footers("打印时间", at)
+		} else {
+			d.footers("关账时间", s.closedAt)
+		}
+	}
+	if err != nil {
+		return Printed{}, err
 	}
 	out.Unprintable, out.ops = d.problems, d.ops
 	out.PDF, err = d.pdf(s.title, at)
@@ -483,6 +497,11 @@ func listTable(l list) (widths []float64, head, rows [][]cell) {
 // size. widths are shares of the content width. A row taller than the space
 // left continues on the next page, under repeated header rows.
 func (d *drawing) table(size float64, widths []float64, head, rows [][]cell) {
+	d.tableAt(marginX, contentW, minRowH, size, widths, head, rows)
+}
+
+// tableAt is table at left edge x0, totalW wide, rows at least minH tall.
+func (d *drawing) tableAt(x0, totalW, minH, size float64, widths []float64, head, rows [][]cell) {
 	lh := size * ptMM * lineGap
 	type laid struct {
 		x, w  float64
@@ -491,11 +510,11 @@ func (d *drawing) table(size float64, widths []float64, head, rows [][]cell) {
 	}
 	layRow := func(row []cell) []laid {
 		var out []laid
-		x, col := marginX, 0
+		x, col := x0, 0
 		for _, c := range row {
 			w := 0.0
 			for k := 0; k < max(c.span, 1); k++ {
-				w += widths[col+k] * contentW
+				w += widths[col+k] * totalW
 			}
 			col += max(c.span, 1)
 			out = append(out, laid{x, w, c, d.lines(c.text, size, w-2*cellPad, c.key, c.label)})
@@ -506,7 +525,7 @@ func (d *drawing) table(size float64, widths []float64, head, rows [][]cell) {
 	// drawChunk draws up to n lines of each cell, from line `from`, as one
 	// bordered band.
 	drawChunk := func(cells []laid, from, n int) {
-		h := max(float64(n)*lh+2*cellPad, minRowH)
+		h := max(float64(n)*lh+2*cellPad, minH)
 		for _, c := range cells {
 			d.rect(c.x, d.y, c.w, h, c.c.head)
 			ls := c.lines[min(from, len(c.lines)):min(from+n, len(c.lines))]
@@ -535,7 +554,7 @@ func (d *drawing) table(size float64, widths []float64, head, rows [][]cell) {
 		for from := 0; ; {
 			left := n - from
 			fit := int((bottomY - d.y - 2*cellPad) / lh)
-			if max(float64(left)*lh+2*cellPad, minRowH) <= bottomY-d.y {
+			if max(float64(left)*lh+2*cellPad, minH) <= bottomY-d.y {
 				drawChunk(cells, from, left)
 				return
 			}
@@ -553,7 +572,7 @@ func (d *drawing) table(size float64, widths []float64, head, rows [][]cell) {
 		}
 	}
 	// Keep the header rows with at least one row under them.
-	d.breakIfBelow(float64(len(head)+1) * minRowH)
+	d.breakIfBelow(float64(len(head)+1) * minH)
 	for _, h := range head {
 		drawRow(h, true)
 	}

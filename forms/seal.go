@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"titledesk/data"
 )
@@ -71,14 +72,64 @@ func Seal(kind data.Document, appNo string, version int, digest, keyID string, k
 	return p.String(), nil
 }
 
+// SealURL is the text of a seal's QR code printed as a link (a 职称证书's):
+// the verification page's address upper-cased, then the payload, e.g.
+//
+//	HTTPS://ZC.EXAMPLE.GOV.CN/V/TD1.C.KH2026-000123.1.<digest>.<key id>.<signature>
+//
+// Upper case keeps the whole text in the QR alphanumeric set, so the code
+// stays small, and a phone's camera opens the page; ParsePayload reads the
+// seal out of it, so a desk's scanner verifies it as any other. base is an
+// http or https address ending in "/v/" (any case) that stays in that set
+// once upper-cased (no "?", "=", "&", "_", "~" or spaces). The server must
+// serve the upper-cased path: hosts ignore case, paths do not.
+func SealURL(base, payload string) (string, error) {
+	u := strings.ToUpper(strings.TrimSpace(base))
+	scheme := urlScheme(u)
+	switch {
+	case scheme == "" || !strings.HasSuffix(u, verifyPath) || len(u) <= len(scheme)+len(verifyPath) || u[len(scheme)] == '/':
+		return "", data.Errorf(data.EINVALID, "核验网址“%s”须以 http:// 或 https:// 开头、以 /v/ 结尾", base)
+	case strings.Trim(u, qrAlphanumeric) != "" || strings.Contains(u, " "):
+		return "", data.Errorf(data.EINVALID, "核验网址“%s”只能由字母、数字和 -.:/$%%*+ 组成，以便二维码保持简小", base)
+	}
+	return u + payload, nil
+}
+
+const (
+	verifyPath     = "/V/"
+	qrAlphanumeric = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+)
+
+// urlScheme is the http or https prefix of an upper-cased text, or "".
+func urlScheme(u string) string {
+	for _, p := range []string{"HTTPS://", "HTTP://"} {
+		if strings.HasPrefix(u, p) {
+			return p
+		}
+	}
+	return ""
+}
+
 // ParsePayload reads a scanned payload. Scanners in keyboard mode add
 // surrounding whitespace or Enter, and type lower case when Caps Lock is on,
 // so surrounding whitespace is trimmed and letters are upper-cased: the
-// payload alphabet has no lower case, so this loses nothing. Anything else
-// out of shape is refused; the parse is strict so each payload has one
-// spelling.
+// payload alphabet has no lower case, so this loses nothing. A payload
+// printed as a link (SealURL) is read out of it: an http or https address
+// up to and including its last "/V/" is dropped, whatever its host. Anything
+// else out of shape is refused; the parse is strict so each payload has one
+// spelling, besides its link.
 func ParsePayload(s string) (Payload, error) {
 	s = strings.ToUpper(strings.TrimSpace(s))
+	if scheme := urlScheme(s); scheme != "" {
+		i := strings.LastIndex(s, verifyPath)
+		if i <= len(scheme) || strings.ContainsFunc(s[:i], unicode.IsSpace) {
+			return Payload{}, &data.Error{Code: data.EINVALID, Message: "不是本系统打印文书的二维码", Err: errNotSeal}
+		}
+		s = s[i+len(verifyPath):]
+		if strings.HasPrefix(payloadPrefix+".", s) { // the link read only to its seal's first characters
+			return Payload{}, &data.Error{Code: data.EINVALID, Message: "二维码没有读全", Err: errCutShort}
+		}
+	}
 	parts := strings.Split(s, ".")
 	switch {
 	case parts[0] != payloadPrefix || len(parts) > 7:
@@ -145,7 +196,8 @@ func isBase32(s string, n int) bool {
 }
 
 // KeyRing holds the public keys a workstation has synced. Application forms
-// must carry a bureau key; counter documents a device key. A key in the
+// and certificates (data.Document.BureauSealed) must carry a bureau key;
+// counter documents a device key. A key in the
 // wrong ring does not verify, so a workstation's key cannot mint forms.
 type KeyRing struct {
 	Bureau  map[string]ed25519.PublicKey
@@ -156,11 +208,17 @@ type KeyRing struct {
 
 // CurrentRecord is what the local store knows now about the document a
 // payload names: the version and the digest of the fields it would print,
-// and when the record reached that version.
+// and when the record reached that version. For a certificate the version
+// is VersionOf(CertificateOf(…)), always 1.
 type CurrentRecord struct {
 	Version int
 	Digest  string
 	At      time.Time
+	// A document the bureau revoked (a 职称证书, data.Certificate's
+	// RevokedAt and RevokedWhy): when and why. Revoked when either is set;
+	// its papers then verify as Revoked, whatever they print.
+	RevokedAt  time.Time
+	RevokedWhy string
 }
 
 // Lookup finds the current record for a sealed document; ok is false when
@@ -176,7 +234,7 @@ const (
 	Stale                    // signature good, record changed since printing
 	UnknownKey               // signed by a key this workstation does not know
 	NoRecord                 // signature good, but no local record to compare
-	Revoked                  // signed by a workstation revoked before the record it prints
+	Revoked                  // signed by a workstation revoked before the record it prints, or a revoked certificate
 	Unreadable               // not all of a seal was read, or not a seal of this system at all
 )
 
@@ -202,7 +260,7 @@ func Verify(payload string, keys KeyRing, lookup Lookup) Verdict {
 		return Verdict{Forged, p, "伪造：" + data.ErrorMessage(err)}
 	}
 	ring, other := keys.Devices, keys.Bureau
-	if p.Kind == data.DocForm {
+	if p.Kind.BureauSealed() {
 		ring, other = other, ring
 	}
 	pub, ok := ring[p.KeyID]
@@ -224,6 +282,17 @@ func Verify(payload string, keys KeyRing, lookup Lookup) Verdict {
 	switch {
 	case !ok:
 		return Verdict{NoRecord, p, fmt.Sprintf("签章有效，但本机没有申请 %s 的%s记录，请同步后再核验", p.AppNo, p.Kind.Label())}
+	case !cur.RevokedAt.IsZero() || cur.RevokedWhy != "":
+		// Before the comparisons: a revoked certificate is not valid
+		// however faithfully it prints the record.
+		when, why := "", ""
+		if !cur.RevokedAt.IsZero() {
+			when = "于 " + cur.RevokedAt.In(data.Shanghai).Format("2006-01-02") + " "
+		}
+		if cur.RevokedWhy != "" {
+			why = "（" + cur.RevokedWhy + "）"
+		}
+		return Verdict{Revoked, p, fmt.Sprintf("已撤销：该%s已%s被市局撤销%s，不再有效", p.Kind.Label(), when, why)}
 	case cur.Version != p.Version:
 		return Verdict{Stale, p, fmt.Sprintf("已过期：打印后记录已变更（打印时为第 %d 版，现为第 %d 版），请重新打印", p.Version, cur.Version)}
 	case cur.Digest != p.Digest:

@@ -29,6 +29,13 @@ type sheet struct {
 	payURL      string    // printed as the payment QR code, not as text
 	closedAt    time.Time // when set, the footer shows it instead of the print time
 	invalid     error     // why the document cannot be printed as given
+
+	// The 职称证书's: laid out as a certificate (certificate.go), its
+	// statement made of its fields, its seal printed as a link to verifyURL
+	// when set. None of them is digested (the statement's parts are).
+	certificate bool
+	statement   string
+	verifyURL   string
 }
 
 // field is one printed value. The digest covers key and value, not label,

@@ -72,7 +72,7 @@ func (p *Portal) actor(rq *request) data.Actor {
 func (p *Portal) view(rq *request, app *data.Application) (*applicationView, error) {
 	v := &applicationView{App: app, Actions: map[string]bool{}, Kinds: data.MaterialKinds}
 	for _, t := range data.Actions(app, p.actor(rq), data.Env{Now: p.Now()}) {
-		v.Actions[string(t.Action)] = true
+		v.Actions[string(t.Action)+string(t.Document)] = true // print of a document: printF, printC
 	}
 	if app.LiaisonPointID != "" {
 		pt, err := p.db.LiaisonPoint(rq.ctx(), app.LiaisonPointID)

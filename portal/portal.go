@@ -7,6 +7,7 @@ package portal
 
 import (
 	"context"
+	"crypto/ed25519"
 	"embed"
 	"html/template"
 	"io/fs"
@@ -38,6 +39,13 @@ type Portal struct {
 	dummyHash string
 	// Now is the clock; tests move it.
 	Now func() time.Time
+	// SealKey is the bureau's key, which seals the certificates applicants
+	// download; without it they cannot be downloaded.
+	SealKey ed25519.PrivateKey
+	// PublicURL is the address the public reaches the portal at (behind a
+	// proxy, the proxy's), which a certificate's QR code opens; empty, the
+	// address the applicant downloaded it from.
+	PublicURL string
 }
 
 // New loads the portal's secret from the database (creating it at first
@@ -90,6 +98,8 @@ func (p *Portal) Register(mux *http.ServeMux) {
 		{"GET /register/applicant", anyone, p.registerApplicantPage},
 		{"POST /register/applicant", anyone, p.registerApplicant},
 		{"GET /scans/{id}/{attachment}", anyone, p.scan},
+		{"GET /certificate", anyone, p.certificatePage},
+		{"GET /V/{payload}", anyone, p.verifyCode},
 
 		{"GET /profile", applicant, p.profilePage},
 		{"POST /profile", applicant, p.saveProfile},
@@ -104,6 +114,7 @@ func (p *Portal) Register(mux *http.ServeMux) {
 		{"POST /applications/{id}/submit", applicant, p.submit},
 		{"POST /applications/{id}/withdraw", applicant, p.withdraw},
 		{"GET /applications/{id}/form.pdf", applicant, p.formPDF},
+		{"GET /applications/{id}/certificate.pdf", applicant, p.certificatePDF},
 
 		{"GET /unit/registration", unit, p.unitRegistrationPage},
 		{"POST /unit/registration", unit, p.resubmitUnit},

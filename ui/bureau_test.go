@@ -426,3 +426,27 @@ func TestCertifyAllNumberedByServer(t *testing.T) {
 	find(r, func(*tabs) bool { return true }).Select(1)
 	r.mustShow("东职证〔" + year + "〕0002号")
 }
+
+// TestRevokeCertificate: the bureau revokes a certificate from the
+// detail, with a reason and the consequence said first; the detail then
+// shows it revoked and offers it no more.
+func TestRevokeCertificate(t *testing.T) {
+	ctx := context.Background()
+	w := testworld.New(t)
+	a := w.Apps(t, 1, "DLXH", data.StatusCertified)[0]
+	r := bureauRig(t, w)
+	r.scan(a.No)
+	r.tap("撤销证书")
+	r.mustShow("证书将被撤销：证书查询将答复“已撤销”")
+	find(r, func(*widget.CheckGroup) bool { return true }).SetSelected([]string{"材料弄虚作假"})
+	r.tap("确定")
+	r.mustShow("证书撤销")
+	if slices.Contains(r.texts(), "撤销证书") {
+		t.Error("a revoked certificate is offered for revoking again")
+	}
+	r.syncNow()
+	got, err := w.DB.Application(ctx, a.ID)
+	if err != nil || got.Status != data.StatusCertified || got.Certificate.RevokedAt.IsZero() || got.Certificate.RevokedWhy != "材料弄虚作假" {
+		t.Fatalf("on the server: %+v %v", got.Certificate, err)
+	}
+}

@@ -204,6 +204,9 @@ func (d *detailView) applicant() fyne.CanvasObject {
 	var cert []string
 	if c := v.Certificate; c != nil {
 		cert = []string{"证书编号", app.CertificateNoText(c), "发证日期", day(c.IssuedAt)}
+		if !c.RevokedAt.IsZero() {
+			cert = append(cert, "证书撤销", day(c.RevokedAt)+"　"+c.RevokedWhy)
+		}
 	}
 	return fields(append([]string{"姓名", v.Name, "身份证号码", v.IDNumber, "手机", v.Mobile, "学历", v.Education, "所学专业", v.Major,
 		"从事专业技术工作年限", fmt.Sprintf("%d 年", v.WorkingYears), "系列", v.Series, "资格", v.Qualification, "申报级别", v.Level,
@@ -285,20 +288,21 @@ var actionButtons map[data.Action]func(d *detailView, t data.Transition) *widget
 // reloads the detail, which builds the buttons).
 func init() {
 	actionButtons = map[data.Action]func(d *detailView, t data.Transition) *widget.Button{
-		data.ActionClaim:          (*detailView).direct,
-		data.ActionLiaisonPass:    (*detailView).direct,
-		data.ActionBureauPass:     (*detailView).direct,
-		data.ActionPaperExpire:    (*detailView).direct,
-		data.ActionLiaisonReturn:  (*detailView).withReasons,
-		data.ActionBureauReject:   (*detailView).withReasons,
-		data.ActionPaperReject:    (*detailView).withReasons,
-		data.ActionPaperAccept:    (*detailView).counterCheck,
-		data.ActionPrint:          (*detailView).printButton,
-		data.ActionPaymentRecord:  (*detailView).paymentButton,
-		data.ActionCertify:        (*detailView).certifyButton,
-		data.ActionPaymentCorrect: (*detailView).correctButton,
-		data.ActionRefund:         (*detailView).withReasons,
-		data.ActionPaperDeficient: nil, // part of the counter check
+		data.ActionClaim:             (*detailView).direct,
+		data.ActionLiaisonPass:       (*detailView).direct,
+		data.ActionBureauPass:        (*detailView).direct,
+		data.ActionPaperExpire:       (*detailView).direct,
+		data.ActionLiaisonReturn:     (*detailView).withReasons,
+		data.ActionBureauReject:      (*detailView).withReasons,
+		data.ActionPaperReject:       (*detailView).withReasons,
+		data.ActionPaperAccept:       (*detailView).counterCheck,
+		data.ActionPrint:             (*detailView).printButton,
+		data.ActionPaymentRecord:     (*detailView).paymentButton,
+		data.ActionCertify:           (*detailView).certifyButton,
+		data.ActionPaymentCorrect:    (*detailView).correctButton,
+		data.ActionRefund:            (*detailView).withReasons,
+		data.ActionCertificateRevoke: (*detailView).withReasons,
+		data.ActionPaperDeficient:    nil, // part of the counter check
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -249,6 +250,63 @@ func TestSevenSteps(t *testing.T) {
 	}
 	he.open("/applications")
 	he.expect(final.Certificate.No)
+
+	// The certificate: downloaded by the applicant, its QR a URL of 证书查询
+	// that an employer's phone opens; the bureau desk verifies it offline.
+	he.open("/applications/" + appID)
+	he.expect("下载职称证书（PDF）")
+	code, err := qrscan.FromPDF(he.download("/applications/"+appID+"/certificate.pdf", b.fingerprint))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "HTTPS://" + strings.ToUpper(strings.TrimPrefix(srv.url, "https://")) + "/V/TD1.C." + final.No + ".1."; !strings.HasPrefix(code, want) {
+		t.Fatalf("the certificate's QR reads %q, want %s…", code, want)
+	}
+	if res, err := reviewer.Scan(ctx, code); err != nil || res.Verdict.Status != forms.Genuine {
+		t.Errorf("the bureau desk's verdict: %+v %v", res, err)
+	}
+	employer := newPerson(t, browser, srv.url)
+	employer.do(chromedp.Navigate(code))
+	employer.expect("真实有效")
+	employer.expect(final.Certificate.No)
+	employer.expect(data.MaskIDNumber(idNumber))
+	employer.shot("certificate-genuine")
+	employer.do(chromedp.EmulateViewport(375, 812))
+	employer.open("/V/" + code[strings.Index(code, "TD1."):])
+	employer.expect("真实有效")
+	employer.shot("certificate-genuine-phone")
+	employer.do(chromedp.EmulateViewport(1366, 900))
+	// A seal altered by one character, and a number with the wrong name.
+	forged := []byte(code)
+	forged[len(forged)-5] ^= 'A' ^ 'B'
+	employer.do(chromedp.Navigate(string(forged)))
+	employer.expect("伪造")
+	employer.shot("certificate-forged")
+	employer.open("/certificate?no=" + url.QueryEscape(final.Certificate.No) + "&name=" + url.QueryEscape("何岩"))
+	employer.expect("查无此证")
+	employer.open("/certificate?no=" + url.QueryEscape(final.Certificate.No) + "&name=" + url.QueryEscape("何䶮"))
+	employer.expect("真实有效")
+
+	// Revoked by the bureau: 证书查询 and the desk say so; no more download.
+	if _, err := reviewer.Do(ctx, data.Command{Action: data.ActionCertificateRevoke, ApplicationID: appID, Reasons: []string{"材料弄虚作假"}}); err != nil {
+		t.Fatal(err)
+	}
+	syncNow(t, reviewer)
+	employer.do(chromedp.Navigate(code))
+	employer.expect("已撤销")
+	employer.expect("材料弄虚作假")
+	employer.shot("certificate-revoked")
+	if res, err := reviewer.Scan(ctx, code); err != nil || res.Verdict.Status != forms.Revoked {
+		t.Errorf("the bureau desk's verdict after revoking: %+v %v", res, err)
+	}
+	he.open("/applications/" + appID)
+	he.expect("证书已撤销")
+	if strings.Contains(he.text(), "下载职称证书") {
+		t.Error("a revoked certificate is still offered for download")
+	}
+	if sms, err := b.store(t).SMSLog(ctx, 1); err != nil || len(sms) != 1 || sms[0].ApplicationID != appID || !strings.Contains(sms[0].Text, "已被市局撤销，原因：材料弄虚作假") {
+		t.Errorf("the revocation's SMS: %+v %v", sms, err)
+	}
 	if out := mustCLI(t, "", "admin", "verify-audit", "-data", b.dir); !strings.Contains(out, "intact") {
 		t.Errorf("verify-audit: %s", out)
 	}

@@ -178,6 +178,7 @@ func runServe(e *env, args []string) error {
 	retry := fs.Duration("sms-retry", 5*time.Second, "first wait after a failed SMS delivery; doubles up to an hour")
 	platform := fs.String("finance-platform", "", "JSON file configuring the finance platform's API (base_url, app_id, secret); without it notices are imported (admin notices-import)")
 	poll := fs.Duration("finance-poll", 30*time.Second, "how often to ask the finance platform for the notices still missing")
+	public := fs.String("public-url", "", "address the public reaches the portal at, e.g. https://zc.example.gov.cn (certificates' QR codes open it); default: the address each applicant used")
 	if err := parse(fs, e, args); err != nil {
 		return err
 	}
@@ -195,7 +196,7 @@ func runServe(e *env, args []string) error {
 	}
 	defer db.Close()
 
-	mux, err := newMux(e, db, key, f)
+	mux, err := newMux(e, db, key, f, *public)
 	if err != nil {
 		return err
 	}
@@ -363,7 +364,7 @@ func openStore(ctx context.Context, f folder) (*sqlite.Store, ed25519.PrivateKey
 }
 
 // newMux assembles the server's routes.
-func newMux(e *env, db *sqlite.Store, key ed25519.PrivateKey, f folder) (http.Handler, error) {
+func newMux(e *env, db *sqlite.Store, key ed25519.PrivateKey, f folder, publicURL string) (http.Handler, error) {
 	pub := key.Public().(ed25519.PublicKey)
 	mux := http.NewServeMux()
 	// Snapshots a server killed while building them left behind.
@@ -376,6 +377,7 @@ func newMux(e *env, db *sqlite.Store, key ed25519.PrivateKey, f folder) (http.Ha
 	if err != nil {
 		return nil, err
 	}
+	web.SealKey, web.PublicURL = key, publicURL
 	web.Register(mux)
 	return mux, nil
 }

@@ -23,7 +23,7 @@ const applicationColumns = `id, no, version, status, series, qualification, leve
 	certificate_no, certificate_at, created_at, updated_at, submitted_at, reviewed_at, form_seal, working_years,
 	notice_payee, notice_due, notice_pay_url, payment_recorded_by_id, payment_corrected_by, payment_corrected_at,
 	recon_outcome, recon_pay_code, recon_ref, recon_channel, recon_amount, recon_paid_at, recon_at,
-	refund_amount, refund_reason, refund_by, refund_at, refund_payment_by`
+	refund_amount, refund_reason, refund_by, refund_at, refund_payment_by, certificate_revoked_at, certificate_revoked_why`
 
 var upsertApplication = func() string {
 	cols := strings.Split(applicationColumns, ",")
@@ -43,7 +43,8 @@ func appValues(a *data.Application) []any {
 		noticeAmount, paymentAmount  data.Fen
 		noticeAt, paidAt, recordedAt any
 		channel, proof, recordedBy   string
-		certAt                       any
+		certAt, revokedAt            any
+		revokedWhy                   string
 		payee, payURL, recordedByID  string
 		noticeDue, correctedAt       any
 		correctedBy                  string
@@ -68,7 +69,7 @@ func appValues(a *data.Application) []any {
 		refund, refundAmount, refundAt = *r, int64(r.Amount), ts(r.ApprovedAt)
 	}
 	if c := a.Certificate; c != nil {
-		certNo, certAt = c.No, ts(c.IssuedAt)
+		certNo, certAt, revokedAt, revokedWhy = c.No, ts(c.IssuedAt), ts(c.RevokedAt), c.RevokedWhy
 	}
 	return []any{
 		a.ID, a.No, a.Version, string(a.Status), a.Series, a.Qualification, a.Level, string(a.Method), a.LiaisonPointID,
@@ -79,7 +80,7 @@ func appValues(a *data.Application) []any {
 		certNo, certAt, ts(a.CreatedAt), ts(a.UpdatedAt), ts(a.SubmittedAt), ts(a.ReviewedAt), a.FormSeal, a.WorkingYears,
 		payee, noticeDue, payURL, recordedByID, correctedBy, correctedAt,
 		string(recon.Outcome), recon.Entry.PayCode, recon.Entry.Ref, recon.Entry.Channel, int64(recon.Entry.Amount), reconPaidAt, reconAt,
-		refundAmount, refund.Reason, refund.ApprovedBy, refundAt, refund.PaymentBy,
+		refundAmount, refund.Reason, refund.ApprovedBy, refundAt, refund.PaymentBy, revokedAt, revokedWhy,
 	}
 }
 
@@ -103,7 +104,7 @@ func scanApplication(row interface{ Scan(...any) error }) (*data.Application, er
 		&certNo, nullTime{&cert.IssuedAt}, nullTime{&a.CreatedAt}, nullTime{&a.UpdatedAt}, nullTime{&a.SubmittedAt}, nullTime{&a.ReviewedAt}, &a.FormSeal, &a.WorkingYears,
 		&notice.Payee, nullTime{&notice.Due}, &notice.PayURL, &payment.RecordedByID, &payment.CorrectedBy, nullTime{&payment.CorrectedAt},
 		&recon.Outcome, &recon.Entry.PayCode, &recon.Entry.Ref, &recon.Entry.Channel, &recon.Entry.Amount, nullTime{&recon.Entry.PaidAt}, nullTime{&recon.At},
-		&refundAmount, &refund.Reason, &refund.ApprovedBy, nullTime{&refund.ApprovedAt}, &refund.PaymentBy,
+		&refundAmount, &refund.Reason, &refund.ApprovedBy, nullTime{&refund.ApprovedAt}, &refund.PaymentBy, nullTime{&cert.RevokedAt}, &cert.RevokedWhy,
 	)
 	if err != nil {
 		return nil, err
@@ -531,6 +532,17 @@ func (s *Store) ApplicationByNo(ctx context.Context, no string) (*data.Applicati
 	var a *data.Application
 	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
 		a, err = findApplication(ctx, tx, `no = ?`, no)
+		return err
+	})
+	return a, err
+}
+
+// CertificateHolder returns the application whose certificate bears the
+// number no (证书编号), as 证书查询 finds it.
+func (s *Store) CertificateHolder(ctx context.Context, no string) (*data.Application, error) {
+	var a *data.Application
+	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+		a, err = findApplication(ctx, tx, `certificate_no = ?`, no)
 		return err
 	})
 	return a, err
