@@ -102,8 +102,8 @@ func (t Transition) Consequence() string {
 	case t.To.Terminal():
 		text += "，办理结束"
 	}
-	if t.SMS != "" {
-		text += "；同步后短信通知申请人"
+	if t.SMS.Template != "" {
+		text += "；同步后短信通知" + t.SMS.To.Label()
 	}
 	return text + "。"
 }
@@ -171,9 +171,33 @@ type Transition struct {
 	ReturnTo ReturnTo
 	Document Document
 	Requires []Requirement
-	SMS      string // message queued for the applicant, a template for SMSText
-	Seal     bool   // the application form is sealed and becomes printable
+	// SMS is the message queued for the party who must act next (or who
+	// is told where things stand): a template for SMSText, by default
+	// (the bureau may edit it, see Env.Template).
+	SMS  Message
+	Seal bool // the application form is sealed and becomes printable
 }
+
+// Message is a text a transition sends: to whom, in which words.
+type Message struct {
+	To       Party
+	Template string
+}
+
+// MessageKey names the transition's message: its action, how it returns,
+// and to whom, e.g. liaison_return.unit/unit. Templates are edited and SMS
+// services' registered templates mapped by it.
+func (t Transition) MessageKey() string {
+	k := string(t.Action)
+	if t.ReturnTo != "" {
+		k += "." + string(t.ReturnTo)
+	}
+	return k + "/" + string(t.SMS.To)
+}
+
+// toApplicant and toUnit are the messages of the table below.
+func toApplicant(tmpl string) Message { return Message{PartyApplicant, tmpl} }
+func toUnit(tmpl string) Message      { return Message{PartyUnit, tmpl} }
 
 // Requirement checks what a command must carry or what must hold before it
 // applies. It sees the application already updated by the command's data.
@@ -194,53 +218,61 @@ func buildTransitions() []Transition {
 	const (
 		// Placeholders are filled by SMSText: each message says what to do
 		// next, where and by when.
-		smsReturned  = "【职称考核认定】您的申请（编号{no}）已被退回，原因：{reasons}。请登录专业技术人才服务系统一次性修改后重新送审。"
-		smsBureauNo  = "【职称考核认定】您的申请（编号{no}）市局复审未通过，原因：{reasons}。{point}将告知处理意见，电话{phone}。"
-		smsPaper     = "【职称考核认定】您的申请（编号{no}）已通过复审。请登录系统打印申报表，携带各项材料原件及复印件到{point}（{address}）递交纸质材料，电话{phone}。"
-		smsDeficient = "【职称考核认定】您的申请（编号{no}）纸质材料需补正：{reasons}。请于{deadline}前（5个工作日内）到{point}一次性补齐，逾期退件。"
-		smsAccepted  = "【职称考核认定】您的申请（编号{no}）纸质材料已受理。请按缴款通知书所列方式缴费，并留存缴费凭证。"
-		smsCertified = "【职称考核认定】您的申请（编号{no}）已发证，证书编号{cert}，可登录系统“证书查询”查看。"
-		smsNotice    = "【职称考核认定】您的申请（编号{no}）缴款通知书已开具：缴款码{paycode}，金额{amount}元。请登录系统查看缴费方式，并留存缴费凭证。"
-		smsRefund    = "【职称考核认定】您的申请（编号{no}）经市局审核不予受理，原因：{reasons}。已缴的{amount}元将按原缴费渠道退还，电话{phone}。"
-		smsRevoked   = "【职称考核认定】您的职称证书（编号{cert}）已被市局撤销，原因：{reasons}。如有异议请联系{point}，电话{phone}。"
+		smsSubmitted  = "【职称考核认定】{name}的职称申请（编号{no}）已送审，请登录专业技术人才服务系统进行单位审核，并按规定公示。"
+		smsUnitPassed = "【职称考核认定】您的申请（编号{no}）已通过单位审核，已提交{point}初审。"
+		smsUnitNo     = "【职称考核认定】您的申请（编号{no}）单位审核未通过，原因：{reasons}。请登录系统修改后重新送审。"
+		smsFirstPass  = "【职称考核认定】您的申请（编号{no}）已通过{point}初审，已提交市局复审。"
+		smsReturned   = "【职称考核认定】您的申请（编号{no}）已被退回，原因：{reasons}。请登录专业技术人才服务系统一次性修改后重新送审。"
+		smsToUnit     = "【职称考核认定】{name}的申请（编号{no}）被退回单位，原因：{reasons}。请登录系统补充单位审核意见或公示材料后重新审核提交。"
+		smsBureauNo   = "【职称考核认定】您的申请（编号{no}）市局复审未通过，原因：{reasons}。{point}将告知处理意见，电话{phone}。"
+		smsPaper      = "【职称考核认定】您的申请（编号{no}）已通过复审。请登录系统打印申报表，携带各项材料原件及复印件到{point}（{address}）递交纸质材料，电话{phone}。"
+		smsDeficient  = "【职称考核认定】您的申请（编号{no}）纸质材料需补正：{reasons}。请于{deadline}前（5个工作日内）到{point}一次性补齐，逾期退件。"
+		smsAccepted   = "【职称考核认定】您的申请（编号{no}）纸质材料已受理。请按缴款通知书所列方式缴费，并留存缴费凭证。"
+		smsRejected   = "【职称考核认定】您的申请（编号{no}）纸质材料经{point}核验不予受理，原因：{reasons}。办理到此结束，电话{phone}。"
+		smsExpired    = "【职称考核认定】您的申请（编号{no}）未在补正期限内补齐材料，已逾期退件，办理到此结束。如需申报请重新提交，电话{phone}。"
+		smsPaid       = "【职称考核认定】您的申请（编号{no}）已登记缴费{paid}元（{channel}），财政确认到账后发证。"
+		smsCertified  = "【职称考核认定】您的申请（编号{no}）已发证，证书编号{cert}，可登录系统“证书查询”查看。"
+		smsNotice     = "【职称考核认定】您的申请（编号{no}）缴款通知书已开具：缴款码{paycode}，金额{amount}元。请登录系统查看缴费方式，并留存缴费凭证。"
+		smsRefund     = "【职称考核认定】您的申请（编号{no}）经市局审核不予受理，原因：{reasons}。已缴的{amount}元将按原缴费渠道退还，电话{phone}。"
+		smsRevoked    = "【职称考核认定】您的职称证书（编号{cert}）已被市局撤销，原因：{reasons}。如有异议请联系{point}，电话{phone}。"
 	)
 	ts := []Transition{
 		{From: StatusDraft, Action: ActionEdit, Role: RoleApplicant, To: StatusDraft, Requires: reqs(needForm)},
-		{From: StatusDraft, Action: ActionSubmit, Role: RoleApplicant, To: StatusUnitReview, Requires: reqs(needValidForm)},
+		{From: StatusDraft, Action: ActionSubmit, Role: RoleApplicant, To: StatusUnitReview, Requires: reqs(needValidForm), SMS: toUnit(smsSubmitted)},
 		{From: StatusDraft, Action: ActionWithdraw, Role: RoleApplicant, To: StatusWithdrawn},
-		{From: StatusUnitReview, Action: ActionUnitApprove, Role: RoleUnit, To: StatusLiaisonReview, Requires: reqs(needOpinion, needPublicity)},
-		{From: StatusUnitReview, Action: ActionUnitReject, Role: RoleUnit, To: StatusUnitRejected, Requires: reqs(needReasonsOrNote)},
+		{From: StatusUnitReview, Action: ActionUnitApprove, Role: RoleUnit, To: StatusLiaisonReview, Requires: reqs(needOpinion, needPublicity), SMS: toApplicant(smsUnitPassed)},
+		{From: StatusUnitReview, Action: ActionUnitReject, Role: RoleUnit, To: StatusUnitRejected, Requires: reqs(needReasonsOrNote), SMS: toApplicant(smsUnitNo)},
 		{From: StatusUnitRejected, Action: ActionEdit, Role: RoleApplicant, To: StatusUnitRejected, Requires: reqs(needForm)},
-		{From: StatusUnitRejected, Action: ActionSubmit, Role: RoleApplicant, To: StatusUnitReview, Requires: reqs(needValidForm)},
+		{From: StatusUnitRejected, Action: ActionSubmit, Role: RoleApplicant, To: StatusUnitReview, Requires: reqs(needValidForm), SMS: toUnit(smsSubmitted)},
 		{From: StatusUnitRejected, Action: ActionWithdraw, Role: RoleApplicant, To: StatusWithdrawn},
-		{From: StatusLiaisonReview, Action: ActionLiaisonPass, Role: RoleClerk, To: StatusBureauReview},
-		{From: StatusLiaisonReview, Action: ActionLiaisonReturn, Role: RoleClerk, ReturnTo: ReturnToApplicant, To: StatusReturnedToApplicant, Requires: reqs(needReasons), SMS: smsReturned},
-		{From: StatusLiaisonReview, Action: ActionLiaisonReturn, Role: RoleClerk, ReturnTo: ReturnToUnit, To: StatusReturnedToUnit, Requires: reqs(needReasons), SMS: smsReturned},
+		{From: StatusLiaisonReview, Action: ActionLiaisonPass, Role: RoleClerk, To: StatusBureauReview, SMS: toApplicant(smsFirstPass)},
+		{From: StatusLiaisonReview, Action: ActionLiaisonReturn, Role: RoleClerk, ReturnTo: ReturnToApplicant, To: StatusReturnedToApplicant, Requires: reqs(needReasons), SMS: toApplicant(smsReturned)},
+		{From: StatusLiaisonReview, Action: ActionLiaisonReturn, Role: RoleClerk, ReturnTo: ReturnToUnit, To: StatusReturnedToUnit, Requires: reqs(needReasons), SMS: toUnit(smsToUnit)},
 		{From: StatusReturnedToApplicant, Action: ActionEdit, Role: RoleApplicant, To: StatusReturnedToApplicant, Requires: reqs(needForm)},
-		{From: StatusReturnedToApplicant, Action: ActionSubmit, Role: RoleApplicant, To: StatusUnitReview, Requires: reqs(needValidForm)},
+		{From: StatusReturnedToApplicant, Action: ActionSubmit, Role: RoleApplicant, To: StatusUnitReview, Requires: reqs(needValidForm), SMS: toUnit(smsSubmitted)},
 		{From: StatusReturnedToApplicant, Action: ActionWithdraw, Role: RoleApplicant, To: StatusWithdrawn},
-		{From: StatusReturnedToUnit, Action: ActionUnitApprove, Role: RoleUnit, To: StatusLiaisonReview, Requires: reqs(needOpinion, needPublicity)},
-		{From: StatusReturnedToUnit, Action: ActionUnitReject, Role: RoleUnit, To: StatusUnitRejected, Requires: reqs(needReasonsOrNote)},
-		{From: StatusBureauReview, Action: ActionBureauPass, Role: RoleBureau, To: StatusAwaitingPaper, SMS: smsPaper, Seal: true},
-		{From: StatusBureauReview, Action: ActionBureauReject, Role: RoleBureau, To: StatusBureauRejected, Requires: reqs(needReasons), SMS: smsBureauNo},
-		{From: StatusBureauRejected, Action: ActionLiaisonReturn, Role: RoleClerk, ReturnTo: ReturnToApplicant, To: StatusReturnedToApplicant, Requires: reqs(needReasons), SMS: smsReturned},
-		{From: StatusBureauRejected, Action: ActionLiaisonReturn, Role: RoleClerk, ReturnTo: ReturnToUnit, To: StatusReturnedToUnit, Requires: reqs(needReasons), SMS: smsReturned},
-		{From: StatusAwaitingPaper, Action: ActionPaperAccept, Role: RoleClerk, To: StatusAwaitingPayment, Requires: reqs(needAllMatch), SMS: smsAccepted},
-		{From: StatusAwaitingPaper, Action: ActionPaperDeficient, Role: RoleClerk, To: StatusPaperDeficient, Requires: reqs(needAllChecked, needDeficiency), SMS: smsDeficient},
-		{From: StatusAwaitingPaper, Action: ActionPaperReject, Role: RoleClerk, To: StatusRejected, Requires: reqs(needReasons)},
-		{From: StatusPaperDeficient, Action: ActionPaperAccept, Role: RoleClerk, To: StatusAwaitingPayment, Requires: reqs(needAllMatch), SMS: smsAccepted},
-		{From: StatusPaperDeficient, Action: ActionPaperReject, Role: RoleClerk, To: StatusRejected, Requires: reqs(needReasons)},
-		{From: StatusPaperDeficient, Action: ActionPaperExpire, Role: RoleClerk, To: StatusExpired, Requires: reqs(needDeadlinePassed)},
-		{From: StatusAwaitingPayment, Action: ActionPaymentRecord, Role: RoleClerk, To: StatusPaid, Requires: reqs(needNoticeArrived, needPayment)},
-		{From: StatusPaid, Action: ActionCertify, Role: RoleBureau, To: StatusCertified, Requires: reqs(needCertificate, needReconciled), SMS: smsCertified},
+		{From: StatusReturnedToUnit, Action: ActionUnitApprove, Role: RoleUnit, To: StatusLiaisonReview, Requires: reqs(needOpinion, needPublicity), SMS: toApplicant(smsUnitPassed)},
+		{From: StatusReturnedToUnit, Action: ActionUnitReject, Role: RoleUnit, To: StatusUnitRejected, Requires: reqs(needReasonsOrNote), SMS: toApplicant(smsUnitNo)},
+		{From: StatusBureauReview, Action: ActionBureauPass, Role: RoleBureau, To: StatusAwaitingPaper, SMS: toApplicant(smsPaper), Seal: true},
+		{From: StatusBureauReview, Action: ActionBureauReject, Role: RoleBureau, To: StatusBureauRejected, Requires: reqs(needReasons), SMS: toApplicant(smsBureauNo)},
+		{From: StatusBureauRejected, Action: ActionLiaisonReturn, Role: RoleClerk, ReturnTo: ReturnToApplicant, To: StatusReturnedToApplicant, Requires: reqs(needReasons), SMS: toApplicant(smsReturned)},
+		{From: StatusBureauRejected, Action: ActionLiaisonReturn, Role: RoleClerk, ReturnTo: ReturnToUnit, To: StatusReturnedToUnit, Requires: reqs(needReasons), SMS: toUnit(smsToUnit)},
+		{From: StatusAwaitingPaper, Action: ActionPaperAccept, Role: RoleClerk, To: StatusAwaitingPayment, Requires: reqs(needAllMatch), SMS: toApplicant(smsAccepted)},
+		{From: StatusAwaitingPaper, Action: ActionPaperDeficient, Role: RoleClerk, To: StatusPaperDeficient, Requires: reqs(needAllChecked, needDeficiency), SMS: toApplicant(smsDeficient)},
+		{From: StatusAwaitingPaper, Action: ActionPaperReject, Role: RoleClerk, To: StatusRejected, Requires: reqs(needReasons), SMS: toApplicant(smsRejected)},
+		{From: StatusPaperDeficient, Action: ActionPaperAccept, Role: RoleClerk, To: StatusAwaitingPayment, Requires: reqs(needAllMatch), SMS: toApplicant(smsAccepted)},
+		{From: StatusPaperDeficient, Action: ActionPaperReject, Role: RoleClerk, To: StatusRejected, Requires: reqs(needReasons), SMS: toApplicant(smsRejected)},
+		{From: StatusPaperDeficient, Action: ActionPaperExpire, Role: RoleClerk, To: StatusExpired, Requires: reqs(needDeadlinePassed), SMS: toApplicant(smsExpired)},
+		{From: StatusAwaitingPayment, Action: ActionPaymentRecord, Role: RoleClerk, To: StatusPaid, Requires: reqs(needNoticeArrived, needPayment), SMS: toApplicant(smsPaid)},
+		{From: StatusPaid, Action: ActionCertify, Role: RoleBureau, To: StatusCertified, Requires: reqs(needCertificate, needReconciled), SMS: toApplicant(smsCertified)},
 		{From: StatusPaid, Action: ActionPaymentCorrect, Role: RoleBureau, To: StatusPaid, Requires: reqs(needReasons, needNoticeArrived, needPayment)},
-		{From: StatusPaid, Action: ActionRefund, Role: RoleBureau, To: StatusRejected, Requires: reqs(needReasons), SMS: smsRefund},
-		{From: StatusCertified, Action: ActionCertificateRevoke, Role: RoleBureau, To: StatusCertified, Requires: reqs(needReasons, needCertificateInForce), SMS: smsRevoked},
+		{From: StatusPaid, Action: ActionRefund, Role: RoleBureau, To: StatusRejected, Requires: reqs(needReasons), SMS: toApplicant(smsRefund)},
+		{From: StatusCertified, Action: ActionCertificateRevoke, Role: RoleBureau, To: StatusCertified, Requires: reqs(needReasons, needCertificateInForce), SMS: toApplicant(smsRevoked)},
 		// The notice is issued once 复审 passes; one that arrives after the
 		// counter accepted the papers is texted to the applicant.
 		{From: StatusAwaitingPaper, Action: ActionNoticeIssue, Role: RoleFinance, To: StatusAwaitingPaper, Requires: reqs(needNewNotice)},
 		{From: StatusPaperDeficient, Action: ActionNoticeIssue, Role: RoleFinance, To: StatusPaperDeficient, Requires: reqs(needNewNotice)},
-		{From: StatusAwaitingPayment, Action: ActionNoticeIssue, Role: RoleFinance, To: StatusAwaitingPayment, Requires: reqs(needNewNotice), SMS: smsNotice},
+		{From: StatusAwaitingPayment, Action: ActionNoticeIssue, Role: RoleFinance, To: StatusAwaitingPayment, Requires: reqs(needNewNotice), SMS: toApplicant(smsNotice)},
 	}
 	// Reconcile: wherever a notice may have been paid: before the counter
 	// accepted the papers (an e-bill can be paid at once), after 发证 (when
@@ -333,6 +365,28 @@ type Env struct {
 	// Finance is the bureau's settings about money; nil reads as
 	// DefaultFinance.
 	Finance *FinanceSettings
+	// Unit finds a unit, whose contact is texted when it must act; where it
+	// is nil (a workstation, which queues no SMS) such texts go nowhere.
+	Unit func(id string) *Unit
+	// Template is the bureau's wording of a message (by MessageKey), where
+	// it edited it; nil, or false, is the default wording.
+	Template func(key string) (string, bool)
+}
+
+func (e Env) unit(id string) *Unit {
+	if e.Unit == nil || id == "" {
+		return nil
+	}
+	return e.Unit(id)
+}
+
+func (e Env) template(key, wording string) string {
+	if e.Template != nil {
+		if t, ok := e.Template(key); ok {
+			return t
+		}
+	}
+	return wording
 }
 
 func (e Env) finance() FinanceSettings {
@@ -356,10 +410,12 @@ type Effect struct {
 	Kind          EffectKind
 	ApplicationID string
 	Version       int64
+	Party         Party // whom an SMS is for
 	Mobile        string
 	Text          string
-	Template      string // the action that queued an SMS; gateways map it to a registered template
-	DedupeKey     string // command ID and kind, so delivery retries stay single
+	Params        []SMSParam // its template's placeholders, filled
+	Template      string     // the SMS's MessageKey; SMS services map it to a registered template
+	DedupeKey     string     // command ID and kind, so delivery retries stay single
 }
 
 // Outcome is an applied command: the new application, its audit event and
@@ -485,11 +541,17 @@ func Apply(app *Application, cmd Command, env Env) (Outcome, error) {
 	}
 
 	out := Outcome{Application: next, Event: newEvent(app, &next, &cmd, now)}
-	if t.SMS != "" {
-		out.Effects = append(out.Effects, Effect{
-			Kind: EffectSMS, ApplicationID: next.ID, Version: next.Version, Mobile: next.Mobile,
-			Text: SMSText(t.SMS, &next, &cmd, env), Template: string(t.Action), DedupeKey: cmd.ID + "/sms",
-		})
+	if t.SMS.Template != "" {
+		e := Effect{Kind: EffectSMS, ApplicationID: next.ID, Version: next.Version, Party: t.SMS.To, Mobile: next.Mobile,
+			Template: t.MessageKey(), DedupeKey: cmd.ID + "/sms"}
+		if t.SMS.To == PartyUnit {
+			e.Mobile = ""
+			if u := env.unit(next.UnitID); u != nil {
+				e.Mobile = u.ContactMobile
+			}
+		}
+		e.Text, e.Params = SMSText(env.template(t.MessageKey(), t.SMS.Template), &next, &cmd, env)
+		out.Effects = append(out.Effects, e)
 	}
 	if t.Seal {
 		out.Effects = append(out.Effects, Effect{Kind: EffectSeal, ApplicationID: next.ID, Version: next.Version, DedupeKey: cmd.ID + "/seal"})

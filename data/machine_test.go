@@ -535,11 +535,54 @@ func TestConsequences(t *testing.T) {
 			t.Errorf("%s %s: %q", tr.From, tr.Action, c)
 		case strings.Contains(c, "不能撤回") != (tr.Refuses() && tr.To.Terminal()):
 			t.Errorf("%s %s to %s: %q", tr.From, tr.Action, tr.To, c)
-		case tr.To != tr.From && strings.Contains(c, "短信") != (tr.SMS != ""):
+		case tr.To != tr.From && strings.Contains(c, "短信") != (tr.SMS.Template != ""):
 			t.Errorf("%s %s: %q, SMS %q", tr.From, tr.Action, c, tr.SMS)
 		}
 	}
 	if !(Transition{From: StatusAwaitingPaper, To: StatusExpired}).Refuses() || (Transition{From: StatusLiaisonReview, To: StatusBureauReview}).Refuses() {
 		t.Error("Refuses")
+	}
+}
+
+// TestEveryStepTextsWhoActsNext: every step a person takes that moves an
+// application on texts someone: the unit where the unit must act next
+// (review, or a return to it), the applicant everywhere else, including
+// the end of the road; and each message names the application.
+func TestEveryStepTextsWhoActsNext(t *testing.T) {
+	unitActs := map[Status]bool{StatusUnitReview: true, StatusReturnedToUnit: true}
+	keys := map[string]Message{}
+	for _, tr := range Transitions {
+		moves := tr.To != tr.From && tr.Role != RoleFinance && !(tr.Role == RoleApplicant && tr.Action == ActionWithdraw)
+		switch want := map[bool]Party{false: PartyApplicant, true: PartyUnit}[unitActs[tr.To]]; {
+		case moves && tr.SMS.Template == "":
+			t.Errorf("%s %s → %s texts no one", tr.From, tr.Action, tr.To)
+		case moves && tr.SMS.To != want:
+			t.Errorf("%s %s → %s texts the %s, want the %s", tr.From, tr.Action, tr.To, tr.SMS.To, want)
+		case tr.SMS.Template != "" && !strings.Contains(tr.SMS.Template, "{no}") && !strings.Contains(tr.SMS.Template, "{cert}"):
+			t.Errorf("%s %s: the message names no application: %q", tr.From, tr.Action, tr.SMS.Template)
+		}
+		if tr.SMS.Template != "" {
+			if prev, ok := keys[tr.MessageKey()]; ok && prev != tr.SMS {
+				t.Errorf("key %s names two messages", tr.MessageKey())
+			}
+			keys[tr.MessageKey()] = tr.SMS
+		}
+	}
+	// The unit's texts go to its contact's mobile.
+	a := testApplication()
+	a.Status = StatusLiaisonReview
+	unit := &Unit{ID: a.UnitID, ContactMobile: "13922001101"}
+	env := Env{Now: t0, Calendar: DefaultCalendar(), Unit: func(id string) *Unit {
+		if id == unit.ID {
+			return unit
+		}
+		return nil
+	}}
+	out, err := Apply(a, goodCommand(a, Transition{Action: ActionLiaisonReturn, ReturnTo: ReturnToUnit}, clerk, t0), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := out.Effects[0]; e.Party != PartyUnit || e.Mobile != unit.ContactMobile || !strings.Contains(e.Text, a.Name+"的申请") || e.Template != "liaison_return.unit/unit" {
+		t.Errorf("return to the unit: %+v", e)
 	}
 }

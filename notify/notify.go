@@ -1,8 +1,10 @@
 // Package notify sends the SMS the workflow promises applicants: through a
 // Provider, from the persistent queue the command's transaction filled, at
-// least once, with retries and back-off. The dedupe key travels with every
-// message so a gateway drops repeats, which makes at-least-once delivery
-// land exactly once.
+// least once, with retries and back-off, and given up on after
+// data.SMSMaxAttempts failures. The dedupe key travels with every message:
+// a Gateway drops repeats, which makes at-least-once delivery land exactly
+// once; Alibaba Cloud and Tencent Cloud only keep it for tracing, so a send
+// whose answer was lost may reach the phone twice.
 package notify
 
 import (

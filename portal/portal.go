@@ -101,6 +101,8 @@ func (p *Portal) Register(mux *http.ServeMux) {
 		{"GET /certificate", anyone, p.certificatePage},
 		{"GET /V/{payload}", anyone, p.verifyCode},
 
+		{"GET /messages", applicant, p.messages},
+		{"GET /unit/messages", unit, p.messages},
 		{"GET /profile", applicant, p.profilePage},
 		{"POST /profile", applicant, p.saveProfile},
 		{"GET /applications", applicant, p.applications},

@@ -53,8 +53,8 @@ func TestClerkToBureauAndBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	testworld.Drain(t, bureau)
-	sms, _ := w.DB.SMSLog(ctx, 10)
-	if len(sms) != 1 || sms[0].ApplicationID != a.ID || sms[0].Template != string(data.ActionBureauPass) || !strings.Contains(sms[0].Text, a.No) || !strings.Contains(sms[0].Text, "到东莞市电力行业协会") {
+	sms, _ := w.DB.SMSLog(ctx, 10) // newest first
+	if len(sms) == 0 || sms[0].ApplicationID != a.ID || sms[0].Template != "bureau_pass/applicant" || !strings.Contains(sms[0].Text, a.No) || !strings.Contains(sms[0].Text, "到东莞市电力行业协会") {
 		t.Errorf("sms queued: %+v", sms)
 	}
 

@@ -257,8 +257,8 @@ func TestClerkToBureauAndBackOnScreen(t *testing.T) {
 	b.openFromQueue("复审", a.No)
 	b.decide("复审通过")
 	b.syncNow()
-	sms, _ := w.DB.SMSLog(context.Background(), 10)
-	if len(sms) != 1 || sms[0].ApplicationID != a.ID || sms[0].Template != string(data.ActionBureauPass) {
+	sms, _ := w.DB.SMSLog(context.Background(), 10) // newest first
+	if len(sms) == 0 || sms[0].ApplicationID != a.ID || sms[0].Template != "bureau_pass/applicant" {
 		t.Errorf("SMS queued: %+v", sms)
 	}
 

@@ -490,7 +490,7 @@ func TestDecisionsAskFirst(t *testing.T) {
 	a := r.fx.Apps[data.StatusLiaisonReview][0]
 	r.openFromQueue("初审", a.No)
 	r.tap("初审通过")
-	r.mustShow("申请将从“待联络点初审”转为“待市局复审”。")
+	r.mustShow("申请将从“待联络点初审”转为“待市局复审”；同步后短信通知申请人。")
 	r.key(fyne.KeyEscape)
 	if got := r.status(a.ID); got != data.StatusLiaisonReview || len(r.pending()) != 0 {
 		t.Fatalf("cancelled, yet %s with %d commands", got, len(r.pending()))
@@ -507,7 +507,7 @@ func TestDecisionsAskFirst(t *testing.T) {
 		t.Errorf("逾期退件 drawn as %v", expire.Importance)
 	}
 	r.tap("逾期退件")
-	r.mustShow("转为“逾期退件”，办理到此结束，不能撤回。")
+	r.mustShow("转为“逾期退件”，办理到此结束，不能撤回；同步后短信通知申请人。")
 	if b := find(r, func(b *widget.Button) bool { return b.Text == "确认逾期退件（回车）" }); b.Importance != widget.DangerImportance {
 		t.Errorf("its confirmation drawn as %v", b.Importance)
 	}
@@ -604,7 +604,7 @@ func TestExpireOverdueAtOnce(t *testing.T) {
 	r.ws.shell.Task("工作台")
 	r.tap("逾期退件：补正期限已过的 1 件")
 	r.mustShow(r.fx.Overdue.No + "　" + r.fx.Overdue.Name)
-	r.mustShow("以下 1 件：申请将从“材料待补正”转为“逾期退件”，办理到此结束，不能撤回。")
+	r.mustShow("以下 1 件：申请将从“材料待补正”转为“逾期退件”，办理到此结束，不能撤回；同步后短信通知申请人。")
 	r.key(fyne.KeyEscape)
 	if got := r.status(r.fx.Overdue.ID); got != data.StatusPaperDeficient {
 		t.Fatalf("Esc: %s", got)

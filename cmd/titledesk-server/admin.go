@@ -8,8 +8,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/user"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -58,6 +60,9 @@ func init() {
 		{"statement-import", "import the payment platform's statement (对账单) and reconcile (-file xlsx/csv, -map)", statementImport},
 		{"reconcile-list", "list payments that did not reconcile (金额不符, 未到账, 无登记)", reconcileList},
 		{"sms-list", "list queued and sent SMS", smsList},
+		{"sms-resend", "send again a message given up on after too many failures (-id, see sms-list)", smsResend},
+		{"sms-templates", "list every message the system sends: its key, who gets it, its wording (the bureau's, if reworded)", smsTemplates},
+		{"sms-template", "reword a message (-key, -text with the same {placeholders} in order; empty -text restores the built-in)", smsTemplate},
 		{"verify-audit", "verify the audit hash chain", verifyAudit},
 		{"backup", "write a consistent copy of the database while serving", backup},
 		{"demo-seed", "fill a fresh server with realistic demo data (never on a real bureau server)", demoSeed},
@@ -497,12 +502,60 @@ func smsList(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error 
 		var rows [][]string
 		for _, m := range msgs {
 			state := "待发送"
-			if !m.SentAt.IsZero() {
+			switch {
+			case !m.SentAt.IsZero():
 				state = "已发送 " + m.SentAt.In(data.Shanghai).Format("01-02 15:04")
+			case !m.FailedAt.IsZero():
+				state = "发送失败，已停止：" + m.LastError
+			case m.Mobile == "":
+				state = "无手机号，仅站内消息"
 			}
 			rows = append(rows, []string{strconv.FormatInt(m.ID, 10), m.Mobile, state, strconv.Itoa(m.Attempts), m.Text})
 		}
 		table(e.stdout, "ID\tMOBILE\tSTATE\tTRIES\tTEXT", rows)
+		return nil
+	}
+}
+
+func smsResend(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	id := fs.Int64("id", 0, "the message's ID (sms-list)")
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		if err := db.ResendSMS(ctx, *id); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "短信 %d 将重新发送\n", *id)
+		return nil
+	}
+}
+
+func smsTemplates(*flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		own, err := db.SMSTemplates(ctx)
+		if err != nil {
+			return err
+		}
+		keys := data.MessageKeys()
+		var rows [][]string
+		for _, k := range slices.Sorted(maps.Keys(keys)) {
+			text, whose := keys[k].Template, "内置"
+			if w, ok := own[k]; ok {
+				text, whose = w, "本局"
+			}
+			rows = append(rows, []string{k, keys[k].To.Label(), whose, text})
+		}
+		table(e.stdout, "KEY\tTO\tWORDING\tTEXT", rows)
+		return nil
+	}
+}
+
+func smsTemplate(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	key := fs.String("key", "", "the message's key (sms-templates)")
+	text := fs.String("text", "", "the new wording; empty restores the built-in")
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		if err := db.SetSMSTemplate(ctx, *key, *text, time.Now()); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "已保存 %s\n", *key)
 		return nil
 	}
 }

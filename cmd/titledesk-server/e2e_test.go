@@ -287,6 +287,17 @@ func TestSevenSteps(t *testing.T) {
 	employer.open("/certificate?no=" + url.QueryEscape(final.Certificate.No) + "&name=" + url.QueryEscape("何䶮"))
 	employer.expect("真实有效")
 
+	// 站内消息: every step's message to the applicant, and the unit's own.
+	he.open("/messages")
+	he.expect("已发证，证书编号" + final.Certificate.No)
+	he.expect("已通过单位审核")
+	if strings.Contains(he.text(), "请登录专业技术人才服务系统进行单位审核") {
+		t.Error("the applicant reads the unit's message")
+	}
+	unit.open("/unit/messages")
+	unit.expect("何䶮的职称申请（编号" + final.No + "）已送审")
+	unit.shot("messages-unit")
+
 	// Revoked by the bureau: 证书查询 and the desk say so; no more download.
 	if _, err := reviewer.Do(ctx, data.Command{Action: data.ActionCertificateRevoke, ApplicationID: appID, Reasons: []string{"材料弄虚作假"}}); err != nil {
 		t.Fatal(err)

@@ -174,7 +174,8 @@ func runServe(e *env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	dir := dataFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:8443", "HTTPS listen address")
-	gateway := fs.String("sms-gateway", "", "URL of an HTTP SMS gateway; without it messages are only recorded (admin sms-list)")
+	gateway := fs.String("sms-gateway", "", "URL of an HTTP SMS gateway; without it (or -sms-config) messages are only recorded (admin sms-list)")
+	smsConfig := fs.String("sms-config", "", "JSON file configuring Alibaba Cloud or Tencent Cloud SMS (provider, keys, sign_name, templates by message key; the secret may be in $TITLEDESK_SMS_SECRET)")
 	retry := fs.Duration("sms-retry", 5*time.Second, "first wait after a failed SMS delivery; doubles up to an hour")
 	platform := fs.String("finance-platform", "", "JSON file configuring the finance platform's API (base_url, app_id, secret); without it notices are imported (admin notices-import)")
 	poll := fs.Duration("finance-poll", 30*time.Second, "how often to ask the finance platform for the notices still missing")
@@ -223,8 +224,15 @@ func runServe(e *env, args []string) error {
 	}
 	ln = netutil.LimitListener(ln, limits.conns)
 	var provider notify.Provider = notify.Record{}
-	if *gateway != "" {
+	switch {
+	case *gateway != "" && *smsConfig != "":
+		return data.Errorf(data.EINVALID, "-sms-gateway 和 -sms-config 只能用一个")
+	case *gateway != "":
 		provider = &notify.Gateway{URL: *gateway, APIKey: os.Getenv("TITLEDESK_SMS_KEY")}
+	case *smsConfig != "":
+		if provider, err = notify.LoadProvider(*smsConfig); err != nil {
+			return err
+		}
 	}
 	if err := checkpoint(ctx, f, db, "start"); err != nil {
 		return err

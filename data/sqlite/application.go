@@ -325,6 +325,23 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, cmd data.Command, env d
 		p, _ := pointTx(ctx, tx, id)
 		return p
 	}
+	if s.server {
+		// Read only by the commands that text someone.
+		env.Unit = func(id string) *data.Unit {
+			u, _ := scanUnit(queryRow(ctx, tx, `SELECT `+unitColumns+` FROM units WHERE id = ?`, id))
+			return u
+		}
+		var wordings map[string]string
+		env.Template = func(key string) (string, bool) {
+			if wordings == nil {
+				if wordings, err = smsTemplatesTx(ctx, tx); err != nil {
+					wordings = map[string]string{} // the built-in wording, then
+				}
+			}
+			w, ok := wordings[key]
+			return w, ok
+		}
+	}
 	if s.server && env.Reference == nil {
 		var ref *data.Reference // read once, and only by the commands that check choices
 		env.Reference = func() (r *data.Reference, err error) {
