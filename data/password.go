@@ -132,3 +132,21 @@ func idKey(password, salt []byte, passes, memory uint32, threads uint8, keyLen u
 	defer func() { <-hashing }()
 	return argon2.IDKey(password, salt, passes, memory, threads, keyLen), nil
 }
+
+// temporaryAlphabet leaves out what reads alike on paper (0 O o, 1 l I).
+const temporaryAlphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+// TemporaryPassword is a password an administrator hands to a clerk after
+// adding the account or resetting it: 12 characters, about 70 bits, well
+// past the policy of CheckNewPassword.
+func TemporaryPassword() string {
+	out := make([]byte, 0, 12)
+	for b := make([]byte, 1); len(out) < cap(out); {
+		rand.Read(b) // never fails
+		// Only bytes below a whole multiple of the alphabet: no letter is likelier.
+		if n := int(b[0]); n < len(temporaryAlphabet)*(256/len(temporaryAlphabet)) {
+			out = append(out, temporaryAlphabet[n%len(temporaryAlphabet)])
+		}
+	}
+	return string(out)
+}

@@ -127,6 +127,7 @@ func (p *Portal) Register(mux *http.ServeMux) {
 	} {
 		mux.Handle(r.pattern, p.wrap(r.role, r.h))
 	}
+	p.registerConsole(mux)
 }
 
 // handler serves one page for a request whose session, CSRF token and role
@@ -140,6 +141,7 @@ type request struct {
 	token   string        // the session cookie's value
 	account *data.Account // nil when not logged in
 	unit    *data.Unit    // the account's unit
+	admin   *data.Admin   // the console's administrator, logged in
 }
 
 func (rq *request) ctx() context.Context { return rq.r.Context() }
@@ -147,6 +149,12 @@ func (rq *request) ctx() context.Context { return rq.r.Context() }
 // wrap adds what every page needs: security headers, the session, the
 // CSRF check on every POST, the role check, and error pages.
 func (p *Portal) wrap(role data.Role, h handler) http.Handler {
+	return p.guard(func(rq *request) error { return p.serve(rq, role, h) })
+}
+
+// guard adds what every page of the portal and the console needs around
+// serve: security headers, the refusal of cross-site POSTs, error pages.
+func (p *Portal) guard(serve func(*request) error) http.Handler {
 	// Browsers tell where a request comes from; a cross-site POST is refused
 	// before any token is looked at.
 	cross := http.NewCrossOriginProtection()
@@ -160,7 +168,7 @@ func (p *Portal) wrap(role data.Role, h handler) http.Handler {
 		hd.Set("Referrer-Policy", "same-origin")
 		hd.Set("Cache-Control", "no-store")
 		rq := &request{w: w, r: r}
-		if err := p.serve(rq, role, h); err != nil {
+		if err := serve(rq); err != nil {
 			p.errorPage(rq, err)
 		}
 	}))
@@ -204,6 +212,7 @@ func (p *Portal) errorPage(rq *request, err error) {
 // view is what the layout reads; Data is the page's own.
 type view struct {
 	Title   string
+	Admin   *data.Admin
 	Account *data.Account
 	Unit    *data.Unit
 	CSRF    string
@@ -227,6 +236,14 @@ var notices = map[string]string{
 	"approved":        "已审核通过，申请已转到所选人才联络点初审。",
 	"rejected":        "已审核不通过，申报人可修改后重新送审。",
 	"resubmitted":     "单位信息已重新提交审核。",
+	"unit-approved":   "已审核通过：该单位的申报人现在可以注册个人账号。",
+	"unit-rejected":   "已驳回：单位登录后可看到原因，修改后重新提交。",
+	"user-enabled":    "已启用：工作站同步后即可登录。",
+	"user-disabled":   "已停用：工作站下次同步后，此人不能再登录。",
+	"device-revoked":  "工作站已停用：它的每次同步都将被拒绝，之后的签章不予认可。",
+	"reason-saved":    "常用原因已保存，工作站同步后使用。",
+	"sms-resent":      "短信将重新发送。",
+	"template-saved":  "短信内容已保存，此后的短信按新内容发送。",
 }
 
 // render writes a page; formErr, when set, is shown above the form.
@@ -244,7 +261,7 @@ func (p *Portal) render(rq *request, page, title string, d any, formErr error) {
 // page writes a page with its status; the content type goes first, as
 // headers set after WriteHeader are dropped.
 func (p *Portal) page(rq *request, status int, page, title string, d any, errText string) {
-	v := view{Title: title, Account: rq.account, Unit: rq.unit, CSRF: p.csrfToken(rq.token), Data: d,
+	v := view{Title: title, Admin: rq.admin, Account: rq.account, Unit: rq.unit, CSRF: p.csrfToken(rq.token), Data: d,
 		Notice: notices[rq.r.URL.Query().Get("ok")], Error: errText}
 	rq.w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	rq.w.WriteHeader(status)

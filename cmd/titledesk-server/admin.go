@@ -64,6 +64,7 @@ func init() {
 		{"sms-templates", "list every message the system sends: its key, who gets it, its wording (the bureau's, if reworded)", smsTemplates},
 		{"sms-template", "reword a message (-key, -text with the same {placeholders} in order; empty -text restores the built-in)", smsTemplate},
 		{"verify-audit", "verify the audit hash chain", verifyAudit},
+		{"admin-add", "make an administrator of the web console (/admin): prints the authenticator's secret and otpauth:// address once", adminAdd},
 		{"backup", "write a consistent copy of the database while serving", backup},
 		{"demo-seed", "fill a fresh server with realistic demo data (never on a real bureau server)", demoSeed},
 	}
@@ -342,15 +343,8 @@ func unitDecide(approve bool) func(fs *flag.FlagSet) func(context.Context, *env,
 			if err := required(e, args...); err != nil {
 				return err
 			}
-			u, err := db.UnitByCreditCode(ctx, *code)
+			u, err := db.DecideUnit(ctx, *code, approve, *reason)
 			if err != nil {
-				return err
-			}
-			if u.Approved && !approve {
-				return data.Errorf(data.ECONFLICT, "单位 %s 已通过审核，不能再驳回", u.Name)
-			}
-			u.Approved, u.RejectReason = approve, strings.TrimSpace(*reason) // no reason to approve
-			if err := db.SaveUnit(ctx, u); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "unit %s %s\n", u.Name, map[bool]string{true: "approved", false: "rejected"}[approve])
@@ -513,6 +507,36 @@ func smsList(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error 
 			rows = append(rows, []string{strconv.FormatInt(m.ID, 10), m.Mobile, state, strconv.Itoa(m.Attempts), m.Text})
 		}
 		table(e.stdout, "ID\tMOBILE\tSTATE\tTRIES\tTEXT", rows)
+		return nil
+	}
+}
+
+// adminAdd makes a console administrator with a password and a new TOTP
+// secret, printed once for the administrator's authenticator app.
+func adminAdd(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
+	login := fs.String("login", "", "login name")
+	name := fs.String("name", "", "full name")
+	password := fs.String("password", "", "initial password (the policy of every password applies)")
+	return func(ctx context.Context, e *env, db *sqlite.Store) error {
+		if err := required(e, "login", *login, "name", *name, "password", *password); err != nil {
+			return err
+		}
+		if err := data.CheckNewPassword(*password, *login, *name); err != nil {
+			return err
+		}
+		hash, err := data.HashPassword(*password)
+		if err != nil {
+			return err
+		}
+		secret, url, err := data.NewTOTP(*login)
+		if err != nil {
+			return err
+		}
+		a := &data.Admin{ID: uuid.NewString(), Login: *login, Name: *name, PasswordHash: hash, TOTPSecret: secret, Active: true, CreatedAt: time.Now()}
+		if err := db.SaveAdmin(ctx, a); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "admin %s\nsecret %s\notpauth %s\n", a.Login, secret, url)
 		return nil
 	}
 }

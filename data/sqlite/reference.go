@@ -275,6 +275,16 @@ func reasonsTx(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]da
 	return out, rows.Err()
 }
 
+// AllReasons lists every common reason, retired ones too, by step and
+// display order: what an administrator edits.
+func (s *Store) AllReasons(ctx context.Context) (out []data.Reason, err error) {
+	err = s.inRead(ctx, func(tx *sql.Tx) error {
+		out, err = reasonsTx(ctx, tx, `1`)
+		return err
+	})
+	return out, err
+}
+
 // Reasons lists the active common reasons of a step in display order.
 func (s *Store) Reasons(ctx context.Context, step data.ReasonStep) (out []data.Reason, err error) {
 	err = s.inRead(ctx, func(tx *sql.Tx) error {

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"titledesk/data"
+)
+
+// TestConsoleInChromium: an administrator logs in to the web console with
+// a password and an authenticator's code (good once), approves a unit (its
+// applicant can then register), resets a clerk's password and then
+// disables the clerk (the desk takes each at its next sync), edits a
+// reason, revokes a workstation, and finds the audit chain intact.
+func TestConsoleInChromium(t *testing.T) {
+	b, srv, browser := browsedBureau(t)
+	ctx := context.Background()
+	out := mustCLI(t, "", "admin", "admin-add", "-data", b.dir, "-login", "lin", "-name", "林海燕", "-password", "后台密码Lin2026")
+	secret := regexp.MustCompile(`(?m)^secret (\S+)$`).FindStringSubmatch(out)
+	if secret == nil || !strings.Contains(out, "otpauth://totp/") {
+		t.Fatalf("admin-add:\n%s", out)
+	}
+	code := func(at time.Time) string {
+		c, err := data.TOTPCode(secret[1], at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+
+	admin := newPerson(t, browser, srv.url)
+	admin.open("/admin")
+	admin.expect("动态口令")
+	admin.shot("admin-login")
+	admin.fill(`form[action="/admin/login"]`, map[string]string{"login": "lin", "password": "后台密码Lin2026", "code": "000000"})
+	admin.expect("用户名、密码或动态口令错误")
+	now := code(time.Now())
+	admin.fill(`form[action="/admin/login"]`, map[string]string{"login": "lin", "password": "后台密码Lin2026", "code": now})
+	admin.expect("单位注册待审核")
+	// The same code a second time, from another browser: refused.
+	spy := newPerson(t, browser, srv.url)
+	spy.open("/admin/login")
+	spy.fill(`form[action="/admin/login"]`, map[string]string{"login": "lin", "password": "后台密码Lin2026", "code": now})
+	spy.expect("动态口令每个只能用一次")
+	// A portal login is no way in.
+	spy.open("/admin/users")
+	spy.expect("动态口令")
+
+	// A unit registers; until approved its applicant cannot.
+	creditCode := data.MakeCreditCode("91441900MA4UMH0X7")
+	unit := newPerson(t, browser, srv.url)
+	unit.open("/register/unit")
+	unit.fill(`form[action="/register/unit"]`, map[string]string{"name": "东莞市华信检测技术有限公司", "credit_code": creditCode,
+		"contact_name": "周敏", "contact_mobile": "13922001177", "login": "huaxin", "password": "单位密码2026", "password2": "单位密码2026"})
+	unit.expect("等待市人力资源局审核")
+	idNumber := data.MakeIDNumber("441900", time.Date(1990, 3, 8, 0, 0, 0, 0, data.Shanghai), 31)
+	applicant := map[string]string{"name": "邓子豪", "id_number": idNumber, "mobile": "13800138077", "unit_credit_code": creditCode,
+		"login": "dengzh", "password": "个人密码2026", "password2": "个人密码2026"}
+	early := newPerson(t, browser, srv.url)
+	early.open("/register/applicant")
+	early.fill(`form[action="/register/applicant"]`, applicant)
+	early.expect("尚未通过")
+	admin.open("/admin/units")
+	admin.expect("东莞市华信检测技术有限公司")
+	admin.shot("admin-units")
+	admin.click(`form[action="/admin/units/` + creditCode + `/approve"] button`)
+	admin.expect("已审核通过")
+	newPerson(t, browser, srv.url).registerApplicant(applicant, nil)
+
+	// A desk of 电力行业协会 with 陈晓敏 on it.
+	desk := workstation(t, b, srv.url, "clerk", "DLXH", "chen", "柜台密码chen2026")
+	var chen data.Clerk
+	clerks, _ := b.store(t).Clerks(ctx)
+	for _, c := range clerks {
+		if c.Login == "chen" {
+			chen = c
+		}
+	}
+	admin.open("/admin/users")
+	admin.click(`form[action="/admin/users/` + chen.ID + `/password"] button`)
+	admin.expect("临时密码")
+	admin.shot("admin-users")
+	temp := regexp.MustCompile(`临时密码：(\S+)`).FindStringSubmatch(admin.text())
+	if temp == nil {
+		t.Fatalf("no temporary password shown:\n%s", admin.text())
+	}
+	desk.Logout()
+	syncNow(t, desk)
+	if _, err := desk.Login(ctx, "chen", "柜台密码chen2026"); err == nil {
+		t.Error("the old password still logs in after the reset")
+	}
+	if _, err := desk.Login(ctx, "chen", temp[1]); err != nil {
+		t.Fatalf("the temporary password: %v", err)
+	}
+	admin.open("/admin/users")
+	admin.click(`form[action="/admin/users/` + chen.ID + `/active"] button`)
+	admin.expect("已停用：工作站下次同步后")
+	desk.Logout()
+	syncNow(t, desk)
+	if _, err := desk.Login(ctx, "chen", temp[1]); err == nil {
+		t.Error("a disabled clerk logs in at the desk after its sync")
+	}
+
+	// A reason reworded.
+	admin.open("/admin/reasons")
+	reasons, _ := b.store(t).AllReasons(ctx)
+	form := `form.edit:has(input[name=id][value="` + strconv.FormatInt(reasons[0].ID, 10) + `"])`
+	admin.do(chromedp.SetValue(chromedp.CSS(form+` [name=text]`), "扫描件不清晰、不完整或方向颠倒"))
+	admin.click(form + ` button`)
+	admin.expect("常用原因已保存")
+	if got, _ := b.store(t).AllReasons(ctx); got[0].Text != "扫描件不清晰、不完整或方向颠倒" {
+		t.Errorf("the reason reads %q", got[0].Text)
+	}
+
+	// The desk revoked: its next sync is refused.
+	admin.open("/admin/devices")
+	admin.expect(desk.Device().Code)
+	revoke := `form[action="/admin/devices/` + desk.Device().Code + `/revoke"]`
+	admin.fill(revoke, map[string]string{"reason": "电脑失窃"})
+	admin.expect("工作站已停用")
+	admin.shot("admin-devices")
+	if err := desk.SyncNow(ctx); err == nil || !strings.Contains(data.ErrorMessage(err), "停用") {
+		t.Errorf("the revoked desk's sync: %v", err)
+	}
+
+	admin.open("/admin/sms")
+	admin.expect("各环节短信内容")
+	admin.shot("admin-sms")
+	admin.open("/admin/audit")
+	admin.expect("审计链完好")
+	admin.do(chromedp.EmulateViewport(375, 812))
+	admin.open("/admin")
+	admin.shot("admin-home-phone")
+	if out := mustCLI(t, "", "admin", "verify-audit", "-data", b.dir); !strings.Contains(out, "intact") {
+		t.Errorf("verify-audit: %s", out)
+	}
+	events, err := b.store(t).AuditEvents(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var by []string
+	for _, e := range events {
+		if strings.HasPrefix(string(e.Action), "admin:") && e.ActorName == "林海燕" {
+			by = append(by, string(e.Action))
+		}
+	}
+	for _, want := range []string{"admin:unit", "admin:user", "admin:reason", "admin:device-revoke"} {
+		if !slices.Contains(by, want) {
+			t.Errorf("the audit chain lacks %s by the administrator: %v", want, by)
+		}
+	}
+}

@@ -1,0 +1,480 @@
+package portal
+
+import (
+	"crypto/ed25519"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"titledesk/data"
+)
+
+// The bureau's web console (/admin): administrators, with a password and a
+// TOTP code, approve units, manage the clerks and reviewers, revoke
+// workstations, edit the common reasons, look after the SMS and verify the
+// audit chain. Its sessions are apart from the portal's (their own cookie
+// and table); every change goes through the same store methods as the
+// command line (titledesk-server admin …) and is audited as the
+// administrator's.
+
+// adminCookie holds a console session; __Host- as the portal's.
+const adminCookie = "__Host-titledesk-admin"
+
+// adminTTL is how long a console login lasts: shorter than a clerk's day.
+const adminTTL = 2 * time.Hour
+
+func (p *Portal) registerConsole(mux *http.ServeMux) {
+	for _, r := range []struct {
+		pattern string
+		open    bool // reachable before logging in
+		h       handler
+	}{
+		{"GET /admin/login", true, p.adminLoginPage},
+		{"POST /admin/login", true, p.adminLogin},
+		{"POST /admin/logout", true, p.adminLogout},
+		{"GET /admin", false, p.consoleHome},
+		{"GET /admin/units", false, p.consoleUnits},
+		{"POST /admin/units/{code}/approve", false, p.consoleUnitDecide(true)},
+		{"POST /admin/units/{code}/reject", false, p.consoleUnitDecide(false)},
+		{"GET /admin/users", false, p.consoleUsers},
+		{"POST /admin/users", false, p.consoleUserAdd},
+		{"POST /admin/users/{id}/active", false, p.consoleUserActive},
+		{"POST /admin/users/{id}/password", false, p.consoleUserPassword},
+		{"GET /admin/devices", false, p.consoleDevices},
+		{"POST /admin/devices/{code}/revoke", false, p.consoleDeviceRevoke},
+		{"GET /admin/reasons", false, p.consoleReasons},
+		{"POST /admin/reasons", false, p.consoleReasonSave},
+		{"GET /admin/sms", false, p.consoleSMS},
+		{"POST /admin/sms/{id}/resend", false, p.consoleSMSResend},
+		{"POST /admin/sms/templates", false, p.consoleSMSTemplate},
+		{"GET /admin/audit", false, p.consoleAudit},
+	} {
+		mux.Handle(r.pattern, p.guard(func(rq *request) error { return p.serveConsole(rq, r.open, r.h) }))
+	}
+}
+
+// serveConsole checks the console session, the CSRF token and that an
+// administrator is logged in (unless open), then runs h as that
+// administrator: the store audits what it does under the name.
+func (p *Portal) serveConsole(rq *request, open bool, h handler) error {
+	c, err := rq.r.Cookie(adminCookie)
+	if err != nil || len(c.Value) != 43 {
+		rq.token = newToken()
+		setAdminCookie(rq.w, rq.token, 0)
+	} else {
+		rq.token = c.Value
+		switch a, err := p.db.SessionAdmin(rq.ctx(), rq.token, p.Now()); {
+		case err == nil:
+			rq.admin = a
+			rq.r = rq.r.WithContext(data.WithAdmin(rq.ctx(), a.Actor()))
+		case data.ErrorCode(err) != data.EUNAUTHORIZED:
+			return err
+		}
+	}
+	if rq.r.Method == http.MethodPost {
+		if err := p.checkCSRF(rq); err != nil {
+			return err
+		}
+	}
+	switch {
+	case open:
+	case rq.admin == nil && rq.r.Method == http.MethodGet:
+		http.Redirect(rq.w, rq.r, "/admin/login", http.StatusSeeOther)
+		return nil
+	case rq.admin == nil:
+		return data.Errorf(data.EUNAUTHORIZED, "登录已过期，请重新登录管理后台后再操作。")
+	}
+	return h(rq)
+}
+
+func setAdminCookie(w http.ResponseWriter, token string, maxAge time.Duration) {
+	http.SetCookie(w, &http.Cookie{Name: adminCookie, Value: token, Path: "/", MaxAge: int(maxAge.Seconds()),
+		Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+}
+
+func (p *Portal) adminLoginPage(rq *request) error {
+	p.render(rq, "admin_login", "管理后台登录", loginForm{}, nil)
+	return nil
+}
+
+// adminLogin checks the password and the authenticator's code, each code
+// good once; wrong ones count towards the lockout as the portal's do.
+func (p *Portal) adminLogin(rq *request) error {
+	f := loginForm{Login: trimmed(rq, "login")}
+	a, err := p.authenticateAdmin(rq, f.Login, rq.r.PostFormValue("password"), strings.TrimSpace(rq.r.PostFormValue("code")))
+	if err != nil {
+		if data.ErrorCode(err) == data.EINTERNAL {
+			return err
+		}
+		p.render(rq, "admin_login", "管理后台登录", f, err)
+		return nil
+	}
+	token, now := newToken(), p.Now()
+	if err := p.db.CreateAdminSession(rq.ctx(), token, a.ID, now, now.Add(adminTTL)); err != nil {
+		return err
+	}
+	setAdminCookie(rq.w, token, adminTTL)
+	return redirect(rq, "/admin", "")
+}
+
+func (p *Portal) authenticateAdmin(rq *request, login, password, code string) (*data.Admin, error) {
+	now := p.Now()
+	byLogin, byIP := loginRule, ipRule
+	byLogin.Key, byIP.Key = "admin:"+data.NormalizeLogin(login), "ip:"+clientIP(rq.r)
+	if until, err := p.db.LoginLockedUntil(rq.ctx(), now, byLogin.Key, byIP.Key); err != nil || !until.IsZero() {
+		if err != nil {
+			return nil, err
+		}
+		return nil, data.Errorf(data.EFORBIDDEN, "登录失败次数过多，已暂时锁定，请于 %s 后再试。", until.In(data.Shanghai).Format("15:04"))
+	}
+	a, err := p.db.AdminByLogin(rq.ctx(), login)
+	if err != nil && data.ErrorCode(err) != data.ENOTFOUND {
+		return nil, err
+	}
+	hash := p.dummyHash
+	if a != nil && a.Active {
+		hash = a.PasswordHash
+	}
+	ok, err := data.CheckPassword(hash, password)
+	if err != nil {
+		return nil, err
+	}
+	if ok && a != nil && a.Active {
+		if step := data.CheckTOTP(a.TOTPSecret, code, now, a.TOTPStep); step > 0 {
+			if used, err := p.db.UseTOTPStep(rq.ctx(), a.ID, step); err != nil || used {
+				if err == nil {
+					err = p.db.LoginSucceeded(rq.ctx(), byLogin.Key, byIP.Key)
+				}
+				return a, err
+			}
+		}
+	}
+	if _, err := p.db.LoginFailed(rq.ctx(), now, byLogin, byIP); err != nil {
+		return nil, err
+	}
+	return nil, data.Errorf(data.EINVALID, "用户名、密码或动态口令错误（动态口令每个只能用一次）。连续输错 %d 次将锁定 %d 分钟。", loginRule.Max, int(loginRule.Lock.Minutes()))
+}
+
+func (p *Portal) adminLogout(rq *request) error {
+	if err := p.db.DeleteAdminSession(rq.ctx(), rq.token); err != nil {
+		return err
+	}
+	setAdminCookie(rq.w, newToken(), 0)
+	return redirect(rq, "/admin/login", "")
+}
+
+// consoleHome is what waits for an administrator.
+func (p *Portal) consoleHome(rq *request) error {
+	units, err := p.db.Units(rq.ctx())
+	if err != nil {
+		return err
+	}
+	pending := 0
+	for _, u := range units {
+		if !u.Approved && u.RejectReason == "" {
+			pending++
+		}
+	}
+	failed, err := p.db.FailedSMS(rq.ctx(), 100)
+	if err != nil {
+		return err
+	}
+	p.render(rq, "admin_home", "管理后台", map[string]int{"PendingUnits": pending, "FailedSMS": len(failed)}, nil)
+	return nil
+}
+
+func (p *Portal) consoleUnits(rq *request) error {
+	units, err := p.db.Units(rq.ctx())
+	if err != nil {
+		return err
+	}
+	p.render(rq, "admin_units", "单位注册审核", units, nil)
+	return nil
+}
+
+func (p *Portal) consoleUnitDecide(approve bool) handler {
+	return func(rq *request) error {
+		_, err := p.db.DecideUnit(rq.ctx(), rq.r.PathValue("code"), approve, rq.r.PostFormValue("reason"))
+		if formError(err) {
+			units, lerr := p.db.Units(rq.ctx())
+			if lerr != nil {
+				return lerr
+			}
+			p.render(rq, "admin_units", "单位注册审核", units, err)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return redirect(rq, "/admin/units", map[bool]string{true: "unit-approved", false: "unit-rejected"}[approve])
+	}
+}
+
+// usersView is 工作人员: the clerks and reviewers, the points, and a
+// temporary password just set, shown once.
+type usersView struct {
+	Clerks   []data.Clerk
+	Points   []data.LiaisonPoint
+	Names    map[string]string
+	Password string // a temporary password just set, for the administrator to hand over
+	For      string
+}
+
+func (p *Portal) usersView(rq *request) (*usersView, error) {
+	clerks, err := p.db.Clerks(rq.ctx())
+	if err != nil {
+		return nil, err
+	}
+	points, err := p.db.LiaisonPoints(rq.ctx())
+	if err != nil {
+		return nil, err
+	}
+	v := &usersView{Clerks: clerks, Points: points, Names: map[string]string{}}
+	for _, pt := range points {
+		v.Names[pt.ID] = pt.Name
+	}
+	return v, nil
+}
+
+func (p *Portal) consoleUsers(rq *request) error {
+	v, err := p.usersView(rq)
+	if err != nil {
+		return err
+	}
+	p.render(rq, "admin_users", "工作人员", v, nil)
+	return nil
+}
+
+// consoleUserAdd adds a clerk or reviewer with a temporary password, shown
+// once, for the administrator to hand over.
+func (p *Portal) consoleUserAdd(rq *request) error {
+	c := &data.Clerk{ID: uuid.NewString(), Login: data.NormalizeLogin(trimmed(rq, "login")), Name: trimmed(rq, "name"),
+		Role: data.Role(rq.r.PostFormValue("role")), Active: true}
+	if c.Role == data.RoleClerk {
+		c.LiaisonPointID = rq.r.PostFormValue("point")
+	}
+	return p.withTemporaryPassword(rq, c, "已添加")
+}
+
+// withTemporaryPassword gives c a new temporary password, saves c and
+// shows the password once.
+func (p *Portal) withTemporaryPassword(rq *request, c *data.Clerk, done string) error {
+	pw := data.TemporaryPassword()
+	hash, err := data.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	c.PasswordHash = hash
+	err = p.db.SaveClerk(rq.ctx(), c)
+	v, verr := p.usersView(rq)
+	if verr != nil {
+		return verr
+	}
+	if err == nil {
+		v.Password, v.For = pw, done+" "+c.Name+"（"+c.Login+"）"
+	}
+	if err != nil && !formError(err) {
+		return err
+	}
+	p.render(rq, "admin_users", "工作人员", v, err)
+	return nil
+}
+
+func (p *Portal) clerkOf(rq *request) (*data.Clerk, error) {
+	return p.db.ClerkByID(rq.ctx(), rq.r.PathValue("id"))
+}
+
+// consoleUserActive disables or enables a clerk: a disabled one cannot log
+// in at any desk once it has synced.
+func (p *Portal) consoleUserActive(rq *request) error {
+	c, err := p.clerkOf(rq)
+	if err != nil {
+		return err
+	}
+	c.Active = rq.r.PostFormValue("active") == "1"
+	if err := p.db.SaveClerk(rq.ctx(), c); err != nil {
+		return err
+	}
+	return redirect(rq, "/admin/users", map[bool]string{true: "user-enabled", false: "user-disabled"}[c.Active])
+}
+
+// consoleUserPassword resets a clerk's password to a temporary one.
+func (p *Portal) consoleUserPassword(rq *request) error {
+	c, err := p.clerkOf(rq)
+	if err != nil {
+		return err
+	}
+	return p.withTemporaryPassword(rq, c, "已重置密码：")
+}
+
+func (p *Portal) consoleDevices(rq *request) error {
+	devs, err := p.db.Devices(rq.ctx())
+	if err != nil {
+		return err
+	}
+	names, err := p.pointNames(rq)
+	if err != nil {
+		return err
+	}
+	p.render(rq, "admin_devices", "工作站", map[string]any{"Devices": devs, "Points": names}, nil)
+	return nil
+}
+
+func (p *Portal) consoleDeviceRevoke(rq *request) error {
+	reason := trimmed(rq, "reason")
+	if reason == "" {
+		return data.Errorf(data.EINVALID, "请写明停用的原因（如：电脑失窃、报废），它记入审计")
+	}
+	if _, err := p.db.RevokeDevice(rq.ctx(), rq.r.PathValue("code"), reason, p.Now()); err != nil {
+		return err
+	}
+	return redirect(rq, "/admin/devices", "device-revoked")
+}
+
+// reasonsView is 常用原因 of both steps, retired ones too.
+func (p *Portal) consoleReasons(rq *request) error {
+	all, err := p.db.AllReasons(rq.ctx())
+	if err != nil {
+		return err
+	}
+	p.render(rq, "admin_reasons", "常用原因", all, nil)
+	return nil
+}
+
+// consoleReasonSave adds a reason (no id) or edits, retires or restores one.
+func (p *Portal) consoleReasonSave(rq *request) error {
+	r := &data.Reason{Step: data.ReasonStep(rq.r.PostFormValue("step")), Text: trimmed(rq, "text"), Active: rq.r.PostFormValue("active") != "0"}
+	if id := rq.r.PostFormValue("id"); id != "" {
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil {
+			return notFoundErr()
+		}
+		all, err := p.db.AllReasons(rq.ctx())
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(all, func(x data.Reason) bool { return x.ID == n })
+		if i < 0 {
+			return notFoundErr()
+		}
+		old := all[i]
+		r.ID, r.Step, r.Order = old.ID, old.Step, old.Order
+		if r.Text == "" {
+			r.Text = old.Text // retire or restore only
+		}
+	}
+	if err := p.db.SaveReason(rq.ctx(), r); err != nil {
+		if formError(err) {
+			all, lerr := p.db.AllReasons(rq.ctx())
+			if lerr != nil {
+				return lerr
+			}
+			p.render(rq, "admin_reasons", "常用原因", all, err)
+			return nil
+		}
+		return err
+	}
+	return redirect(rq, "/admin/reasons", "reason-saved")
+}
+
+// smsView is 短信: those given up on, the latest sent, and every message's
+// wording.
+type smsView struct {
+	Failed, Latest []data.SMS
+	Templates      []smsTemplate
+	Placeholders   []string
+}
+
+type smsTemplate struct {
+	Key, To, Text string
+	Reworded      bool
+}
+
+func (p *Portal) consoleSMS(rq *request) error {
+	v, err := p.smsView(rq)
+	if err != nil {
+		return err
+	}
+	p.render(rq, "admin_sms", "短信", v, nil)
+	return nil
+}
+
+func (p *Portal) smsView(rq *request) (*smsView, error) {
+	v := &smsView{Placeholders: data.Placeholders}
+	var err error
+	if v.Failed, err = p.db.FailedSMS(rq.ctx(), 100); err != nil {
+		return nil, err
+	}
+	if v.Latest, err = p.db.SMSLog(rq.ctx(), 30); err != nil {
+		return nil, err
+	}
+	own, err := p.db.SMSTemplates(rq.ctx())
+	if err != nil {
+		return nil, err
+	}
+	keys := data.MessageKeys()
+	for _, k := range slices.Sorted(func(yield func(string) bool) {
+		for k := range keys {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		t := smsTemplate{Key: k, To: keys[k].To.Label(), Text: keys[k].Template}
+		if w, ok := own[k]; ok {
+			t.Text, t.Reworded = w, true
+		}
+		v.Templates = append(v.Templates, t)
+	}
+	return v, nil
+}
+
+func (p *Portal) consoleSMSResend(rq *request) error {
+	id, err := strconv.ParseInt(rq.r.PathValue("id"), 10, 64)
+	if err != nil {
+		return notFoundErr()
+	}
+	if err := p.db.ResendSMS(rq.ctx(), id); err != nil {
+		return err
+	}
+	return redirect(rq, "/admin/sms", "sms-resent")
+}
+
+func (p *Portal) consoleSMSTemplate(rq *request) error {
+	err := p.db.SetSMSTemplate(rq.ctx(), rq.r.PostFormValue("key"), strings.TrimSpace(rq.r.PostFormValue("text")), p.Now())
+	if formError(err) {
+		v, verr := p.smsView(rq)
+		if verr != nil {
+			return verr
+		}
+		p.render(rq, "admin_sms", "短信", v, err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(rq, "/admin/sms", "template-saved")
+}
+
+// consoleAudit verifies the audit chain, its recorded fields and its signed
+// checkpoints, as admin verify-audit does.
+func (p *Portal) consoleAudit(rq *request) error {
+	keys, err := p.db.BureauKeys(rq.ctx())
+	if err != nil {
+		return err
+	}
+	ring := map[string]ed25519.PublicKey{}
+	for kid, k := range keys {
+		ring[kid] = k
+	}
+	r, err := p.db.VerifyAudit(rq.ctx(), ring, p.Now())
+	if err != nil {
+		return err
+	}
+	p.render(rq, "admin_audit", "审计核验", r, nil)
+	return nil
+}
