@@ -280,6 +280,12 @@ func buildTransitions() []Transition {
 	for _, s := range []Status{StatusAwaitingPaper, StatusPaperDeficient, StatusAwaitingPayment, StatusPaid, StatusCertified, StatusRejected, StatusExpired} {
 		ts = append(ts, Transition{From: s, Action: ActionReconcile, Role: RoleFinance, To: s, Requires: reqs(needStatement)})
 	}
+	// Withdrawal: the applicant may withdraw, saying why, until the counter
+	// accepts the paper materials (a draft needs no reason).
+	for _, s := range []Status{StatusUnitReview, StatusUnitRejected, StatusReturnedToApplicant, StatusReturnedToUnit, StatusLiaisonReview,
+		StatusBureauReview, StatusBureauRejected, StatusAwaitingPaper, StatusPaperDeficient} {
+		ts = append(ts, Transition{From: s, Action: ActionWithdraw, Role: RoleApplicant, To: StatusWithdrawn, Requires: reqs(needWhy)})
+	}
 	// Claim: the reviewer or clerk whose turn it is takes the application,
 	// while it has a step for them to take.
 	for _, s := range Statuses {
@@ -830,6 +836,12 @@ var (
 	needReasons = Requirement{Name: "reasons", Check: func(_ *Application, c *Command, _ Env) error {
 		if len(c.Reasons) == 0 {
 			return Errorf(EINVALID, "请选择至少一条原因，并一次性列出全部原因")
+		}
+		return nil
+	}}
+	needWhy = Requirement{Name: "why", Check: func(_ *Application, c *Command, _ Env) error {
+		if strings.TrimSpace(c.Note) == "" {
+			return Errorf(EINVALID, "请写明撤回申请的原因")
 		}
 		return nil
 	}}

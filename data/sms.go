@@ -35,10 +35,18 @@ type SMS struct {
 // this is about half a day of trying).
 const SMSMaxAttempts = 20
 
-// MessageKeys are the keys of the messages the state machine sends, with
-// their built-in wording: what an administrator may reword.
+// PasswordResetKey is the message carrying an account's password reset
+// code: the one message about an account rather than an application.
+const PasswordResetKey = "password_reset/account"
+
+// passwordReset is its built-in wording.
+var passwordReset = Message{PartyApplicant, "【职称考核认定】您的验证码为{code}，10分钟内有效，仅用于重置专业技术人才服务系统的登录密码。如非本人操作，请忽略。"}
+
+// MessageKeys are the keys of the messages the system sends, with their
+// built-in wording: what an administrator may reword, and what an SMS
+// service must have a registered template for.
 func MessageKeys() map[string]Message {
-	out := map[string]Message{}
+	out := map[string]Message{PasswordResetKey: passwordReset}
 	for _, t := range Transitions {
 		if t.SMS.Template != "" {
 			out[t.MessageKey()] = t.SMS
@@ -159,4 +167,13 @@ func SMSText(tmpl string, a *Application, cmd *Command, env Env) (text string, p
 var placeholder = regexp.MustCompile(`\{[a-z]+\}`)
 
 // Placeholders are the names SMSText fills, for whoever edits a template.
-var Placeholders = []string{"no", "name", "reasons", "point", "address", "phone", "deadline", "paycode", "amount", "paid", "channel", "cert"}
+var Placeholders = []string{"no", "name", "reasons", "point", "address", "phone", "deadline", "paycode", "amount", "paid", "channel", "cert", "code"}
+
+// PasswordResetText is the reset message with its code, in the wording
+// given ("" for the built-in one), and its one placeholder.
+func PasswordResetText(wording, code string) (string, []SMSParam) {
+	if wording == "" {
+		wording = passwordReset.Template
+	}
+	return strings.ReplaceAll(wording, "{code}", code), []SMSParam{{"code", code}}
+}

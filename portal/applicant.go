@@ -439,7 +439,7 @@ func (p *Portal) withdraw(rq *request) error {
 	if err != nil {
 		return err
 	}
-	if err := p.command(rq, app, data.Command{Action: data.ActionWithdraw}); err != nil {
+	if err := p.command(rq, app, data.Command{Action: data.ActionWithdraw, Note: trimmed(rq, "note")}); err != nil {
 		return p.applicationError(rq, app, "application", err)
 	}
 	return redirect(rq, "/applications/"+app.ID, "withdrawn")

@@ -99,9 +99,17 @@ func (p *Portal) Register(mux *http.ServeMux) {
 		{"POST /register/applicant", anyone, p.registerApplicant},
 		{"GET /scans/{id}/{attachment}", anyone, p.scan},
 		{"GET /certificate", anyone, p.certificatePage},
+		{"GET /password/forgot", anyone, p.forgotPage},
+		{"POST /password/forgot", anyone, p.forgot},
+		{"GET /password/reset", anyone, p.resetPage},
+		{"POST /password/reset", anyone, p.reset},
 		{"GET /V/{payload}", anyone, p.verifyCode},
 
 		{"GET /messages", applicant, p.messages},
+		{"GET /password", applicant, p.passwordPage},
+		{"POST /password", applicant, p.changePassword},
+		{"GET /unit/password", unit, p.passwordPage},
+		{"POST /unit/password", unit, p.changePassword},
 		{"GET /unit/messages", unit, p.messages},
 		{"GET /profile", applicant, p.profilePage},
 		{"POST /profile", applicant, p.saveProfile},
@@ -224,26 +232,29 @@ type view struct {
 // notices are the messages a redirect after a successful POST may show;
 // the query names one, so no text travels in the URL.
 var notices = map[string]string{
-	"registered-unit": "单位注册已提交，请等待市人力资源局审核；审核通过后申报人即可在本单位下注册个人账号。",
-	"registered":      "注册成功，请登录。",
-	"profile":         "个人信息已保存。",
-	"created":         "已创建申报，请上传申报材料后送审。",
-	"saved":           "已保存。",
-	"uploaded":        "材料已上传。",
-	"deleted":         "材料已删除。",
-	"submitted":       "已送审，请等待单位审核。",
-	"withdrawn":       "申请已撤回。",
-	"approved":        "已审核通过，申请已转到所选人才联络点初审。",
-	"rejected":        "已审核不通过，申报人可修改后重新送审。",
-	"resubmitted":     "单位信息已重新提交审核。",
-	"unit-approved":   "已审核通过：该单位的申报人现在可以注册个人账号。",
-	"unit-rejected":   "已驳回：单位登录后可看到原因，修改后重新提交。",
-	"user-enabled":    "已启用：工作站同步后即可登录。",
-	"user-disabled":   "已停用：工作站下次同步后，此人不能再登录。",
-	"device-revoked":  "工作站已停用：它的每次同步都将被拒绝，之后的签章不予认可。",
-	"reason-saved":    "常用原因已保存，工作站同步后使用。",
-	"sms-resent":      "短信将重新发送。",
-	"template-saved":  "短信内容已保存，此后的短信按新内容发送。",
+	"registered-unit":  "单位注册已提交，请等待市人力资源局审核；审核通过后申报人即可在本单位下注册个人账号。",
+	"registered":       "注册成功，请登录。",
+	"profile":          "个人信息已保存。",
+	"created":          "已创建申报，请上传申报材料后送审。",
+	"saved":            "已保存。",
+	"uploaded":         "材料已上传。",
+	"deleted":          "材料已删除。",
+	"submitted":        "已送审，请等待单位审核。",
+	"withdrawn":        "申请已撤回。",
+	"approved":         "已审核通过，申请已转到所选人才联络点初审。",
+	"rejected":         "已审核不通过，申报人可修改后重新送审。",
+	"resubmitted":      "单位信息已重新提交审核。",
+	"unit-approved":    "已审核通过：该单位的申报人现在可以注册个人账号。",
+	"unit-rejected":    "已驳回：单位登录后可看到原因，修改后重新提交。",
+	"user-enabled":     "已启用：工作站同步后即可登录。",
+	"user-disabled":    "已停用：工作站下次同步后，此人不能再登录。",
+	"device-revoked":   "工作站已停用：它的每次同步都将被拒绝，之后的签章不予认可。",
+	"reason-saved":     "常用原因已保存，工作站同步后使用。",
+	"sms-resent":       "短信将重新发送。",
+	"template-saved":   "短信内容已保存，此后的短信按新内容发送。",
+	"code-sent":        "如用户名和手机号与注册信息相符，验证码已发送到该手机，10 分钟内有效。",
+	"password-reset":   "密码已重置，请用新密码登录。",
+	"password-changed": "密码已修改；在其他地方的登录已退出。",
 }
 
 // render writes a page; formErr, when set, is shown above the form.
@@ -274,7 +285,11 @@ func (p *Portal) page(rq *request, status int, page, title string, d any, errTex
 // GET, so a reload never repeats the action.
 func redirect(rq *request, path, notice string) error {
 	if notice != "" {
-		path += "?ok=" + notice
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		path += sep + "ok=" + notice
 	}
 	http.Redirect(rq.w, rq.r, path, http.StatusSeeOther)
 	return nil

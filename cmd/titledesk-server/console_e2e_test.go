@@ -72,7 +72,49 @@ func TestConsoleInChromium(t *testing.T) {
 	admin.shot("admin-units")
 	admin.click(`form[action="/admin/units/` + creditCode + `/approve"] button`)
 	admin.expect("已审核通过")
-	newPerson(t, browser, srv.url).registerApplicant(applicant, nil)
+	newPerson(t, browser, srv.url).registerApplicant(applicant, map[string]string{"education": "大学本科", "major": "土木工程", "working_years": "8"})
+
+	// The applicant forgets the password: a code texted to the registered
+	// mobile (read from what the server queued), a wrong one refused first.
+	dz := newPerson(t, browser, srv.url)
+	dz.open("/login")
+	dz.click(`a[href="/password/forgot"]`)
+	dz.fill(`form[action="/password/forgot"]`, map[string]string{"login": "dengzh", "mobile": "13800138077"})
+	dz.expect("验证码已发送")
+	sent, _ := b.store(t).SMSLog(ctx, 1)
+	got := regexp.MustCompile(`验证码为(\d{6})`).FindStringSubmatch(sent[0].Text)
+	if got == nil || sent[0].Mobile != "13800138077" || sent[0].Template != data.PasswordResetKey {
+		t.Fatalf("the reset SMS: %+v", sent)
+	}
+	dz.fill(`form[action="/password/reset"]`, map[string]string{"code": "000000", "password": "新的密码Deng2026", "password2": "新的密码Deng2026"})
+	dz.expect("验证码不正确")
+	dz.fill(`form[action="/password/reset"]`, map[string]string{"login": "dengzh", "code": got[1], "password": "新的密码Deng2026", "password2": "新的密码Deng2026"})
+	dz.expect("密码已重置")
+	dz.fill(`form[action="/login"]`, map[string]string{"login": "dengzh", "password": "个人密码2026"})
+	dz.expect("用户名或密码错误")
+	dz.fill(`form[action="/login"]`, map[string]string{"login": "dengzh", "password": "新的密码Deng2026"})
+	dz.expect("新申报")
+
+	// Then withdraws a submitted application, saying why.
+	appID := dz.newApplication(b, "DLXH", "工程技术人员", "建筑工程工程师", "中级")
+	required, err := b.store(t).RequiredMaterials(ctx, "中级")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := t.TempDir()
+	for i, kind := range required {
+		dz.do(chromedp.SetValue(chromedp.CSS(`[name=kind]`), kind),
+			chromedp.SetUploadFiles(chromedp.CSS(`[name=file]`), []string{scanFile(t, files, "w"+strconv.Itoa(i)+".jpg", uint8(20*i))}))
+		dz.click(`form.upload button`)
+		dz.expect("材料已上传")
+	}
+	dz.click(`form[action$="/submit"] button`)
+	dz.expect("已送审")
+	dz.fill(`form.withdraw`, map[string]string{"note": "已在广州市申报"})
+	dz.expect("申请已撤回")
+	if a, err := b.store(t).Application(ctx, appID); err != nil || a.Status != data.StatusWithdrawn || a.Decisions[len(a.Decisions)-1].Note != "已在广州市申报" {
+		t.Errorf("withdrawn: %+v %v", a, err)
+	}
 
 	// A desk of 电力行业协会 with 陈晓敏 on it.
 	desk := workstation(t, b, srv.url, "clerk", "DLXH", "chen", "柜台密码chen2026")

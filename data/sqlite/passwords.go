@@ -1,0 +1,126 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/big"
+	"time"
+
+	"titledesk/data"
+)
+
+// Password resets and changes of portal accounts (migration 046).
+
+const (
+	// ResetCodeTTL is how long a texted code may be used.
+	ResetCodeTTL = 10 * time.Minute
+	// resetGap is the least time between two codes for one account: each
+	// costs an SMS.
+	resetGap = time.Minute
+	// resetTries is how many wrong codes end a reset.
+	resetTries = 5
+)
+
+// RequestPasswordReset texts a new reset code to the account's registered
+// mobile, when login and mobile both match an account; otherwise it does
+// nothing and says nothing, so that no one learns which accounts exist.
+// Codes for one account are a minute apart at least.
+func (s *Store) RequestPasswordReset(ctx context.Context, login, mobile string, now time.Time) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		a, err := scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE login = ?`, data.NormalizeLogin(login)))
+		if errors.Is(err, sql.ErrNoRows) || err == nil && a.Mobile != data.Normalize(mobile) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var last int64
+		err = queryRow(ctx, tx, `SELECT sent_at FROM password_resets WHERE account_id = ?`, a.ID).Scan(&last)
+		switch {
+		case err == nil && now.Sub(time.Unix(0, last)) < resetGap:
+			return data.Errorf(data.ECONFLICT, "验证码已发送，请 1 分钟后再重新获取")
+		case err != nil && !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+		if err != nil {
+			return err
+		}
+		code := fmt.Sprintf("%06d", n.Int64())
+		if _, err := exec(ctx, tx, `INSERT INTO password_resets (account_id, code_hash, sent_at, expires_at, attempts) VALUES (?, ?, ?, ?, 0)
+			ON CONFLICT (account_id) DO UPDATE SET code_hash = excluded.code_hash, sent_at = excluded.sent_at, expires_at = excluded.expires_at, attempts = 0`,
+			a.ID, secretHash(a.ID+"/"+code), now.UnixNano(), now.Add(ResetCodeTTL).UnixNano()); err != nil {
+			return err
+		}
+		wordings, err := smsTemplatesTx(ctx, tx)
+		if err != nil {
+			return err
+		}
+		text, params := data.PasswordResetText(wordings[data.PasswordResetKey], code)
+		party := data.PartyApplicant
+		if a.Role == data.RoleUnit {
+			party = data.PartyUnit
+		}
+		return queueSMS(ctx, tx, data.Effect{Kind: data.EffectSMS, Party: party, Mobile: a.Mobile, Text: text, Params: params,
+			Template: data.PasswordResetKey, DedupeKey: fmt.Sprintf("password_reset/%s/%d", a.ID, now.UnixNano())}, now)
+	})
+}
+
+// ResetPassword sets a new password (its hash) for the account with login,
+// given the code texted to it: once, within ResetCodeTTL, and before
+// resetTries wrong codes. The account's sessions end.
+func (s *Store) ResetPassword(ctx context.Context, login, code, hash string, now time.Time) error {
+	wrong := data.Errorf(data.EINVALID, "验证码不正确或已过期，请重新获取")
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		var (
+			id, want string
+			expires  int64
+			attempts int
+		)
+		err := queryRow(ctx, tx, `SELECT r.account_id, r.code_hash, r.expires_at, r.attempts FROM password_resets r
+			JOIN accounts a ON a.id = r.account_id WHERE a.login = ?`, data.NormalizeLogin(login)).Scan(&id, &want, &expires, &attempts)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return wrong
+		case err != nil:
+			return err
+		case now.UnixNano() >= expires || attempts >= resetTries:
+			_, err := exec(ctx, tx, `DELETE FROM password_resets WHERE account_id = ?`, id)
+			if err != nil {
+				return err
+			}
+			return wrong
+		case subtle.ConstantTimeCompare([]byte(secretHash(id+"/"+code)), []byte(want)) != 1:
+			// Kept even though the reset fails: the tries count.
+			_, err := exec(ctx, tx, `UPDATE password_resets SET attempts = attempts + 1 WHERE account_id = ?`, id)
+			if err != nil {
+				return err
+			}
+			return data.Errorf(data.EINVALID, "验证码不正确（还可再试 %d 次）", resetTries-attempts-1)
+		}
+		return setPasswordTx(ctx, tx, id, hash)
+	})
+}
+
+// ChangePassword sets an account's new password (its hash); every session
+// of the account ends, so one left open elsewhere is closed too.
+func (s *Store) ChangePassword(ctx context.Context, accountID, hash string) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error { return setPasswordTx(ctx, tx, accountID, hash) })
+}
+
+// setPasswordTx stores a new password hash, ends the account's sessions and
+// drops any reset under way.
+func setPasswordTx(ctx context.Context, tx *sql.Tx, accountID, hash string) error {
+	if _, err := exec(ctx, tx, `UPDATE accounts SET password_hash = ? WHERE id = ?`, hash, accountID); err != nil {
+		return err
+	}
+	if _, err := exec(ctx, tx, `DELETE FROM password_resets WHERE account_id = ?`, accountID); err != nil {
+		return err
+	}
+	_, err := exec(ctx, tx, `DELETE FROM sessions WHERE account_id = ?`, accountID)
+	return err
+}
