@@ -75,7 +75,10 @@ func (s *Store) RequestPasswordReset(ctx context.Context, login, mobile string, 
 // resetTries wrong codes. The account's sessions end.
 func (s *Store) ResetPassword(ctx context.Context, login, code, hash string, now time.Time) error {
 	wrong := data.Errorf(data.EINVALID, "验证码不正确或已过期，请重新获取")
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	// A wrong try is counted, and an expired code dropped, in a transaction
+	// that commits: fail is said after it.
+	var fail error
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
 		var (
 			id, want string
 			expires  int64
@@ -85,25 +88,25 @@ func (s *Store) ResetPassword(ctx context.Context, login, code, hash string, now
 			JOIN accounts a ON a.id = r.account_id WHERE a.login = ?`, data.NormalizeLogin(login)).Scan(&id, &want, &expires, &attempts)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			return wrong
+			fail = wrong
+			return nil
 		case err != nil:
 			return err
 		case now.UnixNano() >= expires || attempts >= resetTries:
+			fail = wrong
 			_, err := exec(ctx, tx, `DELETE FROM password_resets WHERE account_id = ?`, id)
-			if err != nil {
-				return err
-			}
-			return wrong
+			return err
 		case subtle.ConstantTimeCompare([]byte(secretHash(id+"/"+code)), []byte(want)) != 1:
-			// Kept even though the reset fails: the tries count.
+			fail = data.Errorf(data.EINVALID, "验证码不正确（还可再试 %d 次）", resetTries-attempts-1)
 			_, err := exec(ctx, tx, `UPDATE password_resets SET attempts = attempts + 1 WHERE account_id = ?`, id)
-			if err != nil {
-				return err
-			}
-			return data.Errorf(data.EINVALID, "验证码不正确（还可再试 %d 次）", resetTries-attempts-1)
+			return err
 		}
 		return setPasswordTx(ctx, tx, id, hash)
 	})
+	if err != nil {
+		return err
+	}
+	return fail
 }
 
 // ChangePassword sets an account's new password (its hash); every session
