@@ -15,10 +15,15 @@ const (
 	// RoleFinance is the bureau's non-tax revenue system as it acts on the
 	// server (issuing notices, reconciling); no person logs in with it.
 	RoleFinance Role = "finance" // 非税收入系统
+	// RoleDeadline is the server acting when a deadline has passed: it
+	// ends an application whose paper materials or payment did not come in
+	// time (data/sqlite's RunDeadlines); no person logs in with it.
+	RoleDeadline Role = "deadline" // 系统（期限届满）
 )
 
 var roleLabels = map[Role]string{
 	RoleApplicant: "申报人", RoleUnit: "用人单位", RoleClerk: "联络点经办人", RoleBureau: "市局审核人员", RoleAdmin: "系统管理员", RoleFinance: "非税收入系统",
+	RoleDeadline: "系统（期限届满）",
 }
 
 // Label is the role's Chinese name.

@@ -30,11 +30,15 @@ type FinanceSettings struct {
 	// UnreceivedDays: a payment recorded at the counter that no statement
 	// holds this many days later is 未到账.
 	UnreceivedDays int
+	// PaperDays is how many working days after 复审 passes the paper
+	// materials are due at the counter (the guide's 规定时间内); after it
+	// the application is 逾期退件. 0: no deadline.
+	PaperDays int
 }
 
 // DefaultFinance is what a new server starts with.
 func DefaultFinance() FinanceSettings {
-	return FinanceSettings{Flow: FlowNotice, Payee: "东莞市人力资源局", Item: "专业技术资格考核认定费", RequireReconciled: true, UnreceivedDays: 3}
+	return FinanceSettings{Flow: FlowNotice, Payee: "东莞市人力资源局", Item: "专业技术资格考核认定费", RequireReconciled: true, UnreceivedDays: 3, PaperDays: 20}
 }
 
 // Check refuses settings that cannot work.
@@ -46,6 +50,8 @@ func (f FinanceSettings) Check() error {
 		return Errorf(EINVALID, "请填写收款单位和收费项目")
 	case f.UnreceivedDays < 1 || f.UnreceivedDays > 60:
 		return Errorf(EINVALID, "未到账判定天数应在 1 到 60 天之间")
+	case f.PaperDays < 0 || f.PaperDays > 120:
+		return Errorf(EINVALID, "递交纸质材料的期限应在 0（不设）到 120 个工作日之间")
 	}
 	return CheckText("收款单位", f.Payee, FieldLength)
 }

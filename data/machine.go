@@ -63,7 +63,7 @@ func ActionStatuses(action Action) []Status {
 // and a certificate may still be printed or revoked.
 func (s Status) Terminal() bool {
 	for _, t := range Transitions {
-		if t.From == s && t.To != s && t.Role != RoleFinance {
+		if t.From == s && t.To != s && t.Role != RoleFinance && t.Role != RoleDeadline {
 			return false
 		}
 	}
@@ -140,6 +140,8 @@ const (
 	// The bureau revokes a certificate issued (撤销证书), with the reason:
 	// 证书查询 then answers 已撤销.
 	ActionCertificateRevoke Action = "certificate_revoke"
+	// An application whose payment did not come by the notice's 缴款期限.
+	ActionPaymentExpire Action = "payment_expire"
 	// ActionCreate only names the audit event of a new application; an
 	// application is created, not transitioned, so it has no row below.
 	ActionCreate Action = "create"
@@ -153,6 +155,7 @@ var actionLabels = map[Action]string{
 	ActionPaymentRecord: "登记缴费", ActionCertify: "发证", ActionClaim: "认领", ActionPrint: "打印",
 	ActionCreate: "新申报", ActionNoticeIssue: "开具缴款通知书", ActionReconcile: "对账",
 	ActionPaymentCorrect: "更正缴费", ActionRefund: "不予受理并退费", ActionCertificateRevoke: "撤销证书",
+	ActionPaymentExpire: "逾期未缴费",
 }
 
 // Label is the action's Chinese name, fit for a button.
@@ -229,7 +232,8 @@ func buildTransitions() []Transition {
 		smsDeficient  = "【职称考核认定】您的申请（编号{no}）纸质材料需补正：{reasons}。请于{deadline}前（5个工作日内）到{point}一次性补齐，逾期退件。"
 		smsAccepted   = "【职称考核认定】您的申请（编号{no}）纸质材料已受理。请按缴款通知书所列方式缴费，并留存缴费凭证。"
 		smsRejected   = "【职称考核认定】您的申请（编号{no}）纸质材料经{point}核验不予受理，原因：{reasons}。办理到此结束，电话{phone}。"
-		smsExpired    = "【职称考核认定】您的申请（编号{no}）未在补正期限内补齐材料，已逾期退件，办理到此结束。如需申报请重新提交，电话{phone}。"
+		smsExpired    = "【职称考核认定】您的申请（编号{no}）未在期限（{deadline}）内递交或补齐纸质材料，已逾期退件，办理到此结束。如需申报请重新提交，电话{phone}。"
+		smsUnpaid     = "【职称考核认定】您的申请（编号{no}）未在缴款期限内缴费，办理到此结束。如需申报请重新提交，电话{phone}。"
 		smsPaid       = "【职称考核认定】您的申请（编号{no}）已登记缴费{paid}元（{channel}），财政确认到账后发证。"
 		smsCertified  = "【职称考核认定】您的申请（编号{no}）已发证，证书编号{cert}，可登录系统“证书查询”查看。"
 		smsNotice     = "【职称考核认定】您的申请（编号{no}）缴款通知书已开具：缴款码{paycode}，金额{amount}元。请登录系统查看缴费方式，并留存缴费凭证。"
@@ -263,6 +267,8 @@ func buildTransitions() []Transition {
 		{From: StatusPaperDeficient, Action: ActionPaperAccept, Role: RoleClerk, To: StatusAwaitingPayment, Requires: reqs(needAllMatch), SMS: toApplicant(smsAccepted)},
 		{From: StatusPaperDeficient, Action: ActionPaperReject, Role: RoleClerk, To: StatusRejected, Requires: reqs(needReasons), SMS: toApplicant(smsRejected)},
 		{From: StatusPaperDeficient, Action: ActionPaperExpire, Role: RoleClerk, To: StatusExpired, Requires: reqs(needDeadlinePassed), SMS: toApplicant(smsExpired)},
+		{From: StatusAwaitingPaper, Action: ActionPaperExpire, Role: RoleClerk, To: StatusExpired, Requires: reqs(needDeadlinePassed), SMS: toApplicant(smsExpired)},
+		{From: StatusAwaitingPayment, Action: ActionPaymentExpire, Role: RoleClerk, To: StatusExpired, Requires: reqs(needNoticeOverdue), SMS: toApplicant(smsUnpaid)},
 		{From: StatusAwaitingPayment, Action: ActionPaymentRecord, Role: RoleClerk, To: StatusPaid, Requires: reqs(needNoticeArrived, needPayment), SMS: toApplicant(smsPaid)},
 		{From: StatusPaid, Action: ActionCertify, Role: RoleBureau, To: StatusCertified, Requires: reqs(needCertificate, needReconciled), SMS: toApplicant(smsCertified)},
 		{From: StatusPaid, Action: ActionPaymentCorrect, Role: RoleBureau, To: StatusPaid, Requires: reqs(needReasons, needNoticeArrived, needPayment)},
@@ -279,6 +285,14 @@ func buildTransitions() []Transition {
 	// it does not wait), after a refusal or expiry.
 	for _, s := range []Status{StatusAwaitingPaper, StatusPaperDeficient, StatusAwaitingPayment, StatusPaid, StatusCertified, StatusRejected, StatusExpired} {
 		ts = append(ts, Transition{From: s, Action: ActionReconcile, Role: RoleFinance, To: s, Requires: reqs(needStatement)})
+	}
+	// Deadlines: past them the server ends the application as a clerk may
+	// (data/sqlite's RunDeadlines), the applicant texted a reminder first.
+	for _, t := range ts {
+		if t.Action == ActionPaperExpire || t.Action == ActionPaymentExpire {
+			t.Role = RoleDeadline
+			ts = append(ts, t)
+		}
 	}
 	// Withdrawal: the applicant may withdraw, saying why, until the counter
 	// accepts the paper materials (a draft needs no reason).
@@ -459,7 +473,7 @@ func inScope(app *Application, actor Actor) bool {
 		return actor.UnitID != "" && app.UnitID == actor.UnitID
 	case RoleClerk:
 		return actor.LiaisonPointID != "" && app.LiaisonPointID == actor.LiaisonPointID
-	case RoleBureau, RoleFinance:
+	case RoleBureau, RoleFinance, RoleDeadline:
 		return true
 	}
 	return false
@@ -650,13 +664,13 @@ func updateRecord(a *Application, c *Command) {
 // deadline the calendar cannot count fails it.
 func stamp(a *Application, t *Transition, c *Command, env Env) error {
 	now := env.Now.UTC()
-	if t.From == StatusPaperDeficient && t.To != t.From {
-		a.SupplementDeadline = time.Time{}
+	if (t.From == StatusPaperDeficient || t.From == StatusAwaitingPaper) && t.To != t.From {
+		a.SupplementDeadline = time.Time{} // the papers came, or never will
 	}
 	switch t.Action {
 	case ActionSubmit:
 		a.SubmittedAt = now
-	case ActionUnitApprove, ActionUnitReject, ActionLiaisonPass, ActionLiaisonReturn, ActionBureauPass, ActionBureauReject:
+	case ActionUnitApprove, ActionUnitReject, ActionLiaisonPass, ActionLiaisonReturn, ActionBureauReject:
 		a.ReviewedAt = now
 	case ActionPaperDeficient:
 		deadline, err := SupplementDeadline(env.Calendar, env.Now)
@@ -664,6 +678,16 @@ func stamp(a *Application, t *Transition, c *Command, env Env) error {
 			return err
 		}
 		a.SupplementDeadline = deadline.UTC()
+	case ActionBureauPass:
+		a.ReviewedAt = now
+		// The paper materials are due within the bureau's working days.
+		if days := env.finance().PaperDays; days > 0 {
+			deadline, err := env.Calendar.AddWorkingDays(env.Now, days)
+			if err != nil {
+				return err
+			}
+			a.SupplementDeadline = deadline.UTC()
+		}
 	case ActionNoticeIssue:
 		n := *c.Notice
 		if n.IssuedAt.IsZero() {
@@ -978,7 +1002,13 @@ var (
 	}}
 	needDeadlinePassed = Requirement{Name: "deadline passed", State: true, Check: func(a *Application, _ *Command, env Env) error {
 		if a.SupplementDeadline.IsZero() || dayKey(env.Now) <= dayKey(a.SupplementDeadline) {
-			return Errorf(EINVALID, "补正期限到 %s 为止，期满后才能逾期退件", a.SupplementDeadline.In(Shanghai).Format(time.DateOnly))
+			return Errorf(EINVALID, "递交纸质材料的期限到 %s 为止，期满后才能逾期退件", a.SupplementDeadline.In(Shanghai).Format(time.DateOnly))
+		}
+		return nil
+	}}
+	needNoticeOverdue = Requirement{Name: "notice overdue", State: true, Check: func(a *Application, _ *Command, env Env) error {
+		if a.Notice == nil || a.Notice.Due.IsZero() || dayKey(env.Now) <= dayKey(a.Notice.Due) {
+			return Errorf(EINVALID, "缴款期限未过，不能按逾期未缴费办结")
 		}
 		return nil
 	}}

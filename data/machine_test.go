@@ -135,7 +135,7 @@ func TestEveryStatusReachableFromDraft(t *testing.T) {
 		app, now := testApplication(), t0
 		for _, tr := range path {
 			if tr.Action == ActionPaperExpire {
-				now = must(DefaultCalendar().AddWorkingDays(now, SupplementWorkingDays+1))
+				now = must(DefaultCalendar().AddWorkingDays(now, DefaultFinance().PaperDays+1))
 			}
 			// The finance system's facts come between the decisions: a
 			// notice before payment, a statement before 发证.

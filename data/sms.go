@@ -42,11 +42,29 @@ const PasswordResetKey = "password_reset/account"
 // passwordReset is its built-in wording.
 var passwordReset = Message{PartyApplicant, "【职称考核认定】您的验证码为{code}，10分钟内有效，仅用于重置专业技术人才服务系统的登录密码。如非本人操作，请忽略。"}
 
+// Reminders before a deadline (data/sqlite's RunDeadlines): their keys and
+// built-in wording.
+const (
+	PaperReminderKey   = "paper_reminder/applicant"
+	PaymentReminderKey = "payment_reminder/applicant"
+	// RemindWorkingDays is how many working days before its deadline an
+	// applicant is reminded.
+	RemindWorkingDays = 2
+)
+
+var reminders = map[string]Message{
+	PaperReminderKey:   {PartyApplicant, "【职称考核认定】提醒：您的申请（编号{no}）须于{deadline}前到{point}（{address}）递交或补齐纸质材料，逾期退件，电话{phone}。"},
+	PaymentReminderKey: {PartyApplicant, "【职称考核认定】提醒：您的申请（编号{no}）须于{due}前缴费{amount}元（缴款码{paycode}），逾期办理结束。"},
+}
+
 // MessageKeys are the keys of the messages the system sends, with their
 // built-in wording: what an administrator may reword, and what an SMS
 // service must have a registered template for.
 func MessageKeys() map[string]Message {
 	out := map[string]Message{PasswordResetKey: passwordReset}
+	for k, m := range reminders {
+		out[k] = m
+	}
 	for _, t := range Transitions {
 		if t.SMS.Template != "" {
 			out[t.MessageKey()] = t.SMS
@@ -141,6 +159,9 @@ func SMSText(tmpl string, a *Application, cmd *Command, env Env) (text string, p
 	values["point"], values["address"], values["phone"] = point, address, phone
 	if a.Notice != nil {
 		values["paycode"], values["amount"] = a.Notice.PayCode, a.Notice.Amount.String()
+		if !a.Notice.Due.IsZero() {
+			values["due"] = a.Notice.Due.In(Shanghai).Format("1月2日")
+		}
 	}
 	if !a.SupplementDeadline.IsZero() {
 		values["deadline"] = a.SupplementDeadline.In(Shanghai).Format("1月2日")
@@ -167,7 +188,7 @@ func SMSText(tmpl string, a *Application, cmd *Command, env Env) (text string, p
 var placeholder = regexp.MustCompile(`\{[a-z]+\}`)
 
 // Placeholders are the names SMSText fills, for whoever edits a template.
-var Placeholders = []string{"no", "name", "reasons", "point", "address", "phone", "deadline", "paycode", "amount", "paid", "channel", "cert", "code"}
+var Placeholders = []string{"no", "name", "reasons", "point", "address", "phone", "deadline", "due", "paycode", "amount", "paid", "channel", "cert", "code"}
 
 // PasswordResetText is the reset message with its code, in the wording
 // given ("" for the built-in one), and its one placeholder.

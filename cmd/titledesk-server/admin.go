@@ -53,7 +53,7 @@ func init() {
 		{"calendar-list", "list the working-day exceptions of a year", calendarList},
 		{"reason-add", "add a common reason (常用原因)", reasonAdd},
 		{"reason-list", "list common reasons", reasonList},
-		{"finance-set", "set how fees are collected and reconciled (-flow, -payee, -item, -require-reconciled, -unreceived-days)", financeSet},
+		{"finance-set", "set how fees are collected and reconciled, and when the papers are due (-flow, -payee, -item, -require-reconciled, -unreceived-days, -paper-days)", financeSet},
 		{"finance-show", "show how fees are collected and reconciled", financeShow},
 		{"certificate-pattern", "show, or with -set change, how the server numbers certificates ({YYYY} year, {SEQ:n} the year's sequence)", certificatePattern},
 		{"notices-import", "import the payment notices the finance system issued (-file xlsx/csv, columns per -map)", noticesImport},

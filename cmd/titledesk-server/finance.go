@@ -26,6 +26,7 @@ func financeSet(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) err
 	item := fs.String("item", "", "收费项目")
 	wait := fs.String("require-reconciled", "", "true: 发证 waits until the payment is 已对账")
 	days := fs.Int("unreceived-days", 0, "days after which a recorded payment no statement holds is 未到账")
+	paper := fs.Int("paper-days", -1, "working days after 复审 passes within which the paper materials are due (0: no deadline)")
 	return func(ctx context.Context, e *env, db *sqlite.Store) error {
 		f, err := db.Finance(ctx)
 		if err != nil {
@@ -48,6 +49,9 @@ func financeSet(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) err
 		if *days != 0 {
 			f.UnreceivedDays = *days
 		}
+		if *paper >= 0 {
+			f.PaperDays = *paper
+		}
 		if err := db.SaveFinance(ctx, f); err != nil {
 			return err
 		}
@@ -66,7 +70,7 @@ func financeShow(*flag.FlagSet) func(context.Context, *env, *sqlite.Store) error
 }
 
 func printFinance(w io.Writer, f data.FinanceSettings) error {
-	_, err := fmt.Fprintf(w, "flow %s\npayee %s\nitem %s\nrequire-reconciled %v\nunreceived-days %d\n", f.Flow, f.Payee, f.Item, f.RequireReconciled, f.UnreceivedDays)
+	_, err := fmt.Fprintf(w, "flow %s\npayee %s\nitem %s\nrequire-reconciled %v\nunreceived-days %d\npaper-days %d\n", f.Flow, f.Payee, f.Item, f.RequireReconciled, f.UnreceivedDays, f.PaperDays)
 	return err
 }
 

@@ -252,6 +252,7 @@ func runServe(e *env, args []string) error {
 			}
 		}
 	}()
+	go keepDeadlines(ctx, db, e.log)
 	if *platform != "" {
 		p, err := finance.LoadPlatform(*platform)
 		if err != nil {
@@ -346,6 +347,27 @@ func logRequests(log *slog.Logger, h http.Handler) http.Handler {
 		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
 			"ms", time.Since(start).Milliseconds(), "who", who.String(), "remote", r.RemoteAddr)
 	})
+}
+
+// keepDeadlines reminds and ends what is due (sqlite.Store.RunDeadlines)
+// at start and hourly, while serving.
+func keepDeadlines(ctx context.Context, db *sqlite.Store, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		run, err := db.RunDeadlines(ctx, time.Now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("deadlines", "err", err)
+		case run.Reminded+run.Expired > 0:
+			log.Info("deadlines", "reminded", run.Reminded, "expired", run.Expired)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // openStore opens the server database with everything only the server

@@ -15,8 +15,8 @@ import (
 
 func financeTx(ctx context.Context, tx *sql.Tx) (data.FinanceSettings, error) {
 	var f data.FinanceSettings
-	err := queryRow(ctx, tx, `SELECT flow, payee, item, require_reconciled, unreceived_days FROM finance_settings`).
-		Scan(&f.Flow, &f.Payee, &f.Item, &f.RequireReconciled, &f.UnreceivedDays)
+	err := queryRow(ctx, tx, `SELECT flow, payee, item, require_reconciled, unreceived_days, paper_days FROM finance_settings`).
+		Scan(&f.Flow, &f.Payee, &f.Item, &f.RequireReconciled, &f.UnreceivedDays, &f.PaperDays)
 	return f, err
 }
 
@@ -39,7 +39,7 @@ func (s *Store) SaveFinance(ctx context.Context, f data.FinanceSettings) error {
 			return err
 		}
 		if err := s.auditAdmin(ctx, tx, "finance-set", "flow", string(f.Flow), "payee", f.Payee, "item", f.Item,
-			"require_reconciled", fmt.Sprint(f.RequireReconciled), "unreceived_days", fmt.Sprint(f.UnreceivedDays)); err != nil {
+			"require_reconciled", fmt.Sprint(f.RequireReconciled), "unreceived_days", fmt.Sprint(f.UnreceivedDays), "paper_days", fmt.Sprint(f.PaperDays)); err != nil {
 			return err
 		}
 		return s.logChange(ctx, tx, data.ChangeFinance, "all", scopeAll)
@@ -47,8 +47,8 @@ func (s *Store) SaveFinance(ctx context.Context, f data.FinanceSettings) error {
 }
 
 func saveFinanceTx(ctx context.Context, tx *sql.Tx, f data.FinanceSettings) error {
-	_, err := exec(ctx, tx, `UPDATE finance_settings SET flow = ?, payee = ?, item = ?, require_reconciled = ?, unreceived_days = ?`,
-		string(f.Flow), f.Payee, f.Item, f.RequireReconciled, f.UnreceivedDays)
+	_, err := exec(ctx, tx, `UPDATE finance_settings SET flow = ?, payee = ?, item = ?, require_reconciled = ?, unreceived_days = ?, paper_days = ?`,
+		string(f.Flow), f.Payee, f.Item, f.RequireReconciled, f.UnreceivedDays, f.PaperDays)
 	return err
 }
 
