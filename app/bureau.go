@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"titledesk/data"
+	"titledesk/sheets"
 )
 
 // PointStats is one liaison point's line of the 统计 table.
@@ -32,6 +33,9 @@ type Stats struct {
 	// MonthByPoint is the month's payments and refunds per liaison point
 	// and channel, by the day each was recorded.
 	MonthByPoint []MonthRow
+	// Steps are the month's figures per liaison point and step
+	// (data.Steps): what came in, passed, went back, and how long it took.
+	Steps map[string][]data.StepFigures
 }
 
 // Statistics counts applications per point and status, the overdue ones,
@@ -41,7 +45,11 @@ func (d *Desk) Statistics(ctx context.Context, day time.Time) (*Stats, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Today's are kept as they change; a past day's come from the history.
 	counts, err := d.Store.CountsByPoint(ctx)
+	if past := data.Midnight(day).Before(data.Midnight(d.Now())); past {
+		counts, err = d.Store.CountsAsOf(ctx, data.Midnight(day).AddDate(0, 0, 1).Add(-time.Nanosecond))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +72,25 @@ func (d *Desk) Statistics(ctx context.Context, day time.Time) (*Stats, error) {
 	if st.Month, st.MonthByPoint, err = d.moneyTotals(ctx, monthStart, monthStart.AddDate(0, 1, 0)); err != nil {
 		return nil, err
 	}
+	history, err := d.Store.History(ctx, monthStart, monthStart.AddDate(0, 1, 0))
+	if err != nil {
+		return nil, err
+	}
+	cal, err := d.Store.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st.Steps = data.Figures(history, monthStart, monthStart.AddDate(0, 1, 0), cal)
 	return st, nil
+}
+
+// StepTable is the month's figures per point and step (data.StepRows).
+func (s *Stats) StepTable() [][]string {
+	points := make([]data.LiaisonPoint, len(s.Points))
+	for i, p := range s.Points {
+		points[i] = p.Point
+	}
+	return data.StepRows(points, s.Steps)
 }
 
 // moneyTotals are the payments recorded and the refunds approved in
@@ -135,7 +161,8 @@ func (s *Stats) Export(path string) error {
 		}
 		payments = append(payments, []string{period.name, "净额", "", period.totals.Net().String()})
 	}
-	return Export(path, Sheet{"各联络点统计", s.Table()}, Sheet{"缴费统计", payments}, Sheet{"月度汇总", s.MonthTable()})
+	return sheets.Save(path, sheets.Sheet{Name: "各联络点统计", Rows: s.Table()}, sheets.Sheet{Name: "缴费统计", Rows: payments}, sheets.Sheet{Name: "月度汇总", Rows: s.MonthTable()},
+		sheets.Sheet{Name: "月度各环节", Rows: s.StepTable()})
 }
 
 // MonthTable is the month's money per liaison point and channel, header

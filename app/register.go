@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"titledesk/data"
+	"titledesk/sheets"
 )
 
 // Register is the 证书登记簿: the certified applications, searched and
@@ -39,7 +40,7 @@ func (d *Desk) ExportRegister(ctx context.Context, f data.ApplicationFilter, pat
 	if err != nil {
 		return err
 	}
-	return Export(path, Sheet{"证书登记簿", rows})
+	return sheets.Save(path, sheets.Sheet{Name: "证书登记簿", Rows: rows})
 }
 
 // QueueColumns head a queue's export: what any queue shows, and its
@@ -74,7 +75,7 @@ func (d *Desk) ExportQueue(ctx context.Context, q Queue, f data.ApplicationFilte
 	}
 	total := make([]string, len(QueueColumns))
 	total[0], total[1], total[len(total)-1] = "合计", fmt.Sprintf("%d 件", len(rows)-1), sum.String()
-	return Export(path, Sheet{q.Task, append(rows, total)})
+	return sheets.Save(path, sheets.Sheet{Name: q.Task, Rows: append(rows, total)})
 }
 
 // found is every application the filter finds, a row each under head.

@@ -11,6 +11,7 @@ import (
 
 	"titledesk/data"
 	"titledesk/forms"
+	"titledesk/sheets"
 )
 
 // Settlement is the logged-in clerk's 日结 of one day: the payments the
@@ -204,7 +205,7 @@ func (d *Desk) ExportSettlement(ctx context.Context, day time.Time, path string)
 		sums = append(sums, []string{"退费", strconv.Itoa(t.Refunds), (-t.Refunded).String(), (-t.Refunded).Capital()})
 	}
 	sums = append(sums, []string{"净额", "", t.Net().String(), t.Net().Capital()})
-	return Export(path, Sheet{"日结明细", entries}, Sheet{"按缴费方式汇总", sums})
+	return sheets.Save(path, sheets.Sheet{Name: "日结明细", Rows: entries}, sheets.Sheet{Name: "按缴费方式汇总", Rows: sums})
 }
 
 // MoneyFacts are the application's notice, payment, reconciliation and

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"titledesk/data"
+	"titledesk/sheets"
 )
 
 // The bureau's web console (/admin): administrators, with a password and a
@@ -52,6 +53,7 @@ func (p *Portal) registerConsole(mux *http.ServeMux) {
 		{"POST /admin/sms/{id}/resend", false, p.consoleSMSResend},
 		{"POST /admin/sms/templates", false, p.consoleSMSTemplate},
 		{"GET /admin/audit", false, p.consoleAudit},
+		{"GET /admin/stats", false, p.consoleStats},
 	} {
 		mux.Handle(r.pattern, p.guard(func(rq *request) error { return p.serveConsole(rq, r.open, r.h) }))
 	}
@@ -476,5 +478,65 @@ func (p *Portal) consoleAudit(rq *request) error {
 		return err
 	}
 	p.render(rq, "admin_audit", "审计核验", r, nil)
+	return nil
+}
+
+// statsView is 统计 in the console: a month's figures per point and step,
+// and the applications per point and status as of a day (today's, or a past
+// day's from the history), as the bureau desk's 统计 shows them.
+type statsView struct {
+	Month, Day    string
+	Steps, Counts [][]string
+}
+
+// consoleStats shows the statistics, or sends them as a workbook
+// (?format=xlsx).
+func (p *Portal) consoleStats(rq *request) error {
+	q := rq.r.URL.Query()
+	now := p.Now().In(data.Shanghai)
+	month, err := time.ParseInLocation("2006-01", q.Get("month"), data.Shanghai)
+	if err != nil {
+		month = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, data.Shanghai)
+	}
+	day, err := time.ParseInLocation(time.DateOnly, q.Get("day"), data.Shanghai)
+	if err != nil {
+		day = data.Midnight(now)
+	}
+	points, err := p.db.LiaisonPoints(rq.ctx())
+	if err != nil {
+		return err
+	}
+	history, err := p.db.History(rq.ctx(), month, month.AddDate(0, 1, 0))
+	if err != nil {
+		return err
+	}
+	cal, err := p.db.Calendar(rq.ctx())
+	if err != nil {
+		return err
+	}
+	counts, err := p.db.CountsAsOf(rq.ctx(), day.AddDate(0, 0, 1).Add(-time.Nanosecond))
+	if err != nil {
+		return err
+	}
+	v := statsView{Month: month.Format("2006-01"), Day: day.Format(time.DateOnly),
+		Steps: data.StepRows(points, data.Figures(history, month, month.AddDate(0, 1, 0), cal))}
+	head := []string{"人才联络点"}
+	for _, st := range data.Statuses {
+		head = append(head, st.Label())
+	}
+	v.Counts = [][]string{head}
+	for _, pt := range points {
+		row := []string{pt.Name}
+		for _, st := range data.Statuses {
+			row = append(row, strconv.Itoa(counts[pt.ID][st]))
+		}
+		v.Counts = append(v.Counts, row)
+	}
+	if q.Get("format") == "xlsx" {
+		rq.w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		rq.w.Header().Set("Content-Disposition", `attachment; filename="tongji-`+v.Month+`.xlsx"`)
+		return sheets.Write(rq.w, ".xlsx", sheets.Sheet{Name: v.Month + " 各环节", Rows: v.Steps}, sheets.Sheet{Name: v.Day + " 各状态", Rows: v.Counts})
+	}
+	p.render(rq, "admin_stats", "统计", v, nil)
 	return nil
 }

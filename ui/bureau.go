@@ -138,11 +138,12 @@ type statsView struct {
 	rows  [][]string
 	table *dataTable
 	chart *barChart
-	// monthRows are the month's money per point and channel.
-	monthRows [][]string
-	month     *dataTable
-	payments  *widget.Label
-	errl      *widget.Label
+	// monthRows are the month's money per point and channel; stepRows the
+	// month's figures per point and step.
+	monthRows, stepRows [][]string
+	month, steps        *dataTable
+	payments            *widget.Label
+	errl                *widget.Label
 }
 
 func (s *Shell) statistics() fyne.CanvasObject {
@@ -157,6 +158,7 @@ func (s *Shell) statistics() fyne.CanvasObject {
 	widths = append(widths, 96, 60)
 	v.table = totalsTable(&v.rows, widths)
 	v.month = totalsTable(&v.monthRows, []float32{190, 90, 80, 110, 80, 110, 110})
+	v.steps = textTable(&v.stepRows, []float32{190, 100, 70, 70, 130, 80, 170, 160})
 	buttons := append([]fyne.CanvasObject{ws.button("刷新", v.reload)}, s.exportButtons(func() (string, func(path string) error) {
 		if v.st == nil {
 			return "", nil // nothing counted yet
@@ -166,7 +168,8 @@ func (s *Shell) statistics() fyne.CanvasObject {
 	bar := container.NewBorder(nil, nil, title("统计"), container.NewHBox(buttons...),
 		container.NewBorder(nil, nil, widget.NewLabel("统计日期"), nil, v.day))
 	v.reload()
-	split := container.NewVSplit(v.table, ws.tabs(tab{"各联络点图示", container.NewVScroll(v.chart)}, tab{"本月缴费（按联络点、缴费方式）", v.month}))
+	split := container.NewVSplit(v.table, ws.tabs(tab{"各联络点图示", container.NewVScroll(v.chart)}, tab{"本月缴费（按联络点、缴费方式）", v.month},
+		tab{"本月各环节（收到、通过、用时）", v.steps}))
 	split.Offset = 0.5
 	return container.NewBorder(container.NewVBox(bar, v.payments, v.errl), nil, nil, nil, split)
 }
@@ -186,10 +189,11 @@ func (v *statsView) reload() {
 	if err != nil {
 		return
 	}
-	v.rows, v.monthRows = v.st.Table(), v.st.MonthTable()
+	v.rows, v.monthRows, v.stepRows = v.st.Table(), v.st.MonthTable(), v.st.StepTable()
 	v.payments.SetText("当日缴费：" + totalsText(v.st.Today) + "　　当月缴费：" + totalsText(v.st.Month))
 	v.table.Refresh()
 	v.month.Refresh()
+	v.steps.Refresh()
 	bars := make([]bar, len(v.st.Points))
 	for i, p := range v.st.Points {
 		bars[i] = bar{label: p.Point.Name, total: p.Total}

@@ -231,6 +231,10 @@ func TestStatisticsTableChartAndExport(t *testing.T) {
 		got["合计"] != "3,1,0,0,0,0,2,0,0,6" || rows[len(rows)-1][0] != "合计" {
 		t.Errorf("statistics workbook: %q", rows)
 	}
+	steps, _ := x.GetRows("月度各环节")
+	if len(steps) < 1+len(data.Steps) || steps[0][0] != "人才联络点" || steps[len(steps)-1][0] != "合计" || steps[len(steps)-1][1] != "发证" {
+		t.Errorf("the month's steps: %q", steps)
+	}
 	pay, _ := x.GetRows("缴费统计")
 	if len(pay) != 5 || pay[1][0] != "当日" || pay[1][2] != "2" || pay[2][1] != "净额" {
 		t.Errorf("payments sheet: %q", pay)

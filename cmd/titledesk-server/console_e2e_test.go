@@ -175,6 +175,10 @@ func TestConsoleInChromium(t *testing.T) {
 	admin.open("/admin/sms")
 	admin.expect("各环节短信内容")
 	admin.shot("admin-sms")
+	admin.open("/admin/stats")
+	admin.expect("各环节：收到、通过、退回")
+	admin.expect("已撤回") // the application withdrawn above, as of today
+	admin.shot("admin-stats")
 	admin.open("/admin/audit")
 	admin.expect("审计链完好")
 	admin.do(chromedp.EmulateViewport(375, 812))

@@ -1,7 +1,11 @@
-package app
+// Package sheets writes tables of text, as the screens show them, to Excel
+// workbooks (github.com/xuri/excelize/v2) and CSV files: every export of
+// the workstation and of the web console goes through here.
+package sheets
 
 import (
 	"encoding/csv"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,38 +22,42 @@ type Sheet struct {
 	Rows [][]string
 }
 
-// Export writes tables to path: an Excel workbook (.xlsx) with a sheet per
-// table, or CSV (.csv) with the first. Every export of the workstation
-// goes through here.
-func Export(path string, sheets ...Sheet) error {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv":
-		return exportCSV(path, sheets[0].Rows)
-	case ".xlsx":
-		return exportXLSX(path, sheets)
-	}
-	return data.Errorf(data.EINVALID, "只能导出为 .xlsx 或 .csv 文件")
-}
-
-func exportCSV(path string, rows [][]string) error {
+// Save writes tables to path: an Excel workbook (.xlsx) with a sheet per
+// table, or CSV (.csv) with the first.
+func Save(path string, sheets ...Sheet) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	// A BOM makes Excel on Windows read the CSV as UTF-8.
-	if _, err := f.WriteString("\uFEFF"); err != nil {
+	if err := Write(f, strings.ToLower(filepath.Ext(path)), sheets...); err != nil {
 		f.Close()
-		return err
-	}
-	w := csv.NewWriter(f)
-	if err := w.WriteAll(rows); err != nil {
-		f.Close()
+		os.Remove(path)
 		return err
 	}
 	return f.Close()
 }
 
-func exportXLSX(path string, sheets []Sheet) error {
+// Write writes tables to w as kind: ".xlsx" or ".csv".
+func Write(w io.Writer, kind string, sheets ...Sheet) error {
+	switch kind {
+	case ".csv":
+		return writeCSV(w, sheets[0].Rows)
+	case ".xlsx":
+		return writeXLSX(w, sheets)
+	}
+	return data.Errorf(data.EINVALID, "只能导出为 .xlsx 或 .csv 文件")
+}
+
+func writeCSV(w io.Writer, rows [][]string) error {
+	// A BOM makes Excel on Windows read the CSV as UTF-8.
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	return cw.WriteAll(rows)
+}
+
+func writeXLSX(w io.Writer, sheets []Sheet) error {
 	x := excelize.NewFile()
 	defer x.Close()
 	for i, sheet := range sheets {
@@ -79,5 +87,5 @@ func exportXLSX(path string, sheets []Sheet) error {
 			return err
 		}
 	}
-	return x.SaveAs(path)
+	return x.Write(w)
 }
