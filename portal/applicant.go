@@ -35,6 +35,16 @@ type applicationView struct {
 	Typed         data.Command // the unit's refused decision, shown again
 	// Finance is how the bureau collects the fee, for the payment card.
 	Finance data.FinanceSettings
+	// Progress is where the application stands on the guide's seven steps.
+	Progress progress
+	// Bring is what to bring to the counter, each in original and copy:
+	// the level's required materials and any other kind uploaded.
+	Bring []string
+	// Fee is the level's fee by the schedule; 0 when it has none.
+	Fee data.Fen
+	// SupplementDays is the time to make good what the counter's
+	// one-time notice (一次性告知) lists, in working days.
+	SupplementDays int
 }
 
 // loadApplication returns an application the visitor may see; any other
@@ -86,6 +96,8 @@ func (p *Portal) view(rq *request, app *data.Application) (*applicationView, err
 		return nil, err
 	}
 	v.Required, v.Missing = ref.Required[app.Level], ref.Missing(app)
+	v.Bring, v.Fee, v.SupplementDays = bring(v.Required, app.Attachments), ref.Fees[app.Level], data.SupplementWorkingDays
+	v.Progress = progressOf(app, v.Point)
 	if v.Finance, err = p.db.Finance(rq.ctx()); err != nil {
 		return nil, err
 	}

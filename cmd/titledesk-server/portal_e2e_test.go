@@ -354,6 +354,7 @@ func TestPortalInChromium(t *testing.T) {
 	zhang.expect("原件及复印件")
 	zhang.shot("application-passed")
 	zhang.do(chromedp.EmulateViewport(390, 844))
+	zhang.shot("application-passed-phone")
 	zhang.open("/applications")
 	zhang.shot("applications-phone")
 }
