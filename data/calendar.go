@@ -1,8 +1,12 @@
 package data
 
 import (
+	"encoding/csv"
+	"errors"
+	"io"
 	"maps"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -190,4 +194,30 @@ func (c *Calendar) WorkingDaysBetween(a, b time.Time) (int, error) {
 		}
 	}
 	return sign * n, nil
+}
+
+// ParseCalendarCSV reads the working-day exceptions of a CSV file as the
+// State Council's notice gives them, one per line: date, 0 (a holiday) or
+// 1 (a working weekend day), and a name, e.g. 2026-10-01,0,国庆节.
+func ParseCalendarCSV(r io.Reader) ([]CalendarDay, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	var days []CalendarDay
+	for line := 1; ; line++ {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return days, nil
+		}
+		if err != nil {
+			return nil, Errorf(EINVALID, "日历第 %d 行无法读取：%v", line, err)
+		}
+		if len(rec) < 2 || (strings.TrimSpace(rec[1]) != "0" && strings.TrimSpace(rec[1]) != "1") {
+			return nil, Errorf(EINVALID, "日历第 %d 行应为“日期,0或1,名称”", line)
+		}
+		d := CalendarDay{Date: strings.TrimSpace(rec[0]), Work: strings.TrimSpace(rec[1]) == "1"}
+		if len(rec) > 2 {
+			d.Name = strings.TrimSpace(rec[2])
+		}
+		days = append(days, d)
+	}
 }

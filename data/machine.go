@@ -393,6 +393,13 @@ type Env struct {
 	Template func(key string) (string, bool)
 }
 
+func (e Env) point(id string) *LiaisonPoint {
+	if e.Point == nil || id == "" {
+		return nil
+	}
+	return e.Point(id)
+}
+
 func (e Env) unit(id string) *Unit {
 	if e.Unit == nil || id == "" {
 		return nil
@@ -854,6 +861,10 @@ var (
 		})
 		if err == nil && len(a.Attachments) == 0 {
 			err = Errorf(EINVALID, "请先上传申报材料再送审")
+		}
+		// A point the bureau closed takes no new applications.
+		if p := env.point(a.LiaisonPointID); err == nil && p != nil && !p.Active {
+			err = Errorf(EINVALID, "人才联络点“%s”已停止受理，请改选其他联络点后再送审", p.Name)
 		}
 		return err
 	}}

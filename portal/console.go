@@ -54,6 +54,12 @@ func (p *Portal) registerConsole(mux *http.ServeMux) {
 		{"POST /admin/sms/templates", false, p.consoleSMSTemplate},
 		{"GET /admin/audit", false, p.consoleAudit},
 		{"GET /admin/stats", false, p.consoleStats},
+		{"GET /admin/points", false, p.consolePoints},
+		{"POST /admin/points", false, p.consolePointSave},
+		{"GET /admin/fees", false, p.consoleFees},
+		{"POST /admin/fees", false, p.consoleFeeSave},
+		{"GET /admin/calendar", false, p.consoleCalendar},
+		{"POST /admin/calendar", false, p.consoleCalendarImport},
 	} {
 		mux.Handle(r.pattern, p.guard(func(rq *request) error { return p.serveConsole(rq, r.open, r.h) }))
 	}
@@ -539,4 +545,169 @@ func (p *Portal) consoleStats(rq *request) error {
 	}
 	p.render(rq, "admin_stats", "统计", v, nil)
 	return nil
+}
+
+func (p *Portal) consolePoints(rq *request) error {
+	points, err := p.db.LiaisonPoints(rq.ctx())
+	if err != nil {
+		return err
+	}
+	p.render(rq, "admin_points", "人才联络点", points, nil)
+	return nil
+}
+
+// consolePointSave adds a point (no id) or changes one: its counter's
+// address and phone, which texts and forms give applicants, and whether it
+// is open. A closed point takes no new applications; those it holds go on.
+func (p *Portal) consolePointSave(rq *request) error {
+	pt := &data.LiaisonPoint{ID: rq.r.PostFormValue("id"), Code: data.Normalize(trimmed(rq, "code")), Name: trimmed(rq, "name"),
+		Place: trimmed(rq, "place"), Address: trimmed(rq, "address"), Phone: trimmed(rq, "phone"), Active: rq.r.PostFormValue("active") == "1"}
+	if pt.ID == "" {
+		pt.ID, pt.Active = uuid.NewString(), true
+	} else if old, err := p.db.LiaisonPoint(rq.ctx(), pt.ID); err != nil {
+		return err
+	} else {
+		pt.Code = old.Code // its documents' numbers carry it
+	}
+	if err := p.db.SaveLiaisonPoint(rq.ctx(), pt); err != nil {
+		if !formError(err) {
+			return err
+		}
+		points, lerr := p.db.LiaisonPoints(rq.ctx())
+		if lerr != nil {
+			return lerr
+		}
+		p.render(rq, "admin_points", "人才联络点", points, err)
+		return nil
+	}
+	return redirect(rq, "/admin/points", "point-saved")
+}
+
+// feesView is 收费与材料: each level's fee and the materials it requires
+// before 送审.
+type feesView struct {
+	Levels []levelView
+	Kinds  []string
+}
+
+type levelView struct {
+	Level    string
+	Amount   string
+	Required []string
+}
+
+func (p *Portal) feesView(rq *request) (*feesView, error) {
+	fees, err := p.db.Fees(rq.ctx())
+	if err != nil {
+		return nil, err
+	}
+	v := &feesView{Kinds: data.MaterialKinds}
+	for _, f := range fees {
+		kinds, err := p.db.RequiredMaterials(rq.ctx(), f.Level)
+		if err != nil {
+			return nil, err
+		}
+		v.Levels = append(v.Levels, levelView{Level: f.Level, Amount: f.Amount.String(), Required: kinds})
+	}
+	return v, nil
+}
+
+func (p *Portal) consoleFees(rq *request) error {
+	v, err := p.feesView(rq)
+	if err != nil {
+		return err
+	}
+	p.render(rq, "admin_fees", "收费与材料", v, nil)
+	return nil
+}
+
+// consoleFeeSave sets a level's fee and required materials.
+func (p *Portal) consoleFeeSave(rq *request) error {
+	level := rq.r.PostFormValue("level")
+	amount, err := data.ParseYuan(trimmed(rq, "amount"))
+	if err == nil {
+		err = p.db.SaveFee(rq.ctx(), data.Fee{Level: level, Amount: amount})
+	}
+	if err == nil {
+		err = p.db.SetRequiredMaterials(rq.ctx(), level, rq.r.PostForm["kind"])
+	}
+	if formError(err) {
+		v, verr := p.feesView(rq)
+		if verr != nil {
+			return verr
+		}
+		p.render(rq, "admin_fees", "收费与材料", v, err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(rq, "/admin/fees", "fee-saved")
+}
+
+// calendarView is 工作日历: a year's holidays and working weekend days.
+type calendarView struct {
+	Year    int
+	Days    []data.CalendarDay
+	Missing bool
+}
+
+func (p *Portal) calendarView(rq *request, year int) (*calendarView, error) {
+	cal, err := p.db.Calendar(rq.ctx())
+	if err != nil {
+		return nil, err
+	}
+	v := &calendarView{Year: year, Missing: !cal.HasYear(year)}
+	prefix := strconv.Itoa(year) + "-"
+	for _, d := range cal.Days() {
+		if strings.HasPrefix(d.Date, prefix) {
+			v.Days = append(v.Days, d)
+		}
+	}
+	slices.SortFunc(v.Days, func(a, b data.CalendarDay) int { return strings.Compare(a.Date, b.Date) })
+	return v, nil
+}
+
+func (p *Portal) consoleCalendar(rq *request) error {
+	year, err := strconv.Atoi(rq.r.URL.Query().Get("year"))
+	if err != nil {
+		year = p.Now().In(data.Shanghai).Year()
+	}
+	v, err := p.calendarView(rq, year)
+	if err != nil {
+		return err
+	}
+	p.render(rq, "admin_calendar", "工作日历", v, nil)
+	return nil
+}
+
+// consoleCalendarImport takes the year's arrangement as the State
+// Council's notice gives it, pasted as lines of CSV (admin
+// calendar-import reads the same).
+func (p *Portal) consoleCalendarImport(rq *request) error {
+	days, err := data.ParseCalendarCSV(strings.NewReader(rq.r.PostFormValue("csv")))
+	if err == nil && len(days) == 0 {
+		err = data.Errorf(data.EINVALID, "请粘贴放假安排，每行“日期,0或1,名称”")
+	}
+	if err == nil {
+		err = p.db.SaveCalendarDays(rq.ctx(), days)
+	}
+	year := p.Now().In(data.Shanghai).Year()
+	if len(days) > 0 && len(days[0].Date) >= 4 {
+		if y, yerr := strconv.Atoi(days[0].Date[:4]); yerr == nil {
+			year = y
+		}
+	}
+	if formError(err) {
+		v, verr := p.calendarView(rq, year)
+		if verr != nil {
+			return verr
+		}
+		p.render(rq, "admin_calendar", "工作日历", v, err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(rq, "/admin/calendar?year="+strconv.Itoa(year), "calendar-saved")
 }

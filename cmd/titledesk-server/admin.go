@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -398,25 +397,9 @@ func calendarImport(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store)
 			return err
 		}
 		defer f.Close()
-		r := csv.NewReader(f)
-		r.FieldsPerRecord = -1
-		var days []data.CalendarDay
-		for line := 1; ; line++ {
-			rec, err := r.Read()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				return data.Errorf(data.EINVALID, "日历文件第 %d 行无法读取：%w", line, err)
-			}
-			if len(rec) < 2 || (rec[1] != "0" && rec[1] != "1") {
-				return data.Errorf(data.EINVALID, "日历文件第 %d 行应为“日期,0或1,名称”", line)
-			}
-			d := data.CalendarDay{Date: strings.TrimSpace(rec[0]), Work: rec[1] == "1"}
-			if len(rec) > 2 {
-				d.Name = rec[2]
-			}
-			days = append(days, d)
+		days, err := data.ParseCalendarCSV(f)
+		if err != nil {
+			return err
 		}
 		if err := db.SaveCalendarDays(ctx, days); err != nil {
 			return err

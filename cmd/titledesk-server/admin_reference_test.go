@@ -86,7 +86,7 @@ func TestAdminActionsAudited(t *testing.T) {
 			}
 		}
 	}
-	want := map[string]int{"admin:point-add": 2, "admin:user": 3, "admin:fee-set": 1, "admin:calendar-import": 1, "admin:enroll": 1, "admin:reason": 1, "admin:materials-set": 1}
+	want := map[string]int{"admin:point": 2, "admin:user": 3, "admin:fee-set": 1, "admin:calendar-import": 1, "admin:enroll": 1, "admin:reason": 1, "admin:materials-set": 1}
 	for action, n := range want {
 		if got[action] != n {
 			t.Errorf("%s: %d events, want %d (all: %v)", action, got[action], n, got)

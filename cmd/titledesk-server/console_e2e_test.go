@@ -175,6 +175,41 @@ func TestConsoleInChromium(t *testing.T) {
 	admin.open("/admin/sms")
 	admin.expect("各环节短信内容")
 	admin.shot("admin-sms")
+	// A point closed: applicants can no longer choose it.
+	jz, err := b.store(t).LiaisonPointByCode(ctx, "JZXH")
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin.open("/admin/points")
+	pointForm := `form.point:has(input[name=id][value="` + jz.ID + `"])`
+	admin.do(chromedp.RemoveAttribute(chromedp.CSS(pointForm+` [name=active]`), "checked"),
+		chromedp.SetValue(chromedp.CSS(pointForm+` [name=phone]`), "0769-22001234"))
+	admin.click(pointForm + ` button`)
+	admin.expect("人才联络点已保存")
+	admin.shot("admin-points")
+	if got, _ := b.store(t).LiaisonPoint(ctx, jz.ID); got.Active || got.Phone != "0769-22001234" {
+		t.Errorf("the point after closing: %+v", got)
+	}
+	dz.open("/applications/new")
+	if strings.Contains(dz.text(), jz.Name) {
+		t.Error("a closed point is still offered to applicants")
+	}
+	// A fee, and a year's holidays.
+	admin.open("/admin/fees")
+	fee := `form:has(input[name=level][value="中级"])`
+	admin.fill(fee, map[string]string{"amount": "160.00"})
+	admin.expect("收费标准和必需材料已保存")
+	admin.shot("admin-fees")
+	if got, _ := b.store(t).Fee(ctx, "中级"); got != 16000 {
+		t.Errorf("中级 costs %v", got)
+	}
+	admin.open("/admin/calendar?year=2028")
+	admin.expect("2028 年的放假安排尚未导入")
+	admin.fill(`form[method=post][action="/admin/calendar"]`, map[string]string{"csv": "2028-10-01,0,国庆节\n2028-10-08,1,国庆节调休"})
+	admin.expect("工作日历已导入")
+	admin.expect("调休上班")
+	admin.shot("admin-calendar")
+
 	admin.open("/admin/stats")
 	admin.expect("各环节：收到、通过、退回")
 	admin.expect("已撤回") // the application withdrawn above, as of today

@@ -34,7 +34,7 @@ func (s *Store) SaveLiaisonPoint(ctx context.Context, p *data.LiaisonPoint) erro
 			}
 			return err
 		}
-		if err := s.auditAdmin(ctx, tx, "point-add", "code", p.Code, "name", p.Name, "place", p.Place, "active", fmt.Sprint(p.Active)); err != nil {
+		if err := s.auditAdmin(ctx, tx, "point", "code", p.Code, "name", p.Name, "place", p.Place, "address", p.Address, "phone", p.Phone, "active", fmt.Sprint(p.Active)); err != nil {
 			return err
 		}
 		return s.logChange(ctx, tx, data.ChangePoint, p.ID, scopeAll)
