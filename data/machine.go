@@ -58,6 +58,17 @@ func ActionStatuses(action Action) []Status {
 	return out
 }
 
+// undoneDecision is the decision a correction takes back: the last that
+// changed the status.
+func undoneDecision(a *Application) Decision {
+	for i := len(a.Decisions) - 1; i >= 0; i-- {
+		if d := a.Decisions[i]; d.From != d.To {
+			return d
+		}
+	}
+	return Decision{}
+}
+
 // Terminal reports whether no one's command moves an application on from
 // s: its handling has ended. The finance system's facts may still arrive,
 // and a certificate may still be printed or revoked.
@@ -78,9 +89,10 @@ var refusals = map[Status]bool{StatusUnitRejected: true, StatusBureauRejected: t
 // refusal.
 func (t Transition) Refuses() bool { return t.To != t.From && refusals[t.To] }
 
-// keepsStatus are the consequences of the decisions that keep the status
-// but change what it means.
+// keepsStatus are the consequences of the decisions whose table row keeps
+// the status: they change what it means, or (Undo) go back by the history.
 var keepsStatus = map[Action]string{
+	ActionReopen: "撤销最近一次决定，申请恢复到该决定之前的状态继续办理（回到现场核验的，重新给 5 个工作日的补正期限）；同步后短信通知申请人。",
 	ActionCertificateRevoke: "证书将被撤销：证书查询将答复“已撤销”，不能再作为取得该资格的凭证；同步后短信通知申请人。",
 }
 
@@ -142,6 +154,10 @@ const (
 	ActionCertificateRevoke Action = "certificate_revoke"
 	// An application whose payment did not come by the notice's 缴款期限.
 	ActionPaymentExpire Action = "payment_expire"
+	// ActionReopen is the bureau's correction of a decision made in error
+	// (不予受理, 逾期, 复审不通过): the application goes back to where that
+	// decision found it, with the reason, and the applicant is told.
+	ActionReopen Action = "reopen"
 	// ActionCreate only names the audit event of a new application; an
 	// application is created, not transitioned, so it has no row below.
 	ActionCreate Action = "create"
@@ -155,7 +171,7 @@ var actionLabels = map[Action]string{
 	ActionPaymentRecord: "登记缴费", ActionCertify: "发证", ActionClaim: "认领", ActionPrint: "打印",
 	ActionCreate: "新申报", ActionNoticeIssue: "开具缴款通知书", ActionReconcile: "对账",
 	ActionPaymentCorrect: "更正缴费", ActionRefund: "不予受理并退费", ActionCertificateRevoke: "撤销证书",
-	ActionPaymentExpire: "逾期未缴费",
+	ActionPaymentExpire: "逾期未缴费", ActionReopen: "更正（恢复办理）",
 }
 
 // Label is the action's Chinese name, fit for a button.
@@ -179,6 +195,9 @@ type Transition struct {
 	// (the bureau may edit it, see Env.Template).
 	SMS  Message
 	Seal bool // the application form is sealed and becomes printable
+	// Undo: the application goes back to the status its last decision
+	// found it in, not to To (which is From): the bureau's correction.
+	Undo bool
 }
 
 // Message is a text a transition sends: to whom, in which words.
@@ -238,6 +257,7 @@ func buildTransitions() []Transition {
 		smsCertified  = "【职称考核认定】您的申请（编号{no}）已发证，证书编号{cert}，可登录系统“证书查询”查看。"
 		smsNotice     = "【职称考核认定】您的申请（编号{no}）缴款通知书已开具：缴款码{paycode}，金额{amount}元。请登录系统查看缴费方式，并留存缴费凭证。"
 		smsRefund     = "【职称考核认定】您的申请（编号{no}）经市局审核不予受理，原因：{reasons}。已缴的{amount}元将按原缴费渠道退还，电话{phone}。"
+		smsReopened   = "【职称考核认定】您的申请（编号{no}）经市局更正，已恢复办理，当前为“{status}”。原因：{reasons}。如有疑问请联系{point}，电话{phone}。"
 		smsRevoked    = "【职称考核认定】您的职称证书（编号{cert}）已被市局撤销，原因：{reasons}。如有异议请联系{point}，电话{phone}。"
 	)
 	ts := []Transition{
@@ -293,6 +313,11 @@ func buildTransitions() []Transition {
 			t.Role = RoleDeadline
 			ts = append(ts, t)
 		}
+	}
+	// Correction: the bureau reopens an application a decision ended or
+	// sent back in error, to where that decision found it.
+	for _, s := range []Status{StatusRejected, StatusExpired, StatusBureauRejected} {
+		ts = append(ts, Transition{From: s, Action: ActionReopen, Role: RoleBureau, To: s, Undo: true, Requires: reqs(needReasons, needUndoable), SMS: toApplicant(smsReopened)})
 	}
 	// Withdrawal: the applicant may withdraw, saying why, until the counter
 	// accepts the paper materials (a draft needs no reason).
@@ -543,22 +568,26 @@ func Apply(app *Application, cmd Command, env Env) (Outcome, error) {
 		}
 	}
 	now := env.Now.UTC()
+	to := t.To
+	if t.Undo {
+		to = undoneDecision(app).From
+	}
 	if t.Action.Versioned() {
 		next.Version++
 		next.UpdatedAt = now
 		next.Decisions = append(next.Decisions, Decision{
-			Action: t.Action, From: t.From, To: t.To, ActorID: cmd.Actor.ID, ActorName: cmd.Actor.Name,
+			Action: t.Action, From: t.From, To: to, ActorID: cmd.Actor.ID, ActorName: cmd.Actor.Name,
 			Role: cmd.Actor.Role, Reasons: slices.Clone(cmd.Reasons), Note: cmd.Note, At: now,
 		})
 	}
 	switch {
 	case t.Action == ActionClaim:
 		next.AssigneeID, next.AssigneeName = cmd.Actor.ID, cmd.Actor.Name
-	case t.To != t.From:
-		next.Status = t.To
+	case to != t.From:
+		next.Status = to
 		// The holder keeps the application only while it is still his turn.
 		if !slices.ContainsFunc(Transitions, func(x Transition) bool {
-			return x.From == t.To && x.Role == cmd.Actor.Role && x.Action == ActionClaim
+			return x.From == to && x.Role == cmd.Actor.Role && x.Action == ActionClaim
 		}) {
 			next.AssigneeID, next.AssigneeName = "", ""
 		}
@@ -685,6 +714,16 @@ func stamp(a *Application, t *Transition, c *Command, env Env) error {
 			return err
 		}
 		a.SupplementDeadline = deadline.UTC()
+	case ActionReopen:
+		// Back at the counter, the applicant gets a deadline anew: the one
+		// the error ended has passed.
+		if a.Status == StatusAwaitingPaper || a.Status == StatusPaperDeficient {
+			deadline, err := SupplementDeadline(env.Calendar, env.Now)
+			if err != nil {
+				return err
+			}
+			a.SupplementDeadline = deadline.UTC()
+		}
 	case ActionBureauPass:
 		a.ReviewedAt = now
 		// The paper materials are due within the bureau's working days.
@@ -871,6 +910,12 @@ var (
 	needReasons = Requirement{Name: "reasons", Check: func(_ *Application, c *Command, _ Env) error {
 		if len(c.Reasons) == 0 {
 			return Errorf(EINVALID, "请选择至少一条原因，并一次性列出全部原因")
+		}
+		return nil
+	}}
+	needUndoable = Requirement{Name: "undoable", State: true, Check: func(a *Application, _ *Command, _ Env) error {
+		if d := undoneDecision(a); !slices.Contains([]Action{ActionPaperReject, ActionPaperExpire, ActionPaymentExpire, ActionBureauReject}, d.Action) {
+			return Errorf(EINVALID, "申请 %s 的最近一次决定“%s”不能更正恢复", a.No, d.Action.Label())
 		}
 		return nil
 	}}

@@ -529,7 +529,9 @@ func TestConsequences(t *testing.T) {
 	for _, tr := range Transitions {
 		c := tr.Consequence()
 		switch {
-		case tr.To == tr.From && c != "" && (tr.Action != ActionCertificateRevoke || !strings.Contains(c, "短信")):
+		// A row that keeps the status says nothing, unless it changes what
+		// the status means or goes back by the history, and texts.
+		case tr.To == tr.From && c != "" && ((tr.Action != ActionCertificateRevoke && !tr.Undo) || !strings.Contains(c, "短信")):
 			t.Errorf("%s %s keeps the status, yet says %q", tr.From, tr.Action, c)
 		case tr.To != tr.From && !strings.Contains(c, "转为“"+tr.To.Label()+"”"):
 			t.Errorf("%s %s: %q", tr.From, tr.Action, c)
@@ -584,5 +586,48 @@ func TestEveryStepTextsWhoActsNext(t *testing.T) {
 	}
 	if e := out.Effects[0]; e.Party != PartyUnit || e.Mobile != unit.ContactMobile || !strings.Contains(e.Text, a.Name+"的申请") || e.Template != "liaison_return.unit/unit" {
 		t.Errorf("return to the unit: %+v", e)
+	}
+}
+
+// TestReopenGoesBackByTheHistory: the bureau's correction takes back the
+// last decision that ended or sent back the application, to where it found
+// it, with the reason, texting the applicant; back at the counter with a
+// fresh supplement deadline. A decision that may not be taken back stays.
+func TestReopenGoesBackByTheHistory(t *testing.T) {
+	env := Env{Now: t0, Calendar: DefaultCalendar()}
+	reviewer := Actor{ID: "r1", Name: "王立新", Role: RoleBureau}
+	for _, c := range []struct {
+		from, ended Status
+		by          Action
+		ok          bool
+	}{
+		{StatusPaperDeficient, StatusExpired, ActionPaperExpire, true},
+		{StatusAwaitingPaper, StatusRejected, ActionPaperReject, true},
+		{StatusBureauReview, StatusBureauRejected, ActionBureauReject, true},
+		{StatusPaid, StatusRejected, ActionRefund, false}, // the money went back: a new application
+	} {
+		a := testApplication()
+		a.Status = c.ended
+		a.Decisions = append(a.Decisions, Decision{Action: c.by, From: c.from, To: c.ended, At: t0.Add(-time.Hour)})
+		out, err := Apply(a, Command{ID: "k", Action: ActionReopen, ApplicationID: a.ID, ExpectedVersion: a.Version, Actor: reviewer,
+			Reasons: []string{"补正材料已于期限内递交，系录入有误"}}, env)
+		if !c.ok {
+			if err == nil {
+				t.Errorf("%s by %s reopened", c.ended, c.by)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s by %s: %v", c.ended, c.by, err)
+		}
+		got := out.Application
+		last := got.Decisions[len(got.Decisions)-1]
+		if got.Status != c.from || last.Action != ActionReopen || last.From != c.ended || last.To != c.from || len(out.Effects) != 1 ||
+			!strings.Contains(out.Effects[0].Text, "已恢复办理，当前为“"+c.from.Label()+"”") {
+			t.Errorf("%s by %s: now %s, decision %+v, effects %+v", c.ended, c.by, got.Status, last, out.Effects)
+		}
+		if counter := c.from == StatusPaperDeficient || c.from == StatusAwaitingPaper; counter != !got.SupplementDeadline.IsZero() {
+			t.Errorf("%s: supplement deadline %v", c.from, got.SupplementDeadline)
+		}
 	}
 }

@@ -155,7 +155,7 @@ func SMSText(tmpl string, a *Application, cmd *Command, env Env) (text string, p
 	for _, name := range Placeholders {
 		values[name] = "" // what the application has not reached yet
 	}
-	values["no"], values["name"], values["reasons"] = a.No, a.Name, reasons
+	values["no"], values["name"], values["reasons"], values["status"] = a.No, a.Name, reasons, a.Status.Label()
 	values["point"], values["address"], values["phone"] = point, address, phone
 	if a.Notice != nil {
 		values["paycode"], values["amount"] = a.Notice.PayCode, a.Notice.Amount.String()
@@ -188,7 +188,7 @@ func SMSText(tmpl string, a *Application, cmd *Command, env Env) (text string, p
 var placeholder = regexp.MustCompile(`\{[a-z]+\}`)
 
 // Placeholders are the names SMSText fills, for whoever edits a template.
-var Placeholders = []string{"no", "name", "reasons", "point", "address", "phone", "deadline", "due", "paycode", "amount", "paid", "channel", "cert", "code"}
+var Placeholders = []string{"no", "status", "name", "reasons", "point", "address", "phone", "deadline", "due", "paycode", "amount", "paid", "channel", "cert", "code"}
 
 // PasswordResetText is the reset message with its code, in the wording
 // given ("" for the built-in one), and its one placeholder.

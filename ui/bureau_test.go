@@ -454,3 +454,32 @@ func TestRevokeCertificate(t *testing.T) {
 		t.Fatalf("on the server: %+v %v", got.Certificate, err)
 	}
 }
+
+// TestReopenFromTheBureauDesk: a reviewer takes back a 不予受理 made in
+// error from the detail, with a reason, the consequence said first; the
+// application is back at the counter on the server.
+func TestReopenFromTheBureauDesk(t *testing.T) {
+	ctx := context.Background()
+	w := testworld.New(t)
+	a := w.Apps(t, 1, "DLXH", data.StatusAwaitingPaper)[0]
+	clerk := w.Desk(t, "DLXH", "chen")
+	if _, err := clerk.Do(ctx, data.Command{Action: data.ActionPaperReject, ApplicationID: a.ID, Reasons: []string{"材料弄虚作假"}}); err != nil {
+		t.Fatal(err)
+	}
+	testworld.Drain(t, clerk)
+	r := bureauRig(t, w)
+	r.scan(a.No)
+	r.tap("更正（恢复办理）")
+	r.mustShow("撤销最近一次决定，申请恢复到该决定之前的状态")
+	if sel := find(r, func(*widget.CheckGroup) bool { return true }).Selected; len(sel) != 0 {
+		t.Errorf("the correction starts with the rejection's reasons ticked: %v", sel)
+	}
+	r.typeFocusedInto(func(e *keyEntry) bool { return e.MultiLine }, "经复核，原件齐全，不予受理系误操作")
+	find(r, func(*widget.CheckGroup) bool { return true }).SetSelected([]string{"其他"})
+	r.tap("确定")
+	r.syncNow()
+	got, err := w.DB.Application(ctx, a.ID)
+	if err != nil || got.Status != data.StatusAwaitingPaper || got.SupplementDeadline.IsZero() {
+		t.Fatalf("on the server: %+v %v", got, err)
+	}
+}

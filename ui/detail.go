@@ -302,6 +302,7 @@ func init() {
 		data.ActionPaymentCorrect:    (*detailView).correctButton,
 		data.ActionRefund:            (*detailView).withReasons,
 		data.ActionCertificateRevoke: (*detailView).withReasons,
+		data.ActionReopen:            (*detailView).withReasons,
 		data.ActionPaperDeficient:    nil, // part of the counter check
 	}
 }
@@ -382,8 +383,9 @@ func (d *detailView) withReasons(t data.Transition) *widget.Button {
 				d.s.pop()
 				return nil
 			}}
-		// The decision that brought the application where it is.
-		for i := len(d.v.Decisions) - 1; i >= 0; i-- {
+		// The decision that brought the application where it is (not for a
+		// correction, which takes that decision back).
+		for i := len(d.v.Decisions) - 1; i >= 0 && !t.Undo; i-- {
 			if dec := d.v.Decisions[i]; dec.To == t.From && dec.From != dec.To {
 				dc.reasons, dc.note = dec.Reasons, dec.Note
 				break
