@@ -87,3 +87,24 @@ func (d *Desk) actor() (data.Actor, error) {
 }
 
 func errorsIsUnreachable(err error) bool { return errors.Is(err, tdsync.ErrUnreachable) }
+
+// ChangePassword changes the logged-in clerk's password on the server, which
+// checks the current one and the policy, then syncs so that this desk takes
+// the new one at once; the others take it at their next sync. It needs the
+// server: offline is said as such.
+func (d *Desk) ChangePassword(ctx context.Context, current, next, again string) error {
+	c, s := d.Clerk(), d.Syncer()
+	switch {
+	case c == nil || s == nil:
+		return data.Errorf(data.EUNAUTHORIZED, "请先登录")
+	case next != again:
+		return data.Errorf(data.EINVALID, "两次输入的新密码不一致")
+	}
+	if err := s.Client.ChangePassword(ctx, c.Login, current, next); err != nil {
+		if errorsIsUnreachable(err) {
+			return data.Errorf(data.EOFFLINE, "离线：修改密码须连接市局服务器，请联网后再改")
+		}
+		return err
+	}
+	return s.SyncOnce(ctx)
+}

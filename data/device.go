@@ -161,6 +161,10 @@ type SyncService interface {
 	// moment, to a new workstation-format SQLite file at path: a new desk's
 	// first pull in one download (see Snapshot).
 	WriteSnapshot(ctx context.Context, dev *Device, path string) (Snapshot, error)
+	// ChangeClerkPassword sets a new password for a clerk or reviewer who
+	// may log in at the device, given the current one; desks learn the new
+	// one by pull.
+	ChangeClerkPassword(ctx context.Context, dev *Device, login, current, next string, now time.Time) error
 }
 
 // Snapshot describes a bulk snapshot: it holds Applications applications

@@ -59,6 +59,12 @@ func (c *Client) Push(ctx context.Context, cmds []data.PushedCommand) (*PushResp
 	return &resp, nil
 }
 
+// ChangePassword changes a clerk's password on the server (it must be
+// reachable: the old one is checked there).
+func (c *Client) ChangePassword(ctx context.Context, login, current, next string) error {
+	return c.do(ctx, http.MethodPost, "/api/v1/password", PasswordRequest{Login: login, Current: current, New: next}, &struct{}{})
+}
+
 // State asks what the server knows of this device and of itself.
 func (c *Client) State(ctx context.Context) (*data.SyncState, error) {
 	var st data.SyncState

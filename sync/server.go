@@ -52,6 +52,20 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/sync/results", s.handle(true, s.results))
 	mux.HandleFunc("GET /api/v1/blobs/{sha256}", s.handle(true, s.getBlob))
 	mux.HandleFunc("PUT /api/v1/blobs/{sha256}", s.handle(true, s.putBlob))
+	mux.HandleFunc("POST /api/v1/password", s.handle(true, s.password))
+}
+
+// password changes the password of a clerk or reviewer of the device.
+func (s *Server) password(w http.ResponseWriter, r *http.Request, dev *data.Device) error {
+	var req PasswordRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := s.Sync.ChangeClerkPassword(r.Context(), dev, req.Login, req.Current, req.New, s.now()); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, struct{}{})
+	return nil
 }
 
 // handler is an endpoint after the protocol check and, for authenticated

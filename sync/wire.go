@@ -55,3 +55,9 @@ type ResultsResponse struct {
 // snapshotType is the body of GET /api/v1/sync/snapshot: a SQLite file in
 // the layout of sqlite.WriteSnapshot, compressed with zstd.
 const snapshotType = "application/vnd.titledesk.snapshot+zstd"
+
+// PasswordRequest changes a clerk's password from their desk: the current
+// one, and the new.
+type PasswordRequest struct {
+	Login, Current, New string
+}

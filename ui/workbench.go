@@ -141,7 +141,37 @@ func (s *Shell) settings() fyne.CanvasObject {
 		formRow{"打印机", s.printers()},
 		formRow{"身份证阅读器", s.cardReader()},
 		formRow{"高拍仪图片文件夹", s.cameraFolder()},
+		formRow{"修改本人密码", s.passwordChange()},
 	))
+}
+
+// passwordChange changes the logged-in clerk's password on the server.
+func (s *Shell) passwordChange() fyne.CanvasObject {
+	ws := s.ws
+	errl := errorText()
+	current, next, again := ws.newEntry("当前密码"), ws.newEntry("新密码"), ws.newEntry("再次输入新密码")
+	for _, e := range []*keyEntry{current, next, again} {
+		e.Password = true
+	}
+	var change *widget.Button
+	change = ws.button("修改密码", func() {
+		change.Disable()
+		cur, n, a := current.Text, next.Text, again.Text
+		ws.async(func() {
+			err := ws.Desk.ChangePassword(ws.ctx, cur, n, a)
+			fyne.Do(func() {
+				change.Enable()
+				showError(errl, err)
+				if err == nil {
+					current.SetText("")
+					next.SetText("")
+					again.SetText("")
+					s.setBanner(&bannerText{"密码已修改：本机已生效，其他工作站同步后生效", colorGood})
+				}
+			})
+		})
+	})
+	return container.NewVBox(container.NewGridWithColumns(4, current, next, again, change), errl)
 }
 
 // cameraFolder sets where the document camera (高拍仪) saves its pictures:

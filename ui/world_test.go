@@ -499,3 +499,41 @@ func TestWithdrawUnsentDecisions(t *testing.T) {
 	}
 	w.MatchesServer(t, r.ws.Desk)
 }
+
+// TestClerkChangesPassword: in 设置 a clerk changes the password through
+// the server, which checks the current one and the policy; the desk takes
+// the new one at once, and offline it says so and keeps the old.
+func TestClerkChangesPassword(t *testing.T) {
+	ctx := context.Background()
+	w := testworld.New(t)
+	r := rigOn(t, w.Enrolled(t, "DLXH"))
+	r.loginAs("chen", testworld.Password)
+	net := testworld.Inject(r.ws.Desk)
+	r.ws.shell.Task("设置")
+	fill := func(cur, next, again string) {
+		for i, text := range []string{cur, next, again} {
+			e := find(r, func(e *keyEntry) bool { return e.PlaceHolder == []string{"当前密码", "新密码", "再次输入新密码"}[i] })
+			e.SetText(text)
+		}
+		r.tap("修改密码")
+	}
+	net.Offline()
+	fill(testworld.Password, "柜台新密码Chen27", "柜台新密码Chen27")
+	r.mustShow("离线：修改密码须连接市局服务器")
+	net.Set(nil, nil)
+	fill("错误的密码", "柜台新密码Chen27", "柜台新密码Chen27")
+	r.mustShow("当前密码不正确")
+	fill(testworld.Password, "12345678", "12345678")
+	r.mustShow("密码太容易被猜到")
+	fill(testworld.Password, "柜台新密码Chen27", "柜台新密码Chen27")
+	if text, _ := r.banner(); !strings.HasPrefix(text, "密码已修改") {
+		t.Fatalf("banner %q:\n%s", text, strings.Join(r.texts(), "\n"))
+	}
+	r.ws.Desk.Logout()
+	if _, err := r.ws.Desk.Login(ctx, "chen", testworld.Password); err == nil {
+		t.Error("the old password still logs in at the desk")
+	}
+	if _, err := r.ws.Desk.Login(ctx, "chen", "柜台新密码Chen27"); err != nil {
+		t.Errorf("the new password: %v", err)
+	}
+}

@@ -322,8 +322,10 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, cmd data.Command, env d
 		return data.Outcome{}, err
 	}
 	env.Point = func(id string) *data.LiaisonPoint {
-		p, _ := pointTx(ctx, tx, id)
-		return p
+		if p, err := pointTx(ctx, tx, id); err == nil {
+			return p
+		}
+		return nil // no such point: the texts say "the chosen point"
 	}
 	if s.server {
 		// Read only by the commands that text someone.

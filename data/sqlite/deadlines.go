@@ -80,8 +80,10 @@ func (s *Store) RunDeadlines(ctx context.Context, now time.Time) (DeadlineRun, e
 					return err
 				}
 				env.Point = func(id string) *data.LiaisonPoint {
-					p, _ := pointTx(ctx, tx, id)
-					return p
+					if p, err := pointTx(ctx, tx, id); err == nil {
+						return p
+					}
+					return nil
 				}
 				wordings, err := smsTemplatesTx(ctx, tx)
 				if err != nil {

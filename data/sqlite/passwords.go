@@ -127,3 +127,44 @@ func setPasswordTx(ctx context.Context, tx *sql.Tx, accountID, hash string) erro
 	_, err := exec(ctx, tx, `DELETE FROM sessions WHERE account_id = ?`, accountID)
 	return err
 }
+
+// clerkRule bounds wrong current passwords given to change a clerk's.
+var clerkRule = data.Lockout{Max: 5, Window: 15 * time.Minute, Lock: 15 * time.Minute}
+
+// ChangeClerkPassword sets a clerk's or reviewer's new password from a desk
+// they may log in at, given the current one (wrong ones count towards a
+// lockout); every desk of theirs learns it by pull.
+func (s *Store) ChangeClerkPassword(ctx context.Context, dev *data.Device, login, current, next string, now time.Time) error {
+	rule := clerkRule
+	rule.Key = "clerk:" + data.NormalizeLogin(login)
+	if until, err := s.LoginLockedUntil(ctx, now, rule.Key); err != nil || !until.IsZero() {
+		if err != nil {
+			return err
+		}
+		return data.Errorf(data.EFORBIDDEN, "密码输错次数过多，已暂时锁定，请于 %s 后再试", until.In(data.Shanghai).Format("15:04"))
+	}
+	c, err := s.ClerkByLogin(ctx, data.NormalizeLogin(login))
+	if data.ErrorCode(err) == data.ENOTFOUND || err == nil && (!c.Active || c.Role != dev.Role || c.Role == data.RoleClerk && c.LiaisonPointID != dev.LiaisonPointID) {
+		return data.Errorf(data.EFORBIDDEN, "此账号不能在本工作站修改密码")
+	}
+	if err != nil {
+		return err
+	}
+	ok, err := data.CheckPassword(c.PasswordHash, current)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if _, err := s.LoginFailed(ctx, now, rule); err != nil {
+			return err
+		}
+		return data.Errorf(data.EINVALID, "当前密码不正确")
+	}
+	if err := data.CheckNewPassword(next, c.Login, c.Name); err != nil {
+		return err
+	}
+	if c.PasswordHash, err = data.HashPassword(next); err != nil {
+		return err
+	}
+	return s.SaveClerk(ctx, c)
+}
