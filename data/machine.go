@@ -92,7 +92,7 @@ func (t Transition) Refuses() bool { return t.To != t.From && refusals[t.To] }
 // keepsStatus are the consequences of the decisions whose table row keeps
 // the status: they change what it means, or (Undo) go back by the history.
 var keepsStatus = map[Action]string{
-	ActionReopen: "撤销最近一次决定，申请恢复到该决定之前的状态继续办理（回到现场核验的，重新给 5 个工作日的补正期限）；同步后短信通知申请人。",
+	ActionReopen:            "撤销最近一次决定，申请恢复到该决定之前的状态继续办理（回到现场核验的，重新给 5 个工作日的补正期限）；同步后短信通知申请人。",
 	ActionCertificateRevoke: "证书将被撤销：证书查询将答复“已撤销”，不能再作为取得该资格的凭证；同步后短信通知申请人。",
 }
 

@@ -512,7 +512,9 @@ func TestClerkChangesPassword(t *testing.T) {
 	r.ws.shell.Task("设置")
 	fill := func(cur, next, again string) {
 		for i, text := range []string{cur, next, again} {
-			e := find(r, func(e *keyEntry) bool { return e.PlaceHolder == []string{"当前密码", "新密码", "再次输入新密码"}[i] })
+			e := find(r, func(e *keyEntry) bool {
+				return e.PlaceHolder == []string{"当前密码", "新密码", "再次输入新密码"}[i]
+			})
 			e.SetText(text)
 		}
 		r.tap("修改密码")
