@@ -29,6 +29,8 @@ type Device struct {
 	EnrolledAt     time.Time
 	AckedSeq       int64     // highest outbox seq with a permanent outcome
 	RevokedAt      time.Time // zero while the device may sync
+	LastSeenAt     time.Time // its last request to the server
+	Build          string    // the build it runs, as it last said
 }
 
 // PushedCommand is one outbox row of a device: the command, the device's
@@ -165,6 +167,8 @@ type SyncService interface {
 	// may log in at the device, given the current one; desks learn the new
 	// one by pull.
 	ChangeClerkPassword(ctx context.Context, dev *Device, login, current, next string, now time.Time) error
+	// NoteSeen records that a device reached the server, running build.
+	NoteSeen(ctx context.Context, deviceID, build string, now time.Time) error
 }
 
 // Snapshot describes a bulk snapshot: it holds Applications applications

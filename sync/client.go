@@ -200,6 +200,7 @@ func (c *Client) request(ctx context.Context, method, path string, body any) (*h
 		return nil, data.Errorf(data.EINVALID, "服务器地址不正确：%w", err)
 	}
 	req.Header.Set(ProtocolHeader, fmt.Sprint(ProtocolVersion))
+	req.Header.Set(BuildHeader, Build)
 	if _, raw := body.(rawBody); !raw && body != nil {
 		req.Header.Set("Content-Type", "application/json")
 		if c.compress.Load() {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 
 	"titledesk/data"
@@ -23,6 +24,8 @@ import (
 const (
 	ProtocolVersion = 3
 	ProtocolHeader  = "X-TitleDesk-Protocol"
+	// BuildHeader says which build a desk runs (Build), for the console.
+	BuildHeader = "X-TitleDesk-Build"
 	// TimeHeader carries the server's clock on every answer of the API
 	// (RFC 3339 with nanoseconds); desks measure their offset from it.
 	TimeHeader = "X-TitleDesk-Time"
@@ -131,3 +134,28 @@ func NoteWho(ctx context.Context, device, user string) {
 		w.Device, w.User = device, user
 	}
 }
+
+// Build is this program's build: its commit, as Go records it, or
+// "(devel)" for one built without version control.
+var Build = func() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(devel)"
+	}
+	rev, dirty := "", false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value[:min(len(s.Value), 10)]
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	switch {
+	case rev == "":
+		return info.Main.Version
+	case dirty:
+		return rev + "+"
+	}
+	return rev
+}()

@@ -92,6 +92,11 @@ func (s *Server) handle(auth bool, h handler) http.HandlerFunc {
 		if err == nil && auth {
 			dev, err = s.authenticate(r)
 		}
+		// For the console, at most once a minute (no write on every push);
+		// a failure here must not stop a sync.
+		if build := r.Header.Get(BuildHeader); dev != nil && (s.now().Sub(dev.LastSeenAt) > time.Minute || dev.Build != build) {
+			_ = s.Sync.NoteSeen(r.Context(), dev.ID, build, s.now())
+		}
 		if err == nil {
 			err = h(w, r, dev)
 		}

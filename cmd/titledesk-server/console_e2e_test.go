@@ -164,6 +164,9 @@ func TestConsoleInChromium(t *testing.T) {
 	// The desk revoked: its next sync is refused.
 	admin.open("/admin/devices")
 	admin.expect(desk.Device().Code)
+	if devs, _ := b.store(t).Devices(ctx); len(devs) == 0 || devs[len(devs)-1].LastSeenAt.IsZero() || devs[len(devs)-1].Build == "" {
+		t.Errorf("the desk's last sync and build are not known: %+v", devs)
+	}
 	revoke := `form[action="/admin/devices/` + desk.Device().Code + `/revoke"]`
 	admin.fill(revoke, map[string]string{"reason": "电脑失窃"})
 	admin.expect("工作站已停用")

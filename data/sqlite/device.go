@@ -116,11 +116,12 @@ func (s *Store) Enroll(ctx context.Context, code string, publicKey []byte, hostn
 	return dev, token, nil
 }
 
-const deviceColumns = `id, code, role, liaison_point_id, public_key, key_id, hostname, enrolled_at, acked_seq, revoked_at`
+const deviceColumns = `id, code, role, liaison_point_id, public_key, key_id, hostname, enrolled_at, acked_seq, revoked_at, last_seen_at, build`
 
 func scanDevice(row interface{ Scan(...any) error }) (*data.Device, error) {
 	var d data.Device
-	err := row.Scan(&d.ID, &d.Code, &d.Role, &d.LiaisonPointID, &d.PublicKey, &d.KeyID, &d.Hostname, nullTime{&d.EnrolledAt}, &d.AckedSeq, nullTime{&d.RevokedAt})
+	err := row.Scan(&d.ID, &d.Code, &d.Role, &d.LiaisonPointID, &d.PublicKey, &d.KeyID, &d.Hostname, nullTime{&d.EnrolledAt}, &d.AckedSeq, nullTime{&d.RevokedAt},
+		nullTime{&d.LastSeenAt}, &d.Build)
 	return &d, err
 }
 
@@ -139,6 +140,14 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*data.Device, e
 		return err
 	})
 	return dev, err
+}
+
+// NoteSeen records that a device reached the server now, running build.
+func (s *Store) NoteSeen(ctx context.Context, deviceID, build string, now time.Time) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		_, err := exec(ctx, tx, `UPDATE devices SET last_seen_at = ?, build = ? WHERE id = ?`, now.UnixNano(), build, deviceID)
+		return err
+	})
 }
 
 // RevokeDevice stops a workstation at once: the server refuses its token
