@@ -42,6 +42,10 @@ type Portal struct {
 	// SealKey is the bureau's key, which seals the certificates applicants
 	// download; without it they cannot be downloaded.
 	SealKey ed25519.PrivateKey
+	// Backup writes a backup of the database (the console's 立即备份) and
+	// says where; BackupDir is where they are listed from. Nil: none.
+	Backup    func(ctx context.Context) (string, error)
+	BackupDir string
 	// PublicURL is the address the public reaches the portal at (behind a
 	// proxy, the proxy's), which a certificate's QR code opens; empty, the
 	// address the applicant downloaded it from.
@@ -254,6 +258,7 @@ var notices = map[string]string{
 	"template-saved":   "短信内容已保存，此后的短信按新内容发送。",
 	"point-saved":      "人才联络点已保存，工作站和申报页同步后生效。",
 	"fee-saved":        "收费标准和必需材料已保存。",
+	"backup-written":   "备份已写好，请复制到另一台机器或介质保存。",
 	"calendar-saved":   "工作日历已导入，期限按新的放假安排计算。",
 	"code-sent":        "如用户名和手机号与注册信息相符，验证码已发送到该手机，10 分钟内有效。",
 	"password-reset":   "密码已重置，请用新密码登录。",

@@ -604,20 +604,26 @@ func backup(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {
 		if err := required(e, "out", *out); err != nil {
 			return err
 		}
-		if _, err := os.Stat(*out); err == nil {
-			return data.Errorf(data.ECONFLICT, "备份文件 %s 已存在，未覆盖", *out)
-		}
-		// The backup carries the chain's head signed: a restore of it, or
-		// an auditor, can tell a tail cut off since.
-		if err := checkpoint(ctx, e.folder, db, "backup"); err != nil {
-			return err
-		}
-		if err := db.Backup(ctx, *out); err != nil {
+		if err := writeBackup(ctx, e.folder, db, *out); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "backup written to %s\n", *out)
 		return nil
 	}
+}
+
+// writeBackup writes a consistent copy of the database to out, which must
+// not exist yet, after a signed checkpoint: a restore of it, or an auditor,
+// can tell a tail of the audit chain cut off since. The command line and
+// the console's 立即备份 both write through here.
+func writeBackup(ctx context.Context, f folder, db *sqlite.Store, out string) error {
+	if _, err := os.Stat(out); err == nil {
+		return data.Errorf(data.ECONFLICT, "备份文件 %s 已存在，未覆盖", out)
+	}
+	if err := checkpoint(ctx, f, db, "backup"); err != nil {
+		return err
+	}
+	return db.Backup(ctx, out)
 }
 
 func demoSeed(fs *flag.FlagSet) func(context.Context, *env, *sqlite.Store) error {

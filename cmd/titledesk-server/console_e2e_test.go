@@ -217,6 +217,10 @@ func TestConsoleInChromium(t *testing.T) {
 	admin.expect("各环节：收到、通过、退回")
 	admin.expect("已撤回") // the application withdrawn above, as of today
 	admin.shot("admin-stats")
+	admin.open("/admin/backups")
+	admin.click(`form[action="/admin/backups"] button`)
+	admin.expect("备份已写好")
+	admin.expect(".db")
 	admin.open("/admin/audit")
 	admin.expect("审计链完好")
 	admin.do(chromedp.EmulateViewport(375, 812))

@@ -408,6 +408,15 @@ func newMux(e *env, db *sqlite.Store, key ed25519.PrivateKey, f folder, publicUR
 		return nil, err
 	}
 	web.SealKey, web.PublicURL = key, publicURL
+	// The console's backups go beside the database, one file a time.
+	web.BackupDir = filepath.Join(string(f), "backups")
+	web.Backup = func(ctx context.Context) (string, error) {
+		if err := os.MkdirAll(web.BackupDir, 0o700); err != nil {
+			return "", err
+		}
+		out := filepath.Join(web.BackupDir, "titledesk-"+time.Now().In(data.Shanghai).Format("20060102-150405")+".db")
+		return out, writeBackup(ctx, f, db, out)
+	}
 	web.Register(mux)
 	return mux, nil
 }
