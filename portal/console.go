@@ -102,6 +102,24 @@ func (p *Portal) serveConsole(rq *request, open bool, h handler) error {
 	return h(rq)
 }
 
+// again answers a change the administrator asked for: done, the page
+// named next; a mistake they can fix, the form's page once more (view
+// loads it) with the mistake beside the form; anything else, the error.
+func (p *Portal) again(rq *request, err error, page, title string, view func() (any, error), next, notice string) error {
+	switch {
+	case err == nil:
+		return redirect(rq, next, notice)
+	case !formError(err):
+		return err
+	}
+	v, verr := view()
+	if verr != nil {
+		return verr
+	}
+	p.render(rq, page, title, v, err)
+	return nil
+}
+
 func setAdminCookie(w http.ResponseWriter, token string, maxAge time.Duration) {
 	http.SetCookie(w, &http.Cookie{Name: adminCookie, Value: token, Path: "/", MaxAge: int(maxAge.Seconds()),
 		Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode})
@@ -210,18 +228,8 @@ func (p *Portal) consoleUnits(rq *request) error {
 func (p *Portal) consoleUnitDecide(approve bool) handler {
 	return func(rq *request) error {
 		_, err := p.db.DecideUnit(rq.ctx(), rq.r.PathValue("code"), approve, rq.r.PostFormValue("reason"))
-		if formError(err) {
-			units, lerr := p.db.Units(rq.ctx())
-			if lerr != nil {
-				return lerr
-			}
-			p.render(rq, "admin_units", "单位注册审核", units, err)
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		return redirect(rq, "/admin/units", map[bool]string{true: "unit-approved", false: "unit-rejected"}[approve])
+		return p.again(rq, err, "admin_units", "单位注册审核", func() (any, error) { return p.db.Units(rq.ctx()) },
+			"/admin/units", map[bool]string{true: "unit-approved", false: "unit-rejected"}[approve])
 	}
 }
 
@@ -378,18 +386,8 @@ func (p *Portal) consoleReasonSave(rq *request) error {
 			r.Text = old.Text // retire or restore only
 		}
 	}
-	if err := p.db.SaveReason(rq.ctx(), r); err != nil {
-		if formError(err) {
-			all, lerr := p.db.AllReasons(rq.ctx())
-			if lerr != nil {
-				return lerr
-			}
-			p.render(rq, "admin_reasons", "常用原因", all, err)
-			return nil
-		}
-		return err
-	}
-	return redirect(rq, "/admin/reasons", "reason-saved")
+	return p.again(rq, p.db.SaveReason(rq.ctx(), r), "admin_reasons", "常用原因", func() (any, error) { return p.db.AllReasons(rq.ctx()) },
+		"/admin/reasons", "reason-saved")
 }
 
 // smsView is 短信: those given up on, the latest sent, and every message's
@@ -457,18 +455,7 @@ func (p *Portal) consoleSMSResend(rq *request) error {
 
 func (p *Portal) consoleSMSTemplate(rq *request) error {
 	err := p.db.SetSMSTemplate(rq.ctx(), rq.r.PostFormValue("key"), strings.TrimSpace(rq.r.PostFormValue("text")), p.Now())
-	if formError(err) {
-		v, verr := p.smsView(rq)
-		if verr != nil {
-			return verr
-		}
-		p.render(rq, "admin_sms", "短信", v, err)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return redirect(rq, "/admin/sms", "template-saved")
+	return p.again(rq, err, "admin_sms", "短信", func() (any, error) { return p.smsView(rq) }, "/admin/sms", "template-saved")
 }
 
 // consoleAudit verifies the audit chain, its recorded fields and its signed
@@ -572,18 +559,8 @@ func (p *Portal) consolePointSave(rq *request) error {
 	} else {
 		pt.Code = old.Code // its documents' numbers carry it
 	}
-	if err := p.db.SaveLiaisonPoint(rq.ctx(), pt); err != nil {
-		if !formError(err) {
-			return err
-		}
-		points, lerr := p.db.LiaisonPoints(rq.ctx())
-		if lerr != nil {
-			return lerr
-		}
-		p.render(rq, "admin_points", "人才联络点", points, err)
-		return nil
-	}
-	return redirect(rq, "/admin/points", "point-saved")
+	return p.again(rq, p.db.SaveLiaisonPoint(rq.ctx(), pt), "admin_points", "人才联络点", func() (any, error) { return p.db.LiaisonPoints(rq.ctx()) },
+		"/admin/points", "point-saved")
 }
 
 // feesView is 收费与材料: each level's fee and the materials it requires
@@ -634,18 +611,7 @@ func (p *Portal) consoleFeeSave(rq *request) error {
 	if err == nil {
 		err = p.db.SetRequiredMaterials(rq.ctx(), level, rq.r.PostForm["kind"])
 	}
-	if formError(err) {
-		v, verr := p.feesView(rq)
-		if verr != nil {
-			return verr
-		}
-		p.render(rq, "admin_fees", "收费与材料", v, err)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return redirect(rq, "/admin/fees", "fee-saved")
+	return p.again(rq, err, "admin_fees", "收费与材料", func() (any, error) { return p.feesView(rq) }, "/admin/fees", "fee-saved")
 }
 
 // calendarView is 工作日历: a year's holidays and working weekend days.
@@ -701,18 +667,8 @@ func (p *Portal) consoleCalendarImport(rq *request) error {
 			year = y
 		}
 	}
-	if formError(err) {
-		v, verr := p.calendarView(rq, year)
-		if verr != nil {
-			return verr
-		}
-		p.render(rq, "admin_calendar", "工作日历", v, err)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return redirect(rq, "/admin/calendar?year="+strconv.Itoa(year), "calendar-saved")
+	return p.again(rq, err, "admin_calendar", "工作日历", func() (any, error) { return p.calendarView(rq, year) },
+		"/admin/calendar?year="+strconv.Itoa(year), "calendar-saved")
 }
 
 // backupFile is one backup in the console's list.

@@ -10,9 +10,14 @@ import (
 
 // CountsByPoint counts applications per liaison point and status.
 func (s *Store) CountsByPoint(ctx context.Context) (map[string]map[data.Status]int, error) {
+	return s.countsBy(ctx, `SELECT liaison_point_id, status, n FROM status_counts WHERE n > 0`)
+}
+
+// countsBy runs q, which gives (point, status, count) rows, into a map.
+func (s *Store) countsBy(ctx context.Context, q string, args ...any) (map[string]map[data.Status]int, error) {
 	out := map[string]map[data.Status]int{}
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := query(ctx, tx, `SELECT liaison_point_id, status, n FROM status_counts WHERE n > 0`)
+		rows, err := query(ctx, tx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -96,32 +101,9 @@ func (s *Store) History(ctx context.Context, from, to time.Time) ([][]data.StepE
 // what the 统计 of a past day shows. Those with no decision by then had
 // not been submitted.
 func (s *Store) CountsAsOf(ctx context.Context, at time.Time) (map[string]map[data.Status]int, error) {
-	out := map[string]map[data.Status]int{}
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		rows, err := query(ctx, tx, `SELECT a.liaison_point_id, d.to_status, count(*)
-			FROM (SELECT application_id, max(ord) AS ord FROM decisions WHERE at <= ? GROUP BY application_id) last
-			JOIN decisions d ON d.application_id = last.application_id AND d.ord = last.ord
-			JOIN applications a ON a.id = d.application_id
-			GROUP BY 1, 2`, at.UnixNano())
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var (
-				point string
-				st    data.Status
-				n     int
-			)
-			if err := rows.Scan(&point, &st, &n); err != nil {
-				return err
-			}
-			if out[point] == nil {
-				out[point] = map[data.Status]int{}
-			}
-			out[point][st] = n
-		}
-		return rows.Err()
-	})
-	return out, err
+	return s.countsBy(ctx, `SELECT a.liaison_point_id, d.to_status, count(*)
+		FROM (SELECT application_id, max(ord) AS ord FROM decisions WHERE at <= ? GROUP BY application_id) last
+		JOIN decisions d ON d.application_id = last.application_id AND d.ord = last.ord
+		JOIN applications a ON a.id = d.application_id
+		GROUP BY 1, 2`, at.UnixNano())
 }
