@@ -46,6 +46,9 @@ func (p *Portal) registerConsole(mux *http.ServeMux) {
 		{"POST /admin/users", false, p.consoleUserAdd},
 		{"POST /admin/users/{id}/active", false, p.consoleUserActive},
 		{"POST /admin/users/{id}/password", false, p.consoleUserPassword},
+		{"POST /admin/users/{id}/edit", false, p.consoleUserEdit},
+		{"GET /admin/password", false, p.adminPasswordPage},
+		{"POST /admin/password", false, p.adminPassword},
 		{"GET /admin/devices", false, p.consoleDevices},
 		{"POST /admin/devices/{code}/revoke", false, p.consoleDeviceRevoke},
 		{"GET /admin/reasons", false, p.consoleReasons},
@@ -473,8 +476,56 @@ func (p *Portal) consoleAudit(rq *request) error {
 	if err != nil {
 		return err
 	}
-	p.render(rq, "admin_audit", "审计核验", r, nil)
+	cps, err := p.db.Checkpoints(rq.ctx())
+	if err != nil {
+		return err
+	}
+	slices.Reverse(cps)
+	p.render(rq, "admin_audit", "审计核验", map[string]any{"Report": r, "Checkpoints": cps[:min(len(cps), 50)]}, nil)
 	return nil
+}
+
+// consoleUserEdit changes a clerk's role and liaison point; every desk
+// takes it at its next sync (a clerk moved to another point logs in there).
+func (p *Portal) consoleUserEdit(rq *request) error {
+	c, err := p.clerkOf(rq)
+	if err != nil {
+		return err
+	}
+	c.Role, c.LiaisonPointID = data.Role(rq.r.PostFormValue("role")), ""
+	if c.Role == data.RoleClerk {
+		c.LiaisonPointID = rq.r.PostFormValue("point")
+	}
+	return p.again(rq, p.db.SaveClerk(rq.ctx(), c), "admin_users", "工作人员", func() (any, error) { return p.usersView(rq) },
+		"/admin/users", "user-edited")
+}
+
+func (p *Portal) adminPasswordPage(rq *request) error {
+	p.render(rq, "password_change", "修改密码", nil, nil)
+	return nil
+}
+
+// adminPassword changes the logged-in administrator's password, given the
+// current one; their other console sessions end.
+func (p *Portal) adminPassword(rq *request) error {
+	a := *rq.admin
+	ok, err := data.CheckPassword(a.PasswordHash, rq.r.PostFormValue("current"))
+	if err == nil && !ok {
+		err = data.Errorf(data.EINVALID, "当前密码不正确")
+	}
+	pw := rq.r.PostFormValue("password")
+	if err == nil && pw != rq.r.PostFormValue("password2") {
+		err = data.Errorf(data.EINVALID, "两次输入的密码不一致")
+	}
+	if err == nil {
+		err = data.CheckNewPassword(pw, a.Login, a.Name)
+	}
+	if err == nil {
+		if a.PasswordHash, err = data.HashPassword(pw); err == nil {
+			err = p.db.SaveAdmin(rq.ctx(), &a)
+		}
+	}
+	return p.again(rq, err, "password_change", "修改密码", func() (any, error) { return nil, nil }, "/admin", "admin-password-changed")
 }
 
 // statsView is 统计 in the console: a month's figures per point and step,

@@ -221,8 +221,29 @@ func TestConsoleInChromium(t *testing.T) {
 	admin.click(`form[action="/admin/backups"] button`)
 	admin.expect("备份已写好")
 	admin.expect(".db")
+	// 李志强 moves to 电力行业协会; the administrator's own password.
+	var li data.Clerk
+	for _, c := range clerks {
+		if c.Login == "li" {
+			li = c
+		}
+	}
+	admin.open("/admin/users")
+	moved := `form[action="/admin/users/` + li.ID + `/edit"]`
+	admin.do(chromedp.Click(chromedp.CSS(`tr:has(` + moved + `) summary`)),
+		chromedp.SetValue(chromedp.CSS(moved+` [name=point]`), chen.LiaisonPointID))
+	admin.click(moved + ` button`)
+	admin.expect("已保存：工作站同步后生效")
+	if got, _ := b.store(t).ClerkByLogin(ctx, "li"); got.LiaisonPointID != chen.LiaisonPointID {
+		t.Errorf("li is at %s", got.LiaisonPointID)
+	}
+	admin.open("/admin/password")
+	admin.fill(`form[action="/admin/password"]`, map[string]string{"current": "后台密码Lin2026", "password": "新的后台密码Lin27", "password2": "新的后台密码Lin27"})
+	admin.expect("密码已修改")
 	admin.open("/admin/audit")
 	admin.expect("审计链完好")
+	admin.expect("签名检查点")
+	admin.expect("start")
 	admin.do(chromedp.EmulateViewport(375, 812))
 	admin.open("/admin")
 	admin.shot("admin-home-phone")

@@ -240,6 +240,15 @@ func checkCheckpoints(ctx context.Context, tx *sql.Tx, keys map[string]ed25519.P
 	return problems, len(cps), nil
 }
 
+// Checkpoints are the audit chain's signed checkpoints, oldest first.
+func (s *Store) Checkpoints(ctx context.Context) (out []data.Checkpoint, err error) {
+	err = s.inRead(ctx, func(tx *sql.Tx) error {
+		out, err = checkpointsTx(ctx, tx)
+		return err
+	})
+	return out, err
+}
+
 func checkpointsTx(ctx context.Context, tx *sql.Tx) ([]data.Checkpoint, error) {
 	rows, err := query(ctx, tx, `SELECT seq, hash, at, key_id, signature, reason FROM audit_checkpoints ORDER BY seq, at`)
 	if err != nil {
