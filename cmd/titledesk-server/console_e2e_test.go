@@ -230,7 +230,7 @@ func TestConsoleInChromium(t *testing.T) {
 	}
 	admin.open("/admin/users")
 	moved := `form[action="/admin/users/` + li.ID + `/edit"]`
-	admin.do(chromedp.Click(chromedp.CSS(`tr:has(` + moved + `) summary`)),
+	admin.do(chromedp.Click(chromedp.CSS(`tr:has(`+moved+`) summary`)),
 		chromedp.SetValue(chromedp.CSS(moved+` [name=point]`), chen.LiaisonPointID))
 	admin.click(moved + ` button`)
 	admin.expect("已保存：工作站同步后生效")
