@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"slices"
 	"strconv"
@@ -175,8 +176,21 @@ func TestConsoleInChromium(t *testing.T) {
 		t.Errorf("the revoked desk's sync: %v", err)
 	}
 
+	// The reset code's SMS, failing at the provider until given up: listed,
+	// and sent again from the console.
+	for range data.SMSMaxAttempts {
+		if err := b.store(t).MarkSMS(ctx, sent[0].ID, errors.New("isv.BUSINESS_LIMIT_CONTROL"), time.Now(), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
 	admin.open("/admin/sms")
 	admin.expect("各环节短信内容")
+	admin.expect("isv.BUSINESS_LIMIT_CONTROL")
+	admin.click(`form[action="/admin/sms/` + strconv.FormatInt(sent[0].ID, 10) + `/resend"] button`)
+	admin.expect("短信将重新发送")
+	if failed, _ := b.store(t).FailedSMS(ctx, 10); len(failed) != 0 {
+		t.Errorf("still given up after the resend: %+v", failed)
+	}
 	admin.shot("admin-sms")
 	// A point closed: applicants can no longer choose it.
 	jz, err := b.store(t).LiaisonPointByCode(ctx, "JZXH")
