@@ -321,27 +321,21 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, cmd data.Command, env d
 	if err != nil {
 		return data.Outcome{}, err
 	}
-	env.Point = func(id string) *data.LiaisonPoint {
-		if p, err := pointTx(ctx, tx, id); err == nil {
-			return p
-		}
-		return nil // no such point: the texts say "the chosen point"
+	if env.Point == nil { // envTx's remembers them across a batch
+		env.Point = pointsIn(ctx, tx)
 	}
 	if s.server {
-		// Read only by the commands that text someone.
+		// Read only by the commands that text a unit.
 		env.Unit = func(id string) *data.Unit {
 			u, _ := scanUnit(queryRow(ctx, tx, `SELECT `+unitColumns+` FROM units WHERE id = ?`, id))
 			return u
 		}
-		var wordings map[string]string
-		env.Template = func(key string) (string, bool) {
-			if wordings == nil {
-				if wordings, err = smsTemplatesTx(ctx, tx); err != nil {
-					wordings = map[string]string{} // the built-in wording, then
-				}
+		if env.Template == nil { // envTx reads them once per batch
+			wordings, err := smsTemplatesTx(ctx, tx)
+			if err != nil {
+				return data.Outcome{}, err
 			}
-			w, ok := wordings[key]
-			return w, ok
+			env.Template = lookup(wordings)
 		}
 	}
 	if s.server && env.Reference == nil {
@@ -469,6 +463,23 @@ func uniqueNumbers(ctx context.Context, tx *sql.Tx, before, after *data.Applicat
 		return data.Errorf(data.EINVALID, "%s %s 已用于申请 %s（%s），不能重复使用：请核对后更正", n.label, value[0], no, name)
 	}
 	return nil
+}
+
+// pointsIn finds liaison points in tx, each read once: a batch of pushed
+// commands texts the same point's address again and again. A point the
+// store does not know is nil (the texts then say "the chosen point").
+func pointsIn(ctx context.Context, tx *sql.Tx) func(string) *data.LiaisonPoint {
+	seen := map[string]*data.LiaisonPoint{}
+	return func(id string) *data.LiaisonPoint {
+		p, ok := seen[id]
+		if !ok {
+			if p, _ = pointTx(ctx, tx, id); p != nil && p.ID == "" {
+				p = nil
+			}
+			seen[id] = p
+		}
+		return p
+	}
 }
 
 // certificateNo numbers a certificate issued at (now when unset) by the

@@ -53,7 +53,8 @@ func saveFinanceTx(ctx context.Context, tx *sql.Tx, f data.FinanceSettings) erro
 }
 
 // envTx completes env with what the state machine reads from the store: the
-// calendar and the finance settings.
+// calendar, the finance settings and, on the server, the bureau's wording
+// of its messages.
 func (s *Store) envTx(ctx context.Context, tx *sql.Tx, now time.Time) (data.Env, error) {
 	cal, err := s.calendarTx(ctx, tx)
 	if err != nil {
@@ -63,7 +64,21 @@ func (s *Store) envTx(ctx context.Context, tx *sql.Tx, now time.Time) (data.Env,
 	if err != nil {
 		return data.Env{}, err
 	}
-	return data.Env{Now: now, Calendar: cal, Finance: &f}, nil
+	env := data.Env{Now: now, Calendar: cal, Finance: &f}
+	if s.server { // its tx is the batch's: a desk's Env outlives its read
+		env.Point = pointsIn(ctx, tx)
+		wordings, err := smsTemplatesTx(ctx, tx)
+		if err != nil {
+			return data.Env{}, err
+		}
+		env.Template = lookup(wordings)
+	}
+	return env, nil
+}
+
+// lookup is a map as a data.Env's Template.
+func lookup(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
 }
 
 // Env is what the state machine reads from the store, at now.
@@ -72,6 +87,7 @@ func (s *Store) Env(ctx context.Context, now time.Time) (env data.Env, err error
 		env, err = s.envTx(ctx, tx, now)
 		return err
 	})
+	env.Point = nil // it reads through the transaction just ended
 	return env, err
 }
 
