@@ -247,7 +247,7 @@ func buildTransitions() []Transition {
 		smsReturned   = "【职称考核认定】您的申请（编号{no}）已被退回，原因：{reasons}。请登录专业技术人才服务系统一次性修改后重新送审。"
 		smsToUnit     = "【职称考核认定】{name}的申请（编号{no}）被退回单位，原因：{reasons}。请登录系统补充单位审核意见或公示材料后重新审核提交。"
 		smsBureauNo   = "【职称考核认定】您的申请（编号{no}）市局复审未通过，原因：{reasons}。{point}将告知处理意见，电话{phone}。"
-		smsPaper      = "【职称考核认定】您的申请（编号{no}）已通过复审。请登录系统打印申报表，携带各项材料原件及复印件到{point}（{address}）递交纸质材料，电话{phone}。"
+		smsPaper      = "【职称考核认定】您的申请（编号{no}）已通过复审。请登录系统打印申报表，于{deadline}前携带各项材料原件及复印件到{point}（{address}）递交纸质材料，逾期退件，电话{phone}。"
 		smsDeficient  = "【职称考核认定】您的申请（编号{no}）纸质材料需补正：{reasons}。请于{deadline}前（5个工作日内）到{point}一次性补齐，逾期退件。"
 		smsAccepted   = "【职称考核认定】您的申请（编号{no}）纸质材料已受理。请按缴款通知书所列方式缴费，并留存缴费凭证。"
 		smsRejected   = "【职称考核认定】您的申请（编号{no}）纸质材料经{point}核验不予受理，原因：{reasons}。办理到此结束，电话{phone}。"
@@ -268,13 +268,11 @@ func buildTransitions() []Transition {
 		{From: StatusUnitReview, Action: ActionUnitReject, Role: RoleUnit, To: StatusUnitRejected, Requires: reqs(needReasonsOrNote), SMS: toApplicant(smsUnitNo)},
 		{From: StatusUnitRejected, Action: ActionEdit, Role: RoleApplicant, To: StatusUnitRejected, Requires: reqs(needForm)},
 		{From: StatusUnitRejected, Action: ActionSubmit, Role: RoleApplicant, To: StatusUnitReview, Requires: reqs(needValidForm), SMS: toUnit(smsSubmitted)},
-		{From: StatusUnitRejected, Action: ActionWithdraw, Role: RoleApplicant, To: StatusWithdrawn},
 		{From: StatusLiaisonReview, Action: ActionLiaisonPass, Role: RoleClerk, To: StatusBureauReview, SMS: toApplicant(smsFirstPass)},
 		{From: StatusLiaisonReview, Action: ActionLiaisonReturn, Role: RoleClerk, ReturnTo: ReturnToApplicant, To: StatusReturnedToApplicant, Requires: reqs(needReasons), SMS: toApplicant(smsReturned)},
 		{From: StatusLiaisonReview, Action: ActionLiaisonReturn, Role: RoleClerk, ReturnTo: ReturnToUnit, To: StatusReturnedToUnit, Requires: reqs(needReasons), SMS: toUnit(smsToUnit)},
 		{From: StatusReturnedToApplicant, Action: ActionEdit, Role: RoleApplicant, To: StatusReturnedToApplicant, Requires: reqs(needForm)},
 		{From: StatusReturnedToApplicant, Action: ActionSubmit, Role: RoleApplicant, To: StatusUnitReview, Requires: reqs(needValidForm), SMS: toUnit(smsSubmitted)},
-		{From: StatusReturnedToApplicant, Action: ActionWithdraw, Role: RoleApplicant, To: StatusWithdrawn},
 		{From: StatusReturnedToUnit, Action: ActionUnitApprove, Role: RoleUnit, To: StatusLiaisonReview, Requires: reqs(needOpinion, needPublicity), SMS: toApplicant(smsUnitPassed)},
 		{From: StatusReturnedToUnit, Action: ActionUnitReject, Role: RoleUnit, To: StatusUnitRejected, Requires: reqs(needReasonsOrNote), SMS: toApplicant(smsUnitNo)},
 		{From: StatusBureauReview, Action: ActionBureauPass, Role: RoleBureau, To: StatusAwaitingPaper, SMS: toApplicant(smsPaper), Seal: true},
@@ -700,8 +698,8 @@ func updateRecord(a *Application, c *Command) {
 // deadline the calendar cannot count fails it.
 func stamp(a *Application, t *Transition, c *Command, env Env) error {
 	now := env.Now.UTC()
-	if (t.From == StatusPaperDeficient || t.From == StatusAwaitingPaper) && t.To != t.From {
-		a.SupplementDeadline = time.Time{} // the papers came, or never will
+	if (t.From == StatusPaperDeficient || t.From == StatusAwaitingPaper) && t.To != t.From && t.To != StatusExpired {
+		a.SupplementDeadline = time.Time{} // the papers came (an expired one keeps the deadline it missed)
 	}
 	switch t.Action {
 	case ActionSubmit:
@@ -914,7 +912,9 @@ var (
 		return nil
 	}}
 	needUndoable = Requirement{Name: "undoable", State: true, Check: func(a *Application, _ *Command, _ Env) error {
-		if d := undoneDecision(a); !slices.Contains([]Action{ActionPaperReject, ActionPaperExpire, ActionPaymentExpire, ActionBureauReject}, d.Action) {
+		// Not 逾期未缴费: the notice's 缴款期限 has passed, and only the
+		// finance system can give a new one.
+		if d := undoneDecision(a); !slices.Contains([]Action{ActionPaperReject, ActionPaperExpire, ActionBureauReject}, d.Action) {
 			return Errorf(EINVALID, "申请 %s 的最近一次决定“%s”不能更正恢复", a.No, d.Action.Label())
 		}
 		return nil

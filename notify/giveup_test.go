@@ -68,7 +68,7 @@ func TestRewordedTemplate(t *testing.T) {
 	if err := db.SetSMSTemplate(ctx, "no_such/key", "{no}", time.Now()); data.ErrorCode(err) != data.EINVALID {
 		t.Errorf("an unknown key: %v", err)
 	}
-	if err := db.SetSMSTemplate(ctx, passKey, "【东莞职称】申请{no}复审通过，请到{point}（{address}）交材料，电话{phone}。", time.Now()); err != nil {
+	if err := db.SetSMSTemplate(ctx, passKey, "【东莞职称】申请{no}复审通过，请于{deadline}前到{point}（{address}）交材料，电话{phone}。", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	pt, err := db.LiaisonPointByCode(ctx, "DLXH")
@@ -88,7 +88,7 @@ func TestRewordedTemplate(t *testing.T) {
 			reworded = m.Text
 		}
 	}
-	if !strings.Contains(old, "请登录系统打印申报表") || !strings.HasPrefix(reworded, "【东莞职称】") || !strings.Contains(reworded, "请到东莞市电力行业协会（南城街道鸿福路 1 号）交材料") {
+	if !strings.Contains(old, "请登录系统打印申报表") || !strings.HasPrefix(reworded, "【东莞职称】") || !strings.Contains(reworded, "前到东莞市电力行业协会（南城街道鸿福路 1 号）交材料") {
 		t.Errorf("old %q, reworded %q", old, reworded)
 	}
 }

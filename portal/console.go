@@ -276,6 +276,9 @@ func (p *Portal) consoleUsers(rq *request) error {
 func (p *Portal) consoleUserAdd(rq *request) error {
 	c := &data.Clerk{ID: uuid.NewString(), Login: data.NormalizeLogin(trimmed(rq, "login")), Name: trimmed(rq, "name"),
 		Role: data.Role(rq.r.PostFormValue("role")), Active: true}
+	if c.Role != data.RoleClerk && c.Role != data.RoleBureau {
+		return data.Errorf(data.EINVALID, "工作人员只能是联络点经办人或市局审核人员")
+	}
 	if c.Role == data.RoleClerk {
 		c.LiaisonPointID = rq.r.PostFormValue("point")
 	}
@@ -493,6 +496,9 @@ func (p *Portal) consoleUserEdit(rq *request) error {
 		return err
 	}
 	c.Role, c.LiaisonPointID = data.Role(rq.r.PostFormValue("role")), ""
+	if c.Role != data.RoleClerk && c.Role != data.RoleBureau {
+		return data.Errorf(data.EINVALID, "工作人员只能是联络点经办人或市局审核人员")
+	}
 	if c.Role == data.RoleClerk {
 		c.LiaisonPointID = rq.r.PostFormValue("point")
 	}
@@ -524,6 +530,9 @@ func (p *Portal) adminPassword(rq *request) error {
 		if a.PasswordHash, err = data.HashPassword(pw); err == nil {
 			err = p.db.SaveAdmin(rq.ctx(), &a)
 		}
+	}
+	if err == nil {
+		err = p.db.EndOtherAdminSessions(rq.ctx(), a.ID, rq.token)
 	}
 	return p.again(rq, err, "password_change", "修改密码", func() (any, error) { return nil, nil }, "/admin", "admin-password-changed")
 }
@@ -561,7 +570,11 @@ func (p *Portal) consoleStats(rq *request) error {
 	if err != nil {
 		return err
 	}
-	counts, err := p.db.CountsAsOf(rq.ctx(), day.AddDate(0, 0, 1).Add(-time.Nanosecond))
+	// Today's are kept as they change; a past day's come from the history.
+	counts, err := p.db.CountsByPoint(rq.ctx())
+	if day.Before(data.Midnight(now)) {
+		counts, err = p.db.CountsAsOf(rq.ctx(), day.AddDate(0, 0, 1).Add(-time.Nanosecond))
+	}
 	if err != nil {
 		return err
 	}

@@ -11,8 +11,12 @@ import (
 // registered mobile; a change needs the current password. Either ends the
 // account's other sessions.
 
-// resetRule bounds the codes asked for from one address: each is an SMS.
-var resetRule = data.Lockout{Max: 10, Window: time.Hour, Lock: time.Hour}
+// resetRule bounds the codes asked for from one address (each is an SMS);
+// codeRule the codes tried from one address.
+var (
+	resetRule = data.Lockout{Max: 10, Window: time.Hour, Lock: time.Hour}
+	codeRule  = data.Lockout{Max: 30, Window: time.Hour, Lock: time.Hour}
+)
 
 type resetForm struct {
 	Login, Mobile string
@@ -58,15 +62,26 @@ func (p *Portal) resetPage(rq *request) error {
 // reset sets the new password with the texted code.
 func (p *Portal) reset(rq *request) error {
 	f := resetForm{Login: trimmed(rq, "login")}
-	a, err := p.db.AccountByLogin(rq.ctx(), f.Login)
-	if data.ErrorCode(err) == data.ENOTFOUND {
-		err = data.Errorf(data.EINVALID, "验证码不正确或已过期，请重新获取")
+	rule := codeRule
+	rule.Key = "code:" + clientIP(rq.r)
+	now := p.Now()
+	until, err := p.db.LoginLockedUntil(rq.ctx(), now, rule.Key)
+	if err == nil && !until.IsZero() {
+		err = data.Errorf(data.EFORBIDDEN, "尝试次数过多，请于 %s 后再试。", until.In(data.Shanghai).Format("15:04"))
 	}
 	if err == nil {
-		err = newPassword(rq, a)
+		if _, err = p.db.LoginFailed(rq.ctx(), now, rule); err == nil {
+			err = p.db.ResetPassword(rq.ctx(), f.Login, trimmed(rq, "code"), func(a *data.Account) (string, error) {
+				if err := newPassword(rq, a); err != nil {
+					return "", err
+				}
+				return a.PasswordHash, nil
+			}, now)
+		}
 	}
-	if err == nil {
-		err = p.db.ResetPassword(rq.ctx(), f.Login, trimmed(rq, "code"), a.PasswordHash, p.Now())
+	if data.ErrorCode(err) == data.EFORBIDDEN {
+		p.render(rq, "password_reset", "重置密码", f, err)
+		return nil
 	}
 	if formError(err) {
 		p.render(rq, "password_reset", "重置密码", f, err)

@@ -255,7 +255,7 @@ var notices = map[string]string{
 	"device-revoked":         "工作站已停用：它的每次同步都将被拒绝，之后的签章不予认可。",
 	"reason-saved":           "常用原因已保存，工作站同步后使用。",
 	"sms-resent":             "短信将重新发送。",
-	"template-saved":         "短信内容已保存，此后的短信按新内容发送。",
+	"template-saved":         "短信内容已保存：站内消息和短信网关此后按新内容发送；阿里云、腾讯云短信按其登记的模板发送，请同时在服务商处登记新模板。",
 	"point-saved":            "人才联络点已保存，工作站和申报页同步后生效。",
 	"fee-saved":              "收费标准和必需材料已保存。",
 	"admin-password-changed": "密码已修改，下次登录请用新密码。",

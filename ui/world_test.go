@@ -493,7 +493,7 @@ func TestWithdrawUnsentDecisions(t *testing.T) {
 	r.mustShow("已撤销“初审通过”")
 	net.Set(nil, nil)
 	r.syncNow()
-	r.mustShow("申请 " + apps[2].No + " 的“初审通过”撤销前该操作已送达市局服务器并已执行，未能撤销")
+	r.mustShow("申请 " + apps[2].No + " 的“初审通过”：撤销前该操作已送达市局服务器并已执行，未能撤销")
 	if s := r.status(apps[2].ID); s != data.StatusBureauReview {
 		t.Errorf("the desk shows %s after the server kept the pass", s)
 	}

@@ -59,19 +59,24 @@ func TestDeadlinesRemindThenExpire(t *testing.T) {
 	if r, _, _ := run(early.Add(time.Hour)); r != 0 {
 		t.Errorf("reminded again: %d", r)
 	}
-	if r, e, s := run(deadline.Add(36 * time.Hour)); e != 1 || s != data.StatusExpired {
+	// The day after the deadline is a desk's to sync what it did in time.
+	if r, e, s := run(deadline.Add(24 * time.Hour)); r+e != 0 || s != data.StatusAwaitingPaper {
+		t.Errorf("the day after the deadline: %d reminded, %d expired, %s", r, e, s)
+	}
+	if r, e, s := run(deadline.Add(60 * time.Hour)); e != 1 || s != data.StatusExpired {
 		t.Errorf("past the deadline: %d reminded, %d expired, %s", r, e, s)
 	}
 	msgs, _ := db.SMSLog(ctx, 2) // newest first
 	if len(msgs) != 2 || msgs[1].Template != data.PaperReminderKey || !strings.Contains(msgs[1].Text, "前到东莞市电力行业协会") ||
-		msgs[0].Template != "paper_expire/applicant" || !strings.Contains(msgs[0].Text, "已逾期退件") {
+		msgs[0].Template != "paper_expire/applicant" || !strings.Contains(msgs[0].Text, "已逾期退件") ||
+		!strings.Contains(msgs[0].Text, "（"+deadline.In(data.Shanghai).Format("1月2日")+"）") {
 		t.Errorf("texts: %+v", msgs)
 	}
 	final, _ := db.Application(ctx, a.ID)
 	if last := final.Decisions[len(final.Decisions)-1]; last.Role != data.RoleDeadline || last.Action != data.ActionPaperExpire {
 		t.Errorf("decided by %s %s", last.Role, last.Action)
 	}
-	if r, e, _ := run(deadline.Add(72 * time.Hour)); r+e != 0 {
+	if r, e, _ := run(deadline.Add(96 * time.Hour)); r+e != 0 {
 		t.Errorf("ran again: %d reminded, %d expired", r, e)
 	}
 }

@@ -94,6 +94,15 @@ func (s *Store) SessionAdmin(ctx context.Context, token string, now time.Time) (
 	return a, err
 }
 
+// EndOtherAdminSessions ends an administrator's console sessions but the
+// one given (a password just changed).
+func (s *Store) EndOtherAdminSessions(ctx context.Context, adminID, keep string) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		_, err := exec(ctx, tx, `DELETE FROM admin_sessions WHERE admin_id = ? AND token_hash <> ?`, adminID, secretHash(keep))
+		return err
+	})
+}
+
 // DeleteAdminSession ends a console session.
 func (s *Store) DeleteAdminSession(ctx context.Context, token string) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {

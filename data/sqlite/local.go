@@ -465,7 +465,7 @@ func recordResult(ctx context.Context, tx *sql.Tx, r data.CommandResult, now tim
 			Scan(&no, &action); err != nil {
 			return "", err
 		}
-		return id, addNotice(ctx, tx, now, fmt.Sprintf("申请 %s 的“%s”%s", no, data.Action(action).Label(), r.Message))
+		return id, addNotice(ctx, tx, now, fmt.Sprintf("申请 %s 的“%s”：%s", no, data.Action(action).Label(), r.Message))
 	case resend && state != data.StateApplied:
 		_, err = exec(ctx, tx, `UPDATE outbox SET resend = 0, answered_at = ? WHERE seq = ?`, now.UnixNano(), r.Seq)
 		return "", err

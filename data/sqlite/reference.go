@@ -181,6 +181,10 @@ func (s *Store) SaveClerk(ctx context.Context, c *data.Clerk) error {
 		return data.Errorf(data.EINVALID, "联络点经办人须属于一个人才联络点")
 	}
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		var before sql.NullString
+		if err := queryRow(ctx, tx, `SELECT liaison_point_id FROM clerks WHERE id = ?`, c.ID).Scan(&before); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 		if err := saveClerkTx(ctx, tx, c); err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") {
 				return data.Errorf(data.ECONFLICT, "登录名 %s 已被使用", c.Login)
@@ -191,10 +195,15 @@ func (s *Store) SaveClerk(ctx context.Context, c *data.Clerk) error {
 			"active", fmt.Sprint(c.Active), "password", "（已设置，不记录）"); err != nil {
 			return err
 		}
-		// Password hashes go only to the devices the person may log in at.
+		// Password hashes go only to the devices the person may log in at;
+		// a move from another point goes to every desk once, so that the
+		// old point's stop letting the person in.
 		scope := scopeBureau
 		if c.Role == data.RoleClerk {
 			scope = scopePoint(c.LiaisonPointID)
+		}
+		if before.String != c.LiaisonPointID && before.Valid {
+			scope = scopeAll
 		}
 		return s.logChange(ctx, tx, data.ChangeClerk, c.ID, scope)
 	})
