@@ -27,7 +27,7 @@ func (s *Store) SaveAdmin(ctx context.Context, a *data.Admin) error {
 	if a.ID == "" || a.Login == "" || strings.TrimSpace(a.Name) == "" || a.PasswordHash == "" || a.TOTPSecret == "" {
 		return data.Errorf(data.EINVALID, "管理员须有登录名、姓名、密码和动态口令密钥")
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		_, err := exec(ctx, tx, `INSERT INTO admins (`+adminColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET login = excluded.login, name = excluded.name, password_hash = excluded.password_hash,
 			totp_secret = excluded.totp_secret, active = excluded.active`,
@@ -46,7 +46,7 @@ func boolText(b bool) string { return map[bool]string{true: "true", false: "fals
 
 // AdminByLogin returns the administrator with that login name.
 func (s *Store) AdminByLogin(ctx context.Context, login string) (a *data.Admin, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		a, err = scanAdmin(queryRow(ctx, tx, `SELECT `+adminColumns+` FROM admins WHERE login = ?`, data.NormalizeLogin(login)))
 		return notFound(err, "管理员", login)
 	})
@@ -57,7 +57,7 @@ func (s *Store) AdminByLogin(ctx context.Context, login string) (a *data.Admin, 
 // logged in with, if it is later than the last one; false: that code, or a
 // later one, was used already.
 func (s *Store) UseTOTPStep(ctx context.Context, adminID string, step int64) (ok bool, err error) {
-	err = s.inWrite(ctx, func(tx *sql.Tx) error {
+	err = s.inWrite(ctx, func(tx *txn) error {
 		res, err := exec(ctx, tx, `UPDATE admins SET totp_step = ? WHERE id = ? AND totp_step < ?`, step, adminID, step)
 		if err != nil {
 			return err
@@ -71,7 +71,7 @@ func (s *Store) UseTOTPStep(ctx context.Context, adminID string, step int64) (ok
 
 // CreateAdminSession stores a console session under the hash of its token.
 func (s *Store) CreateAdminSession(ctx context.Context, token, adminID string, now, expires time.Time) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		if _, err := exec(ctx, tx, `DELETE FROM admin_sessions WHERE expires_at <= ?`, now.UnixNano()); err != nil {
 			return err
 		}
@@ -83,7 +83,7 @@ func (s *Store) CreateAdminSession(ctx context.Context, token, adminID string, n
 
 // SessionAdmin returns the active administrator of an unexpired session.
 func (s *Store) SessionAdmin(ctx context.Context, token string, now time.Time) (a *data.Admin, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		a, err = scanAdmin(queryRow(ctx, tx, `SELECT `+prefixed("a.", adminColumns)+` FROM admin_sessions s
 			JOIN admins a ON a.id = s.admin_id WHERE s.token_hash = ? AND s.expires_at > ? AND a.active`, secretHash(token), now.UnixNano()))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -97,7 +97,7 @@ func (s *Store) SessionAdmin(ctx context.Context, token string, now time.Time) (
 // EndOtherAdminSessions ends an administrator's console sessions but the
 // one given (a password just changed).
 func (s *Store) EndOtherAdminSessions(ctx context.Context, adminID, keep string) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		_, err := exec(ctx, tx, `DELETE FROM admin_sessions WHERE admin_id = ? AND token_hash <> ?`, adminID, secretHash(keep))
 		return err
 	})
@@ -105,7 +105,7 @@ func (s *Store) EndOtherAdminSessions(ctx context.Context, adminID, keep string)
 
 // DeleteAdminSession ends a console session.
 func (s *Store) DeleteAdminSession(ctx context.Context, token string) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		_, err := exec(ctx, tx, `DELETE FROM admin_sessions WHERE token_hash = ?`, secretHash(token))
 		return err
 	})

@@ -152,7 +152,7 @@ const (
 // Knowing it, only what changed is written: the changed columns (so the
 // indexes of unchanged ones are left alone), the attachments only when they
 // changed, and only the new decisions, as decisions only ever grow.
-func saveApplication(ctx context.Context, tx *sql.Tx, a, prev *data.Application) error {
+func saveApplication(ctx context.Context, tx *txn, a, prev *data.Application) error {
 	if err := saveApplicationRow(ctx, tx, a, prev); err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ var applicationColumnNames = func() []string {
 	return cols
 }()
 
-func saveApplicationRow(ctx context.Context, tx *sql.Tx, a, prev *data.Application) error {
+func saveApplicationRow(ctx context.Context, tx *txn, a, prev *data.Application) error {
 	vals := appValues(a)
 	if prev == nil || prev.ID == "" {
 		_, err := exec(ctx, tx, upsertApplication, vals...)
@@ -236,7 +236,7 @@ func nonNil(s []string) []string {
 // replacing what was stored under the same IDs: a bulk import on the
 // server (logged for sync), test and benchmark fixtures anywhere.
 func (s *Store) SaveApplications(ctx context.Context, apps []*data.Application) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		for _, a := range apps {
 			if err := saveApplication(ctx, tx, a, nil); err != nil {
 				return fmt.Errorf("save application %s: %w", a.No, err)
@@ -257,7 +257,7 @@ func (s *Store) CreateApplication(ctx context.Context, a *data.Application, acto
 	if a.ID == "" || a.ApplicantID == "" {
 		return data.Errorf(data.EINVALID, "新申报缺少编号或申报人")
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		if s.server {
 			ref, err := referenceTx(ctx, tx)
 			if err != nil {
@@ -300,7 +300,7 @@ func (s *Store) CreateApplication(ctx context.Context, a *data.Application, acto
 // conflict.
 func (s *Store) Apply(ctx context.Context, cmd data.Command, env data.Env) (data.Outcome, error) {
 	var out data.Outcome
-	err := s.inWrite(ctx, func(tx *sql.Tx) (err error) {
+	err := s.inWrite(ctx, func(tx *txn) (err error) {
 		out, err = s.applyTx(ctx, tx, cmd, env, false)
 		return err
 	})
@@ -312,7 +312,7 @@ func (s *Store) Apply(ctx context.Context, cmd data.Command, env data.Env) (data
 // its attachments and decisions, which the outcome then lacks, and keeps the
 // sync scope it has: a statement of 10,000 payments reconciles in half the
 // time.
-func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, cmd data.Command, env data.Env, rowOnly bool) (data.Outcome, error) {
+func (s *Store) applyTx(ctx context.Context, tx *txn, cmd data.Command, env data.Env, rowOnly bool) (data.Outcome, error) {
 	load := findApplication
 	if rowOnly {
 		load = findRecord
@@ -446,7 +446,7 @@ var documentNumbers = []struct {
 
 // uniqueNumbers refuses a command that gives the application a number
 // another application already has, naming that one.
-func uniqueNumbers(ctx context.Context, tx *sql.Tx, before, after *data.Application) error {
+func uniqueNumbers(ctx context.Context, tx *txn, before, after *data.Application) error {
 	for _, n := range documentNumbers {
 		value := n.of(after)
 		if value == nil || slices.Equal(value, n.of(before)) {
@@ -468,7 +468,7 @@ func uniqueNumbers(ctx context.Context, tx *sql.Tx, before, after *data.Applicat
 // pointsIn finds liaison points in tx, each read once: a batch of pushed
 // commands texts the same point's address again and again. A point the
 // store does not know is nil (the texts then say "the chosen point").
-func pointsIn(ctx context.Context, tx *sql.Tx) func(string) *data.LiaisonPoint {
+func pointsIn(ctx context.Context, tx *txn) func(string) *data.LiaisonPoint {
 	seen := map[string]*data.LiaisonPoint{}
 	return func(id string) *data.LiaisonPoint {
 		p, ok := seen[id]
@@ -486,7 +486,7 @@ func pointsIn(ctx context.Context, tx *sql.Tx) func(string) *data.LiaisonPoint {
 // bureau's pattern, the next of its year not yet used: a number typed at a
 // desk may have taken one. Run inside the command's savepoint, a refused
 // 发证 leaves no gap.
-func certificateNo(ctx context.Context, tx *sql.Tx, at, now time.Time) (string, error) {
+func certificateNo(ctx context.Context, tx *txn, at, now time.Time) (string, error) {
 	if at.IsZero() {
 		at = now
 	}
@@ -507,7 +507,7 @@ func certificateNo(ctx context.Context, tx *sql.Tx, at, now time.Time) (string, 
 	}
 }
 
-func certificatePatternTx(ctx context.Context, tx *sql.Tx) (data.CertificatePattern, error) {
+func certificatePatternTx(ctx context.Context, tx *txn) (data.CertificatePattern, error) {
 	var p data.CertificatePattern
 	err := queryRow(ctx, tx, `SELECT pattern FROM certificate_settings`).Scan(&p)
 	return p, err
@@ -515,7 +515,7 @@ func certificatePatternTx(ctx context.Context, tx *sql.Tx) (data.CertificatePatt
 
 // CertificatePattern is how the server numbers certificates.
 func (s *Store) CertificatePattern(ctx context.Context) (p data.CertificatePattern, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		p, err = certificatePatternTx(ctx, tx)
 		return err
 	})
@@ -528,7 +528,7 @@ func (s *Store) SetCertificatePattern(ctx context.Context, p data.CertificatePat
 	if err := p.Check(); err != nil {
 		return err
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		if _, err := exec(ctx, tx, `UPDATE certificate_settings SET pattern = ?`, string(p)); err != nil {
 			return err
 		}
@@ -538,7 +538,7 @@ func (s *Store) SetCertificatePattern(ctx context.Context, p data.CertificatePat
 
 // findRecord is the application's row alone, without its attachments
 // and decisions.
-func findRecord(ctx context.Context, tx *sql.Tx, where string, arg any) (*data.Application, error) {
+func findRecord(ctx context.Context, tx *txn, where string, arg any) (*data.Application, error) {
 	a, err := scanApplication(queryRow(ctx, tx, `SELECT `+applicationColumns+` FROM applications WHERE `+where, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, data.Errorf(data.ENOTFOUND, "找不到申请 %v", arg)
@@ -549,7 +549,7 @@ func findRecord(ctx context.Context, tx *sql.Tx, where string, arg any) (*data.A
 // Application returns the application with that ID.
 func (s *Store) Application(ctx context.Context, id string) (*data.Application, error) {
 	var a *data.Application
-	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+	err := s.inRead(ctx, func(tx *txn) (err error) {
 		a, err = findApplication(ctx, tx, `id = ?`, id)
 		return err
 	})
@@ -560,7 +560,7 @@ func (s *Store) Application(ctx context.Context, id string) (*data.Application, 
 // the scan box finds it.
 func (s *Store) ApplicationByNo(ctx context.Context, no string) (*data.Application, error) {
 	var a *data.Application
-	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+	err := s.inRead(ctx, func(tx *txn) (err error) {
 		a, err = findApplication(ctx, tx, `no = ?`, no)
 		return err
 	})
@@ -571,7 +571,7 @@ func (s *Store) ApplicationByNo(ctx context.Context, no string) (*data.Applicati
 // number no (证书编号), as 证书查询 finds it.
 func (s *Store) CertificateHolder(ctx context.Context, no string) (*data.Application, error) {
 	var a *data.Application
-	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+	err := s.inRead(ctx, func(tx *txn) (err error) {
 		a, err = findApplication(ctx, tx, `certificate_no = ?`, no)
 		return err
 	})
@@ -580,7 +580,7 @@ func (s *Store) CertificateHolder(ctx context.Context, no string) (*data.Applica
 
 // findApplication loads one application with its attachments and
 // decisions.
-func findApplication(ctx context.Context, tx *sql.Tx, where string, arg any) (*data.Application, error) {
+func findApplication(ctx context.Context, tx *txn, where string, arg any) (*data.Application, error) {
 	a, err := findRecord(ctx, tx, where, arg)
 	if err != nil {
 		return nil, err

@@ -18,11 +18,10 @@ const auditColumns = `seq, command_id, application_id, application_no, action, f
 	actor_id, actor_name, role, reasons, note, document, at, prev_hash, hash, changes`
 
 // appendAudit links e at the end of the chain and stores it.
-func appendAudit(ctx context.Context, tx *sql.Tx, e *data.AuditEvent) error {
-	state := stateOf(tx)
+func appendAudit(ctx context.Context, tx *txn, e *data.AuditEvent) error {
 	var tail auditTail
-	if state != nil && state.tail != nil {
-		tail = *state.tail
+	if tx.tail != nil {
+		tail = *tx.tail
 	} else {
 		err := queryRow(ctx, tx, `SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`).Scan(&tail.seq, &tail.hash)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -41,10 +40,10 @@ func appendAudit(ctx context.Context, tx *sql.Tx, e *data.AuditEvent) error {
 	_, err = exec(ctx, tx, `INSERT INTO audit_events (`+auditColumns+`) VALUES (`+placeholders(18)+`)`,
 		e.Seq, e.CommandID, e.ApplicationID, e.ApplicationNo, string(e.Action), string(e.FromStatus), string(e.ToStatus), e.Version,
 		e.ActorID, e.ActorName, string(e.Role), string(reasons), e.Note, string(e.Document), e.At.UnixNano(), e.PrevHash, e.Hash, string(changes))
-	if err == nil && state != nil {
+	if err == nil {
 		// Only a stored event moves the tail; a refused command's savepoint
 		// is rolled back before anything reaches this point.
-		state.tail = &auditTail{seq: e.Seq, hash: e.Hash}
+		tx.tail = &auditTail{seq: e.Seq, hash: e.Hash}
 	}
 	return err
 }
@@ -90,7 +89,7 @@ func scanAudit(rows *sql.Rows) (data.AuditEvent, error) {
 // AuditEvents returns the history of one application, oldest first.
 func (s *Store) AuditEvents(ctx context.Context, applicationID string) ([]data.AuditEvent, error) {
 	var events []data.AuditEvent
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		rows, err := query(ctx, tx, `SELECT `+auditColumns+` FROM audit_events WHERE application_id = ? ORDER BY seq`, applicationID)
 		if err != nil {
 			return err
@@ -117,7 +116,7 @@ func (s *Store) AuditEvents(ctx context.Context, applicationID string) ([]data.A
 // events were added.
 func (s *Store) VerifyAudit(ctx context.Context, keys map[string]ed25519.PublicKey, now time.Time) (*data.AuditReport, error) {
 	r := &data.AuditReport{}
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		rows, err := query(ctx, tx, `SELECT `+auditColumns+` FROM audit_events ORDER BY seq`)
 		if err != nil {
 			return err
@@ -172,7 +171,7 @@ type recordedValue struct {
 
 // storedFields compares each application's stored row with what its
 // events recorded.
-func storedFields(ctx context.Context, tx *sql.Tx, recorded map[string]map[string]recordedValue, numbers map[string]string) ([]data.FieldMismatch, error) {
+func storedFields(ctx context.Context, tx *txn, recorded map[string]map[string]recordedValue, numbers map[string]string) ([]data.FieldMismatch, error) {
 	var out []data.FieldMismatch
 	ids := slices.Sorted(maps.Keys(recorded))
 	for _, id := range ids {
@@ -195,7 +194,7 @@ func storedFields(ctx context.Context, tx *sql.Tx, recorded map[string]map[strin
 }
 
 // checkCheckpoints verifies the stored checkpoints against the chain.
-func checkCheckpoints(ctx context.Context, tx *sql.Tx, keys map[string]ed25519.PublicKey, hashes map[int64]string, firstAt map[int64]time.Time, last int64, now time.Time) ([]data.AuditProblem, int, error) {
+func checkCheckpoints(ctx context.Context, tx *txn, keys map[string]ed25519.PublicKey, hashes map[int64]string, firstAt map[int64]time.Time, last int64, now time.Time) ([]data.AuditProblem, int, error) {
 	cps, err := checkpointsTx(ctx, tx)
 	if err != nil {
 		return nil, 0, err
@@ -242,14 +241,14 @@ func checkCheckpoints(ctx context.Context, tx *sql.Tx, keys map[string]ed25519.P
 
 // Checkpoints are the audit chain's signed checkpoints, oldest first.
 func (s *Store) Checkpoints(ctx context.Context) (out []data.Checkpoint, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		out, err = checkpointsTx(ctx, tx)
 		return err
 	})
 	return out, err
 }
 
-func checkpointsTx(ctx context.Context, tx *sql.Tx) ([]data.Checkpoint, error) {
+func checkpointsTx(ctx context.Context, tx *txn) ([]data.Checkpoint, error) {
 	rows, err := query(ctx, tx, `SELECT seq, hash, at, key_id, signature, reason FROM audit_checkpoints ORDER BY seq, at`)
 	if err != nil {
 		return nil, err
@@ -270,7 +269,7 @@ func checkpointsTx(ctx context.Context, tx *sql.Tx) ([]data.Checkpoint, error) {
 // reason: a backup, the daily one, a start, an admin command.
 func (s *Store) Checkpoint(ctx context.Context, keyID string, sign func([]byte) []byte, reason string, now time.Time) (data.Checkpoint, error) {
 	c := data.Checkpoint{At: now.UTC(), KeyID: keyID, Reason: reason}
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, func(tx *txn) error {
 		err := queryRow(ctx, tx, `SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`).Scan(&c.Seq, &c.Hash)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
@@ -289,7 +288,7 @@ func (s *Store) Checkpoint(ctx context.Context, keyID string, sign func([]byte) 
 // AuditHead is the seq of the chain's last event, 0 for an empty chain.
 func (s *Store) AuditHead(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		return queryRow(ctx, tx, `SELECT coalesce(max(seq), 0) FROM audit_events`).Scan(&n)
 	})
 	return n, err
@@ -298,7 +297,7 @@ func (s *Store) AuditHead(ctx context.Context) (int64, error) {
 // LastCheckpoint is the latest checkpoint, zero when there is none.
 func (s *Store) LastCheckpoint(ctx context.Context) (data.Checkpoint, error) {
 	var c data.Checkpoint
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		cps, err := checkpointsTx(ctx, tx)
 		if len(cps) > 0 {
 			c = cps[len(cps)-1]
@@ -312,7 +311,7 @@ func (s *Store) LastCheckpoint(ctx context.Context) (data.Checkpoint, error) {
 // never more.
 func (s *Store) AuditCount(ctx context.Context, commandID string) (int, error) {
 	var n int
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		return queryRow(ctx, tx, `SELECT count(*) FROM audit_events WHERE command_id = ?`, commandID).Scan(&n)
 	})
 	return n, err
@@ -320,7 +319,7 @@ func (s *Store) AuditCount(ctx context.Context, commandID string) (int, error) {
 
 // auditAdmin appends an administrative action, with what it set, to the
 // chain of a server store when an administrator acts (data.WithAdmin).
-func (s *Store) auditAdmin(ctx context.Context, tx *sql.Tx, action string, details ...string) error {
+func (s *Store) auditAdmin(ctx context.Context, tx *txn, action string, details ...string) error {
 	who, ok := data.AdminOf(ctx)
 	if !s.server || !ok {
 		return nil

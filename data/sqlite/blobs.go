@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 
 	"titledesk/data"
 )
@@ -26,7 +25,7 @@ func (s *Store) BlobReferenced(ctx context.Context, sum string) (bool, error) {
 // blobNamed is whether an application of point ("" for any) names sum.
 func (s *Store) blobNamed(ctx context.Context, sum, point string) (bool, error) {
 	var ok bool
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		return queryRow(ctx, tx, `SELECT EXISTS (SELECT 1 FROM attachments t JOIN applications a ON a.id = t.application_id
 				WHERE (t.sha256 = ?1 OR t.display_sha256 = ?1) AND (?2 = '' OR a.liaison_point_id = ?2))
 			OR EXISTS (SELECT 1 FROM applications WHERE payment_proof = ?1 AND (?2 = '' OR liaison_point_id = ?2))`,
@@ -39,7 +38,7 @@ func (s *Store) blobNamed(ctx context.Context, sum, point string) (bool, error) 
 // a workstation prefetches so the counter works offline.
 func (s *Store) BlobsToFetch(ctx context.Context, statuses []data.Status) ([]string, error) {
 	var out []string
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		args := statusArgs(statuses)
 		var err error
 		// The display rendition where there is one: that is what the desk shows.

@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"database/sql"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -184,7 +183,7 @@ func grams(t *testing.T, s *Store) (want, got []string) {
 }
 
 func queryStringsDB(s *Store, q string) (out []string, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		out, err = queryStrings(ctx, tx, q)
 		return err
 	})

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -35,7 +34,7 @@ func (s *Store) RunDeadlines(ctx context.Context, now time.Time) (DeadlineRun, e
 		deadline time.Time
 	}
 	var list []due
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		rows, err := query(ctx, tx, `SELECT id, version, status, supplement_deadline FROM applications
 				WHERE status IN ('awaiting_paper', 'paper_deficient') AND supplement_deadline IS NOT NULL
 			UNION ALL SELECT id, version, status, notice_due FROM applications
@@ -74,7 +73,7 @@ func (s *Store) RunDeadlines(ctx context.Context, now time.Time) (DeadlineRun, e
 		if d.status == data.StatusAwaitingPayment {
 			action, key = data.ActionPaymentExpire, data.PaymentReminderKey
 		}
-		err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		err := s.inWrite(ctx, func(tx *txn) error {
 			env, err := s.envTx(ctx, tx, now)
 			if err != nil {
 				return err

@@ -53,7 +53,7 @@ func (s *Store) CreateEnrollment(ctx context.Context, role data.Role, pointID st
 	}
 	c := enrollAlphabet.EncodeToString(raw)[:12]
 	code := c[:4] + "-" + c[4:8] + "-" + c[8:]
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, func(tx *txn) error {
 		if pointID != "" {
 			if err := queryRow(ctx, tx, `SELECT 1 FROM liaison_points WHERE id = ?`, pointID).Scan(new(int)); err != nil {
 				return notFound(err, "人才联络点", pointID)
@@ -77,7 +77,7 @@ func (s *Store) Enroll(ctx context.Context, code string, publicKey []byte, hostn
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	dev := &data.Device{ID: uuid.NewString(), PublicKey: publicKey, KeyID: data.KeyID(publicKey), Hostname: hostname, EnrolledAt: now.UTC()}
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, func(tx *txn) error {
 		var (
 			expires int64
 			used    sql.NullInt64
@@ -128,7 +128,7 @@ func scanDevice(row interface{ Scan(...any) error }) (*data.Device, error) {
 // Authenticate finds the device a bearer token belongs to.
 func (s *Store) Authenticate(ctx context.Context, token string) (*data.Device, error) {
 	var dev *data.Device
-	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+	err := s.inRead(ctx, func(tx *txn) (err error) {
 		dev, err = scanDevice(queryRow(ctx, tx, `SELECT `+deviceColumns+` FROM devices WHERE token_hash = ?`, secretHash(token)))
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
@@ -144,7 +144,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*data.Device, e
 
 // NoteSeen records that a device reached the server now, running build.
 func (s *Store) NoteSeen(ctx context.Context, deviceID, build string, now time.Time) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		_, err := exec(ctx, tx, `UPDATE devices SET last_seen_at = ?, build = ? WHERE id = ?`, now.UnixNano(), build, deviceID)
 		return err
 	})
@@ -158,7 +158,7 @@ func (s *Store) RevokeDevice(ctx context.Context, code, reason string, now time.
 		return nil, data.Errorf(data.EINVALID, "请写明停用原因（如：电脑失窃、报废）")
 	}
 	var dev *data.Device
-	err := s.inWrite(ctx, func(tx *sql.Tx) (err error) {
+	err := s.inWrite(ctx, func(tx *txn) (err error) {
 		dev, err = scanDevice(queryRow(ctx, tx, `SELECT `+deviceColumns+` FROM devices WHERE code = ?`, strings.ToUpper(strings.TrimSpace(code))))
 		switch {
 		case err != nil:
@@ -181,7 +181,7 @@ func (s *Store) RevokeDevice(ctx context.Context, code, reason string, now time.
 // Devices lists the enrolled devices.
 func (s *Store) Devices(ctx context.Context) ([]data.Device, error) {
 	var out []data.Device
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		rows, err := query(ctx, tx, `SELECT `+deviceColumns+` FROM devices ORDER BY code`)
 		if err != nil {
 			return err
@@ -205,7 +205,7 @@ func (s *Store) Devices(ctx context.Context) ([]data.Device, error) {
 // says how many it revoked.
 func (s *Store) KeepRevocations(ctx context.Context, devs []data.Device) (int, error) {
 	n := 0
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, func(tx *txn) error {
 		for _, d := range devs {
 			if d.RevokedAt.IsZero() {
 				continue

@@ -13,7 +13,7 @@ import (
 	"titledesk/data"
 )
 
-func financeTx(ctx context.Context, tx *sql.Tx) (data.FinanceSettings, error) {
+func financeTx(ctx context.Context, tx *txn) (data.FinanceSettings, error) {
 	var f data.FinanceSettings
 	err := queryRow(ctx, tx, `SELECT flow, payee, item, require_reconciled, unreceived_days, paper_days FROM finance_settings`).
 		Scan(&f.Flow, &f.Payee, &f.Item, &f.RequireReconciled, &f.UnreceivedDays, &f.PaperDays)
@@ -22,7 +22,7 @@ func financeTx(ctx context.Context, tx *sql.Tx) (data.FinanceSettings, error) {
 
 // Finance is the bureau's settings about money, as last synced on a desk.
 func (s *Store) Finance(ctx context.Context) (f data.FinanceSettings, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		f, err = financeTx(ctx, tx)
 		return err
 	})
@@ -34,7 +34,7 @@ func (s *Store) SaveFinance(ctx context.Context, f data.FinanceSettings) error {
 	if err := f.Check(); err != nil {
 		return err
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		if err := saveFinanceTx(ctx, tx, f); err != nil {
 			return err
 		}
@@ -46,7 +46,7 @@ func (s *Store) SaveFinance(ctx context.Context, f data.FinanceSettings) error {
 	})
 }
 
-func saveFinanceTx(ctx context.Context, tx *sql.Tx, f data.FinanceSettings) error {
+func saveFinanceTx(ctx context.Context, tx *txn, f data.FinanceSettings) error {
 	_, err := exec(ctx, tx, `UPDATE finance_settings SET flow = ?, payee = ?, item = ?, require_reconciled = ?, unreceived_days = ?, paper_days = ?`,
 		string(f.Flow), f.Payee, f.Item, f.RequireReconciled, f.UnreceivedDays, f.PaperDays)
 	return err
@@ -55,7 +55,7 @@ func saveFinanceTx(ctx context.Context, tx *sql.Tx, f data.FinanceSettings) erro
 // envTx completes env with what the state machine reads from the store: the
 // calendar, the finance settings and, on the server, the bureau's wording
 // of its messages.
-func (s *Store) envTx(ctx context.Context, tx *sql.Tx, now time.Time) (data.Env, error) {
+func (s *Store) envTx(ctx context.Context, tx *txn, now time.Time) (data.Env, error) {
 	cal, err := s.calendarTx(ctx, tx)
 	if err != nil {
 		return data.Env{}, err
@@ -83,7 +83,7 @@ func lookup(m map[string]string) func(string) (string, bool) {
 
 // Env is what the state machine reads from the store, at now.
 func (s *Store) Env(ctx context.Context, now time.Time) (env data.Env, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		env, err = s.envTx(ctx, tx, now)
 		return err
 	})
@@ -148,7 +148,7 @@ func (r *ImportReport) refusal(line int, key string, err error) error {
 // the rows the file reader could not read, reported with the others.
 func (s *Store) ImportNotices(ctx context.Context, file, sum string, rows []IssuedNotice, refused []ImportIssue, by data.Actor, now time.Time) (*ImportReport, error) {
 	r := &ImportReport{Kind: "notices", File: file, Rows: len(rows) + len(refused), Refused: refused}
-	return s.importing(ctx, r, sum, by, now, func(tx *sql.Tx, env data.Env) error {
+	return s.importing(ctx, r, sum, by, now, func(tx *txn, env data.Env) error {
 		issued := map[string]int{} // notice number or application → the line that issued it
 		for _, row := range rows {
 			a, err := noticeTarget(ctx, tx, row)
@@ -184,7 +184,7 @@ func (s *Store) ImportNotices(ctx context.Context, file, sum string, rows []Issu
 }
 
 // noticeTarget finds the application a notice row is for.
-func noticeTarget(ctx context.Context, tx *sql.Tx, row IssuedNotice) (*data.Application, error) {
+func noticeTarget(ctx context.Context, tx *txn, row IssuedNotice) (*data.Application, error) {
 	if row.IDNumber != "" {
 		if err := data.ValidateIDNumber(row.IDNumber); err != nil {
 			return nil, err
@@ -219,7 +219,7 @@ func noticeTarget(ctx context.Context, tx *sql.Tx, row IssuedNotice) (*data.Appl
 // applyInSavepoint applies a finance fact so that a refusal leaves nothing
 // of it behind, whatever step refused it (the audit chain refuses a command
 // ID it holds only after the row was written).
-func (s *Store) applyInSavepoint(ctx context.Context, tx *sql.Tx, cmd data.Command, env data.Env) error {
+func (s *Store) applyInSavepoint(ctx context.Context, tx *txn, cmd data.Command, env data.Env) error {
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT row`); err != nil {
 		return err
 	}
@@ -238,8 +238,8 @@ func (s *Store) applyInSavepoint(ctx context.Context, tx *sql.Tx, cmd data.Comma
 // importing runs an import in one transaction: recorded first, so that what
 // it keeps can name it; apply takes its rows; then what it did is kept and
 // audited.
-func (s *Store) importing(ctx context.Context, r *ImportReport, sum string, by data.Actor, now time.Time, apply func(*sql.Tx, data.Env) error) (*ImportReport, error) {
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+func (s *Store) importing(ctx context.Context, r *ImportReport, sum string, by data.Actor, now time.Time, apply func(*txn, data.Env) error) (*ImportReport, error) {
+	err := s.inWrite(ctx, func(tx *txn) error {
 		env, err := s.envTx(ctx, tx, now)
 		if err != nil {
 			return err
@@ -259,7 +259,7 @@ func (s *Store) importing(ctx context.Context, r *ImportReport, sum string, by d
 }
 
 // beginImport records an import, so that what it keeps can name it.
-func (s *Store) beginImport(ctx context.Context, tx *sql.Tx, r *ImportReport, sum string, by data.Actor, now time.Time) error {
+func (s *Store) beginImport(ctx context.Context, tx *txn, r *ImportReport, sum string, by data.Actor, now time.Time) error {
 	res, err := exec(ctx, tx, `INSERT INTO finance_imports (kind, file, sha256, at, by, rows, applied, report) VALUES (?, ?, ?, ?, ?, ?, 0, '')`,
 		r.Kind, r.File, sum, now.UnixNano(), by.Name, r.Rows)
 	if err != nil {
@@ -271,7 +271,7 @@ func (s *Store) beginImport(ctx context.Context, tx *sql.Tx, r *ImportReport, su
 
 // endImport keeps what an import did, the rows reported in file order, and
 // audits it.
-func (s *Store) endImport(ctx context.Context, tx *sql.Tx, r *ImportReport, sum string) error {
+func (s *Store) endImport(ctx context.Context, tx *txn, r *ImportReport, sum string) error {
 	byLine := func(a, b ImportIssue) int { return a.Line - b.Line }
 	slices.SortStableFunc(r.Refused, byLine)
 	slices.SortStableFunc(r.Unmatched, byLine)
@@ -297,7 +297,7 @@ func (s *Store) endImport(ctx context.Context, tx *sql.Tx, r *ImportReport, sum 
 func (s *Store) ImportStatement(ctx context.Context, file, sum string, lines []StatementLine, refused []ImportIssue, by data.Actor, now time.Time) (*ImportReport, error) {
 	r := &ImportReport{Kind: "statement", File: file, Rows: len(lines) + len(refused), Refused: refused, Outcomes: map[data.ReconcileOutcome]int{}}
 	actor := data.Actor{ID: by.ID, Name: by.Name, Role: data.RoleFinance}
-	return s.importing(ctx, r, sum, by, now, func(tx *sql.Tx, env data.Env) error {
+	return s.importing(ctx, r, sum, by, now, func(tx *txn, env data.Env) error {
 		// Each entry is reconciled once (statement_entries' key), under a
 		// command ID of its own, so the audit chain never refuses one after
 		// its row was written; the state machine refuses before any write.
@@ -378,7 +378,7 @@ type ReconcileException struct {
 // 未到账 or 已到账未登记, oldest first.
 func (s *Store) ReconcileExceptions(ctx context.Context) ([]ReconcileException, error) {
 	var out []ReconcileException
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		rows, err := query(ctx, tx, `SELECT id, no, name, liaison_point_id, status, recon_outcome, coalesce(notice_no, ''), notice_pay_code, notice_amount,
 			payment_amount, payment_channel, coalesce(payment_receipt_no, ''), recon_ref, recon_amount, payment_recorded_at, recon_paid_at
 			FROM applications WHERE recon_outcome NOT IN ('', 'matched') ORDER BY coalesce(payment_recorded_at, recon_paid_at), no`)
@@ -402,7 +402,7 @@ func (s *Store) ReconcileExceptions(ctx context.Context) ([]ReconcileException, 
 // UnmatchedEntries are the statement entries of no notice (server).
 func (s *Store) UnmatchedEntries(ctx context.Context) ([]data.StatementEntry, error) {
 	var out []data.StatementEntry
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		rows, err := query(ctx, tx, `SELECT pay_code, ref, channel, amount, paid_at FROM statement_entries WHERE application_id IS NULL ORDER BY paid_at`)
 		if err != nil {
 			return err
@@ -424,7 +424,7 @@ func (s *Store) UnmatchedEntries(ctx context.Context) ([]data.StatementEntry, er
 // issued for and is not yet (the platform adapter's queue), oldest first.
 func (s *Store) ApplicationsAwaitingNotice(ctx context.Context) ([]*data.Application, error) {
 	var out []*data.Application
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		ids, err := queryStrings(ctx, tx, `SELECT id FROM applications WHERE status IN (`+placeholders(len(awaitingNotice))+`) AND notice_no IS NULL
 			ORDER BY reviewed_at`, statusArgs(awaitingNotice)...)
 		if err != nil {
@@ -462,7 +462,7 @@ func dayText(t time.Time) string { return t.In(data.Shanghai).Format("20060102")
 func (s *Store) OpenSettlement(ctx context.Context, clerkID string, day time.Time) ([]SettlementEntry, error) {
 	var out []SettlementEntry
 	end := data.Midnight(day).AddDate(0, 0, 1).UnixNano()
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		closed, err := queryStrings(ctx, tx, `SELECT day FROM settlements WHERE clerk_id = ?`, clerkID)
 		if err != nil {
 			return err
@@ -505,7 +505,7 @@ func (s *Store) OpenSettlement(ctx context.Context, clerkID string, day time.Tim
 // ClosedSettlement is the report kept when the clerk's day was closed; ok
 // is false while the day is open.
 func (s *Store) ClosedSettlement(ctx context.Context, clerkID string, day time.Time) (report []byte, ok bool, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		var r string
 		err := queryRow(ctx, tx, `SELECT report FROM settlements WHERE clerk_id = ? AND day = ?`, clerkID, dayText(day)).Scan(&r)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -521,7 +521,7 @@ func (s *Store) ClosedSettlement(ctx context.Context, clerkID string, day time.T
 // entries: from now on they belong to it, and later ones to the next open
 // day. Closing a closed day is a conflict.
 func (s *Store) CloseSettlement(ctx context.Context, clerkID string, day time.Time, entries []SettlementEntry, report []byte, at time.Time) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		_, err := exec(ctx, tx, `INSERT INTO settlements (clerk_id, day, closed_at, report) VALUES (?, ?, ?, ?)`, clerkID, dayText(day), at.UnixNano(), string(report))
 		if err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") {
@@ -550,7 +550,7 @@ type MonthRow struct {
 // [from, to) per liaison point and channel.
 func (s *Store) MonthSummary(ctx context.Context, from, to time.Time) ([]MonthRow, error) {
 	var out []MonthRow
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		rows, err := query(ctx, tx, `SELECT liaison_point_id, channel, sum(n), sum(paid), sum(r), sum(refunded) FROM (
 			SELECT liaison_point_id, payment_channel AS channel, count(*) AS n, sum(payment_amount) AS paid, 0 AS r, 0 AS refunded
 			FROM applications WHERE payment_recorded_at >= ?1 AND payment_recorded_at < ?2 GROUP BY 1, 2
@@ -577,7 +577,7 @@ func (s *Store) MonthSummary(ctx context.Context, from, to time.Time) ([]MonthRo
 // IssueNotice issues the notice the finance platform answered for an
 // application (notice_issue), as the platform.
 func (s *Store) IssueNotice(ctx context.Context, applicationID string, n data.PaymentNotice, platform string, now time.Time) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		env, err := s.envTx(ctx, tx, now)
 		if err != nil {
 			return err

@@ -35,7 +35,7 @@ func (s *Store) SaveIdentity(ctx context.Context, id *Identity) error {
 	if err != nil {
 		return err
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		_, err := exec(ctx, tx, `INSERT OR REPLACE INTO identity (only, server_url, fingerprint, device, token, private_key, bureau_key_id, bureau_public_key)
 			VALUES (1, ?, ?, ?, ?, ?, ?, ?)`, id.ServerURL, id.Fingerprint, string(dev), id.Token, id.PrivateKey, id.BureauKeyID, id.BureauPublicKey)
 		return err
@@ -48,7 +48,7 @@ func (s *Store) Identity(ctx context.Context) (*Identity, error) {
 		id  Identity
 		dev string
 	)
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		err := queryRow(ctx, tx, `SELECT server_url, fingerprint, device, token, private_key, bureau_key_id, bureau_public_key, clock_offset, retention_days FROM identity`).
 			Scan(&id.ServerURL, &id.Fingerprint, &dev, &id.Token, &id.PrivateKey, &id.BureauKeyID, &id.BureauPublicKey, &id.ClockOffset, &id.RetentionDays)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -100,7 +100,7 @@ const WithdrawnMessage = "经办人在同步前撤销了该操作"
 // command that expects no version (0) expects the one stored now.
 func (s *Store) Enqueue(ctx context.Context, cmd data.Command, env data.Env, local bool, redoes int64) (int64, error) {
 	var seq int64
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, func(tx *txn) error {
 		if redoes > 0 {
 			if err := discardTx(ctx, tx, redoes); err != nil {
 				return err
@@ -147,7 +147,7 @@ func (s *Store) Enqueue(ctx context.Context, cmd data.Command, env data.Env, loc
 // predecessor is the desk's command cmd was decided on top of: the latest
 // pending decision on its application that shows in it (0 for none, and for
 // a claim or a print, which stand on their own). See migration 025.
-func predecessor(ctx context.Context, tx *sql.Tx, cmd data.Command) (int64, error) {
+func predecessor(ctx context.Context, tx *txn, cmd data.Command) (int64, error) {
 	if !cmd.Action.Versioned() {
 		return 0, nil
 	}
@@ -167,7 +167,7 @@ func predecessor(ctx context.Context, tx *sql.Tx, cmd data.Command) (int64, erro
 // snapshot while this desk has commands on it, else the stored application.
 func (s *Store) ServerSnapshot(ctx context.Context, id string) (*data.Application, error) {
 	var a *data.Application
-	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+	err := s.inRead(ctx, func(tx *txn) (err error) {
 		if a, err = keptSnapshot(ctx, tx, id); a == nil && err == nil {
 			a, err = findApplication(ctx, tx, `id = ?`, id)
 		}
@@ -178,7 +178,7 @@ func (s *Store) ServerSnapshot(ctx context.Context, id string) (*data.Applicatio
 
 // keptSnapshot is the server snapshot kept aside for application id, nil
 // when none is.
-func keptSnapshot(ctx context.Context, tx *sql.Tx, id string) (*data.Application, error) {
+func keptSnapshot(ctx context.Context, tx *txn, id string) (*data.Application, error) {
 	var body string
 	err := queryRow(ctx, tx, `SELECT body FROM server_snapshots WHERE application_id = ?`, id).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -198,7 +198,7 @@ func keptSnapshot(ctx context.Context, tx *sql.Tx, id string) (*data.Application
 // after the pending decision before it: those builds kept no record of
 // which still showed when the clerk made the next, so a decision after one
 // that no longer applies is refused with it, the safe side.
-func (s *Store) relayQueued(ctx context.Context, tx *sql.Tx) error {
+func (s *Store) relayQueued(ctx context.Context, tx *txn) error {
 	unkept, err := queryStrings(ctx, tx, `SELECT DISTINCT application_id FROM outbox WHERE state IN ('pending', 'applied')
 		AND application_id NOT IN (SELECT application_id FROM server_snapshots)
 		AND application_id IN (SELECT id FROM applications)`)
@@ -244,7 +244,7 @@ func (s *Store) relayQueued(ctx context.Context, tx *sql.Tx) error {
 // the place of one already kept (a pulled snapshot does, the stored
 // application a command is about to change does not: it may already carry
 // earlier commands).
-func keepSnapshot(ctx context.Context, tx *sql.Tx, a *data.Application, replace bool) error {
+func keepSnapshot(ctx context.Context, tx *txn, a *data.Application, replace bool) error {
 	body, err := json.Marshal(a)
 	if err != nil {
 		return err
@@ -264,7 +264,7 @@ func keepSnapshot(ctx context.Context, tx *sql.Tx, a *data.Application, replace 
 // on), and those decided on top of a refused one or one left out, are left
 // out, as the server will refuse them; each pending command's laid says
 // which.
-func (s *Store) relay(ctx context.Context, tx *sql.Tx, id string) error {
+func (s *Store) relay(ctx context.Context, tx *txn, id string) error {
 	kept, err := keptSnapshot(ctx, tx, id)
 	if kept == nil || err != nil {
 		return err
@@ -273,7 +273,7 @@ func (s *Store) relay(ctx context.Context, tx *sql.Tx, id string) error {
 }
 
 // relayOn is relay with the kept snapshot a at hand.
-func (s *Store) relayOn(ctx context.Context, tx *sql.Tx, a data.Application) error {
+func (s *Store) relayOn(ctx context.Context, tx *txn, a data.Application) error {
 	id := a.ID
 	entries, err := outboxTx(ctx, tx, `application_id = ? AND NOT settled AND (state <> 'applied' OR version > ?) ORDER BY seq`, id, a.Version)
 	if err != nil {
@@ -326,7 +326,7 @@ const outboxColumns = `seq, at, command, state, code, message, version, after_se
 
 // outboxTx reads the entries that match where (which may order and limit
 // them).
-func outboxTx(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]OutboxEntry, error) {
+func outboxTx(ctx context.Context, tx *txn, where string, args ...any) ([]OutboxEntry, error) {
 	rows, err := query(ctx, tx, `SELECT `+outboxColumns+` FROM outbox WHERE `+where, args...)
 	if err != nil {
 		return nil, err
@@ -352,7 +352,7 @@ func outboxTx(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]Out
 // outbox lists entries that match where, oldest first.
 func (s *Store) outbox(ctx context.Context, where string, limit int, args ...any) ([]OutboxEntry, error) {
 	var out []OutboxEntry
-	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+	err := s.inRead(ctx, func(tx *txn) (err error) {
 		out, err = outboxTx(ctx, tx, where+` ORDER BY seq LIMIT ?`, append(args, limit)...)
 		return err
 	})
@@ -408,7 +408,7 @@ func refusal(e OutboxEntry) string {
 // pulled snapshot reaches their version; see trimApplied. An application
 // one of whose commands was refused is shown again without it (relay).
 func (s *Store) RecordResults(ctx context.Context, results []data.CommandResult, acked int64, now time.Time) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		// Every answer first, then each application with a refused command
 		// once: relayed earlier, it would lay on its next commands while
 		// they are still pending, even if the same batch refuses them too.
@@ -439,7 +439,7 @@ func (s *Store) RecordResults(ctx context.Context, results []data.CommandResult,
 // entry sent again after a server restore keeps the refusal it had, or,
 // applied before, takes the new version, or the new refusal, which says
 // that it came after a restore.
-func recordResult(ctx context.Context, tx *sql.Tx, r data.CommandResult, now time.Time) (string, error) {
+func recordResult(ctx context.Context, tx *txn, r data.CommandResult, now time.Time) (string, error) {
 	var (
 		id, state string
 		resend    bool
@@ -482,7 +482,7 @@ func recordResult(ctx context.Context, tx *sql.Tx, r data.CommandResult, now tim
 
 // trimApplied drops applied entries whose effect the local snapshot
 // already shows.
-func trimApplied(ctx context.Context, tx *sql.Tx) error {
+func trimApplied(ctx context.Context, tx *txn) error {
 	// The server's snapshot is the kept one if there is one. An application
 	// moved to another point is gone from here: nothing will show its
 	// applied commands any more. Settled entries are kept for a while all
@@ -525,7 +525,7 @@ func Withdrawable(entries []OutboxEntry) map[string]int64 {
 // refusal (see StateWithdrawn). It returns the application's id.
 func (s *Store) Withdraw(ctx context.Context, seq int64) (string, error) {
 	var id string
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, func(tx *txn) error {
 		err := queryRow(ctx, tx, `SELECT application_id FROM outbox WHERE seq = ?`, seq).Scan(&id)
 		if err != nil {
 			return notFound(err, "操作", seq)
@@ -549,10 +549,10 @@ func (s *Store) Withdraw(ctx context.Context, seq int64) (string, error) {
 // Discard sets a refused entry aside once a clerk has seen it; it is kept,
 // marked discarded, as the record that the clerk let it go.
 func (s *Store) Discard(ctx context.Context, seq int64) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error { return discardTx(ctx, tx, seq) })
+	return s.inWrite(ctx, func(tx *txn) error { return discardTx(ctx, tx, seq) })
 }
 
-func discardTx(ctx context.Context, tx *sql.Tx, seq int64) error {
+func discardTx(ctx context.Context, tx *txn, seq int64) error {
 	res, err := exec(ctx, tx, `UPDATE outbox SET state = 'discarded' WHERE seq = ? AND state IN ('rejected', 'conflict')`, seq)
 	if err != nil {
 		return err
@@ -569,7 +569,7 @@ func discardTx(ctx context.Context, tx *sql.Tx, seq int64) error {
 // SyncCursor returns where the next pull starts.
 func (s *Store) SyncCursor(ctx context.Context) (int64, error) {
 	var c int64
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		return queryRow(ctx, tx, `SELECT coalesce((SELECT cursor FROM identity), 0)`).Scan(&c)
 	})
 	return c, err
@@ -578,7 +578,7 @@ func (s *Store) SyncCursor(ctx context.Context) (int64, error) {
 // ApplyChanges stores a pulled page and its cursor in one transaction, so a
 // crash leaves either both or neither.
 func (s *Store) ApplyChanges(ctx context.Context, changes []data.Change, cursor int64) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		// Few applications have a snapshot kept: read which once, not per change.
 		ids, err := queryStrings(ctx, tx, `SELECT application_id FROM server_snapshots`)
 		if err != nil {
@@ -617,7 +617,7 @@ func (s *Store) ApplyChanges(ctx context.Context, changes []data.Change, cursor 
 	})
 }
 
-func (s *Store) applyChange(ctx context.Context, tx *sql.Tx, c data.Change, kept map[string]bool) error {
+func (s *Store) applyChange(ctx context.Context, tx *txn, c data.Change, kept map[string]bool) error {
 	switch c.Kind {
 	case data.ChangeApplication:
 		var a data.Application
@@ -710,7 +710,7 @@ func (s *Store) applyChange(ctx context.Context, tx *sql.Tx, c data.Change, kept
 // when each revoked one was revoked.
 func (s *Store) DeviceKeys(ctx context.Context) (keys map[string][]byte, revoked map[string]time.Time, err error) {
 	keys, revoked = map[string][]byte{}, map[string]time.Time{}
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		rows, err := query(ctx, tx, `SELECT key_id, public_key, revoked_at FROM device_keys`)
 		if err != nil {
 			return err
@@ -739,7 +739,7 @@ func (s *Store) DeviceKeys(ctx context.Context) (keys map[string][]byte, revoked
 // (a withdrawn one still goes, but is no longer the clerk's) and how many
 // the server refused and wait for a clerk.
 func (s *Store) OutboxCounts(ctx context.Context) (pending, refused int, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		return queryRow(ctx, tx, `SELECT count(*) FILTER (WHERE state = 'pending' OR resend AND state <> 'withdrawn'), count(*) FILTER (WHERE state IN ('rejected', 'conflict')) FROM outbox`).
 			Scan(&pending, &refused)
 	})
@@ -753,7 +753,7 @@ func (s *Store) PrinterChoices(ctx context.Context) (map[string]data.PrinterChoi
 	for _, p := range data.Papers {
 		out[p] = data.PrinterChoice{Copies: 1}
 	}
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		rows, err := query(ctx, tx, `SELECT paper, printer, copies FROM printer_choices`)
 		if err != nil {
 			return err
@@ -782,7 +782,7 @@ func (s *Store) SetPrinterChoice(ctx context.Context, paper string, c data.Print
 	case c.Copies < 1 || c.Copies > 9:
 		return data.Errorf(data.EINVALID, "打印份数须在 1 到 9 份之间")
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		_, err := exec(ctx, tx, `INSERT INTO printer_choices (paper, printer, copies) VALUES (?, ?, ?)
 			ON CONFLICT (paper) DO UPDATE SET printer = excluded.printer, copies = excluded.copies`, paper, c.Printer, c.Copies)
 		return err
@@ -792,7 +792,7 @@ func (s *Store) SetPrinterChoice(ctx context.Context, paper string, c data.Print
 // CardReader is this workstation's identity-card reader setting; zero when
 // it has none.
 func (s *Store) CardReader(ctx context.Context) (c data.CardReaderSetting, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		err := queryRow(ctx, tx, `SELECT dll, port FROM card_reader`).Scan(&c.DLL, &c.Port)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
@@ -807,7 +807,7 @@ func (s *Store) SetCardReader(ctx context.Context, c data.CardReaderSetting) err
 	if c.Port != 0 && !(c.Port >= 1 && c.Port <= 16) && !(c.Port >= 1001 && c.Port <= 1016) {
 		return data.Errorf(data.EINVALID, "阅读器端口须为 1001–1016（USB）或 1–16（串口）")
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		if c.DLL == "" {
 			_, err := exec(ctx, tx, `DELETE FROM card_reader`)
 			return err
@@ -821,7 +821,7 @@ func (s *Store) SetCardReader(ctx context.Context, c data.CardReaderSetting) err
 // Setting is one of the workstation's plain settings (migration 041), ""
 // when unset.
 func (s *Store) Setting(ctx context.Context, name string) (v string, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		return queryRow(ctx, tx, `SELECT coalesce((SELECT value FROM desk_settings WHERE name = ?), '')`, name).Scan(&v)
 	})
 	return v, err
@@ -829,7 +829,7 @@ func (s *Store) Setting(ctx context.Context, name string) (v string, err error) 
 
 // SetSetting sets one of the workstation's plain settings; "" unsets it.
 func (s *Store) SetSetting(ctx context.Context, name, value string) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		if value == "" {
 			_, err := exec(ctx, tx, `DELETE FROM desk_settings WHERE name = ?`, name)
 			return err

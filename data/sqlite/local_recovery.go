@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -22,7 +21,7 @@ type syncMark struct {
 	acked, cursor, lastSeq int64
 }
 
-func markTx(ctx context.Context, tx *sql.Tx) (syncMark, error) {
+func markTx(ctx context.Context, tx *txn) (syncMark, error) {
 	var m syncMark
 	err := queryRow(ctx, tx, `SELECT epoch, acked_seq, cursor, coalesce((SELECT value FROM counters WHERE name = 'outbox_seq'), 0) FROM identity`).
 		Scan(&m.epoch, &m.acked, &m.cursor, &m.lastSeq)
@@ -39,7 +38,7 @@ func markTx(ctx context.Context, tx *sql.Tx) (syncMark, error) {
 // what the server no longer has (EndResync).
 func (s *Store) Reconcile(ctx context.Context, st data.SyncState, now time.Time) (data.Reconciled, error) {
 	var out data.Reconciled
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, func(tx *txn) error {
 		m, err := markTx(ctx, tx)
 		if err != nil {
 			return err
@@ -96,7 +95,7 @@ func (s *Store) Reconcile(ctx context.Context, st data.SyncState, now time.Time)
 // answerLost keeps, for every seq after acked up to last that this desk
 // no longer holds (purged after the retention window), a stand-in that
 // tells the server it is lost, so seqs stay contiguous.
-func answerLost(ctx context.Context, tx *sql.Tx, acked, last int64, now time.Time) (int, error) {
+func answerLost(ctx context.Context, tx *txn, acked, last int64, now time.Time) (int, error) {
 	res, err := exec(ctx, tx, `WITH RECURSIVE lost (seq) AS (SELECT ?1 + 1 WHERE ?1 < ?2 UNION ALL SELECT seq + 1 FROM lost WHERE seq < ?2)
 		INSERT INTO outbox (seq, command_id, application_id, at, command, state, code, message, resend, answered_at)
 		SELECT seq, 'lost/' || seq, '', ?3, '{"ID":"lost/' || seq || '"}', 'discarded', ?4, ?5, 1, ?3
@@ -120,7 +119,7 @@ func answerLost(ctx context.Context, tx *sql.Tx, acked, last int64, now time.Tim
 // is told.
 func (s *Store) Renumber(ctx context.Context, st data.SyncState, results []data.CommandResult, numbers map[string]int64, now time.Time) (data.Renumbered, error) {
 	var out data.Renumbered
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, func(tx *txn) error {
 		m, err := markTx(ctx, tx)
 		if err != nil {
 			return err
@@ -211,7 +210,7 @@ func (s *Store) Renumber(ctx context.Context, st data.SyncState, results []data.
 // which it raises). The entries have not reached the server, so the
 // numbers never repeat there; it returns the applications whose papers
 // must be printed again.
-func reissueNumbers(ctx context.Context, tx *sql.Tx, entries []OutboxEntry, counters map[string]int64) ([]string, error) {
+func reissueNumbers(ctx context.Context, tx *txn, entries []OutboxEntry, counters map[string]int64) ([]string, error) {
 	var dev string
 	if err := queryRow(ctx, tx, `SELECT device FROM identity`).Scan(&dev); err != nil {
 		return nil, err
@@ -258,7 +257,7 @@ func reissueNumbers(ctx context.Context, tx *sql.Tx, entries []OutboxEntry, coun
 
 // renumberTx numbers entries (in seq order) after acked, keeping what each
 // was decided on top of.
-func renumberTx(ctx context.Context, tx *sql.Tx, entries []OutboxEntry, acked int64) error {
+func renumberTx(ctx context.Context, tx *txn, entries []OutboxEntry, acked int64) error {
 	// Off to negative seqs first: the new ones may be held by entries
 	// still to move.
 	renumbered := map[int64]int64{}
@@ -287,7 +286,7 @@ func renumberTx(ctx context.Context, tx *sql.Tx, entries []OutboxEntry, acked in
 // how many went now.
 func (s *Store) EndResync(ctx context.Context, now time.Time) (int, error) {
 	var dropped int64
-	err := s.inWrite(ctx, func(tx *sql.Tx) (err error) {
+	err := s.inWrite(ctx, func(tx *txn) (err error) {
 		var resync bool
 		if err := queryRow(ctx, tx, `SELECT coalesce((SELECT resync FROM identity), 0)`).Scan(&resync); err != nil || !resync {
 			return err
@@ -315,7 +314,7 @@ func (s *Store) EndResync(ctx context.Context, now time.Time) (int, error) {
 // dropOrphans drops the applications a pull from the start did not bring
 // once no command of this desk on one waits or waits for its clerk, and
 // says how many went.
-func dropOrphans(ctx context.Context, tx *sql.Tx) (int64, error) {
+func dropOrphans(ctx context.Context, tx *txn) (int64, error) {
 	res, err := exec(ctx, tx, `DELETE FROM applications WHERE id IN (SELECT application_id FROM resync_orphans)
 		AND id NOT IN (SELECT application_id FROM outbox WHERE state IN ('pending', 'rejected', 'conflict') OR resend)`)
 	if err != nil {
@@ -337,7 +336,7 @@ type Notice struct {
 	Text string
 }
 
-func addNotice(ctx context.Context, tx *sql.Tx, now time.Time, text string) error {
+func addNotice(ctx context.Context, tx *txn, now time.Time, text string) error {
 	_, err := exec(ctx, tx, `INSERT INTO sync_notices (at, text) VALUES (?, ?)`, now.UnixNano(), text)
 	return err
 }
@@ -345,7 +344,7 @@ func addNotice(ctx context.Context, tx *sql.Tx, now time.Time, text string) erro
 // Notices lists the latest limit notices, newest first.
 func (s *Store) Notices(ctx context.Context, limit int) ([]Notice, error) {
 	var out []Notice
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		rows, err := query(ctx, tx, `SELECT at, text FROM sync_notices ORDER BY id DESC LIMIT ?`, limit)
 		if err != nil {
 			return err
@@ -365,7 +364,7 @@ func (s *Store) Notices(ctx context.Context, limit int) ([]Notice, error) {
 
 // SaveClock keeps the clock offset last measured, for the next start.
 func (s *Store) SaveClock(ctx context.Context, offset time.Duration) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		_, err := exec(ctx, tx, `UPDATE identity SET clock_offset = ?`, int64(offset))
 		return err
 	})
@@ -383,7 +382,7 @@ func (s *Store) SetRetention(ctx context.Context, days int) error {
 	if days < MinRetentionDays || days > MaxRetentionDays {
 		return data.Errorf(data.EINVALID, "保留期须在 %d 到 %d 天之间", MinRetentionDays, MaxRetentionDays)
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		_, err := exec(ctx, tx, `UPDATE identity SET retention_days = ?`, days)
 		return err
 	})
@@ -393,7 +392,7 @@ func (s *Store) SetRetention(ctx context.Context, days int) error {
 // retention window, and says how many.
 func (s *Store) PurgeSettled(ctx context.Context, now time.Time) (int, error) {
 	var n int64
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, func(tx *txn) error {
 		res, err := exec(ctx, tx, `DELETE FROM outbox WHERE settled
 			AND coalesce(answered_at, at) < ? - (SELECT retention_days FROM identity) * 86400000000000`, now.UnixNano())
 		if err == nil {
@@ -407,7 +406,7 @@ func (s *Store) PurgeSettled(ctx context.Context, now time.Time) (int, error) {
 // AckedSeq is the highest seq the server has acknowledged to this desk.
 func (s *Store) AckedSeq(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		return queryRow(ctx, tx, `SELECT coalesce((SELECT acked_seq FROM identity), 0)`).Scan(&n)
 	})
 	return n, err
@@ -417,7 +416,7 @@ func (s *Store) AckedSeq(ctx context.Context) (int64, error) {
 // will not take, as the server would: shown to the clerk, and sent as a
 // refusal (Replay) so its seq is answered and those after it go on.
 func (s *Store) RefuseProof(ctx context.Context, seq int64, message string) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		var id string
 		err := queryRow(ctx, tx, `UPDATE outbox SET state = 'rejected', code = ?, message = ?, resend = 1 WHERE seq = ? AND state = 'pending'
 			RETURNING application_id`, data.EINVALID, message, seq).Scan(&id)

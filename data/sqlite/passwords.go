@@ -30,7 +30,7 @@ const (
 // nothing and says nothing, so that no one learns which accounts exist.
 // Codes for one account are a minute apart at least.
 func (s *Store) RequestPasswordReset(ctx context.Context, login, mobile string, now time.Time) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		a, err := scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE login = ?`, data.NormalizeLogin(login)))
 		if errors.Is(err, sql.ErrNoRows) || err == nil && a.Mobile != data.Normalize(mobile) {
 			return nil
@@ -79,7 +79,7 @@ func (s *Store) ResetPassword(ctx context.Context, login, code string, newHash f
 	// A wrong try is counted, and an expired code dropped, in a transaction
 	// that commits: fail is said after it.
 	var fail error
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, func(tx *txn) error {
 		var (
 			id, want string
 			expires  int64
@@ -123,12 +123,12 @@ func (s *Store) ResetPassword(ctx context.Context, login, code string, newHash f
 // ChangePassword sets an account's new password (its hash); every session
 // of the account ends, so one left open elsewhere is closed too.
 func (s *Store) ChangePassword(ctx context.Context, accountID, hash string) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error { return setPasswordTx(ctx, tx, accountID, hash) })
+	return s.inWrite(ctx, func(tx *txn) error { return setPasswordTx(ctx, tx, accountID, hash) })
 }
 
 // setPasswordTx stores a new password hash, ends the account's sessions and
 // drops any reset under way.
-func setPasswordTx(ctx context.Context, tx *sql.Tx, accountID, hash string) error {
+func setPasswordTx(ctx context.Context, tx *txn, accountID, hash string) error {
 	if _, err := exec(ctx, tx, `UPDATE accounts SET password_hash = ? WHERE id = ?`, hash, accountID); err != nil {
 		return err
 	}
@@ -180,7 +180,7 @@ func (s *Store) ChangeClerkPassword(ctx context.Context, dev *data.Device, login
 	}
 	// Only the hash, and only while still active: an administrator's 停用
 	// meanwhile stands.
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		res, err := exec(ctx, tx, `UPDATE clerks SET password_hash = ? WHERE id = ? AND active`, hash, c.ID)
 		if err != nil {
 			return err

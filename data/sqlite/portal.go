@@ -23,7 +23,7 @@ func scanAccount(row interface{ Scan(...any) error }) (*data.Account, error) {
 	return &a, err
 }
 
-func insertAccountTx(ctx context.Context, tx *sql.Tx, a *data.Account) error {
+func insertAccountTx(ctx context.Context, tx *txn, a *data.Account) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO accounts (`+accountColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.Login, string(a.Role), a.UnitID, a.Name, a.Mobile, a.PasswordHash,
 		a.Profile.IDNumber, a.Profile.Education, a.Profile.Major, a.Profile.WorkingYears, ts(a.CreatedAt))
@@ -55,7 +55,7 @@ func (s *Store) RegisterUnit(ctx context.Context, u *data.Unit, a *data.Account)
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		if err := saveUnitTx(ctx, tx, u); err != nil {
 			return err
 		}
@@ -71,7 +71,7 @@ func (s *Store) RegisterApplicant(ctx context.Context, a *data.Account, unitCred
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		u, err := scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE credit_code = ?`, data.Normalize(unitCreditCode)))
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
@@ -88,7 +88,7 @@ func (s *Store) RegisterApplicant(ctx context.Context, a *data.Account, unitCred
 
 // AccountByLogin returns the account with that login name.
 func (s *Store) AccountByLogin(ctx context.Context, login string) (a *data.Account, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		a, err = scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE login = ?`, data.NormalizeLogin(login)))
 		return notFound(err, "用户", login)
 	})
@@ -102,7 +102,7 @@ func (s *Store) SaveProfile(ctx context.Context, a *data.Account) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE accounts SET name = ?, mobile = ?, id_number = ?, education = ?, major = ?, working_years = ? WHERE id = ?`,
 			a.Name, a.Mobile, a.Profile.IDNumber, a.Profile.Education, a.Profile.Major, a.Profile.WorkingYears, a.ID)
 		if err != nil {
@@ -118,7 +118,7 @@ func (s *Store) SaveProfile(ctx context.Context, a *data.Account) error {
 // CreateSession stores a session under the hash of its cookie token and
 // drops expired ones.
 func (s *Store) CreateSession(ctx context.Context, token, accountID string, now, expires time.Time) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now.UnixNano()); err != nil {
 			return err
 		}
@@ -130,7 +130,7 @@ func (s *Store) CreateSession(ctx context.Context, token, accountID string, now,
 
 // SessionAccount returns the account of an unexpired session.
 func (s *Store) SessionAccount(ctx context.Context, token string, now time.Time) (a *data.Account, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		a, err = scanAccount(tx.QueryRowContext(ctx, `SELECT `+prefixed("a.", accountColumns)+` FROM sessions s
 			JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ? AND s.expires_at > ?`, secretHash(token), now.UnixNano()))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -152,7 +152,7 @@ func prefixed(alias, columns string) string {
 
 // DeleteSession ends a session (logout).
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, secretHash(token))
 		return err
 	})
@@ -161,7 +161,7 @@ func (s *Store) DeleteSession(ctx context.Context, token string) error {
 // LoginLockedUntil returns the end of the latest lockout among keys, or
 // the zero time when none is locked at now.
 func (s *Store) LoginLockedUntil(ctx context.Context, now time.Time, keys ...string) (until time.Time, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		args := []any{now.UnixNano()}
 		for _, k := range keys {
 			args = append(args, k)
@@ -176,7 +176,7 @@ func (s *Store) LoginLockedUntil(ctx context.Context, now time.Time, keys ...str
 // count once its window has passed, locks the keys that reach their
 // maximum, and returns the latest lockout end (zero when none).
 func (s *Store) LoginFailed(ctx context.Context, now time.Time, rules ...data.Lockout) (until time.Time, err error) {
-	err = s.inWrite(ctx, func(tx *sql.Tx) error {
+	err = s.inWrite(ctx, func(tx *txn) error {
 		for _, r := range rules {
 			var (
 				reached  bool
@@ -214,7 +214,7 @@ func (s *Store) LoginFailed(ctx context.Context, now time.Time, rules ...data.Lo
 // failures: anyone may register an account, so a login of one's own must
 // not buy an address a fresh round of guesses.
 func (s *Store) LoginSucceeded(ctx context.Context, loginKey, addressKey string) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE key = ?`, loginKey); err != nil {
 			return err
 		}
@@ -226,7 +226,7 @@ func (s *Store) LoginSucceeded(ctx context.Context, loginKey, addressKey string)
 // PortalSecret returns the key of the portal's CSRF tokens, generating it
 // at first use.
 func (s *Store) PortalSecret(ctx context.Context) (secret []byte, err error) {
-	err = s.inWrite(ctx, func(tx *sql.Tx) error {
+	err = s.inWrite(ctx, func(tx *txn) error {
 		fresh := make([]byte, 32)
 		if _, err := rand.Read(fresh); err != nil {
 			return err
@@ -242,7 +242,7 @@ func (s *Store) PortalSecret(ctx context.Context) (secret []byte, err error) {
 // RequiredMaterials lists the materials an application of that level must
 // carry before 送审.
 func (s *Store) RequiredMaterials(ctx context.Context, level string) (kinds []string, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) (err error) {
+	err = s.inRead(ctx, func(tx *txn) (err error) {
 		kinds, err = queryStrings(ctx, tx, `SELECT kind FROM required_materials WHERE level = ? ORDER BY ord, kind`, level)
 		return err
 	})
@@ -260,7 +260,7 @@ func (s *Store) SetRequiredMaterials(ctx context.Context, level string, kinds []
 			return data.Errorf(data.EINVALID, "未知的材料类别“%s”；可选：%s", k, strings.Join(data.MaterialKinds, "、"))
 		}
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		if _, err := exec(ctx, tx, `DELETE FROM required_materials WHERE level = ?`, level); err != nil {
 			return err
 		}

@@ -26,7 +26,7 @@ func (s *Store) FindApplications(ctx context.Context, f data.ApplicationFilter) 
 		page  []data.ApplicationSummary
 		total int
 	)
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		// A number prefix may match anything from one application to all
 		// of them; a look at its own index (stopping past SearchCap) says
 		// which plan fits. Names go through name_grams (see searchOf); one
@@ -149,7 +149,7 @@ func byStatusAndPoint(f data.ApplicationFilter) bool {
 }
 
 // countKept is the total of f (see byStatusAndPoint) from the kept counts.
-func countKept(ctx context.Context, tx *sql.Tx, f data.ApplicationFilter) *sql.Row {
+func countKept(ctx context.Context, tx *txn, f data.ApplicationFilter) *sql.Row {
 	q, args := `SELECT coalesce(sum(n), 0) FROM status_counts WHERE 1`, []any{}
 	if f.LiaisonPointID != "" {
 		q, args = q+` AND liaison_point_id = ?`, append(args, f.LiaisonPointID)
@@ -313,7 +313,7 @@ func isNumberLike(q string) bool {
 // with "", for all.
 func (s *Store) CountByStatus(ctx context.Context, liaisonPointID string) (map[data.Status]int, error) {
 	counts := map[data.Status]int{}
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		// Kept by triggers (migration 034), not counted here.
 		q, args := `SELECT status, sum(n) FROM status_counts WHERE n > 0 GROUP BY status`, []any{}
 		if liaisonPointID != "" {

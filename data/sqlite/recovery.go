@@ -18,7 +18,7 @@ import (
 // highest change seq ever handed out.
 func (s *Store) State(ctx context.Context, dev *data.Device) (data.SyncState, error) {
 	var st data.SyncState
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		err := queryRow(ctx, tx, `SELECT (SELECT epoch FROM server_epoch), acked_seq,
 			coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0) FROM devices WHERE id = ?`, dev.ID).
 			Scan(&st.Epoch, &st.AckedSeq, &st.Head)
@@ -30,7 +30,7 @@ func (s *Store) State(ctx context.Context, dev *data.Device) (data.SyncState, er
 // Results returns up to limit of the device's stored outcomes after seq.
 func (s *Store) Results(ctx context.Context, dev *data.Device, after int64, limit int) ([]data.CommandResult, bool, error) {
 	var out []data.CommandResult
-	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+	err := s.inRead(ctx, func(tx *txn) (err error) {
 		out, err = resultsTx(ctx, tx, dev.ID, after, limit+1)
 		return err
 	})
@@ -45,7 +45,7 @@ func (s *Store) Results(ctx context.Context, dev *data.Device, after int64, limi
 func (s *Store) DeviceNumbers(ctx context.Context, dev *data.Device) (map[string]int64, error) {
 	code := data.Normalize(dev.Code)
 	out := map[string]int64{}
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		// The device code is upper-case letters and digits: nothing LIKE
 		// would read as a wildcard.
 		nos, err := queryStrings(ctx, tx, `SELECT certificate_no FROM applications WHERE certificate_no LIKE ?`, "ZC-"+code+"-%")
@@ -65,7 +65,7 @@ func (s *Store) DeviceNumbers(ctx context.Context, dev *data.Device) (map[string
 // Epoch is the server's identity since its last restore.
 func (s *Store) Epoch(ctx context.Context) (string, error) {
 	var e string
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		return queryRow(ctx, tx, `SELECT epoch FROM server_epoch`).Scan(&e)
 	})
 	return e, err
@@ -80,7 +80,7 @@ func (s *Store) NewEpoch(ctx context.Context, from string, now time.Time) (strin
 		return "", err
 	}
 	epoch := hex.EncodeToString(b)
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, func(tx *txn) error {
 		if _, err := exec(ctx, tx, `UPDATE server_epoch SET epoch = ?, restored_at = ?, restored_from = ?`, epoch, now.UnixNano(), from); err != nil {
 			return err
 		}
@@ -92,7 +92,7 @@ func (s *Store) NewEpoch(ctx context.Context, from string, now time.Time) (strin
 // IntegrityCheck runs SQLite's full integrity check and says what it found.
 func (s *Store) IntegrityCheck(ctx context.Context) error {
 	var problems []string
-	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+	err := s.inRead(ctx, func(tx *txn) (err error) {
 		problems, err = queryStrings(ctx, tx, `PRAGMA integrity_check`)
 		return err
 	})
@@ -108,7 +108,7 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 // BlobNames lists every blob the database names: scans and payment proofs.
 func (s *Store) BlobNames(ctx context.Context) ([]string, error) {
 	var out []string
-	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+	err := s.inRead(ctx, func(tx *txn) (err error) {
 		out, err = queryStrings(ctx, tx, `SELECT sha256 FROM attachments UNION SELECT display_sha256 FROM attachments WHERE display_sha256 <> ''
 			UNION SELECT payment_proof FROM applications WHERE payment_proof <> ''`)
 		return err
@@ -142,7 +142,7 @@ type BureauKey struct {
 // RegisterBureauKey records the bureau's current sealing key, once, and
 // retires the one before it, so desks learn of both by sync.
 func (s *Store) RegisterBureauKey(ctx context.Context, keyID string, public []byte, now time.Time) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		res, err := exec(ctx, tx, `INSERT OR IGNORE INTO bureau_keys (key_id, public_key, added_at) VALUES (?, ?, ?)`, keyID, public, now.UnixNano())
 		if err != nil {
 			return err
@@ -163,7 +163,7 @@ func (s *Store) RegisterBureauKey(ctx context.Context, keyID string, public []by
 	})
 }
 
-func bureauKeysTx(ctx context.Context, tx *sql.Tx) ([]BureauKey, error) {
+func bureauKeysTx(ctx context.Context, tx *txn) ([]BureauKey, error) {
 	rows, err := query(ctx, tx, `SELECT key_id, public_key, retired_at FROM bureau_keys ORDER BY added_at`)
 	if err != nil {
 		return nil, err
@@ -184,7 +184,7 @@ func bureauKeysTx(ctx context.Context, tx *sql.Tx) ([]BureauKey, error) {
 // synced), by key id.
 func (s *Store) BureauKeys(ctx context.Context) (map[string][]byte, error) {
 	out := map[string][]byte{}
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		keys, err := bureauKeysTx(ctx, tx)
 		for _, k := range keys {
 			out[k.KeyID] = k.PublicKey

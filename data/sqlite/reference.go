@@ -27,7 +27,7 @@ func (s *Store) SaveLiaisonPoint(ctx context.Context, p *data.LiaisonPoint) erro
 	if p.ID == "" || p.Code == "" || p.Name == "" {
 		return data.Errorf(data.EINVALID, "人才联络点须有编号、代码和名称")
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		if err := savePointTx(ctx, tx, p); err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") {
 				return data.Errorf(data.ECONFLICT, "联络点代码 %s 已被其他联络点使用", p.Code)
@@ -41,7 +41,7 @@ func (s *Store) SaveLiaisonPoint(ctx context.Context, p *data.LiaisonPoint) erro
 	})
 }
 
-func savePointTx(ctx context.Context, tx *sql.Tx, p *data.LiaisonPoint) error {
+func savePointTx(ctx context.Context, tx *txn, p *data.LiaisonPoint) error {
 	_, err := exec(ctx, tx, `INSERT INTO liaison_points (id, code, name, place, address, phone, active) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, place = excluded.place,
 		address = excluded.address, phone = excluded.phone, active = excluded.active`,
@@ -57,14 +57,14 @@ func scanPoint(row interface{ Scan(...any) error }) (*data.LiaisonPoint, error) 
 	return &p, err
 }
 
-func pointTx(ctx context.Context, tx *sql.Tx, id string) (*data.LiaisonPoint, error) {
+func pointTx(ctx context.Context, tx *txn, id string) (*data.LiaisonPoint, error) {
 	p, err := scanPoint(queryRow(ctx, tx, `SELECT `+pointColumns+` FROM liaison_points WHERE id = ?`, id))
 	return p, notFound(err, "人才联络点", id)
 }
 
 // LiaisonPoint returns the liaison point with that ID.
 func (s *Store) LiaisonPoint(ctx context.Context, id string) (p *data.LiaisonPoint, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		p, err = pointTx(ctx, tx, id)
 		return err
 	})
@@ -73,7 +73,7 @@ func (s *Store) LiaisonPoint(ctx context.Context, id string) (p *data.LiaisonPoi
 
 // LiaisonPointByCode returns the liaison point with that code.
 func (s *Store) LiaisonPointByCode(ctx context.Context, code string) (p *data.LiaisonPoint, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		p, err = scanPoint(queryRow(ctx, tx, `SELECT `+pointColumns+` FROM liaison_points WHERE code = ?`, data.Normalize(code)))
 		return notFound(err, "人才联络点", code)
 	})
@@ -83,7 +83,7 @@ func (s *Store) LiaisonPointByCode(ctx context.Context, code string) (p *data.Li
 // LiaisonPoints lists all liaison points by name.
 func (s *Store) LiaisonPoints(ctx context.Context) ([]data.LiaisonPoint, error) {
 	var out []data.LiaisonPoint
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		rows, err := query(ctx, tx, `SELECT `+pointColumns+` FROM liaison_points ORDER BY name`)
 		if err != nil {
 			return err
@@ -106,7 +106,7 @@ func (s *Store) SaveUnit(ctx context.Context, u *data.Unit) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		if err := saveUnitTx(ctx, tx, u); err != nil {
 			return err
 		}
@@ -114,7 +114,7 @@ func (s *Store) SaveUnit(ctx context.Context, u *data.Unit) error {
 	})
 }
 
-func saveUnitTx(ctx context.Context, tx *sql.Tx, u *data.Unit) error {
+func saveUnitTx(ctx context.Context, tx *txn, u *data.Unit) error {
 	_, err := exec(ctx, tx, `INSERT INTO units (`+unitColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, credit_code = excluded.credit_code, contact_name = excluded.contact_name,
 		contact_mobile = excluded.contact_mobile, approved = excluded.approved, reject_reason = excluded.reject_reason`,
@@ -135,7 +135,7 @@ func scanUnit(row interface{ Scan(...any) error }) (*data.Unit, error) {
 
 // Unit returns the unit with that ID.
 func (s *Store) Unit(ctx context.Context, id string) (u *data.Unit, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		u, err = scanUnit(queryRow(ctx, tx, `SELECT `+unitColumns+` FROM units WHERE id = ?`, id))
 		return notFound(err, "单位", id)
 	})
@@ -144,7 +144,7 @@ func (s *Store) Unit(ctx context.Context, id string) (u *data.Unit, err error) {
 
 // UnitByCreditCode returns the unit registered with that code.
 func (s *Store) UnitByCreditCode(ctx context.Context, code string) (u *data.Unit, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		u, err = scanUnit(queryRow(ctx, tx, `SELECT `+unitColumns+` FROM units WHERE credit_code = ?`, data.Normalize(code)))
 		return notFound(err, "统一社会信用代码为该值的单位", code)
 	})
@@ -154,7 +154,7 @@ func (s *Store) UnitByCreditCode(ctx context.Context, code string) (u *data.Unit
 // Units lists units, those waiting for approval first.
 func (s *Store) Units(ctx context.Context) ([]data.Unit, error) {
 	var out []data.Unit
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		rows, err := query(ctx, tx, `SELECT `+unitColumns+` FROM units ORDER BY approved, created_at`)
 		if err != nil {
 			return err
@@ -180,7 +180,7 @@ func (s *Store) SaveClerk(ctx context.Context, c *data.Clerk) error {
 	if c.Role == data.RoleClerk && c.LiaisonPointID == "" {
 		return data.Errorf(data.EINVALID, "联络点经办人须属于一个人才联络点")
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		var before sql.NullString
 		if err := queryRow(ctx, tx, `SELECT liaison_point_id FROM clerks WHERE id = ?`, c.ID).Scan(&before); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
@@ -209,7 +209,7 @@ func (s *Store) SaveClerk(ctx context.Context, c *data.Clerk) error {
 	})
 }
 
-func saveClerkTx(ctx context.Context, tx *sql.Tx, c *data.Clerk) error {
+func saveClerkTx(ctx context.Context, tx *txn, c *data.Clerk) error {
 	_, err := exec(ctx, tx, `INSERT INTO clerks (id, login, name, role, liaison_point_id, password_hash, active) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET login = excluded.login, name = excluded.name, role = excluded.role,
 		liaison_point_id = excluded.liaison_point_id, password_hash = excluded.password_hash, active = excluded.active`,
@@ -230,14 +230,14 @@ func scanClerk(row interface{ Scan(...any) error }) (*data.Clerk, error) {
 }
 
 // clerkTx finds one clerk by a condition on the clerks table.
-func clerkTx(ctx context.Context, tx *sql.Tx, where string, arg any) (*data.Clerk, error) {
+func clerkTx(ctx context.Context, tx *txn, where string, arg any) (*data.Clerk, error) {
 	c, err := scanClerk(queryRow(ctx, tx, `SELECT `+clerkColumns+` FROM clerks WHERE `+where, arg))
 	return c, notFound(err, "工作人员", arg)
 }
 
 // ClerkByLogin returns the clerk who logs in with that name.
 func (s *Store) ClerkByLogin(ctx context.Context, login string) (c *data.Clerk, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		c, err = clerkTx(ctx, tx, `login = ?`, login)
 		return err
 	})
@@ -247,7 +247,7 @@ func (s *Store) ClerkByLogin(ctx context.Context, login string) (c *data.Clerk, 
 // Clerks lists clerks and reviewers by login.
 func (s *Store) Clerks(ctx context.Context) ([]data.Clerk, error) {
 	var out []data.Clerk
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		rows, err := query(ctx, tx, `SELECT `+clerkColumns+` FROM clerks ORDER BY login`)
 		if err != nil {
 			return err
@@ -267,7 +267,7 @@ func (s *Store) Clerks(ctx context.Context) ([]data.Clerk, error) {
 
 // reasonsTx lists reasons matching where (a condition on reasons), in
 // display order.
-func reasonsTx(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]data.Reason, error) {
+func reasonsTx(ctx context.Context, tx *txn, where string, args ...any) ([]data.Reason, error) {
 	rows, err := query(ctx, tx, `SELECT id, step, text, ord, active FROM reasons WHERE `+where+` ORDER BY step, ord, id`, args...)
 	if err != nil {
 		return nil, err
@@ -287,7 +287,7 @@ func reasonsTx(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]da
 // AllReasons lists every common reason, retired ones too, by step and
 // display order: what an administrator edits.
 func (s *Store) AllReasons(ctx context.Context) (out []data.Reason, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		out, err = reasonsTx(ctx, tx, `1`)
 		return err
 	})
@@ -296,7 +296,7 @@ func (s *Store) AllReasons(ctx context.Context) (out []data.Reason, err error) {
 
 // Reasons lists the active common reasons of a step in display order.
 func (s *Store) Reasons(ctx context.Context, step data.ReasonStep) (out []data.Reason, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		out, err = reasonsTx(ctx, tx, `step = ? AND active`, string(step))
 		return err
 	})
@@ -313,7 +313,7 @@ func (s *Store) SaveReason(ctx context.Context, r *data.Reason) error {
 	if err := data.CheckText("原因", r.Text, data.FieldLength*2); err != nil {
 		return err
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		var err error
 		if r.ID == 0 {
 			err = queryRow(ctx, tx, `INSERT INTO reasons (step, text, ord, active) VALUES (?, ?, ?, ?) RETURNING id`,
@@ -332,7 +332,7 @@ func (s *Store) SaveReason(ctx context.Context, r *data.Reason) error {
 }
 
 // replaceReasonsTx replaces the whole catalogue with a pulled one.
-func replaceReasonsTx(ctx context.Context, tx *sql.Tx, rs []data.Reason) error {
+func replaceReasonsTx(ctx context.Context, tx *txn, rs []data.Reason) error {
 	if _, err := exec(ctx, tx, `DELETE FROM reasons`); err != nil {
 		return err
 	}
@@ -345,7 +345,7 @@ func replaceReasonsTx(ctx context.Context, tx *sql.Tx, rs []data.Reason) error {
 	return nil
 }
 
-func feesTx(ctx context.Context, tx *sql.Tx) ([]data.Fee, error) {
+func feesTx(ctx context.Context, tx *txn) ([]data.Fee, error) {
 	rows, err := query(ctx, tx, `SELECT level, amount FROM fees ORDER BY amount, level`)
 	if err != nil {
 		return nil, err
@@ -364,7 +364,7 @@ func feesTx(ctx context.Context, tx *sql.Tx) ([]data.Fee, error) {
 
 // Fees returns the fee schedule by level.
 func (s *Store) Fees(ctx context.Context) (out []data.Fee, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		out, err = feesTx(ctx, tx)
 		return err
 	})
@@ -374,7 +374,7 @@ func (s *Store) Fees(ctx context.Context) (out []data.Fee, err error) {
 // Fee returns the fee for a level (申报级别), which a payment notice charges.
 func (s *Store) Fee(ctx context.Context, level string) (data.Fen, error) {
 	var amount data.Fen
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		return notFound(queryRow(ctx, tx, `SELECT amount FROM fees WHERE level = ?`, level).Scan(&amount), "该申报级别的收费标准", level)
 	})
 	return amount, err
@@ -385,7 +385,7 @@ func (s *Store) SaveFee(ctx context.Context, f data.Fee) error {
 	if f.Level == "" || f.Amount < 0 {
 		return data.Errorf(data.EINVALID, "收费标准须有申报级别和不小于零的金额")
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		if _, err := exec(ctx, tx, `INSERT INTO fees (level, amount) VALUES (?, ?) ON CONFLICT (level) DO UPDATE SET amount = excluded.amount`,
 			f.Level, int64(f.Amount)); err != nil {
 			return err
@@ -398,7 +398,7 @@ func (s *Store) SaveFee(ctx context.Context, f data.Fee) error {
 }
 
 // replaceFeesTx replaces the fee schedule with a pulled one.
-func replaceFeesTx(ctx context.Context, tx *sql.Tx, fees []data.Fee) error {
+func replaceFeesTx(ctx context.Context, tx *txn, fees []data.Fee) error {
 	if _, err := exec(ctx, tx, `DELETE FROM fees`); err != nil {
 		return err
 	}
@@ -410,7 +410,7 @@ func replaceFeesTx(ctx context.Context, tx *sql.Tx, fees []data.Fee) error {
 	return nil
 }
 
-func calendarDaysTx(ctx context.Context, tx *sql.Tx) ([]data.CalendarDay, error) {
+func calendarDaysTx(ctx context.Context, tx *txn) ([]data.CalendarDay, error) {
 	rows, err := query(ctx, tx, `SELECT date, work, name FROM calendar_days ORDER BY date`)
 	if err != nil {
 		return nil, err
@@ -427,7 +427,7 @@ func calendarDaysTx(ctx context.Context, tx *sql.Tx) ([]data.CalendarDay, error)
 	return days, rows.Err()
 }
 
-func (s *Store) calendarTx(ctx context.Context, tx *sql.Tx) (*data.Calendar, error) {
+func (s *Store) calendarTx(ctx context.Context, tx *txn) (*data.Calendar, error) {
 	days, err := calendarDaysTx(ctx, tx)
 	if err != nil {
 		return nil, err
@@ -437,7 +437,7 @@ func (s *Store) calendarTx(ctx context.Context, tx *sql.Tx) (*data.Calendar, err
 
 // Calendar is data.DefaultCalendar with the bureau's stored days on top.
 func (s *Store) Calendar(ctx context.Context) (c *data.Calendar, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		c, err = s.calendarTx(ctx, tx)
 		return err
 	})
@@ -450,7 +450,7 @@ func (s *Store) SaveCalendarDays(ctx context.Context, days []data.CalendarDay) e
 	if _, err := data.NewCalendar(days); err != nil {
 		return err
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		for _, d := range days {
 			if _, err := exec(ctx, tx, `INSERT INTO calendar_days (date, work, name) VALUES (?, ?, ?)
 				ON CONFLICT (date) DO UPDATE SET work = excluded.work, name = excluded.name`, d.Date, d.Work, d.Name); err != nil {
@@ -469,7 +469,7 @@ func (s *Store) SaveCalendarDays(ctx context.Context, days []data.CalendarDay) e
 }
 
 // replaceCalendarTx replaces the stored days with a pulled set.
-func replaceCalendarTx(ctx context.Context, tx *sql.Tx, days []data.CalendarDay) error {
+func replaceCalendarTx(ctx context.Context, tx *txn, days []data.CalendarDay) error {
 	if _, err := exec(ctx, tx, `DELETE FROM calendar_days`); err != nil {
 		return err
 	}
@@ -484,14 +484,14 @@ func replaceCalendarTx(ctx context.Context, tx *sql.Tx, days []data.CalendarDay)
 // Reference reads the tables an applicant's choices are checked against.
 func (s *Store) Reference(ctx context.Context) (*data.Reference, error) {
 	var r *data.Reference
-	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+	err := s.inRead(ctx, func(tx *txn) (err error) {
 		r, err = referenceTx(ctx, tx)
 		return err
 	})
 	return r, err
 }
 
-func referenceTx(ctx context.Context, tx *sql.Tx) (*data.Reference, error) {
+func referenceTx(ctx context.Context, tx *txn) (*data.Reference, error) {
 	r := &data.Reference{Points: map[string]bool{}, Required: map[string][]string{}, Fees: map[string]data.Fen{}}
 	fees, err := feesTx(ctx, tx)
 	if err != nil {

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -13,7 +12,7 @@ import (
 // queueSMS queues an SMS effect; a dedupe key already queued is ignored. A
 // unit without a contact mobile gets nothing (its message shows in the
 // portal all the same).
-func queueSMS(ctx context.Context, tx *sql.Tx, e data.Effect, now time.Time) error {
+func queueSMS(ctx context.Context, tx *txn, e data.Effect, now time.Time) error {
 	params, err := json.Marshal(e.Params)
 	if err != nil {
 		return err
@@ -28,7 +27,7 @@ const smsColumns = `id, dedupe_key, template, application_id, party, mobile, tex
 
 func (s *Store) listSMS(ctx context.Context, where string, args ...any) ([]data.SMS, error) {
 	var out []data.SMS
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		rows, err := query(ctx, tx, `SELECT `+smsColumns+` FROM sms_outbox WHERE `+where, args...)
 		if err != nil {
 			return err
@@ -68,7 +67,7 @@ func (s *Store) SMSLog(ctx context.Context, limit int) ([]data.SMS, error) {
 // data.SMSMaxAttempts-th failure, is given up until an administrator sends
 // it again (ResendSMS).
 func (s *Store) MarkSMS(ctx context.Context, id int64, sendErr error, now, next time.Time) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		var err error
 		if sendErr == nil {
 			_, err = exec(ctx, tx, `UPDATE sms_outbox SET attempts = attempts + 1, sent_at = ?, last_error = '' WHERE id = ?`, now.UnixNano(), id)
@@ -90,7 +89,7 @@ func (s *Store) FailedSMS(ctx context.Context, limit int) ([]data.SMS, error) {
 // ResendSMS queues a message given up on again, from its first try (an
 // administrator's, audited).
 func (s *Store) ResendSMS(ctx context.Context, id int64) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		res, err := exec(ctx, tx, `UPDATE sms_outbox SET attempts = 0, failed_at = NULL, next_at = NULL WHERE id = ? AND failed_at IS NOT NULL`, id)
 		if err != nil {
 			return err
@@ -118,14 +117,14 @@ func (s *Store) MessagesFor(ctx context.Context, applicationIDs []string, party 
 // SMSTemplates are the bureau's own wordings of messages, by key.
 func (s *Store) SMSTemplates(ctx context.Context) (map[string]string, error) {
 	out := map[string]string{}
-	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+	err := s.inRead(ctx, func(tx *txn) (err error) {
 		out, err = smsTemplatesTx(ctx, tx)
 		return err
 	})
 	return out, err
 }
 
-func smsTemplatesTx(ctx context.Context, tx *sql.Tx) (map[string]string, error) {
+func smsTemplatesTx(ctx context.Context, tx *txn) (map[string]string, error) {
 	rows, err := query(ctx, tx, `SELECT key, text FROM sms_templates`)
 	if err != nil {
 		return nil, err
@@ -149,7 +148,7 @@ func (s *Store) SetSMSTemplate(ctx context.Context, key, text string, now time.T
 	if err := data.CheckSMSTemplate(key, text); err != nil {
 		return err
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
+	return s.inWrite(ctx, func(tx *txn) error {
 		var err error
 		if text == "" {
 			_, err = exec(ctx, tx, `DELETE FROM sms_templates WHERE key = ?`, key)

@@ -32,7 +32,7 @@ func (s *Store) WriteSnapshot(ctx context.Context, dev *data.Device, path string
 	if args != nil {
 		scope = `scope IN (` + placeholders(len(args)) + `)`
 	}
-	err := withSnapshot(ctx, s.read, path, func(tx *sql.Tx) error {
+	err := withSnapshot(ctx, s.read, "BEGIN", path, func(tx *txn) error {
 		for _, q := range []string{
 			`CREATE TABLE snap.meta (format INTEGER NOT NULL, cursor INTEGER NOT NULL, applications INTEGER NOT NULL)`,
 			`CREATE TABLE snap.entities (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, entity_id TEXT NOT NULL, data BLOB NOT NULL)`,
@@ -114,7 +114,7 @@ func (s *Store) applySnapshot(ctx context.Context, r io.Reader) (data.Snapshot, 
 		// The download broke off or did not decompress: nothing was applied.
 		return out, fmt.Errorf("%w: %w", errSnapshotBroken, err)
 	}
-	err = withSnapshot(ctx, s.write, path, func(tx *sql.Tx) error {
+	err = withSnapshot(ctx, s.write, "BEGIN IMMEDIATE", path, func(tx *txn) error {
 		var format int
 		err := tx.QueryRowContext(ctx, `SELECT format, cursor, applications FROM snap.meta`).Scan(&format, &out.Cursor, &out.Applications)
 		if err != nil {
@@ -200,14 +200,14 @@ func broken(err error) bool {
 // Fresh tells whether this desk holds nothing pulled yet: a new desk, whose
 // first pull can be one snapshot (ApplySnapshot).
 func (s *Store) Fresh(ctx context.Context) (fresh bool, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		fresh, err = freshTx(ctx, tx)
 		return err
 	})
 	return fresh, err
 }
 
-func freshTx(ctx context.Context, tx *sql.Tx) (bool, error) {
+func freshTx(ctx context.Context, tx *txn) (bool, error) {
 	var fresh bool
 	err := queryRow(ctx, tx, `SELECT coalesce((SELECT cursor FROM identity), 0) = 0 AND NOT EXISTS (SELECT 1 FROM main.applications)`).Scan(&fresh)
 	return fresh, err
@@ -216,7 +216,7 @@ func freshTx(ctx context.Context, tx *sql.Tx) (bool, error) {
 // copyTable copies a snapshot's table into the same one of this database,
 // by the columns both have: a server one version apart may add a column
 // this desk lacks, or lack one it has (which keeps its default).
-func copyTable(ctx context.Context, tx *sql.Tx, table string) error {
+func copyTable(ctx context.Context, tx *txn, table string) error {
 	cols, err := queryStrings(ctx, tx, `SELECT name FROM pragma_table_info(?1, 'snap')
 		WHERE name IN (SELECT name FROM pragma_table_info(?1, 'main')) ORDER BY cid`, table)
 	if err != nil {
@@ -232,7 +232,7 @@ func copyTable(ctx context.Context, tx *sql.Tx, table string) error {
 
 // withSnapshot attaches the file at path as schema snap to a connection of
 // db and runs fn in one transaction there, committing if it succeeds.
-func withSnapshot(ctx context.Context, db *sql.DB, path string, fn func(tx *sql.Tx) error) error {
+func withSnapshot(ctx context.Context, db *sql.DB, begin, path string, fn func(tx *txn) error) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return internal(err)
@@ -247,7 +247,7 @@ func withSnapshot(ctx context.Context, db *sql.DB, path string, fn func(tx *sql.
 			return internal(fmt.Errorf("%w: %w", errSnapshotBroken, err))
 		}
 	}
-	err = inTx(ctx, conn, fn)
+	err = inTx(ctx, conn, begin, true, fn)
 	if _, derr := conn.ExecContext(context.WithoutCancel(ctx), `DETACH DATABASE snap`); derr != nil {
 		// A connection still holding the file must not go back to the pool.
 		_ = conn.Raw(func(any) error { return driver.ErrBadConn })

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"titledesk/data"
@@ -16,7 +15,7 @@ func (s *Store) CountsByPoint(ctx context.Context) (map[string]map[data.Status]i
 // countsBy runs q, which gives (point, status, count) rows, into a map.
 func (s *Store) countsBy(ctx context.Context, q string, args ...any) (map[string]map[data.Status]int, error) {
 	out := map[string]map[data.Status]int{}
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		rows, err := query(ctx, tx, q, args...)
 		if err != nil {
 			return err
@@ -45,7 +44,7 @@ func (s *Store) countsBy(ctx context.Context, q string, args ...any) (map[string
 // deadline is before day and that still wait in paper_deficient.
 func (s *Store) OverdueByPoint(ctx context.Context, day time.Time) (map[string]int, error) {
 	out := map[string]int{}
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		rows, err := query(ctx, tx, `SELECT liaison_point_id, count(*) FROM applications
 			WHERE status = ? AND supplement_deadline < ? GROUP BY liaison_point_id`, string(data.StatusPaperDeficient), data.Midnight(day).UnixNano())
 		if err != nil {
@@ -72,7 +71,7 @@ func (s *Store) OverdueByPoint(ctx context.Context, day time.Time) (map[string]i
 // sums.
 func (s *Store) History(ctx context.Context, from, to time.Time) ([][]data.StepEvent, error) {
 	var out [][]data.StepEvent
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		rows, err := query(ctx, tx, `SELECT d.application_id, a.liaison_point_id, d.action, d.from_status, d.to_status, d.at
 			FROM decisions d JOIN applications a ON a.id = d.application_id
 			WHERE d.application_id IN (SELECT application_id FROM decisions WHERE at >= ? AND at < ?) AND d.at < ?

@@ -1,6 +1,6 @@
 // Package sqlite is TitleDesk's store on SQLite: the workstation's local
 // database and the server's embedded one. Exported methods each run in one
-// transaction; unexported helpers take the *sql.Tx.
+// transaction; unexported helpers take the transaction (txn).
 package sqlite
 
 import (
@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	gosync "sync"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
@@ -60,9 +59,9 @@ func OpenServer(path string) (*Store, error) {
 		return nil, err
 	}
 	// The reference data seeded by migrations must reach devices too.
-	err = s.inWrite(context.Background(), func(tx *sql.Tx) error {
+	err = s.inWrite(context.Background(), func(tx *txn) error {
 		for _, kind := range []string{data.ChangeReasons, data.ChangeFees, data.ChangeCalendar, data.ChangeFinance} {
-			if _, err := tx.Exec(`INSERT OR IGNORE INTO changes (kind, entity_id, scope) VALUES (?, 'all', '')`, kind); err != nil {
+			if _, err := tx.ExecContext(context.Background(), `INSERT OR IGNORE INTO changes (kind, entity_id, scope) VALUES (?, 'all', '')`, kind); err != nil {
 				return err
 			}
 		}
@@ -77,16 +76,15 @@ func OpenServer(path string) (*Store, error) {
 
 // Open opens or creates the database file at path and migrates it.
 func Open(path string) (*Store, error) {
-	dsn := func(txlock string) string {
+	dsn := func() string {
 		q := url.Values{}
 		q.Set("_journal_mode", "WAL")
 		q.Set("_foreign_keys", "on")
 		q.Set("_busy_timeout", "10000")
 		q.Set("_synchronous", "NORMAL") // safe with WAL; only the last commits may be lost on power loss
-		q.Set("_txlock", txlock)
 		return "file:" + path + "?" + q.Encode()
 	}
-	w, err := sql.Open("sqlite3", dsn("immediate"))
+	w, err := sql.Open("sqlite3", dsn())
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +94,7 @@ func Open(path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
-	if s.read, err = sql.Open("sqlite3", dsn("deferred")); err != nil {
+	if s.read, err = sql.Open("sqlite3", dsn()); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -141,17 +139,18 @@ func (s *Store) migrate(ctx context.Context) error {
 // once every migration is applied, so it may use any table or column the
 // code knows; its migration records it as due in the same transaction, so a
 // crash in between leaves it due, and it runs at the next open.
-var afterMigration = map[string]func(*Store, context.Context, *sql.Tx) error{
+var afterMigration = map[string]func(*Store, context.Context, *txn) error{
 	"migrations/025_command_order.sql": (*Store).relayQueued,
 }
 
 // migrateOne applies migration name unless it was, recording its step as due.
 func (s *Store) migrateOne(ctx context.Context, name string) error {
-	tx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
+	return s.inWrite(ctx, func(tx *txn) error {
+		return migrateIn(ctx, tx, name)
+	})
+}
+
+func migrateIn(ctx context.Context, tx *txn, name string) error {
 	var n int
 	if err := queryRow(ctx, tx, `SELECT COUNT(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil || n > 0 {
 		return err
@@ -169,10 +168,8 @@ func (s *Store) migrateOne(ctx context.Context, name string) error {
 			return err
 		}
 	}
-	if _, err := exec(ctx, tx, `INSERT INTO schema_migrations (name) VALUES (?)`, name); err != nil {
-		return err
-	}
-	return tx.Commit()
+	_, err = exec(ctx, tx, `INSERT INTO schema_migrations (name) VALUES (?)`, name)
+	return err
 }
 
 // stepAfter runs the step of migration name if it is due.
@@ -181,65 +178,31 @@ func (s *Store) stepAfter(ctx context.Context, name string) error {
 	if step == nil {
 		return nil
 	}
-	tx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	res, err := exec(ctx, tx, `DELETE FROM migration_steps WHERE name = ?`, name)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil
-	}
-	if err := step(s, ctx, tx); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-// txState is what an open write transaction remembers between its
-// statements. A push of 500 commands runs the same dozen statements 500
-// times, and preparing them once made the server apply about three times
-// as many commands per second; the audit chain's tail saves reading it back
-// for every event.
-type txState struct {
-	stmts map[string]*sql.Stmt
-	tail  *auditTail // nil until read or written in this transaction
-}
-
-type auditTail struct {
-	seq  int64
-	hash string
-}
-
-var txStates gosync.Map // *sql.Tx → *txState
-
-func stateOf(tx *sql.Tx) *txState {
-	if st, ok := txStates.Load(tx); ok {
-		return st.(*txState)
-	}
-	return nil
+	return s.inWrite(ctx, func(tx *txn) error {
+		res, err := exec(ctx, tx, `DELETE FROM migration_steps WHERE name = ?`, name)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return step(s, ctx, tx)
+	})
 }
 
 // prep returns q prepared once in tx.
-func prep(ctx context.Context, tx *sql.Tx, q string) (*sql.Stmt, error) {
-	state := stateOf(tx)
-	if state == nil {
-		return tx.PrepareContext(ctx, q)
-	}
-	if st, ok := state.stmts[q]; ok {
+func prep(ctx context.Context, tx *txn, q string) (*sql.Stmt, error) {
+	if st, ok := tx.stmts[q]; ok {
 		return st, nil
 	}
 	st, err := tx.PrepareContext(ctx, q)
 	if err == nil {
-		state.stmts[q] = st
+		tx.stmts[q] = st
 	}
 	return st, err
 }
 
-func queryRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
+func queryRow(ctx context.Context, tx *txn, q string, args ...any) *sql.Row {
 	st, err := prep(ctx, tx, q)
 	if err != nil {
 		return tx.QueryRowContext(ctx, q, args...) // carries the same error
@@ -248,7 +211,7 @@ func queryRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
 }
 
 // queryStrings returns the one column of text q selects.
-func queryStrings(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]string, error) {
+func queryStrings(ctx context.Context, tx *txn, q string, args ...any) ([]string, error) {
 	rows, err := query(ctx, tx, q, args...)
 	if err != nil {
 		return nil, err
@@ -265,7 +228,7 @@ func queryStrings(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]str
 	return out, rows.Err()
 }
 
-func query(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
+func query(ctx context.Context, tx *txn, q string, args ...any) (*sql.Rows, error) {
 	st, err := prep(ctx, tx, q)
 	if err != nil {
 		return nil, err
@@ -273,7 +236,7 @@ func query(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, e
 	return st.QueryContext(ctx, args...)
 }
 
-func exec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
+func exec(ctx context.Context, tx *txn, q string, args ...any) (sql.Result, error) {
 	st, err := prep(ctx, tx, q)
 	if err != nil {
 		return nil, err
@@ -281,47 +244,17 @@ func exec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, e
 	return st.ExecContext(ctx, args...)
 }
 
-// inWrite runs fn in a write transaction and commits if it succeeds. Its
-// statements are prepared once (see prep); statements of a transaction
-// close with it.
-func (s *Store) inWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return inTx(ctx, s.write, fn)
-}
-
-// inTx runs fn in a transaction of db (a pool or one connection of it) and
-// commits if it succeeds.
-func inTx(ctx context.Context, db interface {
-	BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
-}, fn func(tx *sql.Tx) error) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return internal(err)
-	}
-	defer track(tx)()
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return internal(err)
-	}
-	return internal(tx.Commit())
-}
-
-// track gives a transaction its txState until the returned func runs.
-func track(tx *sql.Tx) func() {
-	txStates.Store(tx, &txState{stmts: map[string]*sql.Stmt{}})
-	return func() { txStates.Delete(tx) }
+// inWrite runs fn in a write transaction and commits if it succeeds. It
+// begins IMMEDIATE, so concurrent writers queue on busy_timeout instead of
+// failing when a read lock would have to be upgraded.
+func (s *Store) inWrite(ctx context.Context, fn func(tx *txn) error) error {
+	return inConn(ctx, s.write, "BEGIN IMMEDIATE", true, fn)
 }
 
 // inRead runs fn in a read transaction, so that a page and its count see
 // the same snapshot.
-func (s *Store) inRead(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.read.BeginTx(ctx, nil)
-	if err != nil {
-		return internal(err)
-	}
-	// A pull page loads 500 applications with the same three queries.
-	defer track(tx)()
-	defer tx.Rollback()
-	return internal(fn(tx))
+func (s *Store) inRead(ctx context.Context, fn func(tx *txn) error) error {
+	return inConn(ctx, s.read, "BEGIN", false, fn)
 }
 
 // internal marks database failures as EINTERNAL and lets domain errors
@@ -367,7 +300,7 @@ func placeholders(n int) string {
 // NextCounter raises a named counter and returns its new value: the
 // per-device sequences of document numbers issued offline.
 func (s *Store) NextCounter(ctx context.Context, name string) (n int64, err error) {
-	err = s.inWrite(ctx, func(tx *sql.Tx) error {
+	err = s.inWrite(ctx, func(tx *txn) error {
 		n, err = nextCounter(ctx, tx, name)
 		return err
 	})
@@ -382,7 +315,7 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 }
 
 // nextCounter raises a named counter and returns its new value.
-func nextCounter(ctx context.Context, tx *sql.Tx, name string) (int64, error) {
+func nextCounter(ctx context.Context, tx *txn, name string) (int64, error) {
 	var v int64
 	err := queryRow(ctx, tx, `INSERT INTO counters (name, value) VALUES (?, 1)
 		ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`, name).Scan(&v)
@@ -391,7 +324,7 @@ func nextCounter(ctx context.Context, tx *sql.Tx, name string) (int64, error) {
 
 // Counter reads a named counter without raising it (0 if never raised).
 func (s *Store) Counter(ctx context.Context, name string) (n int64, err error) {
-	err = s.inRead(ctx, func(tx *sql.Tx) error {
+	err = s.inRead(ctx, func(tx *txn) error {
 		return queryRow(ctx, tx, `SELECT coalesce((SELECT value FROM counters WHERE name = ?), 0)`, name).Scan(&n)
 	})
 	return n, err

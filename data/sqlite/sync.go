@@ -41,7 +41,7 @@ func scopeOf(a *data.Application) string {
 // loggedScope is the scope an application was logged with, which a change
 // of its row alone (applyTx's rowOnly) cannot move; scopeOf for one never
 // logged.
-func loggedScope(ctx context.Context, tx *sql.Tx, id string) (string, error) {
+func loggedScope(ctx context.Context, tx *txn, id string) (string, error) {
 	var scope string
 	err := queryRow(ctx, tx, `SELECT scope FROM changes WHERE kind = ? AND entity_id = ?`, data.ChangeApplication, id).Scan(&scope)
 	if !errors.Is(err, sql.ErrNoRows) {
@@ -58,7 +58,7 @@ func loggedScope(ctx context.Context, tx *sql.Tx, id string) (string, error) {
 // row per entity and no data: a pull reads the entity as it is then, so a
 // device that was away for a month gets each record once, whole.
 // Only a server store keeps a log (see OpenServer).
-func (s *Store) logChange(ctx context.Context, tx *sql.Tx, kind, id, scope string) error {
+func (s *Store) logChange(ctx context.Context, tx *txn, kind, id, scope string) error {
 	if !s.server {
 		return nil
 	}
@@ -79,7 +79,7 @@ func (s *Store) Push(ctx context.Context, dev *data.Device, cmds []data.PushedCo
 		results []data.CommandResult
 		acked   int64
 	)
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, func(tx *txn) error {
 		if err := queryRow(ctx, tx, `SELECT acked_seq FROM devices WHERE id = ?`, dev.ID).Scan(&acked); err != nil {
 			return notFound(err, "设备", dev.Code)
 		}
@@ -169,7 +169,7 @@ func commandTime(at, now time.Time) time.Time {
 // later command would be applied to a state the clerk never saw: after a
 // conflict, another desk's change may well have brought the version it
 // expects.
-func priorRefused(ctx context.Context, tx *sql.Tx, deviceID string, after int64) (bool, error) {
+func priorRefused(ctx context.Context, tx *txn, deviceID string, after int64) (bool, error) {
 	if after == 0 {
 		return false, nil
 	}
@@ -183,7 +183,7 @@ func priorRefused(ctx context.Context, tx *sql.Tx, deviceID string, after int64)
 	return prior.State != data.StateApplied, nil
 }
 
-func storedResult(ctx context.Context, tx *sql.Tx, deviceID string, seq int64) (data.CommandResult, error) {
+func storedResult(ctx context.Context, tx *txn, deviceID string, seq int64) (data.CommandResult, error) {
 	r := data.CommandResult{Seq: seq}
 	err := queryRow(ctx, tx, `SELECT command_id, state, version, code, message FROM command_results WHERE device_id = ? AND seq = ?`, deviceID, seq).
 		Scan(&r.CommandID, &r.State, &r.Version, &r.Code, &r.Message)
@@ -193,7 +193,7 @@ func storedResult(ctx context.Context, tx *sql.Tx, deviceID string, seq int64) (
 // pushOne applies one command inside a savepoint, so a refused command
 // leaves no trace but its outcome. It trusts nothing the device says about
 // the actor: the clerk is looked up here and must belong to the device.
-func (s *Store) pushOne(ctx context.Context, tx *sql.Tx, dev *data.Device, c data.PushedCommand, env data.Env, clerks map[string]*data.Clerk) (r data.CommandResult, transient bool, err error) {
+func (s *Store) pushOne(ctx context.Context, tx *txn, dev *data.Device, c data.PushedCommand, env data.Env, clerks map[string]*data.Clerk) (r data.CommandResult, transient bool, err error) {
 	r = data.CommandResult{Seq: c.Seq, CommandID: c.Command.ID}
 	cmd := c.Command
 	refuse := func(err error) (data.CommandResult, bool, error) {
@@ -268,7 +268,7 @@ func (s *Store) Pull(ctx context.Context, dev *data.Device, cursor int64, limit 
 		more bool
 		next = cursor
 	)
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
+	err := s.inRead(ctx, func(tx *txn) error {
 		// A bureau device holds every point's applications: moves between
 		// points change nothing for it.
 		q := `SELECT seq, kind, entity_id FROM changes WHERE seq > ? AND scope <> '-' AND kind <> 'moved_away' ORDER BY seq LIMIT ?`
@@ -308,7 +308,7 @@ func (s *Store) Pull(ctx context.Context, dev *data.Device, cursor int64, limit 
 
 // changesTx reads the changes q selects: seq, kind, entity_id and, when q
 // selects a fourth column, the data.
-func changesTx(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]data.Change, error) {
+func changesTx(ctx context.Context, tx *txn, q string, args ...any) ([]data.Change, error) {
 	rows, err := query(ctx, tx, q, args...)
 	if err != nil {
 		return nil, err
@@ -339,7 +339,7 @@ type DeviceKey struct {
 
 // changeData is a logged entity as a pull carries it: its current state
 // in JSON.
-func (s *Store) changeData(ctx context.Context, tx *sql.Tx, kind, id string) (json.RawMessage, error) {
+func (s *Store) changeData(ctx context.Context, tx *txn, kind, id string) (json.RawMessage, error) {
 	v, err := s.snapshotTx(ctx, tx, kind, id)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot %s %s: %w", kind, id, err)
@@ -348,7 +348,7 @@ func (s *Store) changeData(ctx context.Context, tx *sql.Tx, kind, id string) (js
 }
 
 // snapshotTx reads the current state of one logged entity.
-func (s *Store) snapshotTx(ctx context.Context, tx *sql.Tx, kind, id string) (any, error) {
+func (s *Store) snapshotTx(ctx context.Context, tx *txn, kind, id string) (any, error) {
 	switch kind {
 	case data.ChangeApplication:
 		return findApplication(ctx, tx, `id = ?`, id)
@@ -381,7 +381,7 @@ func (s *Store) snapshotTx(ctx context.Context, tx *sql.Tx, kind, id string) (an
 // looking into a workstation's history.
 func (s *Store) CommandResults(ctx context.Context, deviceID string) ([]data.CommandResult, error) {
 	var out []data.CommandResult
-	err := s.inRead(ctx, func(tx *sql.Tx) (err error) {
+	err := s.inRead(ctx, func(tx *txn) (err error) {
 		out, err = resultsTx(ctx, tx, deviceID, 0, -1)
 		return err
 	})
@@ -390,7 +390,7 @@ func (s *Store) CommandResults(ctx context.Context, deviceID string) ([]data.Com
 
 // resultsTx reads up to limit (-1: all) of a device's stored outcomes with
 // seq above after, in seq order.
-func resultsTx(ctx context.Context, tx *sql.Tx, deviceID string, after int64, limit int) ([]data.CommandResult, error) {
+func resultsTx(ctx context.Context, tx *txn, deviceID string, after int64, limit int) ([]data.CommandResult, error) {
 	rows, err := query(ctx, tx, `SELECT seq, command_id, state, version, code, message FROM command_results
 		WHERE device_id = ? AND seq > ? ORDER BY seq LIMIT ?`, deviceID, after, limit)
 	if err != nil {

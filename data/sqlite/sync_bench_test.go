@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -64,12 +63,12 @@ func BenchmarkApplyPulled(b *testing.B) {
 			s := fresh(b)
 			b.StartTimer()
 			for i := 0; i < n; i += page {
-				err := s.inWrite(context.Background(), func(tx *sql.Tx) error {
-					app, err := tx.Prepare(`INSERT INTO applications (` + applicationColumns + `) VALUES (` + placeholders(len(appValues(apps[0]))) + `)`)
+				err := s.inWrite(context.Background(), func(tx *txn) error {
+					app, err := tx.PrepareContext(ctx, `INSERT INTO applications (`+applicationColumns+`) VALUES (`+placeholders(len(appValues(apps[0])))+`)`)
 					if err != nil {
 						return err
 					}
-					att, err := tx.Prepare(`INSERT INTO attachments (application_id, id, ord, kind, file_name, sha256, size, content_type, check_result, check_note)
+					att, err := tx.PrepareContext(ctx, `INSERT INTO attachments (application_id, id, ord, kind, file_name, sha256, size, content_type, check_result, check_note)
 						VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 					if err != nil {
 						return err
