@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"math/rand/v2"
 	"path/filepath"
@@ -948,5 +949,80 @@ func TestRedoKeptOnce(t *testing.T) {
 	}
 	if got, _ := s.Application(ctx, a.ID); got.Status != data.StatusBureauReview {
 		t.Errorf("redone pass not shown: %s", got.Status)
+	}
+}
+
+// TestServerCheckpointsBesideTheWriter: a server's commit reaches the
+// database file itself soon after, by the checkpointer, not by the
+// writer's own checkpoint (which waits for 16,384 pages). The file is read
+// as it is on disk, WAL ignored.
+func TestServerCheckpointsBesideTheWriter(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "server.db")
+	s, err := OpenServer(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	onDisk := func(id string) bool {
+		db, err := sql.Open("sqlite3", "file:"+path+"?immutable=1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var n int
+		err = db.QueryRow(`SELECT count(*) FROM liaison_points WHERE id = ?`, id).Scan(&n)
+		return err == nil && n == 1 // "no such table" until the schema is there too
+	}
+	for i := range 3 {
+		id := fmt.Sprintf("lp-ck-%d", i)
+		if err := s.SaveLiaisonPoint(ctx, &data.LiaisonPoint{ID: id, Code: fmt.Sprintf("CK%d", i), Name: "检查点测试联络点", Active: true}); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for !onDisk(id) {
+			if time.Now().After(deadline) {
+				t.Fatalf("commit %d not in the database file after 5 s", i)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	// Closed twice, as cleanups sometimes do: the second is harmless.
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTransactionOutlivesItsCaller: a transaction begun runs to its end
+// though the caller's context is cancelled midway (txn), whole: a push cut
+// off by its client is either all applied or not at all.
+func TestTransactionOutlivesItsCaller(t *testing.T) {
+	s, _ := openTest(t)
+	cctx, cancel := context.WithCancel(ctx)
+	err := s.inWrite(cctx, func(tx *txn) error {
+		if _, err := nextCounter(cctx, tx, "outlives"); err != nil {
+			return err
+		}
+		cancel()
+		_, err := nextCounter(cctx, tx, "outlives")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.Counter(ctx, "outlives"); err != nil || n != 2 {
+		t.Fatalf("counter %d, %v: want both statements committed", n, err)
+	}
+	// A refusal still rolls back everything the transaction did.
+	err = s.inWrite(ctx, func(tx *txn) error {
+		if _, err := nextCounter(ctx, tx, "outlives"); err != nil {
+			return err
+		}
+		return data.Errorf(data.EINVALID, "拒绝")
+	})
+	if data.ErrorCode(err) != data.EINVALID {
+		t.Fatalf("refusal came back as %v", err)
+	}
+	if n, _ := s.Counter(ctx, "outlives"); n != 2 {
+		t.Fatalf("counter %d after a refused transaction, want 2", n)
 	}
 }
