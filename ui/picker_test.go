@@ -168,6 +168,10 @@ func TestSettingsKept(t *testing.T) {
 		t.Errorf("saved: banner %q", text)
 	}
 
+	// Opened again as at the next start, at the login screen: the settings
+	// are read before anyone logs in. (Logged in, the window would start a
+	// sync loop whose callbacks the test driver runs beside this test.)
+	r.ws.Desk.Logout()
 	again := NewWindow(test.NewApp(), Config{Desk: r.ws.Desk, Home: r.home})
 	if again.cfg.IdleLock != 15*time.Minute || again.Desk.CameraFolder(context.Background()) != camera {
 		t.Errorf("opened again: idle lock %v, camera folder %q", again.cfg.IdleLock, again.Desk.CameraFolder(context.Background()))
