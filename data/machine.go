@@ -542,7 +542,7 @@ func Apply(app *Application, cmd Command, env Env) (Outcome, error) {
 		return Outcome{}, Errorf(EFORBIDDEN, "申请 %s 不在您的办理范围内", app.No)
 	}
 	if cmd.Action.Versioned() && cmd.ExpectedVersion != app.Version {
-		return Outcome{}, Errorf(ECONFLICT, "申请 %s 已被他人处理（当前为“%s”），请刷新后重新操作", app.No, app.Status.Label())
+		return Outcome{}, Errorf(ECONFLICT, "申请 %s 已被他人处理（当前为“%s”），请看过最新情况后再办理", app.No, app.Status.Label())
 	}
 	t, err := findTransition(app, &cmd)
 	if err != nil {

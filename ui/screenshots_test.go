@@ -149,7 +149,7 @@ func clerkShots(t *testing.T, dir string) {
 	entries, _ := desk.Store.Outbox(context.Background())
 	last := entries[len(entries)-1]
 	if err := desk.Store.RecordResults(context.Background(), []data.CommandResult{{Seq: last.Seq, CommandID: last.Command.ID,
-		State: data.StateConflict, Code: data.ECONFLICT, Message: fmt.Sprintf("申请 %s 已被他人处理（当前为“待联络点初审”），请刷新后重新操作", c.No)}}, last.Seq, time.Now()); err != nil {
+		State: data.StateConflict, Code: data.ECONFLICT, Message: fmt.Sprintf("申请 %s 已被他人处理（当前为“待联络点初审”），请看过最新情况后再办理", c.No)}}, last.Seq, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	r.ws.shell.Task("同步")
