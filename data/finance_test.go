@@ -31,7 +31,7 @@ func TestPaymentCorrection(t *testing.T) {
 		want    string
 	}{
 		{clerk, []string{"录入有误"}, "无权"},
-		{reviewer, nil, "请选择至少一条原因"},
+		{reviewer, nil, "请选择至少一条“更正缴费”的原因"},
 	} {
 		cmd.Actor, cmd.Reasons = tc.actor, tc.reasons
 		if _, err := Apply(a, cmd, env); !strings.Contains(ErrorMessage(err), tc.want) {

@@ -96,6 +96,11 @@ var keepsStatus = map[Action]string{
 	ActionCertificateRevoke: "证书将被撤销：证书查询将答复“已撤销”，不能再作为取得该资格的凭证；同步后短信通知申请人。",
 }
 
+// allReasonsAtOnce are the decisions that send an application back or end
+// it, whose reasons the guide says to give all at once (一次性告知); the
+// others that need a reason (更正, 撤销证书, 退费, 缴费更正) give theirs.
+var allReasonsAtOnce = map[Action]bool{ActionLiaisonReturn: true, ActionBureauReject: true, ActionPaperReject: true}
+
 // NeedsReasons is whether t must carry reasons from the catalogue.
 func (t Transition) NeedsReasons() bool {
 	return slices.ContainsFunc(t.Requires, func(r Requirement) bool { return r.Name == needReasons.Name })
@@ -906,10 +911,13 @@ var (
 		return err
 	}}
 	needReasons = Requirement{Name: "reasons", Check: func(_ *Application, c *Command, _ Env) error {
-		if len(c.Reasons) == 0 {
+		switch {
+		case len(c.Reasons) > 0:
+			return nil
+		case allReasonsAtOnce[c.Action]:
 			return Errorf(EINVALID, "请选择至少一条原因，并一次性列出全部原因")
 		}
-		return nil
+		return Errorf(EINVALID, "请选择至少一条“%s”的原因", c.Action.Label())
 	}}
 	needUndoable = Requirement{Name: "undoable", State: true, Check: func(a *Application, _ *Command, _ Env) error {
 		// Not 逾期未缴费: the notice's 缴款期限 has passed, and only the

@@ -609,6 +609,11 @@ func TestReopenGoesBackByTheHistory(t *testing.T) {
 		a := testApplication()
 		a.Status = c.ended
 		a.Decisions = append(a.Decisions, Decision{Action: c.by, From: c.from, To: c.ended, At: t0.Add(-time.Hour)})
+		if _, err := Apply(a, Command{ID: "k", Action: ActionReopen, ApplicationID: a.ID, ExpectedVersion: a.Version, Actor: reviewer}, env); c.ok &&
+			(ErrorCode(err) != EINVALID || ErrorMessage(err) != "请选择至少一条“更正（恢复办理）”的原因") {
+			// Its one reason, not the returns' "一次性列出全部原因".
+			t.Errorf("reopen without a reason: %v", err)
+		}
 		out, err := Apply(a, Command{ID: "k", Action: ActionReopen, ApplicationID: a.ID, ExpectedVersion: a.Version, Actor: reviewer,
 			Reasons: []string{"补正材料已于期限内递交，系录入有误"}}, env)
 		if !c.ok {
